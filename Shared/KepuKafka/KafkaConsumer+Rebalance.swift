@@ -1,0 +1,87 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// What this member owns, and a generation per partition that changes whenever it is assigned anew, so a batch
+/// fetched before a revoke cannot store offsets after it.
+final class RebalanceState: Sendable {
+    private struct State {
+        var generation: UInt64 = 0
+        var owned: [KafkaTopicPartition: UInt64] = [:]
+    }
+
+    private let state = Mutex(State())
+    let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    var assigned: Set<KafkaTopicPartition> { state.withLock { Set($0.owned.keys) } }
+
+    func currentGenerations(for partitions: some Sequence<KafkaTopicPartition>) -> [KafkaTopicPartition: UInt64] {
+        state.withLock { state in
+            var result: [KafkaTopicPartition: UInt64] = [:]
+            for tp in partitions { if let generation = state.owned[tp] { result[tp] = generation } }
+            return result
+        }
+    }
+
+    func assign(_ partitions: [KafkaTopicPartition]) {
+        state.withLock { state in
+            state.generation += 1
+            for tp in partitions { state.owned[tp] = state.generation }
+        }
+    }
+
+    func revoke(_ partitions: [KafkaTopicPartition]) {
+        state.withLock { state in
+            for tp in partitions { state.owned[tp] = nil }
+        }
+    }
+
+    func revokeAll() {
+        state.withLock { $0.owned.removeAll() }
+    }
+}
+
+private func topicPartitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> [KafkaTopicPartition] {
+    guard let list else { return [] }
+    return UnsafeBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)).map {
+        KafkaTopicPartition(topic: String(cString: $0.topic), partition: $0.partition)
+    }
+}
+
+/// librdkafka's rebalance callback, run on the consumer's polling thread inside a consume call.
+let kepuRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { rk, err, partitions, opaque in
+    guard let rk, let opaque else { return }
+    let state = Unmanaged<RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+    let changed = topicPartitions(partitions)
+    switch err {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        state.assign(changed)
+        if cooperative {
+            if let error = rd_kafka_incremental_assign(rk, partitions) { state.logger.error("incremental assign failed: \(KafkaError(consuming: error))") }
+        } else {
+            rd_kafka_assign(rk, partitions)
+        }
+        state.logger.info("partitions assigned", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
+    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+        // Commit what was marked processed before giving the partitions away, then forget them: a batch still in
+        // the application's hands can no longer store offsets for them.
+        if rd_kafka_assignment_lost(rk) == 0 { _ = rd_kafka_commit(rk, nil, 0) }
+        if cooperative {
+            state.revoke(changed)
+            if let error = rd_kafka_incremental_unassign(rk, partitions) { state.logger.error("incremental unassign failed: \(KafkaError(consuming: error))") }
+        } else {
+            state.revokeAll()
+            rd_kafka_assign(rk, nil)
+        }
+        state.logger.info("partitions revoked", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
+    default:
+        state.logger.error("rebalance error", metadata: ["error": "\(KafkaError(err))"])
+        state.revokeAll()
+        rd_kafka_assign(rk, nil)
+    }
+}

@@ -1,0 +1,66 @@
+import KepuKafka
+import Synchronization
+import Testing
+
+/// Polls a consumer in the background, recording what it receives, until stopped.
+final class Member: Sendable {
+    let consumer: KafkaConsumer
+    let received = Mutex<[KafkaConsumerMessage]>([])
+    private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
+
+    init(_ consumer: KafkaConsumer) {
+        self.consumer = consumer
+        let task = Task { [consumer, weak self] in
+            while !Task.isCancelled {
+                guard let batch = try? await consumer.poll(maxMessages: 200, maxWait: .milliseconds(100)) else { return }
+                guard !batch.isEmpty else { continue }
+                self?.received.withLock { $0 += batch.messages }
+                _ = try? consumer.markProcessed(batch)
+            }
+        }
+        self.task.withLock { $0 = task }
+    }
+
+    func leave() async {
+        await consumer.close()
+        await task.withLock { $0 }?.value
+    }
+}
+
+@Suite("Consumer groups")
+struct ConsumerGroupTests {
+    @Test("two members split the partitions, and one takes all when the other leaves")
+    func splitAndTakeOver() async throws {
+        let cluster = try makeCluster()
+        let topic = uniqueName("group")
+        try cluster.createTopic(topic, partitions: 6)
+        let group = uniqueName("g")
+        let producer = try producer(cluster)
+        let all = Set((0..<6).map { KafkaTopicPartition(topic: topic, partition: $0) })
+
+        let a = Member(try consumer(cluster, group: group, topics: [topic]))
+        let b = Member(try consumer(cluster, group: group, topics: [topic]))
+        try await eventually("both members hold partitions and together hold all of them") {
+            let (x, y) = (a.consumer.assignment, b.consumer.assignment)
+            return !x.isEmpty && !y.isEmpty && x.isDisjoint(with: y) && x.union(y) == all
+        }
+        let sent = Set(try await produceNumbered(producer, topic: topic, count: 600))
+        try await eventually("everything consumed once across the group") {
+            a.received.withLock { $0.count } + b.received.withLock { $0.count } >= sent.count
+        }
+        let fromA = a.received.withLock { $0 }
+        let fromB = b.received.withLock { $0 }
+        #expect(Set(fromA.map(\.partition)).isDisjoint(with: Set(fromB.map(\.partition))))
+        #expect(Set((fromA + fromB).map(\.text)) == sent)
+
+        await b.leave()
+        try await eventually("the remaining member takes over every partition") { a.consumer.assignment == all }
+        let more = Set(try await produceNumbered(producer, topic: topic, count: 300, from: 600))
+        try await eventually("the remaining member receives from every partition") {
+            Set(a.received.withLock { $0.map(\.text) }).isSuperset(of: more)
+        }
+        #expect(Set(a.received.withLock { $0 }.filter { more.contains($0.text) }.map(\.partition)).count == 6)
+        await a.leave()
+        await producer.shutdown()
+    }
+}
