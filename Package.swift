@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "KepuKafka", targets: ["KepuKafka"]),
+        .executable(name: "kepu", targets: ["kepu"]),
         .executable(name: "kepu-bench", targets: ["kepu-bench"]),
     ],
     dependencies: [
@@ -47,6 +48,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/kepu-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kepu",
+            dependencies: [
+                "KepuKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tools/kepu",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,20 +9,24 @@ import Synchronization
 public final class EmbeddedKafkaCluster: Service, Sendable {
     private let handle: KafkaHandle
     private let cluster: MockClusterHandle
+    private let context: KafkaClientContext
     private let stopped = Atomic(false)
     /// `host:port,...` of the brokers.
     public let bootstrapServers: String
     public let brokerCount: Int
 
     /// Starts `brokers` brokers (their handle logs warnings and worse only: it has no bootstrap servers by design) (ids 1...brokers).
-    public init(brokers: Int = 3) throws(KafkaError) {
+    public init(brokers: Int = 3, logger: Logger = Logger(label: "kepu.kafka.embedded")) throws(KafkaError) {
         let conf = try KafkaConfiguration(bootstrapServers: "", properties: ["log_level": "4"]).withoutBootstrap().makeNativeConfiguration()
+        let context = KafkaClientContext(logger: logger)
+        context.install(on: conf)
         let rk = try makeKafkaHandle(RD_KAFKA_PRODUCER, conf)
         guard let mc = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {
             rd_kafka_destroy(rk)
             throw .client(RD_KAFKA_RESP_ERR__FAIL, "rd_kafka_mock_cluster_new failed")
         }
         self.handle = KafkaHandle(rk)
+        self.context = context
         self.cluster = MockClusterHandle(pointer: mc)
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(mc))
         self.brokerCount = brokers

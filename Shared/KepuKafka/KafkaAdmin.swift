@@ -1,3 +1,4 @@
+import Logging
 import CRdKafka
 
 /// What a topic should look like.
@@ -33,9 +34,12 @@ public struct KafkaTopicDescription: Sendable, Hashable {
 /// thread.
 public final class KafkaAdmin: Sendable {
     private let handle: KafkaHandle
+    private let context: KafkaClientContext
 
-    public init(configuration: KafkaConfiguration) throws(KafkaError) {
+    public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kepu.kafka.admin")) throws(KafkaError) {
         let conf = try configuration.makeNativeConfiguration()
+        context = KafkaClientContext(logger: logger)
+        context.install(on: conf)
         handle = KafkaHandle(try makeKafkaHandle(RD_KAFKA_PRODUCER, conf))
     }
 

@@ -54,8 +54,7 @@ private func topicPartitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partiti
 
 /// librdkafka's rebalance callback, run on the consumer's polling thread inside a consume call.
 let kepuRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { rk, err, partitions, opaque in
-    guard let rk, let opaque else { return }
-    let state = Unmanaged<RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
+    guard let rk, let state = KafkaClientContext.of(rk)?.rebalance else { return }
     let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
     let changed = topicPartitions(partitions)
     switch err {

@@ -14,6 +14,7 @@ public final class KafkaConsumer: Service, Sendable {
     let handle: KafkaHandle
     let logger: Logger
     let rebalance: RebalanceState
+    private let context: KafkaClientContext
     private let queue: QueueHandle
     private let worker: ConsumerWorker
 
@@ -24,7 +25,8 @@ public final class KafkaConsumer: Service, Sendable {
         }
         let conf = try configuration.makeNativeConfiguration()
         let rebalance = RebalanceState(logger: logger)
-        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
+        let context = KafkaClientContext(logger: logger, rebalance: rebalance)
+        context.install(on: conf)
         rd_kafka_conf_set_rebalance_cb(conf, kepuRebalanceCallback)
         let rk = try makeKafkaHandle(RD_KAFKA_CONSUMER, conf)
         // Route the main queue (errors, rebalances) to the consumer queue so one call serves everything.
@@ -32,6 +34,7 @@ public final class KafkaConsumer: Service, Sendable {
         self.handle = KafkaHandle(rk)
         self.logger = logger
         self.rebalance = rebalance
+        self.context = context
         self.queue = QueueHandle(rd_kafka_queue_get_consumer(rk))
         self.worker = ConsumerWorker()
         worker.start(handle: handle, queue: queue, rebalance: rebalance, logger: logger)

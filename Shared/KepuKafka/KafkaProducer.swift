@@ -12,6 +12,7 @@ import Synchronization
 public final class KafkaProducer: Service, Sendable {
     let handle: KafkaHandle
     let logger: Logger
+    private let context: KafkaClientContext
     private let topics = Mutex<[String: TopicHandle]>([:])
     private let state = Mutex(State())
     private let pollingThread: Mutex<PollingThread?> = Mutex(nil)
@@ -25,9 +26,12 @@ public final class KafkaProducer: Service, Sendable {
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kepu.kafka.producer")) throws(KafkaError) {
         let conf = try configuration.makeNativeConfiguration()
         rd_kafka_conf_set_dr_msg_cb(conf, kepuDeliveryReportCallback)
+        let context = KafkaClientContext(logger: logger)
+        context.install(on: conf)
         let rk = try makeKafkaHandle(RD_KAFKA_PRODUCER, conf)
         self.handle = KafkaHandle(rk)
         self.logger = logger
+        self.context = context
         let thread = PollingThread(name: "kepu-producer-poll") { [handle, weak self] isRunning in
             while isRunning() {
                 // Serves delivery reports (which resume senders) and error callbacks.

@@ -63,4 +63,49 @@ struct ConsumerGroupTests {
         await a.leave()
         await producer.shutdown()
     }
+
+    @Test("a batch held across a revoke is abandoned: its offsets are not stored and its records come again")
+    func revokeAbandonsInFlightBatch() async throws {
+        let cluster = try makeCluster()
+        let topic = uniqueName("revoke")
+        try cluster.createTopic(topic, partitions: 4)
+        let group = uniqueName("g")
+        let producer = try producer(cluster)
+        let sent = Set(try await produceNumbered(producer, topic: topic, count: 200))
+
+        let a = try consumer(cluster, group: group, topics: [topic])
+        var held: KafkaConsumerBatch?
+        while held == nil {
+            let batch = try #require(try await a.poll(maxMessages: 50, maxWait: .milliseconds(200)))
+            if !batch.isEmpty { held = batch }
+        }
+        let inFlight = try #require(held)
+        // A second member joins while the first still holds the batch: the group rebalances.
+        // Everything A receives after the held batch (never marked processed) is recorded.
+        let fromA = Mutex<[String]>([])
+        let b = Member(try consumer(cluster, group: group, topics: [topic]))
+        try await eventually("the newcomer gets partitions") {
+            let batch = try await a.poll(maxMessages: 1, maxWait: .milliseconds(100))
+            fromA.withLock { $0 += batch?.messages.map(\.text) ?? [] }
+            return !b.consumer.assignment.isEmpty
+        }
+        #expect(try a.markProcessed(inFlight).isEmpty, "nothing stored for partitions revoked in between")
+
+        // The held batch is not counted: its records must come again for the group to have seen everything.
+        let polling = Task {
+            while !Task.isCancelled {
+                guard let batch = try? await a.poll(maxMessages: 100, maxWait: .milliseconds(100)) else { return }
+                fromA.withLock { $0 += batch.messages.map(\.text) }
+                _ = try? a.markProcessed(batch)
+            }
+        }
+        try await eventually("the abandoned records are redelivered") {
+            let seen = Set(fromA.withLock { $0 } + b.received.withLock { $0.map(\.text) })
+            return seen.isSuperset(of: inFlight.messages.map(\.text)) && seen == sent
+        }
+        polling.cancel()
+        await b.leave()
+        await a.close()
+        await producer.shutdown()
+    }
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, starts a throwaway PostgreSQL on loopback, runs every test
+# (Swift Testing; the Kafka tests start librdkafka's mock cluster in-process), and stops PostgreSQL again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+infra/scripts/install-deps.sh
+
+pgdata=$(mktemp -d /tmp/kepu-test-pg.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cleanup() {
+    infra/scripts/postgres.sh stop "$pgdata" || true
+    rm -rf "$pgdata"
+}
+trap cleanup EXIT
+# Durability is not under test here; fsync off keeps the throwaway server fast.
+KEPU_PG_FSYNC=off infra/scripts/postgres.sh start "$pgdata" "$port"
+export KEPU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+echo "throwaway PostgreSQL at $KEPU_TEST_POSTGRES_URL" >&2
+
+swift build --build-tests
+swift test --skip-build "$@"
