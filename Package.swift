@@ -3,18 +3,48 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// The five services: each a library (its logic, imported by tests) and a thin executable.
+let services: [(library: String, executable: String, folder: String)] = [
+    ("BookingService", "booking", "Booking"),
+    ("OutreachEventsService", "outreach-events", "OutreachEvents"),
+    ("VolunteerService", "volunteer", "Volunteer"),
+    ("ContentSupplyService", "content-supply", "ContentSupply"),
+    ("MetricsService", "metrics", "Metrics"),
+]
+
+let serviceTargets: [Target] = services.flatMap { service -> [Target] in
+    [
+        .target(
+            name: service.library,
+            dependencies: ["KepuRuntime", "KepuContracts", "KepuDomain"],
+            path: "Services/\(service.folder)/Library",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: service.executable,
+            dependencies: [.target(name: service.library), "KepuRuntime"],
+            path: "Services/\(service.folder)/Executable",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
 let package = Package(
     name: "kepu-classroom",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "KepuKafka", targets: ["KepuKafka"]),
+        .library(name: "KepuRuntime", targets: ["KepuRuntime"]),
         .executable(name: "kepu", targets: ["kepu"]),
         .executable(name: "kepu-bench", targets: ["kepu-bench"]),
-    ],
+    ] + services.map { .executable(name: $0.executable, targets: [$0.executable]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // librdkafka from Debian's librdkafka-dev, found through pkg-config.
@@ -34,17 +64,33 @@ let package = Package(
             path: "Shared/KepuKafka",
             swiftSettings: swiftSettings
         ),
-        // The baseline the benchmark compares against: plain C loops over the same librdkafka.
+        .target(name: "KepuDomain", path: "Shared/Domain", swiftSettings: swiftSettings),
         .target(
-            name: "CKafkaBaseline",
-            dependencies: ["CRdKafka"],
-            path: "Benchmarks/CKafkaBaseline"
+            name: "KepuContracts",
+            dependencies: ["KepuKafka", "KepuDomain"],
+            path: "Shared/Contracts",
+            exclude: ["asyncapi.json"],
+            swiftSettings: swiftSettings
         ),
+        .target(
+            name: "KepuRuntime",
+            dependencies: [
+                "KepuKafka", "KepuContracts",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/Runtime",
+            swiftSettings: swiftSettings
+        ),
+        // The baseline the benchmark compares against: plain C loops over the same librdkafka.
+        .target(name: "CKafkaBaseline", dependencies: ["CRdKafka"], path: "Benchmarks/CKafkaBaseline"),
         .executableTarget(
             name: "kepu-bench",
             dependencies: [
-                "KepuKafka",
-                "CKafkaBaseline",
+                "KepuKafka", "CKafkaBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/kepu-bench",
@@ -53,18 +99,41 @@ let package = Package(
         .executableTarget(
             name: "kepu",
             dependencies: [
-                "KepuKafka",
+                "KepuKafka", "KepuContracts", "KepuRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tools/kepu",
             swiftSettings: swiftSettings
         ),
+        // A service built on the runtime with a tiny test-only handler, run as a real process by the runtime tests.
+        .executableTarget(
+            name: "kepu-test-service",
+            dependencies: ["KepuRuntime", "KepuContracts"],
+            path: "Tests/Fixtures/TestService",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KepuKafkaTests",
-            dependencies: ["KepuKafka"],
+            dependencies: ["KepuKafka", "CRdKafka"],
             path: "Tests/KepuKafkaTests",
             swiftSettings: swiftSettings
         ),
-    ]
+        .testTarget(
+            name: "KepuContractsTests",
+            dependencies: ["KepuContracts", "KepuKafka"],
+            path: "Tests/KepuContractsTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KepuRuntimeTests",
+            dependencies: [
+                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/KepuRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+    ] + serviceTargets
 )

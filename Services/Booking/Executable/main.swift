@@ -1,0 +1,5 @@
+import BookingService
+import Foundation
+import KepuRuntime
+
+exit(await ServiceMain.run(BookingService.definition))

@@ -1,0 +1,5 @@
+import ContentSupplyService
+import Foundation
+import KepuRuntime
+
+exit(await ServiceMain.run(ContentSupplyService.definition))

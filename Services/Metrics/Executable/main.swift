@@ -1,0 +1,5 @@
+import MetricsService
+import Foundation
+import KepuRuntime
+
+exit(await ServiceMain.run(MetricsService.definition))

@@ -1,0 +1,5 @@
+import OutreachEventsService
+import Foundation
+import KepuRuntime
+
+exit(await ServiceMain.run(OutreachEventsService.definition))

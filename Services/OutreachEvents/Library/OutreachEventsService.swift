@@ -1,0 +1,8 @@
+import KepuDomain
+import KepuRuntime
+
+/// `outreach-events`: the activity menu (菜单), its events, and the practice-network registry.
+public enum OutreachEventsService {
+    /// The service as the runtime runs it. Domain handlers, schema and routes are added here as they are built.
+    public static let definition = ServiceDefinition(name: .outreachEvents)
+}

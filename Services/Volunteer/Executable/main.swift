@@ -1,0 +1,5 @@
+import VolunteerService
+import Foundation
+import KepuRuntime
+
+exit(await ServiceMain.run(VolunteerService.definition))

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A CloudEvents 1.0 event: the envelope of every message on the suite's topics.
+/// `data` is the JSON payload's bytes, exactly as sent.
+public struct CloudEvent: Sendable, Hashable {
+    public var id: String
+    /// Who produced it, e.g. `/kepu/booking` or `/frontend/wechat-miniprogram`.
+    public var source: String
+    /// Versioned type, e.g. `kepu.booking.requested.v1`.
+    public var type: String
+    public var time: Date?
+    public var subject: String?
+    public var dataContentType: String?
+    public var data: [UInt8]
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), source: String, type: String, time: Date? = Date(),
+        subject: String? = nil, dataContentType: String? = "application/json", data: [UInt8]
+    ) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.time = time
+        self.subject = subject
+        self.dataContentType = dataContentType
+        self.data = data
+    }
+
+    /// An event whose data is `payload` encoded as JSON.
+    public init<Payload: Encodable>(
+        id: String = UUID().uuidString.lowercased(), source: String, type: String, time: Date = Date(),
+        subject: String? = nil, payload: Payload
+    ) throws {
+        self.init(
+            id: id, source: source, type: type, time: time, subject: subject, dataContentType: "application/json",
+            data: Array(try CloudEvent.jsonEncoder.encode(payload)))
+    }
+
+    /// Decodes `data` as JSON.
+    public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
+        try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
+    }
+
+    /// The suite's JSON conventions: ISO 8601 dates, sorted keys (stable bytes for the same value).
+    public static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static let jsonDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }()
+}
+
+/// RFC 3339 timestamps, with or without fractional seconds.
+public enum RFC3339 {
+    public static func parse(_ text: String) -> Date? {
+        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        let plain = Date.ISO8601FormatStyle()
+        return (try? withFraction.parse(text)) ?? (try? plain.parse(text))
+    }
+
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

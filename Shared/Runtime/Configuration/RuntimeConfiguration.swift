@@ -1,0 +1,83 @@
+import KepuDomain
+import KepuKafka
+import Logging
+
+/// The settings every service reads at start (the README's configuration table lists them).
+public struct RuntimeConfiguration: Sendable {
+    public var service: ServiceName
+    public var httpHost: String
+    public var httpPort: Int
+    public var database: DatabaseSettings
+    public var databasePoolSize: Int
+    public var kafkaBootstrapServers: String
+    /// librdkafka properties from `KEPU_KAFKA_PROP_*` variables, applied to every client of the service.
+    public var kafkaProperties: [String: String]
+    public var adminToken: String
+    public var logLevel: Logger.Level
+    public var consumerBatchSize: Int
+    public var consumerBatchWaitMilliseconds: Int
+    public var outboxRelayEnabled: Bool
+    public var outboxPollMilliseconds: Int
+    public var outboxBatchSize: Int
+
+    /// The default HTTP port of each service, so they can run side by side on one machine.
+    public static func defaultHTTPPort(_ service: ServiceName) -> Int {
+        switch service {
+        case .booking: 8081
+        case .outreachEvents: 8082
+        case .volunteer: 8083
+        case .contentSupply: 8084
+        case .metrics: 8085
+        default: 8080
+        }
+    }
+
+    /// Reads and validates the environment; the error lists every missing or malformed setting.
+    public static func load(service: ServiceName, environment: [String: String]) throws(ConfigurationError) -> RuntimeConfiguration {
+        var reader = ConfigurationReader(environment: environment)
+        let databaseURL = reader.required("KEPU_DATABASE_URL", "postgres://user:password@host:5432/database of this service")
+        var database = DatabaseSettings(host: "", username: "", database: "")
+        if !databaseURL.isEmpty {
+            switch DatabaseSettings.parse(databaseURL) {
+            case .success(let parsed): database = parsed
+            case .failure(let error): reader.problem("KEPU_DATABASE_URL is malformed: \(error.problems.joined(separator: ", "))")
+            }
+        }
+        let bootstrap = reader.required("KEPU_KAFKA_BOOTSTRAP_SERVERS", "host:port[,host:port...] of the Kafka brokers")
+        let adminToken = reader.required("KEPU_ADMIN_TOKEN", "bearer token required by admin HTTP writes")
+        if !adminToken.isEmpty && adminToken.count < 16 {
+            reader.problem("KEPU_ADMIN_TOKEN must be at least 16 characters")
+        }
+        let level = reader.oneOf("KEPU_LOG_LEVEL", Logger.Level.allCases.map(\.rawValue), default: "info")
+        var kafkaProperties: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix("KEPU_KAFKA_PROP_") {
+            let property = name.dropFirst("KEPU_KAFKA_PROP_".count).lowercased().replacingOccurrences(of: "_", with: ".")
+            kafkaProperties[property] = value
+        }
+        let configuration = RuntimeConfiguration(
+            service: service,
+            httpHost: reader.string("KEPU_HTTP_HOST", default: "0.0.0.0"),
+            httpPort: reader.integer("KEPU_HTTP_PORT", default: defaultHTTPPort(service), in: 0...65535),
+            database: database,
+            databasePoolSize: reader.integer("KEPU_DATABASE_POOL_SIZE", default: 10, in: 2...200),
+            kafkaBootstrapServers: bootstrap,
+            kafkaProperties: kafkaProperties,
+            adminToken: adminToken,
+            logLevel: Logger.Level(rawValue: level) ?? .info,
+            consumerBatchSize: reader.integer("KEPU_CONSUMER_BATCH_SIZE", default: 500, in: 1...100_000),
+            consumerBatchWaitMilliseconds: reader.integer("KEPU_CONSUMER_BATCH_WAIT_MS", default: 20, in: 1...60_000),
+            outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
+            outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
+            outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000))
+        try reader.finish()
+        return configuration
+    }
+
+    public func producerConfiguration() -> KafkaConfiguration {
+        .producer(bootstrapServers: kafkaBootstrapServers, overrides: kafkaProperties)
+    }
+
+    public func consumerConfiguration(group: String) -> KafkaConfiguration {
+        .consumer(bootstrapServers: kafkaBootstrapServers, groupID: group, overrides: kafkaProperties)
+    }
+}

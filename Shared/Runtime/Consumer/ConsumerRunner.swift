@@ -1,0 +1,204 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Runs one `EventHandler`: one poll's batch → dead letters for records that can never succeed → one transaction
+/// (inbox insert, handler, outbox) → commit → offsets stored. Transient failures retry the same batch with
+/// backoff; nothing is skipped. On graceful shutdown it finishes the batch in hand, then leaves the group.
+public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
+    let handler: Handler
+    let consumer: KafkaConsumer
+    let producer: KafkaProducer
+    let client: PostgresClient
+    let deadLetterTopic: String
+    let consumerID: String
+    let batchSize: Int
+    let batchWait: Duration
+    let logger: Logger
+    let metrics: ServiceMetrics
+    let hooks: RunnerHooks
+    private let stopping = Atomic(false)
+
+    public init(
+        handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
+        deadLetterTopic: String, batchSize: Int, batchWait: Duration, metrics: ServiceMetrics, hooks: RunnerHooks = RunnerHooks(),
+        logger: Logger
+    ) {
+        self.handler = handler
+        self.consumer = consumer
+        self.producer = producer
+        self.client = client
+        self.consumerID = consumerID
+        self.deadLetterTopic = deadLetterTopic
+        self.batchSize = batchSize
+        self.batchWait = batchWait
+        self.metrics = metrics
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try consumer.subscribe(topics: handler.topics)
+        let lagTask = Task { [consumer, metrics, consumerID] in
+            while !Task.isCancelled {
+                metrics.recordLag(consumer.lag(), group: consumerID)
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+        defer { lagTask.cancel() }
+        await withGracefulShutdownHandler {
+            while !stopping.load(ordering: .acquiring) {
+                let batch: KafkaConsumerBatch?
+                do {
+                    batch = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait)
+                } catch {
+                    logger.error("consumer poll failed", metadata: ["error": "\(error)"])
+                    if (error as? KafkaError)?.isFatal == true { return }
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                guard let batch else { return }
+                guard !batch.isEmpty else { continue }
+                await process(batch)
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .releasing)
+        }
+        await consumer.close()
+    }
+
+    /// Processes a batch until it has succeeded: never returns with the batch half done.
+    func process(_ batch: KafkaConsumerBatch) async {
+        let started = ContinuousClock.now
+        var poisoned: [DeadLetter] = []
+        var commands: [ReceivedCommand<Handler.Command>] = []
+        var seen = Set<String>()
+        for message in batch.messages {
+            do {
+                let event = try CloudEvent(kafkaMessage: message)
+                let command = try decodeCommand(event, message)
+                // A repeat within the batch is the same as a repeat across batches: the inbox keeps the first.
+                if seen.insert(event.id).inserted {
+                    commands.append(ReceivedCommand(command: command, event: event, message: message))
+                } else {
+                    metrics.handlerEvents(handler.name, outcome: "duplicate").increment()
+                }
+            } catch let error as EnvelopeError {
+                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.detail))
+            } catch let error as PoisonMessage {
+                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.reason))
+            } catch {
+                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: "decode_failed", error: "\(error)"))
+            }
+        }
+        await retryingTransient("dead letters") { try await self.publishDeadLetters(poisoned) }
+        var failedAlone: [DeadLetter] = []
+        await retryingTransient("batch") {
+            do {
+                try await self.applyInTransaction(commands)
+            } catch where !TransientError.isTransient(error) {
+                // Something in the batch can never succeed: find it by applying one command at a time.
+                self.logger.warning("batch failed; retrying its commands one by one", metadata: ["error": "\(error)"])
+                failedAlone = []
+                for command in commands {
+                    do {
+                        try await self.applyInTransaction([command])
+                    } catch where !TransientError.isTransient(error) {
+                        failedAlone.append(
+                            DeadLetter(failed: command.message, consumer: self.consumerID, errorCode: "handler_failed", error: "\(error)"))
+                    }
+                }
+            }
+        }
+        await retryingTransient("dead letters") { try await self.publishDeadLetters(failedAlone) }
+        await hooks.afterCommit()
+        do {
+            try consumer.markProcessed(batch)
+        } catch {
+            logger.warning("storing offsets failed; the batch will be redelivered and deduplicated", metadata: ["error": "\(error)"])
+        }
+        metrics.batchDuration(handler.name).record(ContinuousClock.now - started)
+    }
+
+    private func decodeCommand(_ event: CloudEvent, _ message: KafkaConsumerMessage) throws(PoisonMessage) -> Handler.Command {
+        try handler.decode(event, from: message)
+    }
+
+    /// Inbox, handler and outbox in one transaction. Commands whose event id the inbox already has are dropped.
+    func applyInTransaction(_ commands: [ReceivedCommand<Handler.Command>]) async throws {
+        guard !commands.isEmpty else { return }
+        let ids = commands.map(\.event.id)
+        let (fresh, duplicates) = try await client.withTransaction(logger: logger) { connection in
+            var inserted = Set<String>()
+            let rows = try await connection.query(
+                """
+                INSERT INTO received_messages (consumer_id, message_id)
+                SELECT \(consumerID), unnest(\(ids)::text[])
+                ON CONFLICT DO NOTHING RETURNING message_id
+                """, logger: logger)
+            for try await id in rows.decode(String.self) { inserted.insert(id) }
+            let fresh = commands.filter { inserted.contains($0.event.id) }
+            let transaction = HandlerTransaction(connection: connection, logger: logger)
+            if !fresh.isEmpty {
+                try await handler.apply(fresh, in: transaction)
+                try await Outbox.append(transaction.emitted, on: connection, logger: logger)
+            }
+            return (fresh.count, commands.count - fresh.count)
+        }
+        metrics.handlerEvents(handler.name, outcome: "processed").increment(by: Int64(fresh))
+        if duplicates > 0 {
+            metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))
+            logger.debug("duplicate deliveries ignored", metadata: ["count": "\(duplicates)"])
+        }
+    }
+
+    func publishDeadLetters(_ letters: [DeadLetter]) async throws {
+        guard !letters.isEmpty else { return }
+        let results = await producer.send(letters.map { $0.kafkaMessage(topic: deadLetterTopic) })
+        for (letter, result) in zip(letters, results) {
+            if case .failure(let error) = result { throw DeadLetterPublishError(underlying: error) }
+            logger.warning(
+                "record dead-lettered",
+                metadata: [
+                    "topic": "\(letter.sourceTopic)", "partition": "\(letter.sourcePartition)", "offset": "\(letter.sourceOffset)",
+                    "error_code": "\(letter.errorCode)",
+                ])
+        }
+        metrics.deadLetters(handler.name).increment(by: Int64(letters.count))
+        metrics.handlerEvents(handler.name, outcome: "dead_lettered").increment(by: Int64(letters.count))
+    }
+
+    /// Runs `body` until it succeeds, backing off between attempts. Only transient errors reach here (the body
+    /// handles the others), so waiting is right: skipping would lose the batch.
+    private func retryingTransient(_ what: String, _ body: () async throws -> Void) async {
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                try await body()
+                return
+            } catch {
+                metrics.handlerErrors(handler.name).increment()
+                logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+}
+
+/// Test seams: what happens between the database commit and the offset store (a test kills the process there).
+public struct RunnerHooks: Sendable {
+    public var afterCommit: @Sendable () async -> Void
+    public init(afterCommit: @escaping @Sendable () async -> Void = {}) {
+        self.afterCommit = afterCommit
+    }
+}
+
+struct DeadLetterPublishError: Error, CustomStringConvertible {
+    let underlying: KafkaError
+    var description: String { "dead letter not acknowledged: \(underlying)" }
+}

@@ -1,0 +1,56 @@
+import KepuContracts
+import KepuKafka
+import PostgresNIO
+
+/// A record that can never be processed (malformed, schema-invalid, unknown type): it goes to the dead-letter
+/// topic with `code` and `reason`, and the partition moves on.
+public struct PoisonMessage: Error, Sendable, CustomStringConvertible {
+    public let code: String
+    public let reason: String
+    public init(code: String, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+    public var description: String { "\(code): \(reason)" }
+}
+
+/// The transaction a batch is applied in: the connection for the handler's SQL, and the events it emits (written
+/// to the outbox in the same transaction by the runner).
+public final class HandlerTransaction {
+    public let connection: PostgresConnection
+    public let logger: Logger
+    private(set) var emitted: [OutgoingEvent] = []
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    public func emit(_ event: OutgoingEvent) {
+        emitted.append(event)
+    }
+}
+
+/// One received command, with the record it came from.
+public struct ReceivedCommand<Command: Sendable>: Sendable {
+    public let command: Command
+    public let event: CloudEvent
+    public let message: KafkaConsumerMessage
+}
+
+/// A service's logic for one set of topics, in two steps: `decode` (pure: a record to a command, or why it can
+/// never be processed) and `apply` (a batch of new commands, in order, in one transaction). The runner does the
+/// rest: envelopes, the inbox, the outbox, dead letters, retries and offsets.
+public protocol EventHandler: Sendable {
+    associatedtype Command: Sendable
+
+    /// Names the consumer group (`<service>.<name>`) and the inbox's consumer id.
+    var name: String { get }
+    var topics: [String] { get }
+
+    func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command
+
+    /// Throwing rolls the whole batch back: a transient error (see `TransientError`) retries it; any other error
+    /// makes the runner retry the commands one by one and dead-letter those that still fail.
+    func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws
+}

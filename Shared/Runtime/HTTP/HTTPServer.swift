@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The routes every service has: `/health/live`, `/health/ready`, `/metrics`. Services add theirs under the
+/// public router or the `/admin` group (bearer token).
+public struct HTTPRoutes: Sendable {
+    public typealias Context = BasicRequestContext
+
+    /// Adds a service's own routes; `admin` is `/admin`, behind the bearer token.
+    public var install: @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>) -> Void
+
+    public init(install: @escaping @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>) -> Void = { _, _ in }) {
+        self.install = install
+    }
+}
+
+enum HTTPServer {
+    static func make(
+        configuration: RuntimeConfiguration, metrics: ServiceMetrics, readiness: ReadinessChecks, routes: HTTPRoutes,
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/health/live") { _, _ in jsonResponse(.ok, ["status": "live"]) }
+        router.get("/health/ready") { _, _ in
+            let checks = await readiness.run()
+            let ready = checks.allSatisfy(\.ok)
+            var body: [String: Any] = ["status": ready ? "ready" : "not_ready"]
+            body["checks"] = Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0.ok ? "ok" : "failing: \($0.detail)") })
+            return jsonResponse(ready ? .ok : .serviceUnavailable, body)
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+        let admin = router.group("admin").add(middleware: AdminAuthMiddleware<BasicRequestContext>(token: configuration.adminToken))
+        routes.install(router, admin)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: configuration.service.rawValue),
+            logger: logger)
+    }
+}
+
+/// A JSON response from a JSON-compatible dictionary.
+public func jsonResponse(_ status: HTTPResponse.Status, _ body: [String: Any]) -> Response {
+    let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

@@ -1,0 +1,57 @@
+import KepuDomain
+import KepuKafka
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What makes a service itself: its name, its schema, its handlers and its HTTP routes. Everything else
+/// (configuration, logging, database, outbox relay, consumer runners, health and metrics) is `ServiceMain`'s.
+public struct ServiceDefinition: Sendable {
+    public var name: ServiceName
+    public var migrations: [Migration]
+    public var handlers: [HandlerRegistration]
+    public var routes: HTTPRoutes
+    /// Other long-running work (timers and the like), started after migrations.
+    public var background: [@Sendable (RuntimeContext) -> any Service]
+
+    public init(
+        name: ServiceName, migrations: [Migration] = [], handlers: [HandlerRegistration] = [], routes: HTTPRoutes = HTTPRoutes(),
+        background: [@Sendable (RuntimeContext) -> any Service] = []
+    ) {
+        self.name = name
+        self.migrations = migrations
+        self.handlers = handlers
+        self.routes = routes
+        self.background = background
+    }
+}
+
+/// What a handler or a background job gets from the runtime.
+public struct RuntimeContext: Sendable {
+    public let configuration: RuntimeConfiguration
+    public let client: PostgresClient
+    public let producer: KafkaProducer
+    public let metrics: ServiceMetrics
+    public let logger: Logger
+    public let hooks: RunnerHooks
+}
+
+/// A handler, with its type erased so a service can list several.
+public struct HandlerRegistration: Sendable {
+    let makeRunner: @Sendable (RuntimeContext) throws -> any Service
+
+    public init<Handler: EventHandler>(_ handler: Handler) {
+        makeRunner = { context in
+            let service = context.configuration.service.rawValue
+            let consumerID = "\(service).\(handler.name)"
+            var logger = context.logger
+            logger[metadataKey: "handler"] = "\(handler.name)"
+            let consumer = try KafkaConsumer(configuration: context.configuration.consumerConfiguration(group: consumerID), logger: logger)
+            return ConsumerRunner(
+                handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
+                deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,
+                batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
+                hooks: context.hooks, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import KepuKafka
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Starts a service: reads configuration (exiting with every problem listed), logs JSON lines, migrates the
+/// database under an advisory lock, then runs the database pool, producer, outbox relay, consumer runners and HTTP
+/// server in one `ServiceGroup` until SIGTERM/SIGINT. Shutdown runs in reverse: consumers finish their batch, HTTP
+/// stops, the relay publishes what was committed, the producer flushes, the pool closes; exit code 0.
+public enum ServiceMain {
+    public static func run(
+        _ definition: ServiceDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
+        hooks: RunnerHooks = RunnerHooks()
+    ) async -> Int32 {
+        let configuration: RuntimeConfiguration
+        do {
+            configuration = try RuntimeConfiguration.load(service: definition.name, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
+            return 78  // EX_CONFIG
+        }
+        JSONLogHandler.bootstrap(service: definition.name.rawValue, level: configuration.logLevel)
+        let logger = Logger(label: "kepu.\(definition.name.rawValue)")
+        do {
+            try await run(definition, configuration: configuration, hooks: hooks, logger: logger)
+            logger.info("stopped")
+            return 0
+        } catch {
+            logger.critical("service failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+    }
+
+    static func run(_ definition: ServiceDefinition, configuration: RuntimeConfiguration, hooks: RunnerHooks, logger: Logger) async throws {
+        logger.info(
+            "starting",
+            metadata: [
+                "database": "\(configuration.database.redacted)", "kafka": "\(configuration.kafkaBootstrapServers)",
+                "http": "\(configuration.httpHost):\(configuration.httpPort)",
+            ])
+        let database = Database(settings: configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
+        let admin = try KafkaAdmin(
+            configuration: KafkaConfiguration(bootstrapServers: configuration.kafkaBootstrapServers, properties: configuration.kafkaProperties),
+            logger: logger)
+        let metrics = ServiceMetrics()
+        let readiness = ReadinessChecks(client: database.client, admin: admin, logger: logger)
+        let context = RuntimeContext(
+            configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks)
+        let http = HTTPServer.make(configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, logger: logger)
+
+        // Migrations run while the pool is up, before anything consumes or publishes.
+        let migrate = OneShot(logger: logger) {
+            try await migrateWithRetry(definition, client: database.client, logger: logger)
+            readiness.markMigrated()
+        }
+        var services: [any Service] = [database, migrate, producer, http]
+        if configuration.outboxRelayEnabled {
+            services.append(
+                OutboxRelay(
+                    client: database.client, producer: producer, metrics: metrics,
+                    pollInterval: .milliseconds(configuration.outboxPollMilliseconds), batchSize: configuration.outboxBatchSize,
+                    logger: logger))
+        }
+        let workers = try definition.handlers.map { try $0.makeRunner(context) } + definition.background.map { $0(context) }
+        services.append(GatedServices(gate: migrate, services: workers))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
+        try await group.run()
+    }
+
+    /// Replicas may start before the database is reachable: retry connecting, not the migration's logic.
+    static func migrateWithRetry(_ definition: ServiceDefinition, client: PostgresClient, logger: Logger) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+                try await Migrator.migrate(client, component: definition.name.rawValue, migrations: definition.migrations, logger: logger)
+                return
+            } catch where TransientError.isTransient(error) && attempt < 60 {
+                attempt += 1
+                logger.warning("database not reachable for migrations; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
