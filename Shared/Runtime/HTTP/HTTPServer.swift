@@ -35,6 +35,17 @@ enum HTTPServer {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware<BasicRequestContext>(token: configuration.adminToken))
+        // The effective configuration, for operators (no secrets: the password and token are left out).
+        admin.get("config") { _, _ in
+            jsonResponse(.ok, [
+                "service": configuration.service.rawValue, "database": configuration.database.redacted,
+                "kafka_bootstrap_servers": configuration.kafkaBootstrapServers,
+                "kafka_properties": configuration.kafkaProperties.filter { !$0.key.contains("password") && !$0.key.contains("secret") },
+                "consumer_batch_size": configuration.consumerBatchSize, "consumer_batch_wait_ms": configuration.consumerBatchWaitMilliseconds,
+                "outbox_relay": configuration.outboxRelayEnabled, "outbox_poll_ms": configuration.outboxPollMilliseconds,
+                "outbox_batch_size": configuration.outboxBatchSize, "log_level": configuration.logLevel.rawValue,
+            ])
+        }
         routes.install(router, admin)
         return Application(
             router: router,

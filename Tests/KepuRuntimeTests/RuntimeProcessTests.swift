@@ -1,0 +1,140 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import Testing
+
+/// The runtime's guarantees, with the fixture service as a real process, real PostgreSQL and the embedded cluster.
+@Suite("Runtime guarantees, process level", .serialized)
+struct RuntimeProcessTests {
+    @Test("killed between the database commit and the offset commit: no duplicate effect after restart")
+    func killAfterCommit() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let first = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_TEST_EXIT_AFTER_COMMIT": "1"])
+        try await publish((0..<50).map { countCommand($0) }, to: cluster)
+        let status = await first.waitForExit(timeout: .seconds(60))
+        #expect(status == 137, "the fixture should have died after its first commit: \(first.log.suffix(2000))")
+        let committedBeforeDeath = try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects")
+        #expect(committedBeforeDeath > 0, "the first process committed effects before dying")
+
+        let second = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        try await eventually("all 50 commands applied") {
+            try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == 50
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 50, "no effect applied twice")
+        let metrics = await second.get("/metrics")?.body ?? ""
+        #expect(metrics.contains("kepu_handler_events_total{handler=\"counter\",outcome=\"duplicate\"}"), "the redelivered batch was recognised by the inbox")
+        #expect(await second.terminate() == 0)
+    }
+
+    @Test("killed before the relay published: the events are published after restart, once")
+    func killBeforeRelay() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let first = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_OUTBOX_RELAY": "off"])
+        try await publish((0..<20).map { countCommand($0) }, to: cluster)
+        try await eventually("20 events waiting in the outbox") {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 20
+        }
+        await first.kill()
+        #expect(try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 0, quiet: .seconds(1), timeout: .seconds(3)).isEmpty)
+
+        let second = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 20, quiet: .seconds(3))
+        let ids = results.compactMap { try? CloudEvent(kafkaMessage: $0).id }
+        #expect(ids.count == 20, "published once each: \(ids.count)")
+        #expect(Set(ids).count == 20)
+        #expect(results.allSatisfy { $0.headers.value(named: "ce_type") == Array("kepu.test.applied.v1".utf8) })
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 0)
+        #expect(await second.terminate() == 0)
+    }
+
+    @Test("a poison message goes to the dead-letter topic with its origin, and the next message is processed")
+    func poisonToDeadLetters() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let service = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        // All on one key, so on one partition, in this order.
+        let topic = "kepu.test.commands.v1"
+        var notCloudEvent = KafkaProducerMessage(topic: topic, key: Array("key-1".utf8), value: Array("{\"n\":1}".utf8))
+        notCloudEvent.headers = []
+        var unknownType = countCommand(1)
+        unknownType.headers = unknownType.headers.map { $0.name == "ce_type" ? KafkaHeader(name: "ce_type", string: "kepu.test.mystery.v1") : $0 }
+        var badPayload = countCommand(1)
+        badPayload.value = Array("{\"n\":\"one\"}".utf8)
+        let messages = [countCommand(1, id: "first"), notCloudEvent, unknownType, badPayload, countCommand(11, id: "last")]
+        try await publish(messages, to: cluster)
+
+        try await eventually("both valid commands applied") {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE event_id IN ('first', 'last')") == 2
+        }
+        let letters = try await readTopic("kepu.test-service.dlq.v1", cluster: cluster, atLeast: 3).compactMap(DeadLetter.init(deadLetterRecord:))
+        #expect(letters.map(\.errorCode).sorted() == ["invalid_payload", "not_cloudevent", "unknown_type"])
+        #expect(letters.allSatisfy { $0.sourceTopic == topic && $0.consumer == "test-service.counter" && !$0.error.isEmpty })
+        #expect(Set(letters.map(\.sourceOffset)).count == 3)
+        #expect(letters.first { $0.errorCode == "not_cloudevent" }?.value == Array("{\"n\":1}".utf8), "the original bytes are kept")
+        #expect(await service.terminate() == 0)
+    }
+
+    @Test("two replicas share the partitions without double effects")
+    func twoReplicas() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let a = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "a")
+        let b = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "b")
+        try await eventually("both replicas ready") {
+            let readyA = await a.get("/health/ready")?.status == 200
+            let readyB = await b.get("/health/ready")?.status == 200
+            return readyA && readyB
+        }
+        // Let the group settle with both members before the load arrives.
+        try await Task.sleep(for: .seconds(4))
+        try await publish((0..<300).map { countCommand($0) }, to: cluster)
+        try await eventually("all 300 commands applied") {
+            try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == 300
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 300, "no effect applied twice")
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE replica = 'a'") > 0)
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE replica = 'b'") > 0)
+        let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 300)
+        #expect(Set(results.map(\.value)).count > 0)
+        #expect(results.count == 300, "each result published once")
+        #expect(await a.terminate() == 0)
+        #expect(await b.terminate() == 0)
+    }
+
+    @Test("health, readiness and metrics are served; SIGTERM stops the service with exit code 0")
+    func healthAndShutdown() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let service = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        try await eventually("ready") { await service.get("/health/ready")?.status == 200 }
+        #expect(await service.get("/health/live")?.status == 200)
+        let ready = try #require(await service.get("/health/ready"))
+        #expect(ready.body.contains("\"database\":\"ok\"") && ready.body.contains("\"kafka\":\"ok\"") && ready.body.contains("\"migrations\":\"ok\""))
+        try await publish([countCommand(7)], to: cluster)
+        try await eventually("processed") { try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 1 }
+        let metrics = try #require(await service.get("/metrics")).body
+        for name in ["kepu_handler_events_total", "kepu_handler_batch_duration_seconds", "kepu_outbox_backlog", "kepu_outbox_oldest_age_seconds"] {
+            #expect(metrics.contains(name), "\(name) missing from /metrics")
+        }
+        #expect(await httpGet(port: service.httpPort, path: "/admin/config")?.status == 401, "admin routes need the token")
+        #expect(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer wrong-token-0123456789"])?.status == 401)
+        let config = try #require(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
+        #expect(config.status == 200)
+        #expect(config.body.contains("test-admin-token") == false)
+        let stopping = ContinuousClock.now
+        #expect(await service.terminate() == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(10), "graceful shutdown is prompt")
+        // Logs are JSON lines.
+        let lines = service.log.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["service"] as? String == "test-service")
+        }
+    }
+}
