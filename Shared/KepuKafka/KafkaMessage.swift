@@ -76,5 +76,18 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     /// Milliseconds since the epoch, when the broker or producer set one.
     public var timestamp: Int64?
 
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [],
+        timestamp: Int64? = nil
+    ) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestamp = timestamp
+    }
+
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
 }
