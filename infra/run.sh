@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 infra/scripts/install-deps.sh
-swift build --product kepu
+swift build
 exec .build/debug/kepu dev "$@"

@@ -1,30 +1,165 @@
 import ArgumentParser
 import Foundation
+import KepuContracts
+import KepuDomain
 import KepuKafka
+import KepuRuntime
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
-/// `kepu dev`: the suite on embedded defaults, in the foreground, until Ctrl-C.
+/// `kepu dev`: the whole suite on embedded defaults, in the foreground, until Ctrl-C.
 struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start the embedded Kafka-protocol broker (librdkafka's mock cluster) and stay up until Ctrl-C.")
+        abstract: "Run the suite locally: embedded Kafka-protocol broker, local PostgreSQL, all five services.")
 
+    @Option(help: "Folder for PostgreSQL data and service logs (reused by the next run).") var dataDirectory = ".kepu"
+    @Option(help: "PostgreSQL port on 127.0.0.1.") var postgresPort = 55432
     @Option(help: "Brokers in the embedded cluster.") var brokers = 3
+    @Option(help: "Folder holding the service executables (default: beside this one).") var binaries: String?
 
     func run() async throws {
-        let logger = Logger(label: "kepu.dev")
-        let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: logger)
-        try cluster.createTopic("kepu.dev.hello.v1", partitions: 3)
-        print("""
-            Kepu Classroom (development)
-              Kafka bootstrap: \(cluster.bootstrapServers)
-              try it:   echo hello | kcat -P -b \(cluster.bootstrapServers) -t kepu.dev.hello.v1
-                        kcat -C -b \(cluster.bootstrapServers) -t kepu.dev.hello.v1 -e
-              services: not yet part of the suite (they arrive with the service runtime)
-            Ctrl-C stops everything.
-            """)
+        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL
+        let logs = data.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let binaries = URL(fileURLWithPath: binaries ?? CommandLine.arguments[0]).standardizedFileURL
+        let binaryFolder = self.binaries == nil ? binaries.deletingLastPathComponent() : binaries
+        let supervisor = DevSupervisor(
+            data: data, logs: logs, binaries: binaryFolder, postgresPort: postgresPort, brokers: brokers,
+            adminToken: ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me")
+        let logger = Logger(label: "kepu.dev", factory: { StreamLogHandler.standardError(label: $0) })
         let group = ServiceGroup(
-            configuration: .init(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
+}
+
+/// Starts PostgreSQL, the broker, the topics and the five services; reports a service that dies; on graceful
+/// shutdown stops the services (SIGTERM, then SIGKILL after 20 s), PostgreSQL and the broker.
+final class DevSupervisor: Service, Sendable {
+    let data: URL
+    let logs: URL
+    let binaries: URL
+    let postgresPort: Int
+    let brokers: Int
+    let adminToken: String
+    let children = ChildProcesses()
+
+    init(data: URL, logs: URL, binaries: URL, postgresPort: Int, brokers: Int, adminToken: String) {
+        self.data = data
+        self.logs = logs
+        self.binaries = binaries
+        self.postgresPort = postgresPort
+        self.brokers = brokers
+        self.adminToken = adminToken
+    }
+
+    func run() async throws {
+        let pgdata = data.appendingPathComponent("pgdata").path
+        step("PostgreSQL: starting from Debian's binaries in \(pgdata), port \(postgresPort)")
+        try await runScript("infra/scripts/postgres.sh", ["start", pgdata, String(postgresPort)])
+        do {
+            try await runSuite()
+        } catch {
+            step("failed: \(error)")
+        }
+        step("PostgreSQL: stopping")
+        try? await runScript("infra/scripts/postgres.sh", ["stop", pgdata])
+    }
+
+    private func runSuite() async throws {
+        let server = DatabaseSettings(host: "127.0.0.1", port: postgresPort, username: "postgres", database: "postgres")
+        try await createDatabases(server)
+
+        step("Kafka: starting the embedded cluster (\(brokers) brokers)")
+        let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: Logger(label: "kepu.dev.kafka", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { cluster.stop() }
+        for topic in Topics.all {
+            try cluster.createTopic(topic.name, partitions: topic.partitions, replicationFactor: min(3, Int32(brokers)))
+        }
+        step("Kafka: \(Topics.all.count) topics created")
+
+        for (index, service) in ServiceName.all.enumerated() {
+            let port = RuntimeConfiguration.defaultHTTPPort(service)
+            let environment = ProcessInfo.processInfo.environment.merging([
+                "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgresPort)/\(databaseName(service))",
+                "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers,
+                "KEPU_ADMIN_TOKEN": adminToken,
+                "KEPU_HTTP_HOST": "127.0.0.1",
+                "KEPU_HTTP_PORT": String(port),
+            ]) { _, new in new }
+            try children.start(
+                name: service.rawValue, executable: binaries.appendingPathComponent(service.rawValue), environment: environment,
+                log: logs.appendingPathComponent("\(service.rawValue).log"))
+            step("[\(index + 1)/\(ServiceName.all.count)] \(service.rawValue): started, log \(logs.path)/\(service.rawValue).log")
+        }
+        await waitUntilReady()
+        printSummary(bootstrap: cluster.bootstrapServers)
+
+        try? await gracefulShutdown()
+        step("stopping services")
+        await children.stopAll(grace: .seconds(20))
+        step("all services stopped")
+    }
+
+    private func waitUntilReady() async {
+        let deadline = ContinuousClock.now + .seconds(90)
+        var pending = Set(ServiceName.all)
+        while !pending.isEmpty && ContinuousClock.now < deadline && !Task.isShuttingDownGracefully {
+            for service in pending {
+                if await httpGet(port: RuntimeConfiguration.defaultHTTPPort(service), path: "/health/ready")?.status == 200 {
+                    pending.remove(service)
+                    step("\(service.rawValue): ready")
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(300))
+        }
+        for service in pending { step("\(service.rawValue): NOT ready after 90 s, see \(logs.path)/\(service.rawValue).log") }
+    }
+
+    private func printSummary(bootstrap: String) {
+        var text = "\nKepu Classroom is running (development).\n  Kafka bootstrap: \(bootstrap)\n"
+        for service in ServiceName.all {
+            let port = RuntimeConfiguration.defaultHTTPPort(service)
+            text += "  \(service.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) http://127.0.0.1:\(port)  (/health/ready, /metrics)\n"
+        }
+        text += "  admin token: \(adminToken)\n"
+        text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.dlq.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
+        text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.dlq.v1 --from-beginning\n"
+        text += "Ctrl-C stops everything.\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func createDatabases(_ server: DatabaseSettings) async throws {
+        let database = Database(settings: server, poolSize: 2, logger: Logger(label: "kepu.dev.db", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            for service in ServiceName.all {
+                let name = databaseName(service)
+                let exists = try await database.client.query("SELECT 1 FROM pg_database WHERE datname = \(name)").collect().count > 0
+                if !exists {
+                    // Identifiers cannot be bound as parameters; `name` is built from a fixed service name.
+                    try await database.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+                }
+                step("PostgreSQL: database \(name) \(exists ? "exists" : "created")")
+            }
+        }
+    }
+
+    private func runScript(_ path: String, _ arguments: [String]) async throws {
+        let status = try await Subprocess.spawn(path, arguments, environment: ProcessInfo.processInfo.environment).wait()
+        guard status == .exited(0) else {
+            throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed: \(status)")
+        }
+    }
+}
+
+/// The per-service database name: `kepu_` and the service name with underscores.
+func databaseName(_ service: ServiceName) -> String {
+    "kepu_" + service.rawValue.replacingOccurrences(of: "-", with: "_")
+}
+
+func step(_ text: String) {
+    FileHandle.standardError.write(Data("kepu dev: \(text)\n".utf8))
 }

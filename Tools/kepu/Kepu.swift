@@ -5,7 +5,21 @@ import ArgumentParser
 struct Kepu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu",
-        abstract: "Kepu Classroom operations: run the suite locally, manage topics, inspect events.",
-        subcommands: [Dev.self]
+        abstract: "Kepu Classroom operations: run the suite locally, manage topics, inspect events and dead letters.",
+        subcommands: [Dev.self, TopicsCommand.self, Tail.self, DeadLetters.self]
     )
 }
+
+/// Where the brokers are: `--bootstrap`, else `KEPU_KAFKA_BOOTSTRAP_SERVERS`.
+struct KafkaOptions: ParsableArguments {
+    @Option(name: .long, help: "Kafka bootstrap servers (default: $KEPU_KAFKA_BOOTSTRAP_SERVERS).")
+    var bootstrap: String?
+
+    func servers() throws -> String {
+        if let bootstrap, !bootstrap.isEmpty { return bootstrap }
+        if let environment = ProcessInfo.processInfo.environment["KEPU_KAFKA_BOOTSTRAP_SERVERS"], !environment.isEmpty { return environment }
+        throw ValidationError("no Kafka bootstrap servers: pass --bootstrap or set KEPU_KAFKA_BOOTSTRAP_SERVERS")
+    }
+}
+
+import Foundation
