@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Tests only: parsing the compose file.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // librdkafka from Debian's librdkafka-dev, found through pkg-config.
@@ -133,6 +135,12 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KepuDeploymentTests",
+            dependencies: ["KepuRuntime", "KepuDomain", .product(name: "Yams", package: "Yams")],
+            path: "Tests/KepuDeploymentTests",
             swiftSettings: swiftSettings
         ),
     ] + serviceTargets
