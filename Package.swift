@@ -16,7 +16,11 @@ let serviceTargets: [Target] = services.flatMap { service -> [Target] in
     [
         .target(
             name: service.library,
-            dependencies: ["KepuRuntime", "KepuContracts", "KepuDomain"],
+            dependencies: [
+                "KepuRuntime", "KepuContracts", "KepuDomain", "KepuKafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Services/\(service.folder)/Library",
             swiftSettings: swiftSettings
         ),
@@ -128,10 +132,29 @@ let package = Package(
             path: "Tests/KepuContractsTests",
             swiftSettings: swiftSettings
         ),
+        // What the integration tests share: throwaway databases, service processes, topic readers.
+        .target(
+            name: "KepuTestSupport",
+            dependencies: [
+                "KepuRuntime", "KepuContracts", "KepuKafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BookingServiceTests",
+            dependencies: [
+                "BookingService", "booking", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/BookingServiceTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KepuRuntimeTests",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service", "KepuTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",

@@ -48,7 +48,7 @@ public enum ServiceMain {
         let readiness = ReadinessChecks(client: database.client, admin: admin, logger: logger)
         let context = RuntimeContext(
             configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks)
-        let http = HTTPServer.make(configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, logger: logger)
+        let http = HTTPServer.make(configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context, logger: logger)
 
         // Migrations run while the pool is up, before anything consumes or publishes.
         let migrate = OneShot(logger: logger) {

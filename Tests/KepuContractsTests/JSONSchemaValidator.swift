@@ -1,6 +1,6 @@
 import Foundation
 
-/// The subset of JSON Schema (2020-12) the AsyncAPI document uses: type, const, enum, required, properties,
+/// The subset of JSON Schema (2020-12) the AsyncAPI document uses: type, const, enum, oneOf, required, properties,
 /// additionalProperties, items, pattern, minLength, maxLength, minimum, maximum, format date-time, and local $ref.
 struct JSONSchemaValidator {
     let root: [String: Any]
@@ -8,6 +8,10 @@ struct JSONSchemaValidator {
     /// Problems found, as JSON-pointer-ish paths with reasons; empty when `value` is valid.
     func validate(_ value: Any, against schema: [String: Any], at path: String = "$") -> [String] {
         if let reference = schema["$ref"] as? String { return validate(value, against: resolve(reference), at: path) }
+        if let options = schema["oneOf"] as? [[String: Any]] {
+            let matching = options.filter { validate(value, against: $0, at: path).isEmpty }.count
+            if matching != 1 { return ["\(path): matches \(matching) of the oneOf schemas, not exactly one"] }
+        }
         var problems: [String] = []
         if let constant = schema["const"], !equal(constant, value) { problems.append("\(path): must be \(constant)") }
         if let options = schema["enum"] as? [Any], !options.contains(where: { equal($0, value) }) {

@@ -1,3 +1,4 @@
+import KepuTestSupport
 import KepuRuntime
 import Testing
 
@@ -47,7 +48,7 @@ struct ConfigurationTests {
 
     @Test("a service started without configuration exits with the list of problems")
     func processReportsProblems() async throws {
-        let fixture = try FixtureProcess(
+        let fixture = try ServiceProcess(
             database: DatabaseSettings(host: "x", username: "x", database: "x"), bootstrap: "", replaceEnvironment: ["PATH": "/usr/bin:/bin"])
         let status = await fixture.waitForExit()
         #expect(status == 78)

@@ -1,3 +1,4 @@
+import KepuTestSupport
 import KepuRuntime
 import Logging
 import PostgresNIO

@@ -1,3 +1,4 @@
+import KepuTestSupport
 import Foundation
 import KepuContracts
 import KepuKafka
@@ -11,14 +12,14 @@ struct RuntimeProcessTests {
     func killAfterCommit() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        let first = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_TEST_EXIT_AFTER_COMMIT": "1"])
+        let first = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_TEST_EXIT_AFTER_COMMIT": "1"])
         try await publish((0..<50).map { countCommand($0) }, to: cluster)
         let status = await first.waitForExit(timeout: .seconds(60))
         #expect(status == 137, "the fixture should have died after its first commit: \(first.log.suffix(2000))")
         let committedBeforeDeath = try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects")
         #expect(committedBeforeDeath > 0, "the first process committed effects before dying")
 
-        let second = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        let second = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
         try await eventually("all 50 commands applied") {
             try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == 50
         }
@@ -33,7 +34,7 @@ struct RuntimeProcessTests {
     func killBeforeRelay() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        let first = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_OUTBOX_RELAY": "off"])
+        let first = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_OUTBOX_RELAY": "off"])
         try await publish((0..<20).map { countCommand($0) }, to: cluster)
         try await eventually("20 events waiting in the outbox") {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 20
@@ -41,7 +42,7 @@ struct RuntimeProcessTests {
         await first.kill()
         #expect(try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 0, quiet: .seconds(1), timeout: .seconds(3)).isEmpty)
 
-        let second = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        let second = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
         let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 20, quiet: .seconds(3))
         let ids = results.compactMap { try? CloudEvent(kafkaMessage: $0).id }
         #expect(ids.count == 20, "published once each: \(ids.count)")
@@ -55,7 +56,7 @@ struct RuntimeProcessTests {
     func poisonToDeadLetters() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        let service = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
         // All on one key, so on one partition, in this order.
         let topic = "kepu.test.commands.v1"
         var notCloudEvent = KafkaProducerMessage(topic: topic, key: Array("key-1".utf8), value: Array("{\"n\":1}".utf8))
@@ -82,8 +83,8 @@ struct RuntimeProcessTests {
     func twoReplicas() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        let a = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "a")
-        let b = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "b")
+        let a = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "a")
+        let b = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "b")
         try await eventually("both replicas ready") {
             let readyA = await a.get("/health/ready")?.status == 200
             let readyB = await b.get("/health/ready")?.status == 200
@@ -110,7 +111,7 @@ struct RuntimeProcessTests {
     func healthAndShutdown() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        let service = try FixtureProcess(database: database, bootstrap: cluster.bootstrapServers)
+        let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
         try await eventually("ready") { await service.get("/health/ready")?.status == 200 }
         #expect(await service.get("/health/live")?.status == 200)
         let ready = try #require(await service.get("/health/ready"))

@@ -3,6 +3,11 @@ import Foundation
 /// A minimal HTTP GET to a port on loopback, for health probes (no URLSession, no event loop).
 /// Returns nil when nothing answers within 5 seconds.
 public func httpGet(port: Int, path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
+    await httpRequest(port: port, method: "GET", path: path, headers: headers)
+}
+
+/// One HTTP/1.1 request to a port on loopback, `Connection: close`; nil when nothing answers within 5 seconds.
+public func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "") async -> (status: Int, body: String)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -16,9 +21,9 @@ public func httpGet(port: Int, path: String, headers: [String: String] = [:]) as
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { return nil }
-    var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
     for (name, value) in headers { request += "\(name): \(value)\r\n" }
-    request += "\r\n"
+    request += "\r\n" + body
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var response: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)

@@ -8,9 +8,9 @@ public struct HTTPRoutes: Sendable {
     public typealias Context = BasicRequestContext
 
     /// Adds a service's own routes; `admin` is `/admin`, behind the bearer token.
-    public var install: @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>) -> Void
+    public var install: @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>, _ runtime: RuntimeContext) -> Void
 
-    public init(install: @escaping @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>) -> Void = { _, _ in }) {
+    public init(install: @escaping @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>, _ runtime: RuntimeContext) -> Void = { _, _, _ in }) {
         self.install = install
     }
 }
@@ -18,7 +18,7 @@ public struct HTTPRoutes: Sendable {
 enum HTTPServer {
     static func make(
         configuration: RuntimeConfiguration, metrics: ServiceMetrics, readiness: ReadinessChecks, routes: HTTPRoutes,
-        logger: Logger
+        context: RuntimeContext, logger: Logger
     ) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         router.get("/health/live") { _, _ in jsonResponse(.ok, ["status": "live"]) }
@@ -46,7 +46,7 @@ enum HTTPServer {
                 "outbox_batch_size": configuration.outboxBatchSize, "log_level": configuration.logLevel.rawValue,
             ])
         }
-        routes.install(router, admin)
+        routes.install(router, admin, context)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: configuration.service.rawValue),

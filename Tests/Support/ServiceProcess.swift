@@ -1,37 +1,38 @@
 import Foundation
 import KepuRuntime
 
-/// The `kepu-test-service` executable, run as a real process.
-final class FixtureProcess: @unchecked Sendable {
+/// A service executable of this package (`kepu-test-service`, `booking`, ...), run as a real process.
+public final class ServiceProcess: @unchecked Sendable {
     // @unchecked: `process` is only touched from the test's task; Foundation's Process is thread-safe for these calls.
     let process = Process()
-    let logFile: URL
-    let httpPort: Int
+    public let logFile: URL
+    public let httpPort: Int
 
-    static var executable: URL {
-        get throws {
-            let candidates = [
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kepu-test-service"),
-                URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                    .appendingPathComponent(".build/debug/kepu-test-service"),
-            ]
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                throw TestSetupError("kepu-test-service not built: run `swift build --build-tests` (infra/test.sh does)")
-            }
-            return found
+    static func executable(_ name: String) throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/\(name)"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw TestSetupError("\(name) not built: run `swift build --build-tests` (infra/test.sh does)")
         }
+        return found
     }
 
-    /// Starts the fixture against `database` and `bootstrap`, with `extra` environment on top of the defaults.
-    init(database: DatabaseSettings, bootstrap: String, replica: String = "a", extra: [String: String] = [:], replaceEnvironment: [String: String]? = nil) throws {
+    /// Starts `executable` against `database` and `bootstrap`, with `extra` environment on top of the defaults.
+    public init(
+        _ executable: String = "kepu-test-service", database: DatabaseSettings, bootstrap: String, replica: String = "a",
+        extra: [String: String] = [:], replaceEnvironment: [String: String]? = nil
+    ) throws {
         httpPort = freePort()
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("kepu-fixture-\(replica)-\(UUID().uuidString.prefix(6)).log")
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("kepu-\(executable)-\(replica)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "KEPU_DATABASE_URL": "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)",
             "KEPU_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "KEPU_ADMIN_TOKEN": "test-admin-token-0123456789",
+            "KEPU_ADMIN_TOKEN": ServiceProcess.adminToken,
             "KEPU_HTTP_HOST": "127.0.0.1",
             "KEPU_HTTP_PORT": String(httpPort),
             "KEPU_TEST_REPLICA": replica,
@@ -43,7 +44,7 @@ final class FixtureProcess: @unchecked Sendable {
             "KEPU_KAFKA_PROP_HEARTBEAT_INTERVAL_MS": "500",
         ]
         environment.merge(extra) { _, new in new }
-        process.executableURL = try Self.executable
+        process.executableURL = try Self.executable(executable)
         process.environment = replaceEnvironment ?? environment
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
@@ -51,22 +52,22 @@ final class FixtureProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// SIGKILL: no shutdown at all.
-    func kill() async {
+    public func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
         await waitForExit()
     }
 
     /// SIGTERM, then waits for the exit status.
-    func terminate() async -> Int32 {
+    public func terminate() async -> Int32 {
         process.terminate()
         return await waitForExit()
     }
 
     @discardableResult
-    func waitForExit(timeout: Duration = .seconds(30)) async -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(30)) async -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
@@ -79,9 +80,21 @@ final class FixtureProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// GET on the fixture's HTTP port; nil when it does not answer.
-    func get(_ path: String) async -> (status: Int, body: String)? {
-        await httpGet(port: httpPort, path: path)
+    /// GET on the service's HTTP port; nil when it does not answer.
+    public func get(_ path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
+        await httpRequest(port: httpPort, method: "GET", path: path, headers: headers)
+    }
+
+    /// An admin call with the test token and a JSON body.
+    public func admin(_ method: String, _ path: String, json: String = "") async -> (status: Int, body: String)? {
+        await httpRequest(port: httpPort, method: method, path: path, headers: ["Authorization": "Bearer \(Self.adminToken)", "Content-Type": "application/json"], body: json)
+    }
+
+    public static let adminToken = "test-admin-token-0123456789"
+
+    /// Waits for `/health/ready`.
+    public func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        try await eventually("\(logFile.lastPathComponent) ready", timeout: timeout) { await self.get("/health/ready")?.status == 200 }
     }
 
     deinit {
@@ -90,7 +103,7 @@ final class FixtureProcess: @unchecked Sendable {
 }
 
 /// A port nobody listens on right now.
-func freePort() -> Int {
+public func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

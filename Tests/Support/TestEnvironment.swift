@@ -4,11 +4,10 @@ import KepuKafka
 import KepuRuntime
 import Logging
 import PostgresNIO
-import Testing
 
 /// The PostgreSQL server the test command started; a test fails (not skips) when it is missing.
-enum TestPostgres {
-    static func settings() throws -> DatabaseSettings {
+public enum TestPostgres {
+    public static func settings() throws -> DatabaseSettings {
         guard let url = ProcessInfo.processInfo.environment["KEPU_TEST_POSTGRES_URL"] else {
             throw TestSetupError("KEPU_TEST_POSTGRES_URL is not set: run the tests with infra/test.sh, which starts PostgreSQL")
         }
@@ -16,7 +15,7 @@ enum TestPostgres {
     }
 
     /// A new, empty database for one test.
-    static func freshDatabase() async throws -> DatabaseSettings {
+    public static func freshDatabase() async throws -> DatabaseSettings {
         let server = try settings()
         let name = "kepu_test_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await withClient(server) { client in
@@ -26,7 +25,7 @@ enum TestPostgres {
     }
 
     /// Runs `body` with a running client for `settings`.
-    static func withClient<T: Sendable>(_ settings: DatabaseSettings, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    public static func withClient<T: Sendable>(_ settings: DatabaseSettings, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let database = Database(settings: settings, poolSize: 4, logger: Logger(label: "test.db"))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
@@ -35,7 +34,7 @@ enum TestPostgres {
         }
     }
 
-    static func count(_ settings: DatabaseSettings, _ sql: String) async throws -> Int {
+    public static func count(_ settings: DatabaseSettings, _ sql: String) async throws -> Int {
         try await withClient(settings) { client in
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
             return try rows.first?.decode(Int.self) ?? 0
@@ -43,34 +42,19 @@ enum TestPostgres {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-/// The embedded cluster with the fixture service's topics.
-func makeTestCluster() throws -> EmbeddedKafkaCluster {
-    let cluster = try EmbeddedKafkaCluster(brokers: 3)
-    try cluster.createTopic("kepu.test.commands.v1", partitions: 6)
-    try cluster.createTopic("kepu.test.results.v1", partitions: 3)
-    try cluster.createTopic("kepu.test-service.dlq.v1", partitions: 3)
-    return cluster
-}
-
-/// Count commands as a frontend would publish them: CloudEvents in binary mode.
-func countCommand(_ n: Int, id: String = UUID().uuidString) -> KafkaProducerMessage {
-    let event = CloudEvent(id: id, source: "/tests", type: "kepu.test.count.v1", data: Array("{\"n\":\(n)}".utf8))
-    return event.kafkaMessage(topic: "kepu.test.commands.v1", key: "key-\(n % 10)")
-}
-
-func publish(_ messages: [KafkaProducerMessage], to cluster: EmbeddedKafkaCluster) async throws {
+public func publish(_ messages: [KafkaProducerMessage], to cluster: EmbeddedKafkaCluster) async throws {
     let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers))
     for result in await producer.send(messages) { _ = try result.get() }
     await producer.shutdown()
 }
 
 /// Reads a topic from the beginning until `count` records arrived or nothing new came for `quiet`.
-func readTopic(_ topic: String, cluster: EmbeddedKafkaCluster, atLeast count: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
+public func readTopic(_ topic: String, cluster: EmbeddedKafkaCluster, atLeast count: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
     let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupID: "reader-\(UUID())"))
     try consumer.subscribe(topics: [topic])
     var messages: [KafkaConsumerMessage] = []
@@ -88,8 +72,8 @@ func readTopic(_ topic: String, cluster: EmbeddedKafkaCluster, atLeast count: In
     return messages
 }
 
-/// Waits until `condition` holds, or fails the test after `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+/// Waits until `condition` holds; throws (failing the test) after `timeout`.
+public func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if (try? await condition()) == true { return }

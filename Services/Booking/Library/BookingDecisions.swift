@@ -1,0 +1,297 @@
+import Foundation
+import KepuContracts
+import KepuRuntime
+import PostgresNIO
+
+/// The rules, applied inside the batch's transaction. Each request locks its session row (`FOR UPDATE`), so even
+/// two replicas briefly owning the same partition during a rebalance decide one after the other.
+struct BookingDecisions {
+    let transaction: HandlerTransaction
+    let now: Date
+    var connection: PostgresConnection { transaction.connection }
+    var logger: Logger { transaction.logger }
+
+    struct Session {
+        let id: String
+        let venueID: String
+        let capacity: Int
+        let confirmed: Int
+        let waitlisted: Int
+        let opensAt: Date
+        let closesAt: Date
+        let cancellationDeadline: Date
+        let startsAt: Date
+        let endsAt: Date
+        let maxSeatsPerRequest: Int
+        let groupMin: Int
+        let groupMax: Int
+        let waitlistEnabled: Bool
+        let waitlistCap: Int
+        let closed: Bool
+        var free: Int { capacity - confirmed }
+    }
+
+    enum Claim { case new, repeated, conflict }
+
+    // MARK: - Requests
+
+    func requestSeats(_ request: SeatsRequested, fingerprint: String) async throws {
+        switch try await claim(request.requestId, fingerprint: fingerprint) {
+        case .repeated: return
+        case .conflict: return reject(requestId: request.requestId, sessionId: request.sessionId, .conflict, "request id already used with other content")
+        case .new: break
+        }
+        guard let session = try await lockSession(request.sessionId) else {
+            return reject(requestId: request.requestId, sessionId: request.sessionId, .unknownSession, "no session \(request.sessionId)")
+        }
+        if session.closed || now < session.opensAt || now > session.closesAt {
+            let detail = session.closed ? "the session is closed" : "booking is open from \(RFC3339.format(session.opensAt)) to \(RFC3339.format(session.closesAt))"
+            return reject(requestId: request.requestId, sessionId: session.id, .windowClosed, detail)
+        }
+        let seats = request.party.seats
+        var acceptPartial = false
+        switch request.party {
+        case .individual:
+            if seats > session.maxSeatsPerRequest {
+                return reject(requestId: request.requestId, sessionId: session.id, .overLimit, "at most \(session.maxSeatsPerRequest) seats per request")
+            }
+        case .group(_, let headcount, let partial):
+            if headcount < session.groupMin || headcount > session.groupMax {
+                return reject(requestId: request.requestId, sessionId: session.id, .groupSize, "groups of \(session.groupMin) to \(session.groupMax)")
+            }
+            acceptPartial = partial
+        }
+        if seats <= session.free {
+            try await confirm(request, session: session, seats: seats)
+        } else if acceptPartial && session.free >= session.groupMin {
+            try await confirm(request, session: session, seats: session.free)
+        } else if session.waitlistEnabled && session.waitlisted + seats <= session.waitlistCap {
+            try await waitlist(request, session: session)
+        } else {
+            reject(requestId: request.requestId, sessionId: session.id, .full, "\(session.free) seats left, waitlist \(session.waitlistEnabled ? "full" : "off")")
+        }
+    }
+
+    func cancel(_ request: CancellationRequested, fingerprint: String) async throws {
+        switch try await claim(request.requestId, fingerprint: fingerprint) {
+        case .repeated: return
+        case .conflict: return reject(requestId: request.requestId, sessionId: nil, .conflict, "request id already used with other content")
+        case .new: break
+        }
+        guard let booking = try await lockBooking(request.bookingId), let session = try await lockSession(booking.sessionID) else {
+            return reject(requestId: request.requestId, sessionId: nil, .unknownBooking, "no booking \(request.bookingId)")
+        }
+        guard booking.code == request.code else {
+            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the code does not match the booking")
+        }
+        switch booking.status {
+        case "confirmed":
+            let late = now > session.cancellationDeadline
+            try await connection.query(
+                "UPDATE booking SET status = 'cancelled', cancelled_late = \(late), updated_at = now() WHERE id = \(booking.id)", logger: logger)
+            try await connection.query(
+                "UPDATE session SET confirmed_seats = confirmed_seats - \(booking.seats) WHERE id = \(session.id)", logger: logger)
+            emit(BookingEventType.cancelled, session: session.id,
+                 BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: booking.seats, late: late))
+            try await promote(sessionID: session.id)
+        case "waitlisted":
+            try await connection.query("UPDATE booking SET status = 'cancelled', updated_at = now() WHERE id = \(booking.id)", logger: logger)
+            try await connection.query(
+                "UPDATE session SET waitlisted_seats = waitlisted_seats - \(booking.requestedSeats) WHERE id = \(session.id)", logger: logger)
+            emit(BookingEventType.cancelled, session: session.id,
+                 BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: 0, late: false))
+        default:
+            reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.replacingOccurrences(of: "_", with: " "))")
+        }
+    }
+
+    /// Check-in opens this long before the session starts.
+    static let checkInOpensBefore: TimeInterval = 2 * 3600
+
+    func checkIn(_ request: CheckInRequested, fingerprint: String) async throws {
+        switch try await claim(request.requestId, fingerprint: fingerprint) {
+        case .repeated: return
+        case .conflict: return reject(requestId: request.requestId, sessionId: nil, .conflict, "request id already used with other content")
+        case .new: break
+        }
+        guard let booking = try await lockBooking(request.bookingId), let session = try await lockSession(booking.sessionID) else {
+            return reject(requestId: request.requestId, sessionId: nil, .unknownBooking, "no booking \(request.bookingId)")
+        }
+        guard booking.code == request.code else {
+            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the code does not match the booking")
+        }
+        guard booking.status == "confirmed" else {
+            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.replacingOccurrences(of: "_", with: " "))")
+        }
+        guard now >= session.startsAt.addingTimeInterval(-Self.checkInOpensBefore), now <= session.endsAt else {
+            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "check-in is open from two hours before the session until it ends")
+        }
+        try await connection.query("UPDATE booking SET status = 'checked_in', updated_at = now() WHERE id = \(booking.id)", logger: logger)
+        emit(BookingEventType.checkedIn, session: session.id,
+             BookingCheckedIn(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: booking.seats))
+    }
+
+    // MARK: - Effects
+
+    private func confirm(_ request: SeatsRequested, session: Session, seats: Int) async throws {
+        // Conditional: even if the code above were wrong, the row (and its CHECK) refuse to overbook.
+        let taken = try await connection.query(
+            """
+            UPDATE session SET confirmed_seats = confirmed_seats + \(seats)
+            WHERE id = \(session.id) AND confirmed_seats + \(seats) <= capacity RETURNING id
+            """, logger: logger
+        ).collect()
+        guard !taken.isEmpty else {
+            return reject(requestId: request.requestId, sessionId: session.id, .full, "no seats left")
+        }
+        let booking = try await insertBooking(request, session: session, seats: seats, status: "confirmed")
+        let (kind, resident, unit) = partyColumns(request.party)
+        emit(BookingEventType.confirmed, session: session.id,
+             BookingConfirmed(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, venueId: session.venueID, seats: seats,
+                              partyKind: kind, residentId: resident, unitId: unit, checkInCode: booking.code))
+    }
+
+    private func waitlist(_ request: SeatsRequested, session: Session) async throws {
+        try await connection.query(
+            "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
+        let booking = try await insertBooking(request, session: session, seats: request.party.seats, status: "waitlisted")
+        let position = try await connection.query(
+            """
+            SELECT count(*)::int FROM booking
+            WHERE session_id = \(session.id) AND status = 'waitlisted'
+              AND waitlist_seq <= (SELECT waitlist_seq FROM booking WHERE id = \(booking.id))
+            """, logger: logger
+        ).collect().first?.decode(Int.self) ?? 1
+        emit(BookingEventType.waitlisted, session: session.id,
+             BookingWaitlisted(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: request.party.seats,
+                               position: position, checkInCode: booking.code))
+    }
+
+    /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
+    /// accepts a partial offer takes what is left if that is at least the session's minimum group size.
+    private func promote(sessionID: String) async throws {
+        guard let session = try await lockSession(sessionID), session.free > 0 else { return }
+        let waiting = try await connection.query(
+            """
+            SELECT id, requested_seats, accept_partial FROM booking
+            WHERE session_id = \(sessionID) AND status = 'waitlisted' ORDER BY waitlist_seq
+            """, logger: logger
+        ).collect()
+        var free = session.free
+        for row in waiting where free > 0 {
+            let (id, requested, acceptPartial) = try row.decode((String, Int, Bool).self)
+            let seats = requested <= free ? requested : (acceptPartial && free >= session.groupMin ? free : 0)
+            guard seats > 0 else { continue }
+            try await connection.query(
+                """
+                UPDATE session SET confirmed_seats = confirmed_seats + \(seats), waitlisted_seats = waitlisted_seats - \(requested)
+                WHERE id = \(sessionID) AND confirmed_seats + \(seats) <= capacity
+                """, logger: logger)
+            try await connection.query(
+                "UPDATE booking SET status = 'confirmed', seats = \(seats), waitlist_seq = NULL, updated_at = now() WHERE id = \(id)",
+                logger: logger)
+            free -= seats
+            emit(BookingEventType.promoted, session: sessionID, BookingPromoted(bookingId: id, sessionId: sessionID, seats: seats, requestedSeats: requested))
+        }
+    }
+
+    func reject(requestId: String, sessionId: String?, _ reason: RejectionReason, _ detail: String, suspendedUntil: Date? = nil) {
+        emit(BookingEventType.rejected, session: sessionId ?? "unknown",
+             BookingRejected(requestId: requestId, sessionId: sessionId, reason: reason, detail: detail, suspendedUntil: suspendedUntil))
+    }
+
+    private func emit<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) {
+        guard let event = try? CloudEvent(source: "/kepu/booking", type: type, subject: "session/\(session)", payload: payload) else {
+            logger.error("could not encode \(type)")
+            return
+        }
+        transaction.emit(OutgoingEvent(topic: Topics.bookingEvents.name, key: session, event: event))
+    }
+
+    // MARK: - Rows
+
+    private func claim(_ requestID: String, fingerprint: String) async throws -> Claim {
+        let inserted = try await connection.query(
+            """
+            INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestID), \(fingerprint))
+            ON CONFLICT (request_id) DO NOTHING RETURNING request_id
+            """, logger: logger
+        ).collect()
+        if !inserted.isEmpty { return .new }
+        let previous = try await connection.query(
+            "SELECT fingerprint FROM booking_request WHERE request_id = \(requestID)", logger: logger
+        ).collect().first?.decode(String.self)
+        return previous == fingerprint ? .repeated : .conflict
+    }
+
+    private func lockSession(_ id: String) async throws -> Session? {
+        let rows = try await connection.query(
+            """
+            SELECT id, venue_id, capacity, confirmed_seats, waitlisted_seats, booking_opens_at, booking_closes_at,
+                   cancellation_deadline, starts_at, ends_at, max_seats_per_request, group_min, group_max,
+                   waitlist_enabled, waitlist_cap, closed
+            FROM session WHERE id = \(id) FOR UPDATE
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first else { return nil }
+        let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool).self)
+        return Session(
+            id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, opensAt: c.5, closesAt: c.6, cancellationDeadline: c.7,
+            startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12, waitlistEnabled: c.13, waitlistCap: c.14,
+            closed: c.15)
+    }
+
+    struct BookingRow {
+        let id: String
+        let sessionID: String
+        let status: String
+        let seats: Int
+        let requestedSeats: Int
+        let code: String
+    }
+
+    private func lockBooking(_ id: String) async throws -> BookingRow? {
+        let rows = try await connection.query(
+            "SELECT id, session_id, status, seats, requested_seats, check_in_code FROM booking WHERE id = \(id) FOR UPDATE",
+            logger: logger
+        ).collect()
+        guard let row = rows.first else { return nil }
+        let c = try row.decode((String, String, String, Int, Int, String).self)
+        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, code: c.5)
+    }
+
+    private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> (id: String, code: String) {
+        let id = "bk_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let code = CheckInCode.make()
+        let (kind, resident, unit) = partyColumns(request.party)
+        var acceptPartial = false
+        if case .group(_, _, let partial) = request.party { acceptPartial = partial }
+        let waitlisted = status == "waitlisted"
+        try await connection.query(
+            """
+            INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
+                                 status, waitlist_seq, check_in_code, contact_name, contact_phone)
+            VALUES (\(id), \(session.id), \(request.requestId), \(kind), \(resident), \(unit), \(request.party.seats), \(seats), \(acceptPartial),
+                    \(status), CASE WHEN \(waitlisted) THEN nextval('booking_waitlist_seq') END, \(code),
+                    \(request.contact?.name), \(request.contact?.phone))
+            """, logger: logger)
+        return (id, code)
+    }
+
+    private func partyColumns(_ party: BookingParty) -> (kind: String, resident: String?, unit: String?) {
+        switch party {
+        case .individual(let resident, _): ("individual", resident, nil)
+        case .group(let unit, _, _): ("group", nil, unit)
+        }
+    }
+}
+
+/// Short codes shown to residents and typed at the door: no 0/O or 1/I to misread.
+enum CheckInCode {
+    static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+    }
+}

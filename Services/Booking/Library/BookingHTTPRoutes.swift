@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import KepuContracts
+import KepuRuntime
+import PostgresNIO
+
+/// Booking's HTTP API. Admin (bearer token): venues, sessions (single and recurring), capacity, close, rosters.
+/// Public: a session's availability and one booking by id and code.
+enum BookingHTTPRoutes {
+    static func make() -> HTTPRoutes {
+        HTTPRoutes { router, admin, runtime in
+            let logger = runtime.logger
+            let client = runtime.client
+            admin.post("venues") { request, context in
+                let input = try await decodeBody(request, as: VenueInput.self)
+                guard ["science_base", "demonstration_site", "museum", "practice_site"].contains(input.kind) else {
+                    return jsonResponse(.badRequest, ["error": "kind must be science_base, demonstration_site, museum or practice_site"])
+                }
+                try await client.query(
+                    """
+                    INSERT INTO venue (id, kind, name, unit_path) VALUES (\(input.id), \(input.kind), \(input.name), \(input.unitPath ?? []))
+                    ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, unit_path = EXCLUDED.unit_path
+                    """, logger: logger)
+                return jsonResponse(.ok, ["id": input.id])
+            }
+            admin.post("sessions") { request, context in
+                let input = try await decodeBody(request, as: SessionInput.self)
+                return try await createSessions([input], client: client, logger: logger)
+            }
+            admin.post("sessions/recurring") { request, context in
+                let input = try await decodeBody(request, as: RecurringSessionsInput.self)
+                do {
+                    return try await createSessions(try SessionAdministration.expand(input), client: client, logger: logger)
+                } catch let error as AdminInputError {
+                    return jsonResponse(.badRequest, ["error": error.description])
+                }
+            }
+            admin.put("sessions/:id/capacity") { request, context in
+                struct Capacity: Decodable { let capacity: Int }
+                let id = try context.parameters.require("id")
+                let input = try await decodeBody(request, as: Capacity.self)
+                // Never below what is confirmed: the condition is in the statement, not a separate read.
+                let rows = try await client.query(
+                    "UPDATE session SET capacity = \(input.capacity) WHERE id = \(id) AND confirmed_seats <= \(input.capacity) RETURNING id",
+                    logger: logger
+                ).collect()
+                if rows.isEmpty { return jsonResponse(.conflict, ["error": "unknown session, or capacity below the confirmed seats"]) }
+                return jsonResponse(.ok, ["id": id, "capacity": input.capacity])
+            }
+            admin.post("sessions/:id/close") { _, context in
+                let id = try context.parameters.require("id")
+                let rows = try await client.query("UPDATE session SET closed = true WHERE id = \(id) RETURNING id", logger: logger).collect()
+                return rows.isEmpty ? jsonResponse(.notFound, ["error": "no such session"]) : jsonResponse(.ok, ["id": id, "closed": true])
+            }
+            admin.get("sessions/:id/roster") { _, context in
+                let id = try context.parameters.require("id")
+                var roster: [[String: Any]] = []
+                for try await (bookingID, status, seats, resident, unit, name, phone) in try await client.query(
+                    """
+                    SELECT id, status, seats, resident_id, unit_id, contact_name, contact_phone FROM booking
+                    WHERE session_id = \(id) AND status IN ('confirmed', 'checked_in', 'waitlisted') ORDER BY created_at
+                    """, logger: logger
+                ).decode((String, String, Int, String?, String?, String?, String?).self) {
+                    roster.append([
+                        "bookingId": bookingID, "status": status, "seats": seats, "residentId": resident ?? NSNull(), "unitId": unit ?? NSNull(),
+                        "contactName": name ?? NSNull(), "contactPhone": phone ?? NSNull(),
+                    ])
+                }
+                return jsonResponse(.ok, ["sessionId": id, "roster": roster])
+            }
+            router.get("sessions/:id") { _, context in
+                let id = try context.parameters.require("id")
+                let rows = try await client.query(
+                    """
+                    SELECT id, venue_id, title, starts_at, ends_at, capacity, confirmed_seats, waitlisted_seats, closed
+                    FROM session WHERE id = \(id)
+                    """, logger: logger
+                ).collect()
+                guard let row = rows.first else { return jsonResponse(.notFound, ["error": "no such session"]) }
+                let c = try row.decode((String, String, String, Date, Date, Int, Int, Int, Bool).self)
+                return jsonResponse(.ok, [
+                    "id": c.0, "venueId": c.1, "title": c.2, "startsAt": RFC3339.format(c.3), "endsAt": RFC3339.format(c.4),
+                    "capacity": c.5, "confirmedSeats": c.6, "available": c.5 - c.6, "waitlistedSeats": c.7, "closed": c.8,
+                ])
+            }
+            router.get("bookings/:id") { request, context in
+                let id = try context.parameters.require("id")
+                let code = request.uri.queryParameters.get("code") ?? ""
+                let rows = try await client.query(
+                    "SELECT id, session_id, status, seats, check_in_code FROM booking WHERE id = \(id)", logger: logger
+                ).collect()
+                // The same answer for a wrong code as for no booking: ids cannot be probed.
+                guard let row = rows.first, let c = try? row.decode((String, String, String, Int, String).self), c.4 == code else {
+                    return jsonResponse(.notFound, ["error": "no booking with this id and code"])
+                }
+                return jsonResponse(.ok, ["id": c.0, "sessionId": c.1, "status": c.2, "seats": c.3])
+            }
+        }
+    }
+
+    /// Admin bodies are JSON with RFC 3339 times (the suite's decoder), at most 1 MB.
+    static func decodeBody<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        do {
+            return try CloudEvent.jsonDecoder.decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
+        }
+    }
+
+    private static func createSessions(_ sessions: [SessionInput], client: PostgresClient, logger: Logger) async throws -> Response {
+        do {
+            let ids = try await client.withTransaction(logger: logger) { connection in
+                try await SessionAdministration.create(sessions, on: connection, logger: logger)
+            }
+            return jsonResponse(.created, ["ids": ids, "count": ids.count])
+        } catch let error as AdminInputError {
+            return jsonResponse(.badRequest, ["error": error.description])
+        } catch {
+            return jsonResponse(.badRequest, ["error": "could not create sessions (unknown venue or a duplicate id?)"])
+        }
+    }
+}

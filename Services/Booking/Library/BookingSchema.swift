@@ -1,0 +1,77 @@
+import KepuRuntime
+
+/// The booking database. Capacity is guarded by the database as well as by code: `confirmed_seats` can never
+/// exceed `capacity` (a CHECK), and seats are only taken with a conditional update on the locked session row.
+enum BookingSchema {
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "venues, sessions, bookings",
+            statements: [
+                """
+                CREATE TABLE venue (
+                    id text PRIMARY KEY,
+                    kind text NOT NULL CHECK (kind IN ('science_base', 'demonstration_site', 'museum', 'practice_site')),
+                    name text NOT NULL,
+                    unit_path text[] NOT NULL DEFAULT '{}',
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE session (
+                    id text PRIMARY KEY,
+                    venue_id text NOT NULL REFERENCES venue (id),
+                    title text NOT NULL DEFAULT '',
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL,
+                    capacity integer NOT NULL CHECK (capacity >= 0),
+                    confirmed_seats integer NOT NULL DEFAULT 0,
+                    waitlisted_seats integer NOT NULL DEFAULT 0 CHECK (waitlisted_seats >= 0),
+                    booking_opens_at timestamptz NOT NULL,
+                    booking_closes_at timestamptz NOT NULL,
+                    cancellation_deadline timestamptz NOT NULL,
+                    max_seats_per_request integer NOT NULL DEFAULT 4 CHECK (max_seats_per_request > 0),
+                    group_min integer NOT NULL DEFAULT 5 CHECK (group_min > 0),
+                    group_max integer NOT NULL DEFAULT 60 CHECK (group_max >= group_min),
+                    waitlist_enabled boolean NOT NULL DEFAULT true,
+                    waitlist_cap integer NOT NULL DEFAULT 100 CHECK (waitlist_cap >= 0),
+                    closed boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    CHECK (ends_at > starts_at),
+                    CONSTRAINT session_never_overbooked CHECK (confirmed_seats >= 0 AND confirmed_seats <= capacity)
+                )
+                """,
+                "CREATE INDEX session_by_venue_time ON session (venue_id, starts_at)",
+                "CREATE SEQUENCE booking_waitlist_seq",
+                """
+                CREATE TABLE booking (
+                    id text PRIMARY KEY,
+                    session_id text NOT NULL REFERENCES session (id),
+                    request_id text NOT NULL UNIQUE,
+                    party_kind text NOT NULL CHECK (party_kind IN ('individual', 'group')),
+                    resident_id text,
+                    unit_id text,
+                    requested_seats integer NOT NULL CHECK (requested_seats > 0),
+                    seats integer NOT NULL CHECK (seats > 0),
+                    accept_partial boolean NOT NULL DEFAULT false,
+                    status text NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled', 'checked_in', 'no_show')),
+                    cancelled_late boolean NOT NULL DEFAULT false,
+                    waitlist_seq bigint,
+                    check_in_code text NOT NULL,
+                    contact_name text,
+                    contact_phone text,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX booking_waitlist ON booking (session_id, waitlist_seq) WHERE status = 'waitlisted'",
+                "CREATE INDEX booking_by_session ON booking (session_id, status)",
+                """
+                CREATE TABLE booking_request (
+                    request_id text PRIMARY KEY,
+                    fingerprint text NOT NULL,
+                    received_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ])
+    ]
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// What `booking` publishes on `kepu.booking.events.v1` (key: the session id). Ids only: never names or phones.
+public enum BookingEventType {
+    public static let confirmed = "kepu.booking.confirmed.v1"
+    public static let waitlisted = "kepu.booking.waitlisted.v1"
+    public static let rejected = "kepu.booking.rejected.v1"
+    public static let cancelled = "kepu.booking.cancelled.v1"
+    public static let promoted = "kepu.booking.promoted.v1"
+    public static let checkedIn = "kepu.booking.checked-in.v1"
+    public static let all = [confirmed, waitlisted, rejected, cancelled, promoted, checkedIn]
+}
+
+/// Why a request was turned down: one stable code per rule.
+public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// No seats left and no room on the waitlist (or no waitlist).
+    case full
+    /// Outside the session's booking window, or the session is closed.
+    case windowClosed = "window_closed"
+    /// More seats than one request may take.
+    case overLimit = "over_limit"
+    /// A group's headcount outside the session's group size.
+    case groupSize = "group_size"
+    case unknownSession = "unknown_session"
+    case unknownBooking = "unknown_booking"
+    /// The resident is suspended for repeated no-shows; `suspendedUntil` says until when.
+    case suspended
+    /// The request id was used before with different content.
+    case conflict
+    /// The request cannot be acted on as sent (wrong code, nothing to cancel, a check-in before it opens, ...).
+    case invalid
+}
+
+/// `kepu.booking.confirmed.v1`: seats held; `checkInCode` is shown to the resident and asked at the door.
+public struct BookingConfirmed: Sendable, Hashable, Codable {
+    public var requestId: String
+    public var bookingId: String
+    public var sessionId: String
+    public var venueId: String
+    public var seats: Int
+    public var partyKind: String
+    public var residentId: String?
+    public var unitId: String?
+    public var checkInCode: String
+
+    public init(requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil, unitId: String? = nil, checkInCode: String) {
+        self.requestId = requestId
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.venueId = venueId
+        self.seats = seats
+        self.partyKind = partyKind
+        self.residentId = residentId
+        self.unitId = unitId
+        self.checkInCode = checkInCode
+    }
+}
+
+/// `kepu.booking.waitlisted.v1`
+public struct BookingWaitlisted: Sendable, Hashable, Codable {
+    public var requestId: String
+    public var bookingId: String
+    public var sessionId: String
+    public var seats: Int
+    /// 1 is next in line.
+    public var position: Int
+    public var checkInCode: String
+
+    public init(requestId: String, bookingId: String, sessionId: String, seats: Int, position: Int, checkInCode: String) {
+        self.requestId = requestId
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.seats = seats
+        self.position = position
+        self.checkInCode = checkInCode
+    }
+}
+
+/// `kepu.booking.rejected.v1`
+public struct BookingRejected: Sendable, Hashable, Codable {
+    public var requestId: String
+    public var sessionId: String?
+    public var reason: RejectionReason
+    public var detail: String
+    public var suspendedUntil: Date?
+
+    public init(requestId: String, sessionId: String? = nil, reason: RejectionReason, detail: String, suspendedUntil: Date? = nil) {
+        self.requestId = requestId
+        self.sessionId = sessionId
+        self.reason = reason
+        self.detail = detail
+        self.suspendedUntil = suspendedUntil
+    }
+}
+
+/// `kepu.booking.cancelled.v1`
+public struct BookingCancelled: Sendable, Hashable, Codable {
+    public var requestId: String
+    public var bookingId: String
+    public var sessionId: String
+    public var seatsFreed: Int
+    /// After the cancellation deadline: counts as a no-show.
+    public var late: Bool
+
+    public init(requestId: String, bookingId: String, sessionId: String, seatsFreed: Int, late: Bool) {
+        self.requestId = requestId
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.seatsFreed = seatsFreed
+        self.late = late
+    }
+}
+
+/// `kepu.booking.promoted.v1`: a waitlisted booking got seats (all it asked for, or fewer for a group that accepts
+/// a partial offer).
+public struct BookingPromoted: Sendable, Hashable, Codable {
+    public var bookingId: String
+    public var sessionId: String
+    public var seats: Int
+    public var requestedSeats: Int
+
+    public init(bookingId: String, sessionId: String, seats: Int, requestedSeats: Int) {
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.seats = seats
+        self.requestedSeats = requestedSeats
+    }
+}
+
+/// `kepu.booking.checked-in.v1`
+public struct BookingCheckedIn: Sendable, Hashable, Codable {
+    public var requestId: String
+    public var bookingId: String
+    public var sessionId: String
+    public var seats: Int
+
+    public init(requestId: String, bookingId: String, sessionId: String, seats: Int) {
+        self.requestId = requestId
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.seats = seats
+    }
+}
