@@ -12,6 +12,10 @@ public struct DeadLetter: Sendable, Hashable {
     public static let errorCodeHeader = "kepu_dlq_error_code"
     public static let errorHeader = "kepu_dlq_error"
     public static let failedAtHeader = "kepu_dlq_failed_at"
+    public static let truncatedHeader = "kepu_dlq_value_truncated"
+    /// Larger values are cut to this size in the dead letter (the original stays on its source topic until
+    /// retention): a dead letter must always fit in a record, or dead-lettering itself would stall the partition.
+    public static let maxValueBytes = 256 * 1024
 
     public var sourceTopic: String
     public var sourcePartition: Int32
@@ -41,9 +45,10 @@ public struct DeadLetter: Sendable, Hashable {
 
     /// The record to produce to `topic` (the service's dead-letter topic).
     public func kafkaMessage(topic: String) -> KafkaProducerMessage {
-        KafkaProducerMessage(
-            topic: topic, key: key, value: value,
-            headers: originalHeaders + [
+        let truncated = value.count > Self.maxValueBytes
+        return KafkaProducerMessage(
+            topic: topic, key: key, value: truncated ? Array(value.prefix(Self.maxValueBytes)) : value,
+            headers: originalHeaders + (truncated ? [KafkaHeader(name: Self.truncatedHeader, string: String(value.count))] : []) + [
                 KafkaHeader(name: Self.sourceTopicHeader, string: sourceTopic),
                 KafkaHeader(name: Self.sourcePartitionHeader, string: String(sourcePartition)),
                 KafkaHeader(name: Self.sourceOffsetHeader, string: String(sourceOffset)),

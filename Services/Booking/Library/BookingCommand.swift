@@ -20,7 +20,7 @@ extension BookingCommand {
     static func decode(_ event: CloudEvent) throws(PoisonMessage) -> BookingCommand {
         switch event.type {
         case BookingRequestType.seatsRequested:
-            return validated(try decodePayload(SeatsRequested.self, event)) { request in
+            return try validated(try decodePayload(SeatsRequested.self, event)) { request in
                 switch request.party {
                 case .individual(let resident, let seats):
                     if resident.isEmpty { return "residentId is empty" }
@@ -32,10 +32,10 @@ extension BookingCommand {
                 return request.sessionId.isEmpty ? "sessionId is empty" : nil
             } make: { .seats($0, fingerprint: $1) } session: { $0.sessionId }
         case BookingRequestType.cancellationRequested:
-            return validated(try decodePayload(CancellationRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
+            return try validated(try decodePayload(CancellationRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
                 make: { .cancel($0, fingerprint: $1) } session: { _ in nil }
         case BookingRequestType.checkInRequested:
-            return validated(try decodePayload(CheckInRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
+            return try validated(try decodePayload(CheckInRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
                 make: { .checkIn($0, fingerprint: $1) } session: { _ in nil }
         default:
             throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type)' on the booking requests topic")
@@ -63,13 +63,14 @@ extension BookingCommand {
     private static func validated<Payload: Encodable & Sendable>(
         _ decoded: Decoded<Payload>, _ problem: (Payload) -> String?, make: (Payload, String) -> BookingCommand,
         session: (Payload) -> String?
-    ) -> BookingCommand {
+    ) throws(PoisonMessage) -> BookingCommand {
         switch decoded {
         case .unreadable(let requestId, let sessionId, let detail):
             return .invalid(requestId: requestId, sessionId: sessionId, detail: detail)
         case .payload(let payload):
             let requestId = (payload as? any BookingRequestPayload)?.requestId ?? ""
-            if requestId.isEmpty { return .invalid(requestId: "", sessionId: session(payload), detail: "requestId is empty") }
+            // Nobody could match a rejection without a request id: that goes to the dead-letter topic.
+            if requestId.isEmpty { throw PoisonMessage(code: "invalid_payload", reason: "requestId is empty") }
             if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
             let fingerprint = (try? CloudEvent.jsonEncoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             return make(payload, fingerprint)
