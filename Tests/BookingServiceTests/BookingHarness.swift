@@ -12,11 +12,11 @@ struct BookingHarness {
     let service: ServiceProcess
     let outcomes: TopicCollector
 
-    static func start() async throws -> BookingHarness {
+    static func start(environment extra: [String: String] = [:]) async throws -> BookingHarness {
         let cluster = try EmbeddedKafkaCluster(brokers: 3)
         for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
         let database = try await TestPostgres.freshDatabase()
-        let service = try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers)
+        let service = try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, extra: extra)
         try await service.waitUntilReady()
         let venue = await service.admin("POST", "/admin/venues", json: #"{"id":"museum-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
         guard venue?.status == 200 else { throw TestSetupError("venue not created: \(String(describing: venue))") }

@@ -18,6 +18,8 @@ struct BookingContractTests {
         "BookingCancelled": { try roundTrip(BookingCancelled.self, $0) },
         "BookingPromoted": { try roundTrip(BookingPromoted.self, $0) },
         "BookingCheckedIn": { try roundTrip(BookingCheckedIn.self, $0) },
+        "NoShowRecorded": { try roundTrip(NoShowRecorded.self, $0) },
+        "ResidentSuspended": { try roundTrip(ResidentSuspended.self, $0) },
     ]
 
     static func roundTrip<T: Codable>(_ type: T.Type, _ data: Data) throws -> Data {

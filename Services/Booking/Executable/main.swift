@@ -2,4 +2,10 @@ import BookingService
 import Foundation
 import KepuRuntime
 
-exit(await ServiceMain.run(BookingService.definition))
+let environment = ProcessInfo.processInfo.environment
+do {
+    exit(await ServiceMain.run(try BookingService.definition(environment: environment), environment: environment))
+} catch {
+    FileHandle.standardError.write(Data("booking: \(error)\n".utf8))
+    exit(78)
+}

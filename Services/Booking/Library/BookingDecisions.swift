@@ -8,8 +8,10 @@ import PostgresNIO
 struct BookingDecisions {
     let transaction: HandlerTransaction
     let now: Date
+    let policy: NoShowPolicy
     var connection: PostgresConnection { transaction.connection }
     var logger: Logger { transaction.logger }
+    var suspensions: Suspensions { Suspensions(policy: policy, connection: connection, logger: logger) }
 
     struct Session {
         let id: String
@@ -51,7 +53,12 @@ struct BookingDecisions {
         let seats = request.party.seats
         var acceptPartial = false
         switch request.party {
-        case .individual:
+        case .individual(let resident, _):
+            if let until = try await suspensions.activeSuspension(of: resident) {
+                return reject(
+                    requestId: request.requestId, sessionId: session.id, .suspended,
+                    "suspended for repeated no-shows until \(RFC3339.format(until))", suspendedUntil: until)
+            }
             if seats > session.maxSeatsPerRequest {
                 return reject(requestId: request.requestId, sessionId: session.id, .overLimit, "at most \(session.maxSeatsPerRequest) seats per request")
             }
@@ -93,6 +100,15 @@ struct BookingDecisions {
                 "UPDATE session SET confirmed_seats = confirmed_seats - \(booking.seats) WHERE id = \(session.id)", logger: logger)
             emit(BookingEventType.cancelled, session: session.id,
                  BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: booking.seats, late: late))
+            if late {
+                // A late cancellation counts as a no-show.
+                for event in try await suspensions.recordNoShow(
+                    booking: booking.id, session: session.id, resident: booking.residentID, unit: booking.unitID, seats: booking.seats,
+                    lateCancellation: true)
+                {
+                    transaction.emit(event)
+                }
+            }
             try await promote(sessionID: session.id)
         case "waitlisted":
             try await connection.query("UPDATE booking SET status = 'cancelled', updated_at = now() WHERE id = \(booking.id)", logger: logger)
@@ -248,16 +264,18 @@ struct BookingDecisions {
         let seats: Int
         let requestedSeats: Int
         let code: String
+        let residentID: String?
+        let unitID: String?
     }
 
     private func lockBooking(_ id: String) async throws -> BookingRow? {
         let rows = try await connection.query(
-            "SELECT id, session_id, status, seats, requested_seats, check_in_code FROM booking WHERE id = \(id) FOR UPDATE",
+            "SELECT id, session_id, status, seats, requested_seats, check_in_code, resident_id, unit_id FROM booking WHERE id = \(id) FOR UPDATE",
             logger: logger
         ).collect()
         guard let row = rows.first else { return nil }
-        let c = try row.decode((String, String, String, Int, Int, String).self)
-        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, code: c.5)
+        let c = try row.decode((String, String, String, Int, Int, String, String?, String?).self)
+        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, code: c.5, residentID: c.6, unitID: c.7)
     }
 
     private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> (id: String, code: String) {

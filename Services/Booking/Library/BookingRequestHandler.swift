@@ -9,6 +9,7 @@ import PostgresNIO
 struct BookingRequestHandler: EventHandler {
     var name: String { "requests" }
     var topics: [String] { [Topics.bookingRequests.name] }
+    var policy: NoShowPolicy = .defaults
     /// The clock, replaceable in tests.
     var now: @Sendable () -> Date = { Date() }
 
@@ -17,7 +18,7 @@ struct BookingRequestHandler: EventHandler {
     }
 
     func apply(_ commands: [ReceivedCommand<BookingCommand>], in transaction: HandlerTransaction) async throws {
-        let decisions = BookingDecisions(transaction: transaction, now: now())
+        let decisions = BookingDecisions(transaction: transaction, now: now(), policy: policy)
         for received in commands {
             switch received.command {
             case .seats(let request, let fingerprint): try await decisions.requestSeats(request, fingerprint: fingerprint)

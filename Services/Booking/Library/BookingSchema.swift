@@ -72,6 +72,28 @@ enum BookingSchema {
                     received_at timestamptz NOT NULL DEFAULT now()
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "no-shows and suspensions",
+            statements: [
+                """
+                CREATE TABLE no_show (
+                    booking_id text PRIMARY KEY REFERENCES booking (id),
+                    session_id text NOT NULL,
+                    resident_id text,
+                    late_cancellation boolean NOT NULL,
+                    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+                "CREATE INDEX no_show_by_resident ON no_show (resident_id, recorded_at)",
+                """
+                CREATE TABLE resident_suspension (
+                    resident_id text PRIMARY KEY,
+                    suspended_until timestamptz NOT NULL,
+                    no_shows integer NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+            ]),
     ]
 }

@@ -3,10 +3,14 @@ import KepuRuntime
 
 /// `booking`: reservations of visits and lecture seats (预约), with capacity, waitlists and no-shows.
 public enum BookingService {
-    /// The service as the runtime runs it.
-    public static let definition = ServiceDefinition(
-        name: .booking,
-        migrations: BookingSchema.migrations,
-        handlers: [HandlerRegistration(BookingRequestHandler())],
-        routes: BookingHTTPRoutes.make())
+    /// The service as the runtime runs it, with booking's own settings read from `environment`.
+    public static func definition(environment: [String: String]) throws(ConfigurationError) -> ServiceDefinition {
+        let policy = try NoShowPolicy.load(environment: environment)
+        return ServiceDefinition(
+            name: .booking,
+            migrations: BookingSchema.migrations,
+            handlers: [HandlerRegistration(BookingRequestHandler(policy: policy))],
+            routes: BookingHTTPRoutes.make(),
+            background: [{ context in NoShowSweeper(client: context.client, policy: policy, logger: context.logger) }])
+    }
 }

@@ -8,7 +8,9 @@ public enum BookingEventType {
     public static let cancelled = "kepu.booking.cancelled.v1"
     public static let promoted = "kepu.booking.promoted.v1"
     public static let checkedIn = "kepu.booking.checked-in.v1"
-    public static let all = [confirmed, waitlisted, rejected, cancelled, promoted, checkedIn]
+    public static let noShowRecorded = "kepu.booking.no-show-recorded.v1"
+    public static let residentSuspended = "kepu.booking.resident-suspended.v1"
+    public static let all = [confirmed, waitlisted, rejected, cancelled, promoted, checkedIn, noShowRecorded, residentSuspended]
 }
 
 /// Why a request was turned down: one stable code per rule.
@@ -139,5 +141,41 @@ public struct BookingCheckedIn: Sendable, Hashable, Codable {
         self.bookingId = bookingId
         self.sessionId = sessionId
         self.seats = seats
+    }
+}
+
+/// `kepu.booking.no-show-recorded.v1`: a confirmed booking not checked in by the end of its session (plus the grace
+/// period), or cancelled after the deadline (`lateCancellation`).
+public struct NoShowRecorded: Sendable, Hashable, Codable {
+    public var bookingId: String
+    public var sessionId: String
+    public var residentId: String?
+    public var unitId: String?
+    public var seats: Int
+    public var lateCancellation: Bool
+
+    public init(bookingId: String, sessionId: String, residentId: String? = nil, unitId: String? = nil, seats: Int, lateCancellation: Bool) {
+        self.bookingId = bookingId
+        self.sessionId = sessionId
+        self.residentId = residentId
+        self.unitId = unitId
+        self.seats = seats
+        self.lateCancellation = lateCancellation
+    }
+}
+
+/// `kepu.booking.resident-suspended.v1`: too many no-shows; the resident's requests are rejected at every venue
+/// until `suspendedUntil`.
+public struct ResidentSuspended: Sendable, Hashable, Codable {
+    public var residentId: String
+    public var suspendedUntil: Date
+    public var noShows: Int
+    public var windowDays: Int
+
+    public init(residentId: String, suspendedUntil: Date, noShows: Int, windowDays: Int) {
+        self.residentId = residentId
+        self.suspendedUntil = suspendedUntil
+        self.noShows = noShows
+        self.windowDays = windowDays
     }
 }

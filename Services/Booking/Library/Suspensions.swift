@@ -1,0 +1,68 @@
+import Foundation
+import KepuContracts
+import KepuRuntime
+import PostgresNIO
+
+/// Records no-shows and suspends residents who reach the policy's limit. Used by the sweeper (sessions that ended)
+/// and by cancellations after the deadline, inside their transactions.
+struct Suspensions {
+    let policy: NoShowPolicy
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// The end of the resident's current suspension, if any.
+    func activeSuspension(of resident: String) async throws -> Date? {
+        try await connection.query(
+            "SELECT suspended_until FROM resident_suspension WHERE resident_id = \(resident) AND suspended_until > now()", logger: logger
+        ).collect().first?.decode(Date.self)
+    }
+
+    /// Records one no-show and returns the events to publish (the no-show, and a suspension if it is the last straw).
+    func recordNoShow(booking: String, session: String, resident: String?, unit: String?, seats: Int, lateCancellation: Bool) async throws -> [OutgoingEvent] {
+        let inserted = try await connection.query(
+            """
+            INSERT INTO no_show (booking_id, session_id, resident_id, late_cancellation) VALUES (\(booking), \(session), \(resident), \(lateCancellation))
+            ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
+            """, logger: logger
+        ).collect()
+        guard !inserted.isEmpty else { return [] }
+        var events = [
+            try event(BookingEventType.noShowRecorded, session: session,
+                      NoShowRecorded(bookingId: booking, sessionId: session, residentId: resident, unitId: unit, seats: seats, lateCancellation: lateCancellation))
+        ]
+        if let resident, let suspension = try await suspendIfDue(resident) {
+            events.append(try event(BookingEventType.residentSuspended, session: session, suspension))
+        }
+        return events
+    }
+
+    /// Counts no-shows in the window since the last suspension began; at the limit, suspends (once).
+    private func suspendIfDue(_ resident: String) async throws -> ResidentSuspended? {
+        let count = try await connection.query(
+            """
+            SELECT count(*)::int FROM no_show n
+            WHERE n.resident_id = \(resident)
+              AND n.recorded_at > now() - make_interval(days => \(policy.windowDays)::int)
+              AND n.recorded_at > COALESCE((SELECT created_at FROM resident_suspension WHERE resident_id = \(resident)), '-infinity')
+            """, logger: logger
+        ).collect().first?.decode(Int.self) ?? 0
+        guard count >= policy.limit else { return nil }
+        let until = try await connection.query(
+            """
+            INSERT INTO resident_suspension (resident_id, suspended_until, no_shows, created_at)
+            VALUES (\(resident), now() + make_interval(days => \(policy.suspensionDays)::int), \(count), clock_timestamp())
+            ON CONFLICT (resident_id) DO UPDATE
+                SET suspended_until = EXCLUDED.suspended_until, no_shows = EXCLUDED.no_shows, created_at = EXCLUDED.created_at
+            RETURNING suspended_until
+            """, logger: logger
+        ).collect().first?.decode(Date.self) ?? Date()
+        logger.info("resident suspended", metadata: ["no_shows": "\(count)"])
+        return ResidentSuspended(residentId: resident, suspendedUntil: until, noShows: count, windowDays: policy.windowDays)
+    }
+
+    private func event<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) throws -> OutgoingEvent {
+        OutgoingEvent(
+            topic: Topics.bookingEvents.name, key: session,
+            event: try CloudEvent(source: "/kepu/booking", type: type, subject: "session/\(session)", payload: payload))
+    }
+}
