@@ -94,6 +94,11 @@ final class DevSupervisor: Service, Sendable {
             step("[\(index + 1)/\(ServiceName.all.count)] \(service.rawValue): started, log \(logs.path)/\(service.rawValue).log")
         }
         await waitUntilReady()
+        do {
+            _ = try await DemoData.seed(bookingPort: RuntimeConfiguration.defaultHTTPPort(.booking), adminToken: adminToken) { step($0) }
+        } catch {
+            step("demo data not seeded: \(error)")
+        }
         printSummary(bootstrap: cluster.bootstrapServers)
 
         try? await gracefulShutdown()
@@ -124,8 +129,9 @@ final class DevSupervisor: Service, Sendable {
             text += "  \(service.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) http://127.0.0.1:\(port)  (/health/ready, /metrics)\n"
         }
         text += "  admin token: \(adminToken)\n"
-        text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.dlq.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
-        text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.dlq.v1 --from-beginning\n"
+        text += "  demo traffic:  .build/debug/kepu demo --bootstrap \(bootstrap) --rate 20\n"
+        text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.events.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
+        text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.events.v1 --from-beginning\n"
         text += "Ctrl-C stops everything.\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }

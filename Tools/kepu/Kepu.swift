@@ -6,7 +6,7 @@ struct Kepu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu",
         abstract: "Kepu Classroom operations: run the suite locally, manage topics, inspect events and dead letters.",
-        subcommands: [Dev.self, TopicsCommand.self, Tail.self, DeadLetters.self]
+        subcommands: [Dev.self, Demo.self, TopicsCommand.self, Tail.self, DeadLetters.self]
     )
 }
 

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import Synchronization
+
+/// `kepu demo`: booking traffic the way frontends send it, at a chosen rate, against the running suite.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Seed demo venues and sessions, then publish realistic booking requests (and read the answers) until Ctrl-C.")
+    @OptionGroup var kafka: KafkaOptions
+    @Option(help: "Requests per second.") var rate = 20.0
+    @Option(help: "Stop after this many seconds (0: run until Ctrl-C).") var duration = 0
+    @Option(help: "booking's HTTP port (for seeding through its admin API).") var bookingPort = 8081
+    @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
+
+    func run() async throws {
+        let bootstrap = try kafka.servers()
+        let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
+        let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token) { step($0) }
+        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: bootstrap))
+        let confirmed = ConfirmedBookings()
+        let outcomes = try KafkaConsumer(
+            configuration: .consumer(bootstrapServers: bootstrap, groupID: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
+        try outcomes.subscribe(topics: [Topics.bookingEvents.name])
+        let reader = Task { try await confirmed.follow(outcomes) }
+        defer { reader.cancel() }
+
+        var generator = SystemRandomNumberGenerator()
+        let started = ContinuousClock.now
+        var sent = 0
+        var lastReport = ContinuousClock.now
+        while duration == 0 || ContinuousClock.now - started < .seconds(duration) {
+            let message = nextRequest(sessions: sessions, confirmed: confirmed, using: &generator)
+            _ = try await producer.send(message)
+            sent += 1
+            if ContinuousClock.now - lastReport > .seconds(5) {
+                step("demo: \(sent) requests sent; answers so far: \(confirmed.summary())")
+                lastReport = .now
+            }
+            // Pace to the rate; the send itself takes part of the interval.
+            let due = started + .seconds(Double(sent) / rate)
+            if due > .now { try await Task.sleep(until: due) }
+        }
+        step("demo: \(sent) requests sent; answers: \(confirmed.summary())")
+        await outcomes.close()
+        await producer.shutdown()
+    }
+
+    /// 75% individual requests of 1-4 seats, 12% groups from practice sites, 10% cancellations, 3% check-ins.
+    func nextRequest(sessions: [String], confirmed: ConfirmedBookings, using generator: inout SystemRandomNumberGenerator) -> KafkaProducerMessage {
+        let roll = Int.random(in: 0..<100, using: &generator)
+        let requestId = "demo-\(UUID().uuidString.lowercased())"
+        if roll >= 87, let booking = confirmed.randomBooking(using: &generator) {
+            let type = roll >= 97 ? BookingRequestType.checkInRequested : BookingRequestType.cancellationRequested
+            let payload = #"{"requestId":"\#(requestId)","bookingId":"\#(booking.id)","code":"\#(booking.code)"}"#
+            return CloudEvent(source: "/frontend/kepu-demo", type: type, data: Array(payload.utf8))
+                .kafkaMessage(topic: Topics.bookingRequests.name, key: booking.session)
+        }
+        // Demand is skewed: the first sessions (the nearest days) are wanted most.
+        let index = min(sessions.count - 1, Int(Double(sessions.count) * pow(Double.random(in: 0..<1, using: &generator), 2.5)))
+        let session = sessions[index]
+        let party: String
+        if roll >= 75 {
+            let unit = ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+            party = #"{"kind":"group","unitId":"\#(unit)","headcount":\#(Int.random(in: 5...30, using: &generator)),"acceptPartial":\#(Bool.random(using: &generator))}"#
+        } else {
+            party = #"{"kind":"individual","residentId":"demo-r-\#(Int.random(in: 1...5000, using: &generator))","seats":\#(Int.random(in: 1...4, using: &generator))}"#
+        }
+        let payload = #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"演示用户","phone":"13800000000"}}"#
+        return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.seatsRequested, data: Array(payload.utf8))
+            .kafkaMessage(topic: Topics.bookingRequests.name, key: session)
+    }
+}
+
+/// Bookings the demo saw confirmed (to cancel or check in some), and a count of answers by type.
+final class ConfirmedBookings: Sendable {
+    struct Booking: Sendable {
+        let id: String
+        let code: String
+        let session: String
+    }
+
+    private let state = Mutex<(bookings: [Booking], counts: [String: Int])>(([], [:]))
+
+    func follow(_ consumer: KafkaConsumer) async throws {
+        for try await batch in consumer.batches(maxMessages: 500, maxWait: .milliseconds(200)) {
+            for message in batch.messages {
+                guard let event = try? CloudEvent(kafkaMessage: message) else { continue }
+                let kind = event.type.split(separator: ".").dropFirst(2).first.map(String.init) ?? event.type
+                let confirmation = event.type == BookingEventType.confirmed ? try? event.decodeData(as: BookingConfirmed.self) : nil
+                state.withLock { state in
+                    state.counts[kind, default: 0] += 1
+                    if let confirmation {
+                        state.bookings.append(Booking(id: confirmation.bookingId, code: confirmation.checkInCode, session: confirmation.sessionId))
+                        if state.bookings.count > 5000 { state.bookings.removeFirst(1000) }
+                    }
+                }
+            }
+        }
+    }
+
+    func randomBooking(using generator: inout SystemRandomNumberGenerator) -> Booking? {
+        let bookings = state.withLock { $0.bookings }
+        guard !bookings.isEmpty else { return nil }
+        let booking = bookings[Int.random(in: 0..<bookings.count, using: &generator)]
+        state.withLock { $0.bookings.removeAll { $0.id == booking.id } }
+        return booking
+    }
+
+    func summary() -> String {
+        state.withLock { $0.counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+    }
+}
