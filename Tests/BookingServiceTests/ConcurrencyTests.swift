@@ -1,0 +1,115 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuTestSupport
+import Testing
+
+/// Three `booking` processes on one topic and one database, 20,000 requests (with cancellations) over 50 sessions
+/// whose demand far exceeds capacity; one replica is killed and restarted in the middle.
+@Suite("Booking under concurrency", .serialized)
+struct ConcurrencyTests {
+    @Test("no session over capacity, exactly one answer per request, promotions match the seats freed")
+    func threeReplicas() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 3)
+        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
+        let database = try await TestPostgres.freshDatabase()
+        let environment = ["KEPU_BOOKING_SWEEP_SECONDS": "3600"]
+        var replicas = try (0..<3).map { try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, replica: "r\($0)", extra: environment) }
+        for replica in replicas { try await replica.waitUntilReady() }
+        _ = await replicas[0].admin("POST", "/admin/venues", json: #"{"id":"v","kind":"science_base","name":"Base"}"#)
+        let now = Date()
+        let sessions = (0..<50).map { "load-\($0)" }
+        for (index, id) in sessions.enumerated() {
+            let json = """
+                {"id":"\(id)","venueId":"v","capacity":\(20 + index % 5 * 10),"startsAt":"\(RFC3339.format(now.addingTimeInterval(5 * 86400)))",
+                 "endsAt":"\(RFC3339.format(now.addingTimeInterval(5 * 86400 + 3600)))","bookingOpensAt":"\(RFC3339.format(now.addingTimeInterval(-60)))",
+                 "maxSeatsPerRequest":3,"groupMin":5,"groupMax":15,"waitlistCap":\(15 + index % 3 * 10)}
+                """
+            #expect(await replicas[0].admin("POST", "/admin/sessions", json: json)?.status == 201)
+        }
+        let answers = try TopicCollector(topic: Topics.bookingEvents.name, bootstrap: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers))
+        var generator = SystemRandomNumberGenerator()
+        func seatRequests(_ range: Range<Int>) -> [KafkaProducerMessage] {
+            range.map { n in
+                let session = sessions[Int.random(in: 0..<sessions.count, using: &generator)]
+                if n % 10 == 0 {
+                    let partial = Bool.random(using: &generator)
+                    return BookingHarness.group("q-\(n)", session: session, unit: "unit-\(n % 40)", headcount: Int.random(in: 5...15, using: &generator), acceptPartial: partial)
+                }
+                return BookingHarness.seats("q-\(n)", session: session, resident: "res-\(n)", seats: Int.random(in: 1...3, using: &generator))
+            }
+        }
+        // First wave.
+        for result in await producer.send(seatRequests(0..<9_000)) { _ = try result.get() }
+        try await eventually("first wave answered", timeout: .seconds(240)) {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= 9_000
+        }
+        // Cancel some confirmed and waitlisted bookings, send the second wave, and kill a replica in the middle.
+        let bookings = answers.all.compactMap { record -> (requestId: String, booking: String, code: String, session: String)? in
+            guard let json = (try? JSONSerialization.jsonObject(with: Data(record.value))) as? [String: Any],
+                let booking = json["bookingId"] as? String, let code = json["checkInCode"] as? String, let session = json["sessionId"] as? String,
+                let request = json["requestId"] as? String
+            else { return nil }
+            return (request, booking, code, session)
+        }
+        let cancellations = bookings.shuffled(using: &generator).prefix(1_000).enumerated().map { index, booking in
+            BookingHarness.cancel("cancel-\(index)", session: booking.session, booking: booking.booking, code: booking.code)
+        }
+        let secondWave = Array(cancellations) + seatRequests(9_000..<(20_000 - cancellations.count))
+        let sending = Task { await producer.send(secondWave) }
+        try await Task.sleep(for: .seconds(2))
+        await replicas[1].kill()
+        try await Task.sleep(for: .seconds(2))
+        replicas[1] = try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, replica: "r1-again", extra: environment)
+        for result in await sending.value { _ = try result.get() }
+        let total = 20_000
+        try await eventually("every request decided", timeout: .seconds(300)) {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= total
+        }
+        try await eventually("every answer published", timeout: .seconds(120)) {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 0
+        }
+        try await Task.sleep(for: .seconds(3))
+
+        // In SQL: never over capacity, and the counters agree with the bookings.
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM session WHERE confirmed_seats > capacity") == 0)
+        #expect(try await TestPostgres.count(database, """
+            SELECT count(*)::int FROM session s WHERE s.confirmed_seats <> COALESCE(
+              (SELECT sum(seats) FROM booking b WHERE b.session_id = s.id AND b.status IN ('confirmed', 'checked_in')), 0)
+            """) == 0, "confirmed_seats matches the bookings")
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") == total)
+        // Promotions match the seats freed: nobody left waiting who would fit the seats that are free.
+        #expect(try await TestPostgres.count(database, """
+            SELECT count(*)::int FROM booking w JOIN session s ON s.id = w.session_id
+            WHERE w.status = 'waitlisted' AND w.requested_seats <= s.capacity - s.confirmed_seats
+            """) == 0, "a waitlisted booking that fits the free seats was not promoted")
+
+        // On the events topic: exactly one answer per request (the relay may repeat a record after a crash; the
+        // CloudEvents id makes the repeat recognisable, so answers are counted by id).
+        var answerIDs: [String: Set<String>] = [:]
+        var promotedSeats = 0
+        for record in answers.all {
+            guard let event = try? CloudEvent(kafkaMessage: record) else { continue }
+            let json = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any] ?? [:]
+            if event.type == BookingEventType.promoted { promotedSeats += json["seats"] as? Int ?? 0 }
+            guard event.type != BookingEventType.promoted, event.type != BookingEventType.noShowRecorded,
+                event.type != BookingEventType.residentSuspended, let request = json["requestId"] as? String
+            else { continue }
+            answerIDs[request, default: []].insert(event.id)
+        }
+        #expect(answerIDs.count == total, "every request answered: \(answerIDs.count) of \(total)")
+        #expect(answerIDs.values.allSatisfy { $0.count == 1 }, "no request answered twice")
+        // Seats freed = seats of confirmed bookings that were cancelled (a cancelled waitlist entry keeps its place
+        // number and frees nothing); capacity never changes in this test, so promotions cannot exceed them.
+        let freed = try await TestPostgres.count(database, "SELECT COALESCE(sum(seats), 0)::int FROM booking WHERE status = 'cancelled' AND waitlist_seq IS NULL")
+        #expect(freed > 0, "the cancellations freed seats")
+        #expect(promotedSeats > 0, "and the waitlists took them")
+        #expect(promotedSeats <= freed, "promotions never exceed the seats freed")
+
+        for replica in replicas { #expect(await replica.terminate() == 0) }
+        await answers.stop()
+        await producer.shutdown()
+        cluster.stop()
+    }
+}
