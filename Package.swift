@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "KepuRuntimeTests",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service", "KepuTestSupport",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service", "kepu", "KepuTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",

@@ -75,13 +75,19 @@ public final class KafkaConsumer: Service, Sendable {
     @discardableResult
     public func markProcessed(_ batch: KafkaConsumerBatch) throws(KafkaError) -> [KafkaTopicPartition] {
         let current = rebalance.currentGenerations(for: batch.nextOffsets.keys)
-        let stillOwned = batch.nextOffsets.filter { current[$0.key] == batch.generations[$0.key] }
-        guard !stillOwned.isEmpty else { return [] }
-        let list = makePartitionList(stillOwned.map(\.key))
+        return try storeOffsets(batch.nextOffsets.filter { current[$0.key] == batch.generations[$0.key] })
+    }
+
+    /// Stores explicit next offsets for commit (for a caller that processed only part of a batch). Partitions no
+    /// longer assigned are skipped. Returns the partitions stored.
+    @discardableResult
+    public func storeOffsets(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) -> [KafkaTopicPartition] {
+        guard !offsets.isEmpty else { return [] }
+        let list = makePartitionList(Array(offsets.keys))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
-            list.pointee.elems[index].offset = stillOwned[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] ?? Int64(RD_KAFKA_OFFSET_INVALID)
+            list.pointee.elems[index].offset = offsets[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] ?? Int64(RD_KAFKA_OFFSET_INVALID)
         }
         let err = rd_kafka_offsets_store(handle.pointer, list)
         var stored: [KafkaTopicPartition] = []
@@ -95,6 +101,24 @@ public final class KafkaConsumer: Service, Sendable {
             throw KafkaError(err)
         }
         return stored
+    }
+
+    /// The low and high watermarks of partitions, asked of their leaders (one round trip each, on a dedicated thread).
+    public func queryWatermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(5)) async throws(KafkaError) -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+        let handle = self.handle
+        let outcome = try? await onDedicatedThread { () -> Result<[KafkaTopicPartition: (low: Int64, high: Int64)], KafkaError> in
+            var result: [KafkaTopicPartition: (low: Int64, high: Int64)] = [:]
+            for tp in partitions {
+                var low: Int64 = -1
+                var high: Int64 = -1
+                let err = rd_kafka_query_watermark_offsets(handle.pointer, tp.topic, tp.partition, &low, &high, timeout.milliseconds)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { return .failure(KafkaError(err)) }
+                result[tp] = (low, high)
+            }
+            return .success(result)
+        }
+        guard let outcome else { throw .client(RD_KAFKA_RESP_ERR__FAIL, "could not start a thread") }
+        return try outcome.get()
     }
 
     /// Commits stored offsets now and waits for the broker's answer (librdkafka also commits them periodically).

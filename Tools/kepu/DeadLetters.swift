@@ -33,7 +33,7 @@ struct DeadLetters: AsyncParsableCommand {
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send a service's dead letters back to their source topics (once each: progress is committed as it goes).")
+            abstract: "Send a service's dead letters back to their source topics, once each, up to where the topic ended when the replay began.")
         @OptionGroup var kafka: KafkaOptions
         @Argument(help: "The service, e.g. booking.") var service: String
 
@@ -41,23 +41,56 @@ struct DeadLetters: AsyncParsableCommand {
             let servers = try kafka.servers()
             let topic = Topics.deadLetter(ServiceName(rawValue: service)).name
             // A fixed group: a second replay continues where the first stopped instead of replaying twice.
-            let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: servers, groupID: "kepu.dlq-replay.\(service)"))
+            // A short session: a previous replay's membership must not hold this one up for long.
+            let consumer = try KafkaConsumer(
+                configuration: .consumer(bootstrapServers: servers, groupID: "kepu.dlq-replay.\(service)", overrides: ["session.timeout.ms": "10000"]))
             try consumer.subscribe(topics: [topic])
             let producer = try KafkaProducer(configuration: .producer(bootstrapServers: servers))
+            defer { FileHandle.standardError.write(Data("\n".utf8)) }
+
+            // Where the topic ends now: a record that is still poison comes back as a new dead letter past this
+            // point, and must wait for the next replay instead of looping forever.
+            var assignment = consumer.assignment
+            var fetched: [KafkaConsumerMessage] = []  // what the polls that waited for the assignment returned
+            let waitUntil = ContinuousClock.now + .seconds(60)
+            while assignment.isEmpty {
+                guard ContinuousClock.now < waitUntil, let batch = try await consumer.poll(maxMessages: 500, maxWait: .milliseconds(200)) else {
+                    throw ValidationError("no partitions of \(topic) were assigned within 60 s: is the topic there?")
+                }
+                fetched += batch.messages
+                assignment = consumer.assignment
+            }
+            let ends = try await consumer.queryWatermarks(Array(assignment)).mapValues(\.high)
+            let committed = try await consumer.committedOffsets(Array(assignment))
+            var next = Dictionary(uniqueKeysWithValues: assignment.map { ($0, max(committed[$0] ?? 0, 0)) })
             var replayed = 0
-            var skipped = 0
-            try await readUntilIdle(consumer) { batch in
-                let letters = batch.messages.compactMap(DeadLetter.init(deadLetterRecord:))
-                skipped += batch.count - letters.count
+            var idleSince = ContinuousClock.now
+            while next.contains(where: { $0.value < (ends[$0.key] ?? 0) }) {
+                var messages = fetched
+                fetched = []
+                if messages.isEmpty {
+                    guard let batch = try await consumer.poll(maxMessages: 500, maxWait: .milliseconds(200)) else { break }
+                    messages = batch.messages
+                }
+                if messages.isEmpty {
+                    if ContinuousClock.now - idleSince > .seconds(10) { break }
+                    continue
+                }
+                idleSince = .now
+                let due = messages.filter { $0.offset >= (next[$0.topicPartition] ?? 0) && $0.offset < (ends[$0.topicPartition] ?? 0) }
+                let letters = due.compactMap(DeadLetter.init(deadLetterRecord:))
                 for result in await producer.send(letters.map(\.replayMessage)) { _ = try result.get() }
-                try consumer.markProcessed(batch)
+                var stored: [KafkaTopicPartition: Int64] = [:]
+                for message in due { stored[message.topicPartition] = max(stored[message.topicPartition] ?? 0, message.offset + 1) }
+                try consumer.storeOffsets(stored)
+                next.merge(stored) { max($0, $1) }
                 replayed += letters.count
                 FileHandle.standardError.write(Data("replayed \(replayed)\r".utf8))
             }
             try await consumer.commit()
             await consumer.close()
             await producer.shutdown()
-            print("replayed \(replayed) dead letters from \(topic)\(skipped > 0 ? " (\(skipped) records without kepu_dlq_* headers left alone)" : "")")
+            print("replayed \(replayed) dead letters from \(topic)")
         }
     }
 }
