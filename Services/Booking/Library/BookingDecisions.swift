@@ -80,16 +80,8 @@ struct BookingDecisions {
     }
 
     func cancel(_ request: CancellationRequested, fingerprint: String) async throws {
-        switch try await claim(request.requestId, fingerprint: fingerprint) {
-        case .repeated: return
-        case .conflict: return reject(requestId: request.requestId, sessionId: nil, .conflict, "request id already used with other content")
-        case .new: break
-        }
-        guard let booking = try await lockBooking(request.bookingId), let session = try await lockSession(booking.sessionID) else {
-            return reject(requestId: request.requestId, sessionId: nil, .unknownBooking, "no booking \(request.bookingId)")
-        }
-        guard booking.code == request.code else {
-            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the code does not match the booking")
+        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, code: request.code) else {
+            return
         }
         switch booking.status {
         case "confirmed":
@@ -125,16 +117,8 @@ struct BookingDecisions {
     static let checkInOpensBefore: TimeInterval = 2 * 3600
 
     func checkIn(_ request: CheckInRequested, fingerprint: String) async throws {
-        switch try await claim(request.requestId, fingerprint: fingerprint) {
-        case .repeated: return
-        case .conflict: return reject(requestId: request.requestId, sessionId: nil, .conflict, "request id already used with other content")
-        case .new: break
-        }
-        guard let booking = try await lockBooking(request.bookingId), let session = try await lockSession(booking.sessionID) else {
-            return reject(requestId: request.requestId, sessionId: nil, .unknownBooking, "no booking \(request.bookingId)")
-        }
-        guard booking.code == request.code else {
-            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the code does not match the booking")
+        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, code: request.code) else {
+            return
         }
         guard booking.status == "confirmed" else {
             return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.replacingOccurrences(of: "_", with: " "))")
@@ -145,6 +129,27 @@ struct BookingDecisions {
         try await connection.query("UPDATE booking SET status = 'checked_in', updated_at = now() WHERE id = \(booking.id)", logger: logger)
         emit(BookingEventType.checkedIn, session: session.id,
              BookingCheckedIn(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: booking.seats))
+    }
+
+    /// What cancellations and check-ins start with: claim the request id, lock the booking and its session, check
+    /// the code. Nil when the request is already answered (a repeat) or was rejected here.
+    private func claimBooking(_ requestID: String, fingerprint: String, booking bookingID: String, code: String) async throws -> (BookingRow, Session)? {
+        switch try await claim(requestID, fingerprint: fingerprint) {
+        case .repeated: return nil
+        case .conflict:
+            reject(requestId: requestID, sessionId: nil, .conflict, "request id already used with other content")
+            return nil
+        case .new: break
+        }
+        guard let booking = try await lockBooking(bookingID), let session = try await lockSession(booking.sessionID) else {
+            reject(requestId: requestID, sessionId: nil, .unknownBooking, "no booking \(bookingID)")
+            return nil
+        }
+        guard booking.code == code else {
+            reject(requestId: requestID, sessionId: session.id, .invalid, "the code does not match the booking")
+            return nil
+        }
+        return (booking, session)
     }
 
     // MARK: - Effects
