@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KepuKafkaTests",
-            dependencies: ["KepuKafka", "CRdKafka"],
+            dependencies: ["KepuKafka", "CRdKafka", "KepuTestSupport"],
             path: "Tests/KepuKafkaTests",
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import KepuKafka
+import KepuTestSupport
 import Synchronization
 import Testing
 

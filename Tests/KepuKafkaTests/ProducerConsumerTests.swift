@@ -1,4 +1,5 @@
 import KepuKafka
+import KepuTestSupport
 import Testing
 
 @Suite("Producer and consumer against the embedded cluster")

@@ -1,6 +1,7 @@
 import Foundation
 import KepuKafka
 import Synchronization
+import KepuTestSupport
 import Testing
 
 /// A fresh embedded cluster per test, so tests can run in parallel without sharing topics or groups.
@@ -45,17 +46,6 @@ func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds
         if markProcessed && !batch.isEmpty { try consumer.markProcessed(batch) }
     }
     return received
-}
-
-/// Waits until `condition` holds, or fails the test after `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    Issue.record("timed out waiting for: \(what)")
-    throw CancellationError()
 }
 
 extension KafkaConsumerMessage {

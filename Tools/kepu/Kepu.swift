@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `kepu`: the operators' command line for Kepu Classroom.
 @main
@@ -22,4 +23,3 @@ struct KafkaOptions: ParsableArguments {
     }
 }
 
-import Foundation

@@ -60,7 +60,7 @@ extension BookingCommand {
         }
     }
 
-    private static func validated<Payload: Encodable & Sendable>(
+    private static func validated<Payload: BookingRequestPayload & Encodable & Sendable>(
         _ decoded: Decoded<Payload>, _ problem: (Payload) -> String?, make: (Payload, String) -> BookingCommand,
         session: (Payload) -> String?
     ) throws(PoisonMessage) -> BookingCommand {
@@ -68,7 +68,7 @@ extension BookingCommand {
         case .unreadable(let requestId, let sessionId, let detail):
             return .invalid(requestId: requestId, sessionId: sessionId, detail: detail)
         case .payload(let payload):
-            let requestId = (payload as? any BookingRequestPayload)?.requestId ?? ""
+            let requestId = payload.requestId
             // Nobody could match a rejection without a request id: that goes to the dead-letter topic.
             if requestId.isEmpty { throw PoisonMessage(code: "invalid_payload", reason: "requestId is empty") }
             if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
