@@ -75,10 +75,12 @@ struct BookingHarness {
         return try outcomes.all.map { try CloudEvent(kafkaMessage: $0) }
     }
 
-    /// Waits for the answer to `requestId` and returns its type and payload.
-    func outcome(of requestId: String, timeout: Duration = .seconds(30)) async throws -> (type: String, json: [String: Any]) {
+    /// Waits for the answer to `requestId` and returns its type and payload; `after` skips an interim answer of
+    /// that type (a pooled group's final answer follows its `group-pooled`).
+    func outcome(of requestId: String, after interim: String? = nil, timeout: Duration = .seconds(30)) async throws -> (type: String, json: [String: Any]) {
         let event = try await outcomes.first(timeout: timeout) {
             ((try? JSONSerialization.jsonObject(with: Data($0.value))) as? [String: Any])?["requestId"] as? String == requestId
+                && (interim == nil || $0.headers.value(named: "ce_type") != interim.map { Array($0.utf8) })
         }
         let json = (try? JSONSerialization.jsonObject(with: Data(event.value))) as? [String: Any] ?? [:]
         return (String(decoding: event.headers.value(named: "ce_type") ?? [], as: UTF8.self), json)

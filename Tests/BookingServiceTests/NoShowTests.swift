@@ -84,7 +84,7 @@ struct NoShowTests {
         // The running service swept at start (before these bookings) and sleeps an hour; two sweepers race now.
         let sweepers = (0..<2).map { _ in
             Task { try await TestPostgres.withClient(harness.database) { client in
-                try await NoShowSweeper(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).sweepOnce()
+                try await NoShowSweeper.task(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).runOnce()
             } }
         }
         var marked = 0
@@ -92,7 +92,7 @@ struct NoShowTests {
         if marked < 3 {
             // One sweeper may have found the lock taken; a later round picks up the rest.
             marked += try await TestPostgres.withClient(harness.database) { client in
-                try await NoShowSweeper(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).sweepOnce()
+                try await NoShowSweeper.task(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).runOnce()
             }
         }
         #expect(marked <= 3, "never more than there are")

@@ -20,6 +20,12 @@ struct BookingContractTests {
         "BookingCheckedIn": { try roundTrip(BookingCheckedIn.self, $0) },
         "NoShowRecorded": { try roundTrip(NoShowRecorded.self, $0) },
         "ResidentSuspended": { try roundTrip(ResidentSuspended.self, $0) },
+        "DedicatedVisitRequested": { try roundTrip(DedicatedVisitRequested.self, $0) },
+        "GroupPooled": { try roundTrip(GroupPooled.self, $0) },
+        "DedicatedSessionOpened": { try roundTrip(DedicatedSessionOpened.self, $0) },
+        "SessionCreated": { try roundTrip(SessionPublished.self, $0) },
+        "SessionChanged": { try roundTrip(SessionPublished.self, $0) },
+        "SessionClosed": { try roundTrip(SessionClosed.self, $0) },
     ]
 
     static func roundTrip<T: Codable>(_ type: T.Type, _ data: Data) throws -> Data {

@@ -9,6 +9,7 @@ enum BookingCommand: Sendable {
     case seats(SeatsRequested, fingerprint: String)
     case cancel(CancellationRequested, fingerprint: String)
     case checkIn(CheckInRequested, fingerprint: String)
+    case dedicatedVisit(DedicatedVisitRequested, fingerprint: String)
     /// The request id could be read but the rest is unusable: the sender gets a rejection saying why.
     case invalid(requestId: String, sessionId: String?, detail: String)
 }
@@ -37,6 +38,13 @@ extension BookingCommand {
         case BookingRequestType.checkInRequested:
             return try validated(try decodePayload(CheckInRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
                 make: { .checkIn($0, fingerprint: $1) } session: { _ in nil }
+        case BookingRequestType.dedicatedVisitRequested:
+            return try validated(try decodePayload(DedicatedVisitRequested.self, event)) { request in
+                if request.venueId.isEmpty { return "venueId is empty" }
+                if request.unitId.isEmpty { return "a group needs the organising unit's unitId" }
+                if request.headcount < 1 || request.headcount > seatCeiling { return "headcount must be 1...\(seatCeiling), got \(request.headcount)" }
+                return isCalendarDate(request.date) ? nil : "date must be a calendar date yyyy-MM-dd, got '\(request.date)'"
+            } make: { .dedicatedVisit($0, fingerprint: $1) } session: { _ in nil }
         default:
             throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type)' on the booking requests topic")
         }
@@ -77,6 +85,17 @@ extension BookingCommand {
         }
     }
 
+    /// "yyyy-MM-dd" naming a day that exists (no 2026-02-30).
+    static func isCalendarDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (2000...2999).contains(year), (1...12).contains(month), day >= 1
+        else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
+    }
+
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
@@ -93,3 +112,4 @@ protocol BookingRequestPayload { var requestId: String { get } }
 extension SeatsRequested: BookingRequestPayload {}
 extension CancellationRequested: BookingRequestPayload {}
 extension CheckInRequested: BookingRequestPayload {}
+extension DedicatedVisitRequested: BookingRequestPayload {}

@@ -51,7 +51,6 @@ struct BookingDecisions {
             return reject(requestId: request.requestId, sessionId: session.id, .windowClosed, detail)
         }
         let seats = request.party.seats
-        var acceptPartial = false
         switch request.party {
         case .individual(let resident, _):
             if let until = try await suspensions.activeSuspension(of: resident) {
@@ -62,12 +61,21 @@ struct BookingDecisions {
             if seats > session.maxSeatsPerRequest {
                 return reject(requestId: request.requestId, sessionId: session.id, .overLimit, "at most \(session.maxSeatsPerRequest) seats per request")
             }
-        case .group(_, let headcount, let partial):
+        case .group(_, let headcount, _):
             if headcount < session.groupMin || headcount > session.groupMax {
                 return reject(requestId: request.requestId, sessionId: session.id, .groupSize, "groups of \(session.groupMin) to \(session.groupMax)")
             }
-            acceptPartial = partial
         }
+        try await place(request, in: session)
+    }
+
+    /// Seats for an admissible request on a locked session: confirmed if they fit (a group that accepts a partial
+    /// offer takes what is left, if that is at least the minimum group size), else waitlisted if there is room,
+    /// else rejected as full.
+    func place(_ request: SeatsRequested, in session: Session) async throws {
+        let seats = request.party.seats
+        var acceptPartial = false
+        if case .group(_, _, let partial) = request.party { acceptPartial = partial }
         if seats <= session.free {
             try await confirm(request, session: session, seats: seats)
         } else if acceptPartial && session.free >= session.groupMin {
@@ -154,7 +162,7 @@ struct BookingDecisions {
 
     // MARK: - Effects
 
-    private func confirm(_ request: SeatsRequested, session: Session, seats: Int) async throws {
+    func confirm(_ request: SeatsRequested, session: Session, seats: Int) async throws {
         // Conditional: even if the code above were wrong, the row (and its CHECK) refuse to overbook.
         let taken = try await connection.query(
             """
@@ -190,7 +198,7 @@ struct BookingDecisions {
 
     /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
     /// accepts a partial offer takes what is left if that is at least the session's minimum group size.
-    private func promote(sessionID: String) async throws {
+    func promote(sessionID: String) async throws {
         guard let session = try await lockSession(sessionID), session.free > 0 else { return }
         let waiting = try await connection.query(
             """
@@ -221,17 +229,18 @@ struct BookingDecisions {
              BookingRejected(requestId: requestId, sessionId: sessionId, reason: reason, detail: detail, suspendedUntil: suspendedUntil))
     }
 
-    private func emit<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) {
-        guard let event = try? CloudEvent(source: "/kepu/booking", type: type, subject: "session/\(session)", payload: payload) else {
+    func emit<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) {
+        // The payloads are plain structs; encoding them cannot fail short of a bug, which the log shows.
+        guard let event = try? BookingEvent.about(session: session, type, payload) else {
             logger.error("could not encode \(type)")
             return
         }
-        transaction.emit(OutgoingEvent(topic: Topics.bookingEvents.name, key: session, event: event))
+        transaction.emit(event)
     }
 
     // MARK: - Rows
 
-    private func claim(_ requestID: String, fingerprint: String) async throws -> Claim {
+    func claim(_ requestID: String, fingerprint: String) async throws -> Claim {
         let inserted = try await connection.query(
             """
             INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestID), \(fingerprint))
@@ -245,7 +254,7 @@ struct BookingDecisions {
         return previous == fingerprint ? .repeated : .conflict
     }
 
-    private func lockSession(_ id: String) async throws -> Session? {
+    func lockSession(_ id: String) async throws -> Session? {
         let rows = try await connection.query(
             """
             SELECT id, venue_id, capacity, confirmed_seats, waitlisted_seats, booking_opens_at, booking_closes_at,

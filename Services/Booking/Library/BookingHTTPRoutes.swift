@@ -7,7 +7,7 @@ import PostgresNIO
 /// Booking's HTTP API. Admin (bearer token): venues, sessions (single and recurring), capacity, close, rosters.
 /// Public: a session's availability and one booking by id and code.
 enum BookingHTTPRoutes {
-    static func make() -> HTTPRoutes {
+    static func make(policy: NoShowPolicy) -> HTTPRoutes {
         HTTPRoutes { router, admin, runtime in
             let logger = runtime.logger
             let client = runtime.client
@@ -16,11 +16,29 @@ enum BookingHTTPRoutes {
                 guard ["science_base", "demonstration_site", "museum", "practice_site"].contains(input.kind) else {
                     return jsonResponse(.badRequest, ["error": "kind must be science_base, demonstration_site, museum or practice_site"])
                 }
-                try await client.query(
-                    """
-                    INSERT INTO venue (id, kind, name, unit_path) VALUES (\(input.id), \(input.kind), \(input.name), \(input.unitPath ?? []))
-                    ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, unit_path = EXCLUDED.unit_path
-                    """, logger: logger)
+                if let dedicated = input.dedicatedSessions {
+                    guard input.kind == "museum" else { return jsonResponse(.badRequest, ["error": "only a museum opens dedicated sessions"]) }
+                    if let problem = dedicated.problem { return jsonResponse(.badRequest, ["error": problem]) }
+                }
+                try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        """
+                        INSERT INTO venue (id, kind, name, unit_path) VALUES (\(input.id), \(input.kind), \(input.name), \(input.unitPath ?? []))
+                        ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, unit_path = EXCLUDED.unit_path
+                        """, logger: logger)
+                    guard let d = input.dedicatedSessions else { return }
+                    let groupMin = d.groupMin ?? 5
+                    try await connection.query(
+                        """
+                        INSERT INTO museum_dedicated_settings (venue_id, threshold, capacity, cutoff_days, start_time, duration_minutes, group_min, group_max)
+                        VALUES (\(input.id), \(d.threshold), \(d.capacity), \(d.cutoffDays), \(d.startTime ?? "09:30"), \(d.durationMinutes ?? 120),
+                                \(groupMin), \(d.groupMax ?? max(groupMin, 60)))
+                        ON CONFLICT (venue_id) DO UPDATE SET
+                            threshold = EXCLUDED.threshold, capacity = EXCLUDED.capacity, cutoff_days = EXCLUDED.cutoff_days,
+                            start_time = EXCLUDED.start_time, duration_minutes = EXCLUDED.duration_minutes,
+                            group_min = EXCLUDED.group_min, group_max = EXCLUDED.group_max
+                        """, logger: logger)
+                }
                 return jsonResponse(.ok, ["id": input.id])
             }
             admin.post("sessions") { request, context in
@@ -39,18 +57,37 @@ enum BookingHTTPRoutes {
                 struct Capacity: Decodable { let capacity: Int }
                 let id = try context.parameters.require("id")
                 let input = try await decodeBody(request, as: Capacity.self)
-                // Never below what is confirmed: the condition is in the statement, not a separate read.
-                let rows = try await client.query(
-                    "UPDATE session SET capacity = \(input.capacity) WHERE id = \(id) AND confirmed_seats <= \(input.capacity) RETURNING id",
-                    logger: logger
-                ).collect()
-                if rows.isEmpty { return jsonResponse(.conflict, ["error": "unknown session, or capacity below the confirmed seats"]) }
+                let changed = try await client.withOutboxTransaction(logger: logger) { transaction in
+                    // Never below what is confirmed: the condition is in the statement, not a separate read.
+                    let rows = try await transaction.connection.query(
+                        "UPDATE session SET capacity = \(input.capacity) WHERE id = \(id) AND confirmed_seats <= \(input.capacity) RETURNING id",
+                        logger: logger
+                    ).collect()
+                    guard !rows.isEmpty else { return false }
+                    try await SessionEvents.emitPublished(BookingEventType.sessionChanged, sessions: [id], in: transaction)
+                    // More seats: the waitlist moves up now, not at the next cancellation.
+                    try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).promote(sessionID: id)
+                    return true
+                }
+                if !changed { return jsonResponse(.conflict, ["error": "unknown session, or capacity below the confirmed seats"]) }
                 return jsonResponse(.ok, ["id": id, "capacity": input.capacity])
             }
             admin.post("sessions/:id/close") { _, context in
                 let id = try context.parameters.require("id")
-                let rows = try await client.query("UPDATE session SET closed = true WHERE id = \(id) RETURNING id", logger: logger).collect()
-                return rows.isEmpty ? jsonResponse(.notFound, ["error": "no such session"]) : jsonResponse(.ok, ["id": id, "closed": true])
+                let closed = try await client.withOutboxTransaction(logger: logger) { transaction in
+                    let rows = try await transaction.connection.query(
+                        """
+                        UPDATE session s SET closed = true FROM venue v
+                        WHERE s.id = \(id) AND v.id = s.venue_id AND NOT s.closed RETURNING v.id, v.unit_path
+                        """, logger: logger
+                    ).collect()
+                    guard let (venue, unitPath) = try rows.first?.decode((String, [String]).self) else { return false }
+                    try SessionEvents.emitClosed(id, venue: venue, unitPath: unitPath, in: transaction)
+                    return true
+                }
+                if closed { return jsonResponse(.ok, ["id": id, "closed": true]) }
+                let known = try await client.query("SELECT 1 FROM session WHERE id = \(id)", logger: logger).collect()
+                return known.isEmpty ? jsonResponse(.notFound, ["error": "no such session"]) : jsonResponse(.ok, ["id": id, "closed": true])
             }
             admin.get("sessions/:id/roster") { _, context in
                 let id = try context.parameters.require("id")
@@ -110,8 +147,10 @@ enum BookingHTTPRoutes {
 
     private static func createSessions(_ sessions: [SessionInput], client: PostgresClient, logger: Logger) async throws -> Response {
         do {
-            let ids = try await client.withTransaction(logger: logger) { connection in
-                try await SessionAdministration.create(sessions, on: connection, logger: logger)
+            let ids = try await client.withOutboxTransaction(logger: logger) { transaction in
+                let ids = try await SessionAdministration.create(sessions, on: transaction.connection, logger: logger)
+                try await SessionEvents.emitPublished(BookingEventType.sessionCreated, sessions: ids, in: transaction)
+                return ids
             }
             return jsonResponse(.created, ["ids": ids, "count": ids.count])
         } catch let error as AdminInputError {

@@ -24,6 +24,7 @@ struct BookingRequestHandler: EventHandler {
             case .seats(let request, let fingerprint): try await decisions.requestSeats(request, fingerprint: fingerprint)
             case .cancel(let request, let fingerprint): try await decisions.cancel(request, fingerprint: fingerprint)
             case .checkIn(let request, let fingerprint): try await decisions.checkIn(request, fingerprint: fingerprint)
+            case .dedicatedVisit(let request, let fingerprint): try await decisions.requestDedicatedVisit(request, fingerprint: fingerprint)
             case .invalid(let requestId, let sessionId, let detail):
                 decisions.reject(requestId: requestId, sessionId: sessionId, .invalid, detail)
             }

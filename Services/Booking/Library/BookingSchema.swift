@@ -95,5 +95,48 @@ enum BookingSchema {
                 )
                 """,
             ]),
+        Migration(
+            version: 3, name: "museum dedicated sessions",
+            statements: [
+                """
+                CREATE TABLE museum_dedicated_settings (
+                    venue_id text PRIMARY KEY REFERENCES venue (id),
+                    threshold integer NOT NULL CHECK (threshold > 0),
+                    capacity integer NOT NULL CHECK (capacity > 0),
+                    cutoff_days integer NOT NULL CHECK (cutoff_days >= 0),
+                    start_time text NOT NULL DEFAULT '09:30',
+                    duration_minutes integer NOT NULL DEFAULT 120 CHECK (duration_minutes > 0),
+                    group_min integer NOT NULL DEFAULT 5 CHECK (group_min > 0),
+                    group_max integer NOT NULL DEFAULT 60 CHECK (group_max >= group_min)
+                )
+                """,
+                "ALTER TABLE session ADD COLUMN dedicated boolean NOT NULL DEFAULT false",
+                """
+                CREATE TABLE dedicated_pool (
+                    venue_id text NOT NULL REFERENCES venue (id),
+                    visit_date date NOT NULL,
+                    status text NOT NULL DEFAULT 'pooling' CHECK (status IN ('pooling', 'opened', 'closed')),
+                    session_id text REFERENCES session (id),
+                    pooled_headcount integer NOT NULL DEFAULT 0,
+                    PRIMARY KEY (venue_id, visit_date)
+                )
+                """,
+                """
+                CREATE TABLE dedicated_pool_entry (
+                    request_id text PRIMARY KEY,
+                    venue_id text NOT NULL,
+                    visit_date date NOT NULL,
+                    unit_id text NOT NULL,
+                    headcount integer NOT NULL CHECK (headcount > 0),
+                    contact_name text,
+                    contact_phone text,
+                    seq bigserial,
+                    status text NOT NULL DEFAULT 'pooled' CHECK (status IN ('pooled', 'placed', 'rejected')),
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    FOREIGN KEY (venue_id, visit_date) REFERENCES dedicated_pool (venue_id, visit_date)
+                )
+                """,
+                "CREATE INDEX dedicated_pool_waiting ON dedicated_pool_entry (venue_id, visit_date, seq) WHERE status = 'pooled'",
+            ]),
     ]
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KepuDomain
 import KepuRuntime
 
@@ -10,7 +11,17 @@ public enum BookingService {
             name: .booking,
             migrations: BookingSchema.migrations,
             handlers: [HandlerRegistration(BookingRequestHandler(policy: policy))],
-            routes: BookingHTTPRoutes.make(),
-            background: [{ context in NoShowSweeper(client: context.client, policy: policy, logger: context.logger) }])
+            routes: BookingHTTPRoutes.make(policy: policy),
+            background: [
+                { context in NoShowSweeper.task(client: context.client, policy: policy, logger: context.logger) },
+                { context in
+                    SingleReplicaTask(
+                        name: "dedicated-session cutoff", lockKey: 0x6B65_7075_706F_6F6C,  // "kepupool"
+                        interval: .seconds(policy.sweepSeconds), client: context.client, logger: context.logger
+                    ) { transaction in
+                        try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).closeDuePools()
+                    }
+                },
+            ])
     }
 }

@@ -47,6 +47,29 @@ struct VenueInput: Decodable, Sendable {
     var kind: String
     var name: String
     var unitPath: [String]?
+    /// Museums only: when to open a dedicated session (专场) for pooled groups.
+    var dedicatedSessions: DedicatedSessionsInput?
+}
+
+/// A museum's dedicated-session settings: a pool for a date opens a session of `capacity` at `startTime`
+/// (Asia/Shanghai, "HH:mm") once its headcount reaches `threshold`; pooling ends `cutoffDays` before the date.
+struct DedicatedSessionsInput: Decodable, Sendable {
+    var threshold: Int
+    var capacity: Int
+    var cutoffDays: Int
+    var startTime: String?
+    var durationMinutes: Int?
+    var groupMin: Int?
+    var groupMax: Int?
+
+    var problem: String? {
+        if threshold < 1 || capacity < 1 || cutoffDays < 0 { return "dedicatedSessions: threshold and capacity >= 1, cutoffDays >= 0" }
+        if let time = startTime, (try? SessionAdministration.parseTime(time)) == nil { return "dedicatedSessions.startTime '\(time)' is not HH:mm" }
+        if (durationMinutes ?? 120) < 1 { return "dedicatedSessions.durationMinutes must be positive" }
+        let min = groupMin ?? 5
+        if min < 1 || (groupMax ?? max(min, 60)) < min { return "dedicatedSessions: 1 <= groupMin <= groupMax" }
+        return nil
+    }
 }
 
 /// What an admin can be told is wrong with a request.
@@ -57,6 +80,13 @@ struct AdminInputError: Error, CustomStringConvertible {
 
 enum SessionAdministration {
     static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+
+    /// "HH:mm" as (hour, minute).
+    static func parseTime(_ text: String) throws -> (Int, Int) {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { throw AdminInputError("time '\(text)' is not HH:mm") }
+        return (parts[0], parts[1])
+    }
 
     /// Expands a weekly pattern into sessions, in time order.
     static func expand(_ input: RecurringSessionsInput) throws -> [SessionInput] {
@@ -70,11 +100,7 @@ enum SessionAdministration {
         guard let from = day.date(from: input.fromDate), let to = day.date(from: input.toDate), from <= to else {
             throw AdminInputError("fromDate and toDate must be yyyy-MM-dd with fromDate <= toDate")
         }
-        let times = try input.times.map { text -> (Int, Int) in
-            let parts = text.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { throw AdminInputError("time '\(text)' is not HH:mm") }
-            return (parts[0], parts[1])
-        }
+        let times = try input.times.map(parseTime)
         guard !input.weekdays.isEmpty, input.weekdays.allSatisfy({ (1...7).contains($0) }) else { throw AdminInputError("weekdays are 1 (Monday) ... 7 (Sunday)") }
         guard input.durationMinutes > 0 else { throw AdminInputError("durationMinutes must be positive") }
         var sessions: [SessionInput] = []
@@ -103,8 +129,8 @@ enum SessionAdministration {
         return sessions
     }
 
-    /// Inserts sessions in one transaction; returns their ids.
-    static func create(_ sessions: [SessionInput], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    /// Inserts sessions in the caller's transaction; returns their ids.
+    static func create(_ sessions: [SessionInput], dedicated: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         var ids: [String] = []
         for input in sessions {
             guard input.capacity >= 0, input.endsAt > input.startsAt else { throw AdminInputError("capacity >= 0 and endsAt after startsAt") }
@@ -115,10 +141,10 @@ enum SessionAdministration {
             try await connection.query(
                 """
                 INSERT INTO session (id, venue_id, title, starts_at, ends_at, capacity, booking_opens_at, booking_closes_at,
-                                     cancellation_deadline, max_seats_per_request, group_min, group_max, waitlist_enabled, waitlist_cap)
+                                     cancellation_deadline, max_seats_per_request, group_min, group_max, waitlist_enabled, waitlist_cap, dedicated)
                 VALUES (\(id), \(input.venueId), \(input.title ?? ""), \(input.startsAt), \(input.endsAt), \(input.capacity), \(opens), \(closes),
                         \(deadline), \(input.maxSeatsPerRequest ?? 4), \(input.groupMin ?? 5), \(input.groupMax ?? 60),
-                        \(input.waitlistEnabled ?? true), \(input.waitlistCap ?? 100))
+                        \(input.waitlistEnabled ?? true), \(input.waitlistCap ?? 100), \(dedicated))
                 """, logger: logger)
             ids.append(id)
         }

@@ -27,11 +27,11 @@ struct Suspensions {
         ).collect()
         guard !inserted.isEmpty else { return [] }
         var events = [
-            try event(BookingEventType.noShowRecorded, session: session,
+            try BookingEvent.about(session: session, BookingEventType.noShowRecorded,
                       NoShowRecorded(bookingId: booking, sessionId: session, residentId: resident, unitId: unit, seats: seats, lateCancellation: lateCancellation))
         ]
         if let resident, let suspension = try await suspendIfDue(resident) {
-            events.append(try event(BookingEventType.residentSuspended, session: session, suspension))
+            events.append(try BookingEvent.about(session: session, BookingEventType.residentSuspended, suspension))
         }
         return events
     }
@@ -58,11 +58,5 @@ struct Suspensions {
         ).collect().first?.decode(Date.self) ?? Date()
         logger.info("resident suspended", metadata: ["no_shows": "\(count)"])
         return ResidentSuspended(residentId: resident, suspendedUntil: until, noShows: count, windowDays: policy.windowDays)
-    }
-
-    private func event<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) throws -> OutgoingEvent {
-        OutgoingEvent(
-            topic: Topics.bookingEvents.name, key: session,
-            event: try CloudEvent(source: "/kepu/booking", type: type, subject: "session/\(session)", payload: payload))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What `booking` publishes on `kepu.booking.events.v1` (key: the session id). Ids only: never names or phones.
+/// What `booking` publishes on `kepu.booking.events.v1` (key: the session id; for pooling, the museum's venue id).
+/// Ids only: never names or phones.
 public enum BookingEventType {
     public static let confirmed = "kepu.booking.confirmed.v1"
     public static let waitlisted = "kepu.booking.waitlisted.v1"
@@ -10,7 +11,15 @@ public enum BookingEventType {
     public static let checkedIn = "kepu.booking.checked-in.v1"
     public static let noShowRecorded = "kepu.booking.no-show-recorded.v1"
     public static let residentSuspended = "kepu.booking.resident-suspended.v1"
-    public static let all = [confirmed, waitlisted, rejected, cancelled, promoted, checkedIn, noShowRecorded, residentSuspended]
+    public static let sessionCreated = "kepu.booking.session-created.v1"
+    public static let sessionChanged = "kepu.booking.session-changed.v1"
+    public static let sessionClosed = "kepu.booking.session-closed.v1"
+    public static let groupPooled = "kepu.booking.group-pooled.v1"
+    public static let dedicatedSessionOpened = "kepu.booking.dedicated-session-opened.v1"
+    public static let all = [
+        confirmed, waitlisted, rejected, cancelled, promoted, checkedIn, noShowRecorded, residentSuspended, sessionCreated, sessionChanged,
+        sessionClosed, groupPooled, dedicatedSessionOpened,
+    ]
 }
 
 /// Why a request was turned down: one stable code per rule.
@@ -25,10 +34,15 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case groupSize = "group_size"
     case unknownSession = "unknown_session"
     case unknownBooking = "unknown_booking"
+    /// A dedicated-visit request for a venue that is not a museum taking them.
+    case unknownVenue = "unknown_venue"
     /// The resident is suspended for repeated no-shows; `suspendedUntil` says until when.
     case suspended
     /// The request id was used before with different content.
     case conflict
+    /// A pooled museum group whose pool never reached the dedicated-session threshold by the cutoff, and no public
+    /// session that day had room for it.
+    case belowThreshold = "below_threshold"
     /// The request cannot be acted on as sent (wrong code, nothing to cancel, a check-in before it opens, ...).
     case invalid
 }

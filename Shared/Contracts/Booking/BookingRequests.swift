@@ -5,7 +5,8 @@ public enum BookingRequestType {
     public static let seatsRequested = "kepu.booking.seats-requested.v1"
     public static let cancellationRequested = "kepu.booking.cancellation-requested.v1"
     public static let checkInRequested = "kepu.booking.check-in-requested.v1"
-    public static let all = [seatsRequested, cancellationRequested, checkInRequested]
+    public static let dedicatedVisitRequested = "kepu.booking.dedicated-visit-requested.v1"
+    public static let all = [seatsRequested, cancellationRequested, checkInRequested, dedicatedVisitRequested]
 }
 
 /// Who the seats are for: one resident, or a group organised by a practice site (以中心/所/站为单位).

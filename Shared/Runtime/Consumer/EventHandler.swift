@@ -14,14 +14,14 @@ public struct PoisonMessage: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(code): \(reason)" }
 }
 
-/// The transaction a batch is applied in: the connection for the handler's SQL, and the events it emits (written
-/// to the outbox in the same transaction by the runner).
+/// The transaction a batch (or a timed round, or an admin change) is applied in: the connection for the SQL, and
+/// the events it emits, written to the outbox in the same transaction by whoever opened it.
 public final class HandlerTransaction {
     public let connection: PostgresConnection
     public let logger: Logger
-    private(set) var emitted: [OutgoingEvent] = []
+    public private(set) var emitted: [OutgoingEvent] = []
 
-    init(connection: PostgresConnection, logger: Logger) {
+    public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
