@@ -96,8 +96,9 @@ let package = Package(
         .executableTarget(
             name: "kepu-bench",
             dependencies: [
-                "KepuKafka", "CKafkaBaseline",
+                "KepuKafka", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "BookingService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/kepu-bench",
             swiftSettings: swiftSettings

@@ -6,6 +6,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu-bench",
         abstract: "Benchmarks for Kepu Classroom, each against its baseline in the same run.",
-        subcommands: [KafkaBench.self]
+        subcommands: [KafkaBench.self, BookingBench.self]
     )
 }

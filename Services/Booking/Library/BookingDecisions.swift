@@ -17,8 +17,8 @@ struct BookingDecisions {
         let id: String
         let venueID: String
         let capacity: Int
-        let confirmed: Int
-        let waitlisted: Int
+        var confirmed: Int
+        var waitlisted: Int
         let opensAt: Date
         let closesAt: Date
         let cancellationDeadline: Date
@@ -37,53 +37,16 @@ struct BookingDecisions {
 
     // MARK: - Requests
 
-    func requestSeats(_ request: SeatsRequested, fingerprint: String) async throws {
-        switch try await claim(request.requestId, fingerprint: fingerprint) {
-        case .repeated: return
-        case .conflict: return reject(requestId: request.requestId, sessionId: request.sessionId, .conflict, "request id already used with other content")
-        case .new: break
-        }
-        guard let session = try await lockSession(request.sessionId) else {
-            return reject(requestId: request.requestId, sessionId: request.sessionId, .unknownSession, "no session \(request.sessionId)")
-        }
-        if session.closed || now < session.opensAt || now > session.closesAt {
-            let detail = session.closed ? "the session is closed" : "booking is open from \(RFC3339.format(session.opensAt)) to \(RFC3339.format(session.closesAt))"
-            return reject(requestId: request.requestId, sessionId: session.id, .windowClosed, detail)
-        }
-        let seats = request.party.seats
-        switch request.party {
-        case .individual(let resident, _):
-            if let until = try await suspensions.activeSuspension(of: resident) {
-                return reject(
-                    requestId: request.requestId, sessionId: session.id, .suspended,
-                    "suspended for repeated no-shows until \(RFC3339.format(until))", suspendedUntil: until)
-            }
-            if seats > session.maxSeatsPerRequest {
-                return reject(requestId: request.requestId, sessionId: session.id, .overLimit, "at most \(session.maxSeatsPerRequest) seats per request")
-            }
-        case .group(_, let headcount, _):
-            if headcount < session.groupMin || headcount > session.groupMax {
-                return reject(requestId: request.requestId, sessionId: session.id, .groupSize, "groups of \(session.groupMin) to \(session.groupMax)")
-            }
-        }
-        try await place(request, in: session)
-    }
-
     /// Seats for an admissible request on a locked session: confirmed if they fit (a group that accepts a partial
     /// offer takes what is left, if that is at least the minimum group size), else waitlisted if there is room,
     /// else rejected as full.
     func place(_ request: SeatsRequested, in session: Session) async throws {
-        let seats = request.party.seats
         var acceptPartial = false
         if case .group(_, _, let partial) = request.party { acceptPartial = partial }
-        if seats <= session.free {
-            try await confirm(request, session: session, seats: seats)
-        } else if acceptPartial && session.free >= session.groupMin {
-            try await confirm(request, session: session, seats: session.free)
-        } else if session.waitlistEnabled && session.waitlisted + seats <= session.waitlistCap {
-            try await waitlist(request, session: session)
-        } else {
-            reject(requestId: request.requestId, sessionId: session.id, .full, "\(session.free) seats left, waitlist \(session.waitlistEnabled ? "full" : "off")")
+        switch SeatPlacement.decide(requested: request.party.seats, acceptPartial: acceptPartial, on: session) {
+        case .confirm(let seats): try await confirm(request, session: session, seats: seats)
+        case .waitlist: try await waitlist(request, session: session)
+        case .full(let detail): reject(requestId: request.requestId, sessionId: session.id, .full, detail)
         }
     }
 
@@ -255,20 +218,28 @@ struct BookingDecisions {
     }
 
     func lockSession(_ id: String) async throws -> Session? {
+        try await lockSessions([id])[id]
+    }
+
+    /// Locks the sessions in id order (two transactions locking overlapping sets cannot deadlock), by id.
+    func lockSessions(_ ids: [String]) async throws -> [String: Session] {
         let rows = try await connection.query(
             """
             SELECT id, venue_id, capacity, confirmed_seats, waitlisted_seats, booking_opens_at, booking_closes_at,
                    cancellation_deadline, starts_at, ends_at, max_seats_per_request, group_min, group_max,
                    waitlist_enabled, waitlist_cap, closed
-            FROM session WHERE id = \(id) FOR UPDATE
+            FROM session WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
             """, logger: logger
         ).collect()
-        guard let row = rows.first else { return nil }
-        let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool).self)
-        return Session(
-            id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, opensAt: c.5, closesAt: c.6, cancellationDeadline: c.7,
-            startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12, waitlistEnabled: c.13, waitlistCap: c.14,
-            closed: c.15)
+        var sessions: [String: Session] = [:]
+        for row in rows {
+            let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool).self)
+            sessions[c.0] = Session(
+                id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, opensAt: c.5, closesAt: c.6, cancellationDeadline: c.7,
+                startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12, waitlistEnabled: c.13, waitlistCap: c.14,
+                closed: c.15)
+        }
+        return sessions
     }
 
     struct BookingRow {
@@ -293,7 +264,7 @@ struct BookingDecisions {
     }
 
     private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> (id: String, code: String) {
-        let id = "bk_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let id = Self.newBookingID()
         let code = CheckInCode.make()
         let (kind, resident, unit) = partyColumns(request.party)
         var acceptPartial = false
@@ -310,7 +281,11 @@ struct BookingDecisions {
         return (id, code)
     }
 
-    private func partyColumns(_ party: BookingParty) -> (kind: String, resident: String?, unit: String?) {
+    static func newBookingID() -> String {
+        "bk_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    func partyColumns(_ party: BookingParty) -> (kind: String, resident: String?, unit: String?) {
         switch party {
         case .individual(let resident, _): ("individual", resident, nil)
         case .group(let unit, _, _): ("group", nil, unit)

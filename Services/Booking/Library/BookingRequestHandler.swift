@@ -4,7 +4,7 @@ import KepuKafka
 import KepuRuntime
 import PostgresNIO
 
-/// Decides booking requests from `kepu.booking.requests.v1`, one after another in arrival order per session, and
+/// Decides booking requests from `kepu.booking.requests.v1` in arrival order per session, and
 /// answers each with exactly one event on `kepu.booking.events.v1` (a repeated request gets none: it was answered).
 struct BookingRequestHandler: EventHandler {
     var name: String { "requests" }
@@ -19,9 +19,18 @@ struct BookingRequestHandler: EventHandler {
 
     func apply(_ commands: [ReceivedCommand<BookingCommand>], in transaction: HandlerTransaction) async throws {
         let decisions = BookingDecisions(transaction: transaction, now: now(), policy: policy)
+        // Consecutive seat requests are decided together; anything else is applied where it stands, so every
+        // session still sees its requests in arrival order.
+        var run: [(request: SeatsRequested, fingerprint: String)] = []
         for received in commands {
+            if case .seats(let request, let fingerprint) = received.command {
+                run.append((request, fingerprint))
+                continue
+            }
+            try await decisions.requestSeats(run)
+            run.removeAll()
             switch received.command {
-            case .seats(let request, let fingerprint): try await decisions.requestSeats(request, fingerprint: fingerprint)
+            case .seats: break
             case .cancel(let request, let fingerprint): try await decisions.cancel(request, fingerprint: fingerprint)
             case .checkIn(let request, let fingerprint): try await decisions.checkIn(request, fingerprint: fingerprint)
             case .dedicatedVisit(let request, let fingerprint): try await decisions.requestDedicatedVisit(request, fingerprint: fingerprint)
@@ -29,5 +38,6 @@ struct BookingRequestHandler: EventHandler {
                 decisions.reject(requestId: requestId, sessionId: sessionId, .invalid, detail)
             }
         }
+        try await decisions.requestSeats(run)
     }
 }

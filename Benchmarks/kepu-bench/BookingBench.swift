@@ -1,0 +1,224 @@
+import ArgumentParser
+import BookingService
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The booking path end to end — requests published to `kepu.booking.requests.v1`, decided by the booking service
+/// (in this process, on the runtime as deployed), outcomes consumed from `kepu.booking.events.v1` — at full speed
+/// and at a fixed offered rate for latency; then `pgbench` running a booking-shaped script on the same PostgreSQL
+/// server as the baseline. Prints, last, `throughput= baseline= baseline_ratio= p50_ms= p99_ms=`.
+struct BookingBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "booking", abstract: "Booking requests/s end to end, latency at a fixed rate, against a pgbench baseline.")
+
+    @Option(help: "Requests in the full-speed run.") var requests = 100_000
+    @Option(help: "Offered rate (requests/s) for the latency run.") var rate = 2_000
+    @Option(help: "Seconds of the latency run.") var latencySeconds = 10
+    @Option(help: "Sessions the requests spread over.") var sessions = 2_000
+    @Option(help: "Seats per session.") var capacity = 60
+    @Option(help: "Bookings per pgbench transaction.") var bookingsPerTransaction = 50
+    @Option(help: "pgbench connections.") var pgbenchClients = 4
+    @Option(help: "pgbench seconds.") var pgbenchSeconds = 10
+
+    func run() async throws {
+        let postgres = try await BenchPostgres.start()
+        do {
+            try await measure(postgres)
+        } catch {
+            postgres.stop()
+            throw error
+        }
+    }
+
+    private func measure(_ postgres: BenchPostgres) async throws {
+        let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quiet)
+        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
+        let database = try await postgres.createDatabase("kepu_bench_booking")
+        print("booking benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
+
+        let environment = [
+            "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
+            "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench", "KEPU_HTTP_HOST": "127.0.0.1",
+            "KEPU_HTTP_PORT": "0", "KEPU_LOG_LEVEL": "error",
+        ]
+        let definition = try BookingService.definition(environment: environment)
+        let service = Task { await ServiceMain.run(definition, environment: environment) }
+        defer { service.cancel() }
+        try await postgres.withClient(database) { client in
+            try await waitForMigrations(client, count: definition.migrations.count)
+            try await seedSessions(client)
+        }
+        print("booking service migrated; \(sessions) sessions of \(capacity) seats")
+
+        let outcomes = try OutcomeWatcher(bootstrap: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: quiet)
+        let watching = Task { try await outcomes.run() }
+        defer { watching.cancel() }
+        // Warm up: the service's and the watcher's consumers join their groups.
+        try await publishAndWait(producer, outcomes, count: 200, label: "warmup")
+
+        let full = try await publishAndWait(producer, outcomes, count: requests, label: "full")
+        let throughput = Double(requests) / full.seconds
+        print(String(format: "full speed: %d requests answered in %.2f s = %.0f requests/s", requests, full.seconds, throughput))
+
+        let latencies = try await offeredRate(producer, outcomes)
+        let p50 = percentile(latencies, 0.50)
+        let p99 = percentile(latencies, 0.99)
+        print(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
+
+        await producer.shutdown()
+        let baselineDatabase = try await postgres.createDatabase("kepu_bench_baseline")
+        let baseline = try await postgres.pgbenchBookings(
+            database: baselineDatabase, sessions: sessions, perTransaction: bookingsPerTransaction, clients: pgbenchClients, seconds: pgbenchSeconds)
+        print(String(format: "pgbench baseline: %.0f bookings/s (%d per transaction, %d clients)", baseline, bookingsPerTransaction, pgbenchClients))
+        postgres.stop()
+        print(String(format: "throughput=%.0f baseline=%.0f baseline_ratio=%.2f p50_ms=%.1f p99_ms=%.1f", throughput, baseline, throughput / baseline, p50, p99))
+        // The in-process service and cluster are not shut down gracefully: the process ends here.
+        Foundation.exit(0)
+    }
+
+    private func waitForMigrations(_ client: PostgresClient, count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let applied = try? await client.query("SELECT count(*)::int FROM kepu_schema_migrations WHERE component = 'booking'")
+                .collect().first?.decode(Int.self)
+            if applied == count { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw BenchError("the booking service did not migrate its database within 2 minutes")
+    }
+
+    private func seedSessions(_ client: PostgresClient) async throws {
+        try await client.query("INSERT INTO venue (id, kind, name, unit_path) VALUES ('bench-museum', 'museum', 'Bench museum', '{sz}')")
+        try await client.query(
+            """
+            INSERT INTO session (id, venue_id, starts_at, ends_at, capacity, booking_opens_at, booking_closes_at, cancellation_deadline,
+                                 max_seats_per_request, group_min, group_max, waitlist_cap)
+            SELECT 'bench-' || g, 'bench-museum', now() + interval '7 days', now() + interval '7 days 2 hours', \(capacity),
+                   now() - interval '1 day', now() + interval '7 days', now() + interval '6 days', 4, 5, 40, 40
+            FROM generate_series(1, \(sessions)) g
+            """)
+    }
+
+    /// A frontend's traffic: individual requests of 1–4 seats with a group of 5–30 now and then, over all sessions.
+    private func request(_ n: Int, run: String) -> (id: String, message: KafkaProducerMessage) {
+        let id = "\(run)-\(n)"
+        let session = "bench-\(n % sessions + 1)"
+        let party =
+            n % 20 == 0
+            ? #"{"kind":"group","unitId":"unit-\#(n % 97)","headcount":\#(5 + n % 26),"acceptPartial":true}"#
+            : #"{"kind":"individual","residentId":"r-\#(n)","seats":\#(1 + n % 4)}"#
+        let json = #"{"requestId":"\#(id)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"Bench","phone":"13800000000"}}"#
+        let event = CloudEvent(id: id, source: "/frontend/bench", type: BookingRequestType.seatsRequested, data: Array(json.utf8))
+        return (id, event.kafkaMessage(topic: Topics.bookingRequests.name, key: session))
+    }
+
+    /// Publishes `count` requests as fast as the producer takes them; returns when every one has its outcome.
+    @discardableResult
+    private func publishAndWait(_ producer: KafkaProducer, _ outcomes: OutcomeWatcher, count: Int, label: String) async throws -> Duration {
+        let start = ContinuousClock.now
+        let ids = (0..<count).map { "\(label)-\($0)" }
+        outcomes.expect(ids)
+        for chunk in stride(from: 0, to: count, by: 5_000) {
+            let messages = (chunk..<min(chunk + 5_000, count)).map { request($0, run: label).message }
+            for result in await producer.send(messages) {
+                if case .failure(let error) = result { throw BenchError("publishing failed: \(error)") }
+            }
+        }
+        try await outcomes.waitForAll(timeout: .seconds(600))
+        return ContinuousClock.now - start
+    }
+
+    /// Offers `rate` requests/s in 10 ms ticks; returns each request's publish-to-outcome latency in milliseconds.
+    private func offeredRate(_ producer: KafkaProducer, _ outcomes: OutcomeWatcher) async throws -> [Double] {
+        let total = rate * latencySeconds
+        let ids = (0..<total).map { "latency-\($0)" }
+        outcomes.expect(ids)
+        let start = ContinuousClock.now
+        var sent = 0
+        var tick = 0
+        while sent < total {
+            tick += 1
+            let due = min(total, rate * tick / 100)
+            let messages = (sent..<due).map { request($0, run: "latency") }
+            outcomes.markSent(messages.map(\.id))
+            sent = due
+            // Not awaited one by one: a slow acknowledgement must not hold back the next tick's requests.
+            let batch = messages.map(\.message)
+            Task { _ = await producer.send(batch) }
+            let next = start + .milliseconds(tick * 10)
+            if next > .now { try await Task.sleep(until: next) }
+        }
+        try await outcomes.waitForAll(timeout: .seconds(120))
+        return outcomes.latencies(of: ids)
+    }
+
+    private func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+}
+
+/// Reads `kepu.booking.events.v1` and notes when each expected request's outcome arrives.
+final class OutcomeWatcher: Sendable {
+    private struct State {
+        var pending: Set<String> = []
+        var sentAt: [String: ContinuousClock.Instant] = [:]
+        var answeredAt: [String: ContinuousClock.Instant] = [:]
+    }
+    private let state = Mutex(State())
+    private let consumer: KafkaConsumer
+
+    init(bootstrap: String) throws {
+        consumer = try KafkaConsumer(
+            configuration: .consumer(bootstrapServers: bootstrap, groupID: "bench-outcomes-\(UUID().uuidString.prefix(8))"),
+            logger: Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try consumer.subscribe(topics: [Topics.bookingEvents.name])
+    }
+
+    func expect(_ ids: [String]) { state.withLock { $0.pending.formUnion(ids) } }
+
+    func markSent(_ ids: [String]) {
+        let now = ContinuousClock.now
+        state.withLock { for id in ids { $0.sentAt[id] = now } }
+    }
+
+    func run() async throws {
+        struct Answer: Decodable { let requestId: String? }
+        let decoder = JSONDecoder()
+        while !Task.isCancelled {
+            guard let batch = try await consumer.poll(maxMessages: 5_000, maxWait: .milliseconds(5)) else { return }
+            let now = ContinuousClock.now
+            let ids = batch.messages.compactMap { try? decoder.decode(Answer.self, from: Data($0.value)).requestId }
+            state.withLock { state in
+                for id in ids where state.pending.remove(id) != nil { state.answeredAt[id] = now }
+            }
+        }
+    }
+
+    func waitForAll(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ !$0.pending.isEmpty }) {
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("\(state.withLock { $0.pending.count }) requests got no outcome within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    func latencies(of ids: [String]) -> [Double] {
+        state.withLock { state in
+            ids.compactMap { id in
+                guard let sent = state.sentAt[id], let answered = state.answeredAt[id] else { return nil }
+                return Double((answered - sent).components.attoseconds) / 1e15 + Double((answered - sent).components.seconds) * 1000
+            }
+        }
+    }
+}

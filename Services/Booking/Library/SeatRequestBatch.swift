@@ -1,0 +1,246 @@
+import Foundation
+import KepuContracts
+import KepuRuntime
+import PostgresNIO
+
+/// Seat requests decided as a set: a handful of statements per run of requests instead of several per request.
+/// The run's request ids are claimed in one insert, its sessions locked in one `FOR UPDATE` (in id order), the
+/// suspensions read in one query; the requests are then decided in memory in arrival order with the same rules
+/// as everywhere else (`SeatAdmission`, `SeatPlacement`), and written with `unnest`. The session update is still
+/// conditional and the CHECK still holds: if the in-memory arithmetic were ever wrong the statement fails, the
+/// batch rolls back, and the runner retries its commands one by one.
+extension BookingDecisions {
+    private enum Decision {
+        case skip  // a repeat: answered before
+        case reject(requestId: String, sessionId: String, SeatAdmission.Refusal)
+        case confirm(NewBooking)
+        case waitlist(NewBooking)
+    }
+
+    private struct NewBooking {
+        let id: String
+        let code: String
+        let request: SeatsRequested
+        let session: Session
+        let seats: Int
+    }
+
+    func requestSeats(_ requests: [(request: SeatsRequested, fingerprint: String)]) async throws {
+        guard !requests.isEmpty else { return }
+        let claims = try await claimAll(requests)
+        var sessions = try await lockSessions(Array(Set(requests.map(\.request.sessionId))))
+        let residents = requests.compactMap { item -> String? in
+            if case .individual(let resident, _) = item.request.party { return resident }
+            return nil
+        }
+        let suspended = try await activeSuspensions(of: Array(Set(residents)))
+
+        var decisions: [Decision] = []
+        decisions.reserveCapacity(requests.count)
+        for (index, (request, _)) in requests.enumerated() {
+            switch claims[index] {
+            case .repeated:
+                decisions.append(.skip)
+                continue
+            case .conflict:
+                decisions.append(.reject(requestId: request.requestId, sessionId: request.sessionId, .init(reason: .conflict, detail: "request id already used with other content")))
+                continue
+            case .new: break
+            }
+            guard var session = sessions[request.sessionId] else {
+                decisions.append(.reject(requestId: request.requestId, sessionId: request.sessionId, .init(reason: .unknownSession, detail: "no session \(request.sessionId)")))
+                continue
+            }
+            var suspendedUntil: Date?
+            if case .individual(let resident, _) = request.party { suspendedUntil = suspended[resident] }
+            if let refusal = SeatAdmission.check(request, on: session, now: now, suspendedUntil: suspendedUntil) {
+                decisions.append(.reject(requestId: request.requestId, sessionId: session.id, refusal))
+                continue
+            }
+            var acceptPartial = false
+            if case .group(_, _, let partial) = request.party { acceptPartial = partial }
+            switch SeatPlacement.decide(requested: request.party.seats, acceptPartial: acceptPartial, on: session) {
+            case .confirm(let seats):
+                session.confirmed += seats
+                decisions.append(.confirm(NewBooking(id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: seats)))
+            case .waitlist:
+                session.waitlisted += request.party.seats
+                decisions.append(.waitlist(NewBooking(id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: request.party.seats)))
+            case .full(let detail):
+                decisions.append(.reject(requestId: request.requestId, sessionId: session.id, .init(reason: .full, detail: detail)))
+            }
+            sessions[session.id] = session
+        }
+        let positions = try await write(decisions)
+        for decision in decisions {
+            switch decision {
+            case .skip: break
+            case .reject(let requestId, let sessionId, let refusal):
+                reject(requestId: requestId, sessionId: sessionId, refusal.reason, refusal.detail, suspendedUntil: refusal.suspendedUntil)
+            case .confirm(let booking):
+                let (kind, resident, unit) = partyColumns(booking.request.party)
+                emit(
+                    BookingEventType.confirmed, session: booking.session.id,
+                    BookingConfirmed(
+                        requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueID,
+                        seats: booking.seats, partyKind: kind, residentId: resident, unitId: unit, checkInCode: booking.code))
+            case .waitlist(let booking):
+                emit(
+                    BookingEventType.waitlisted, session: booking.session.id,
+                    BookingWaitlisted(
+                        requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, seats: booking.seats,
+                        position: positions[booking.id] ?? 1, checkInCode: booking.code))
+            }
+        }
+    }
+
+    /// Claims every request id of the run in one insert. A request id seen earlier in the same run is a repeat
+    /// (same content) or a conflict, exactly as if it had come in a later batch.
+    private func claimAll(_ requests: [(request: SeatsRequested, fingerprint: String)]) async throws -> [Claim] {
+        var firstFingerprint: [String: String] = [:]
+        var firstIndex: [Int] = []
+        for (index, item) in requests.enumerated() where firstFingerprint[item.request.requestId] == nil {
+            firstFingerprint[item.request.requestId] = item.fingerprint
+            firstIndex.append(index)
+        }
+        let ids = firstIndex.map { requests[$0].request.requestId }
+        let fingerprints = firstIndex.map { requests[$0].fingerprint }
+        var inserted = Set<String>()
+        for try await id in try await connection.query(
+            """
+            INSERT INTO booking_request (request_id, fingerprint)
+            SELECT * FROM unnest(\(ids)::text[], \(fingerprints)::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
+            """, logger: logger
+        ).decode(String.self) {
+            inserted.insert(id)
+        }
+        var earlier: [String: String] = [:]
+        let known = ids.filter { !inserted.contains($0) }
+        if !known.isEmpty {
+            for try await (id, fingerprint) in try await connection.query(
+                "SELECT request_id, fingerprint FROM booking_request WHERE request_id = ANY(\(known))", logger: logger
+            ).decode((String, String).self) {
+                earlier[id] = fingerprint
+            }
+        }
+        var claimedHere = Set<String>()
+        return requests.map { item in
+            let id = item.request.requestId
+            if inserted.contains(id), claimedHere.insert(id).inserted { return .new }
+            let previous = inserted.contains(id) ? firstFingerprint[id] : earlier[id]
+            return previous == item.fingerprint ? .repeated : .conflict
+        }
+    }
+
+    private func activeSuspensions(of residents: [String]) async throws -> [String: Date] {
+        guard !residents.isEmpty else { return [:] }
+        var until: [String: Date] = [:]
+        for try await (resident, date) in try await connection.query(
+            "SELECT resident_id, suspended_until FROM resident_suspension WHERE resident_id = ANY(\(residents)) AND suspended_until > now()",
+            logger: logger
+        ).decode((String, Date).self) {
+            until[resident] = date
+        }
+        return until
+    }
+
+    /// Writes the run's bookings and session counters; returns each new waitlist entry's position.
+    private func write(_ decisions: [Decision]) async throws -> [String: Int] {
+        var bookings: [(NewBooking, waitlisted: Bool)] = []
+        for decision in decisions {
+            switch decision {
+            case .confirm(let booking): bookings.append((booking, false))
+            case .waitlist(let booking): bookings.append((booking, true))
+            case .skip, .reject: break
+            }
+        }
+        guard !bookings.isEmpty else { return [:] }
+        let waitlisted = bookings.filter(\.waitlisted).map(\.0)
+        // Waitlist order is the sequence; positions count the entries already waiting.
+        var sequence: [Int64] = []
+        var positions: [String: Int] = [:]
+        if !waitlisted.isEmpty {
+            sequence = try await connection.query(
+                "SELECT nextval('booking_waitlist_seq') FROM generate_series(1, \(waitlisted.count))", logger: logger
+            ).collect().map { try $0.decode(Int64.self) }.sorted()
+            var waiting: [String: Int] = [:]
+            for try await (session, count) in try await connection.query(
+                """
+                SELECT session_id, count(*)::int FROM booking
+                WHERE session_id = ANY(\(Array(Set(waitlisted.map(\.session.id))))) AND status = 'waitlisted' GROUP BY session_id
+                """, logger: logger
+            ).decode((String, Int).self) {
+                waiting[session] = count
+            }
+            for booking in waitlisted {
+                waiting[booking.session.id, default: 0] += 1
+                positions[booking.id] = waiting[booking.session.id]
+            }
+        }
+        var seqByBooking: [String: Int64] = [:]
+        for (booking, seq) in zip(waitlisted, sequence) { seqByBooking[booking.id] = seq }
+
+        var columns = (
+            id: [String](), session: [String](), request: [String](), kind: [String](), resident: [String](), unit: [String](),
+            requested: [Int](), seats: [Int](), partial: [Bool](), status: [String](), seq: [Int64](), code: [String](), name: [String](),
+            phone: [String]())
+        for (booking, isWaitlisted) in bookings {
+            let (kind, resident, unit) = partyColumns(booking.request.party)
+            var partial = false
+            if case .group(_, _, let accept) = booking.request.party { partial = accept }
+            columns.id.append(booking.id)
+            columns.session.append(booking.session.id)
+            columns.request.append(booking.request.requestId)
+            columns.kind.append(kind)
+            columns.resident.append(resident ?? "")
+            columns.unit.append(unit ?? "")
+            columns.requested.append(booking.request.party.seats)
+            columns.seats.append(booking.seats)
+            columns.partial.append(partial)
+            columns.status.append(isWaitlisted ? "waitlisted" : "confirmed")
+            columns.seq.append(seqByBooking[booking.id] ?? 0)
+            columns.code.append(booking.code)
+            columns.name.append(booking.request.contact?.name ?? "")
+            columns.phone.append(booking.request.contact?.phone ?? "")
+        }
+        // Empty strings and 0 stand for NULL: arrays of optionals do not bind.
+        try await connection.query(
+            """
+            INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
+                                 status, waitlist_seq, check_in_code, contact_name, contact_phone)
+            SELECT b.id, b.session, b.request, b.kind, NULLIF(b.resident, ''), NULLIF(b.unit, ''), b.requested, b.seats, b.partial,
+                   b.status, NULLIF(b.seq, 0), b.code, NULLIF(b.name, ''), NULLIF(b.phone, '')
+            FROM unnest(\(columns.id)::text[], \(columns.session)::text[], \(columns.request)::text[], \(columns.kind)::text[],
+                        \(columns.resident)::text[], \(columns.unit)::text[], \(columns.requested)::int[], \(columns.seats)::int[],
+                        \(columns.partial)::bool[], \(columns.status)::text[], \(columns.seq)::bigint[], \(columns.code)::text[],
+                        \(columns.name)::text[], \(columns.phone)::text[])
+                 AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, seq, code, name, phone)
+            """, logger: logger)
+
+        var delta: [String: (confirmed: Int, waitlisted: Int)] = [:]
+        for (booking, isWaitlisted) in bookings {
+            delta[booking.session.id, default: (0, 0)].confirmed += isWaitlisted ? 0 : booking.seats
+            delta[booking.session.id, default: (0, 0)].waitlisted += isWaitlisted ? booking.seats : 0
+        }
+        let sessionIDs = Array(delta.keys)
+        let updated = try await connection.query(
+            """
+            UPDATE session s SET confirmed_seats = s.confirmed_seats + d.confirmed, waitlisted_seats = s.waitlisted_seats + d.waitlisted
+            FROM unnest(\(sessionIDs)::text[], \(sessionIDs.map { delta[$0]?.confirmed ?? 0 })::int[], \(sessionIDs.map { delta[$0]?.waitlisted ?? 0 })::int[])
+                 AS d(id, confirmed, waitlisted)
+            WHERE s.id = d.id AND s.confirmed_seats + d.confirmed <= s.capacity
+            RETURNING s.id
+            """, logger: logger
+        ).collect()
+        guard updated.count == sessionIDs.count else {
+            throw SeatArithmeticError(detail: "\(sessionIDs.count - updated.count) sessions refused the batch's seats")
+        }
+        return positions
+    }
+}
+
+/// The database refused seats the in-memory decisions handed out: never expected; the batch is rolled back.
+struct SeatArithmeticError: Error, CustomStringConvertible {
+    let detail: String
+    var description: String { "seat arithmetic disagrees with the database: \(detail)" }
+}
