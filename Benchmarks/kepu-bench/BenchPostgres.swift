@@ -16,13 +16,18 @@ struct BenchPostgres {
         let repository = try findRepository()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kepu-bench-pg-\(UUID().uuidString.prefix(8))")
         let postgres = BenchPostgres(directory: directory, port: freePort(), repository: repository)
-        try run(repository.appendingPathComponent("infra/scripts/postgres.sh").path, ["start", directory.path, String(postgres.port)])
+        try await postgres.script(["start", directory.path, String(postgres.port)])
         return postgres
     }
 
-    func stop() {
-        _ = try? Self.run(repository.appendingPathComponent("infra/scripts/postgres.sh").path, ["stop", directory.path])
+    func stop() async {
+        try? await script(["stop", directory.path])
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `infra/scripts/postgres.sh`, its output to a file beside the data folder.
+    private func script(_ arguments: [String]) async throws {
+        _ = try await Self.run(repository.appendingPathComponent("infra/scripts/postgres.sh").path, arguments, log: directory.appendingPathExtension("log"))
     }
 
     /// Creates a database; `name` is the benchmark's own constant (identifiers cannot be bound as parameters).
@@ -46,6 +51,9 @@ struct BenchPostgres {
     /// an outbox insert, `perTransaction` bookings per transaction, `clients` connections for `seconds`.
     /// Returns bookings per second.
     func pgbenchBookings(database: DatabaseSettings, sessions: Int, perTransaction: Int, clients: Int, seconds: Int) async throws -> Double {
+        // Each client books its own share of the sessions, as each booking partition does: random order across
+        // clients would deadlock, which the service avoids by locking a batch's sessions in id order.
+        let perClient = max(1, sessions / clients)
         try await withClient(database) { client in
             for statement in [
                 "CREATE TABLE received_messages (consumer_id text NOT NULL, message_id text NOT NULL, PRIMARY KEY (consumer_id, message_id))",
@@ -61,12 +69,12 @@ struct BenchPostgres {
             ] {
                 try await client.query(PostgresQuery(unsafeSQL: statement))
             }
-            try await client.query("INSERT INTO session (id, capacity) SELECT 's' || g, 1000000000 FROM generate_series(1, \(sessions)) g")
+            try await client.query("INSERT INTO session (id, capacity) SELECT 's' || g, 1000000000 FROM generate_series(1, \(perClient * clients + perClient)) g")
         }
         var script = "BEGIN;\n"
         for _ in 0..<perTransaction {
             script += """
-                \\set s random(1, \(sessions))
+                \\set s random(1, \(perClient)) + :client_id * \(perClient)
                 INSERT INTO received_messages VALUES ('booking.requests', gen_random_uuid()::text);
                 UPDATE session SET confirmed_seats = confirmed_seats + 1 WHERE id = 's' || :s AND confirmed_seats + 1 <= capacity;
                 INSERT INTO booking (id, session_id, request_id, resident_id, seats, status, check_in_code) VALUES (gen_random_uuid()::text, 's' || :s, gen_random_uuid()::text, 'r-' || :s, 1, 'confirmed', 'ABC234');
@@ -78,10 +86,11 @@ struct BenchPostgres {
         let scriptFile = directory.deletingLastPathComponent().appendingPathComponent("kepu-bench-\(UUID().uuidString.prefix(8)).sql")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptFile) }
-        let output = try Self.run(
+        let output = try await Self.run(
             "/usr/bin/pgbench",
             ["-n", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", String(clients), "-j", String(min(clients, 2)), "-T", String(seconds),
-             "-f", scriptFile.path, database.database])
+             "-f", scriptFile.path, database.database],
+            log: directory.appendingPathExtension("pgbench.log"))
         // "tps = 123.456789 (without initial connection time)"
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
             let tps = Double(line.dropFirst("tps = ".count).prefix { $0 != " " })
@@ -89,24 +98,13 @@ struct BenchPostgres {
         return tps * Double(perTransaction)
     }
 
-    /// Runs a program to completion; its standard output, or an error with both outputs.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
-        }
-        return String(decoding: stdout, as: UTF8.self)
+    /// Runs a program to completion with its output in `log`; returns the output, or throws with it.
+    static func run(_ executable: String, _ arguments: [String], log: URL) async throws -> String {
+        try? FileManager.default.removeItem(at: log)
+        let status = try await Subprocess.spawn(executable, arguments, environment: ProcessInfo.processInfo.environment, output: log.path).wait()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        guard status == .exited(0) else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) ended \(status): \(output)") }
+        return output
     }
 
     /// The checkout (where `Package.swift` is), from the working directory up: the benchmark runs from the repository.

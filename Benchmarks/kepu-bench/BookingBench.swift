@@ -30,7 +30,7 @@ struct BookingBench: AsyncParsableCommand {
         do {
             try await measure(postgres)
         } catch {
-            postgres.stop()
+            await postgres.stop()
             throw error
         }
     }
@@ -40,21 +40,24 @@ struct BookingBench: AsyncParsableCommand {
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quiet)
         for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
         let database = try await postgres.createDatabase("kepu_bench_booking")
-        print("booking benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
+        say("booking benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
 
         let environment = [
             "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
-            "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench", "KEPU_HTTP_HOST": "127.0.0.1",
+            "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",
             "KEPU_HTTP_PORT": "0", "KEPU_LOG_LEVEL": "error",
         ]
         let definition = try BookingService.definition(environment: environment)
-        let service = Task { await ServiceMain.run(definition, environment: environment) }
+        let service = Task {
+            let status = await ServiceMain.run(definition, environment: environment)
+            say("the booking service stopped with status \(status)")
+        }
         defer { service.cancel() }
         try await postgres.withClient(database) { client in
-            try await waitForMigrations(client, count: definition.migrations.count)
+            try await waitForMigrations(client, count: definition.migrations.count, service: service)
             try await seedSessions(client)
         }
-        print("booking service migrated; \(sessions) sessions of \(capacity) seats")
+        say("booking service migrated; \(sessions) sessions of \(capacity) seats")
 
         let outcomes = try OutcomeWatcher(bootstrap: cluster.bootstrapServers)
         let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: quiet)
@@ -65,33 +68,38 @@ struct BookingBench: AsyncParsableCommand {
 
         let full = try await publishAndWait(producer, outcomes, count: requests, label: "full")
         let throughput = Double(requests) / full.seconds
-        print(String(format: "full speed: %d requests answered in %.2f s = %.0f requests/s", requests, full.seconds, throughput))
+        say(String(format: "full speed: %d requests answered in %.2f s = %.0f requests/s", requests, full.seconds, throughput))
 
         let latencies = try await offeredRate(producer, outcomes)
         let p50 = percentile(latencies, 0.50)
         let p99 = percentile(latencies, 0.99)
-        print(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
+        say(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
 
         await producer.shutdown()
         let baselineDatabase = try await postgres.createDatabase("kepu_bench_baseline")
         let baseline = try await postgres.pgbenchBookings(
             database: baselineDatabase, sessions: sessions, perTransaction: bookingsPerTransaction, clients: pgbenchClients, seconds: pgbenchSeconds)
-        print(String(format: "pgbench baseline: %.0f bookings/s (%d per transaction, %d clients)", baseline, bookingsPerTransaction, pgbenchClients))
-        postgres.stop()
-        print(String(format: "throughput=%.0f baseline=%.0f baseline_ratio=%.2f p50_ms=%.1f p99_ms=%.1f", throughput, baseline, throughput / baseline, p50, p99))
+        say(String(format: "pgbench baseline: %.0f bookings/s (%d per transaction, %d clients)", baseline, bookingsPerTransaction, pgbenchClients))
+        await postgres.stop()
+        say(String(format: "throughput=%.0f baseline=%.0f baseline_ratio=%.2f p50_ms=%.1f p99_ms=%.1f", throughput, baseline, throughput / baseline, p50, p99))
         // The in-process service and cluster are not shut down gracefully: the process ends here.
         Foundation.exit(0)
     }
 
-    private func waitForMigrations(_ client: PostgresClient, count: Int) async throws {
+    private func waitForMigrations(_ client: PostgresClient, count: Int, service: Task<Void, Never>) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
+        let stopped = Atomic(false)
+        Task {
+            await service.value
+            stopped.store(true, ordering: .relaxed)
+        }
+        while ContinuousClock.now < deadline, !stopped.load(ordering: .relaxed) {
             let applied = try? await client.query("SELECT count(*)::int FROM kepu_schema_migrations WHERE component = 'booking'")
                 .collect().first?.decode(Int.self)
             if applied == count { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw BenchError("the booking service did not migrate its database within 2 minutes")
+        throw BenchError("the booking service stopped or did not migrate its database within 2 minutes")
     }
 
     private func seedSessions(_ client: PostgresClient) async throws {
@@ -221,4 +229,9 @@ final class OutcomeWatcher: Sendable {
             }
         }
     }
+}
+
+/// One line to standard output, unbuffered: progress appears as it happens, also when piped to a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

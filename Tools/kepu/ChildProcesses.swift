@@ -1,4 +1,5 @@
 import Foundation
+import KepuRuntime
 import Synchronization
 
 /// The service processes `kepu dev` started. A child that exits on its own is reported at once, with the end of

@@ -40,9 +40,19 @@ public final class OutboxRelay: Service, Sendable {
                 }
             }
             await withGracefulShutdownHandler {
+                // The backlog gauges and the pruning scan the table: every few seconds, not at every wake-up.
+                var gauges = ContinuousClock.now
+                var pruning = ContinuousClock.now
                 for await _ in wakeups {
                     await self.drain()
-                    await self.updateBacklogMetrics()
+                    if ContinuousClock.now >= gauges {
+                        await self.updateBacklogMetrics()
+                        gauges = .now + .seconds(5)
+                    }
+                    if ContinuousClock.now >= pruning {
+                        await self.prunePublished()
+                        pruning = .now + .seconds(60)
+                    }
                 }
             } onGracefulShutdown: {
                 wake.finish()
@@ -117,11 +127,17 @@ public final class OutboxRelay: Service, Sendable {
                 metrics.outboxBacklog.set(Double(count))
                 metrics.outboxOldestAge.set(age)
             }
-            // Published rows are kept a day for inspection, then pruned.
-            try await client.query(
-                "DELETE FROM outbox_message WHERE published_at < now() - interval '1 day'", logger: logger)
         } catch {
             logger.debug("outbox metrics query failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Published rows are kept a day for inspection, then deleted.
+    func prunePublished() async {
+        do {
+            try await client.query("DELETE FROM outbox_message WHERE published_at < now() - interval '1 day'", logger: logger)
+        } catch {
+            logger.debug("outbox pruning failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -3,17 +3,18 @@ import Foundation
 /// A child process started with `posix_spawn` and reaped with `waitpid(WNOHANG)` polling.
 ///
 /// Foundation's `Process` did not reap children inside `kepu dev` (they stayed zombies and `isRunning` stayed
-/// true), so the supervisor manages its children directly. Output goes to a file (appended) or is inherited.
-struct Subprocess: Sendable {
-    let pid: pid_t
+/// true) and its `waitUntilExit` hung in async code, so the tools manage their children directly. Output goes to a
+/// file (appended) or is inherited; never to a pipe, which a daemon started by the child would hold open.
+public struct Subprocess: Sendable {
+    public let pid: pid_t
 
-    enum Status: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
     }
 
     /// Starts `executable` with `arguments` and `environment`; stdout and stderr go to `output` (appended) if given.
-    static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws -> Subprocess {
+    public static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws -> Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -28,28 +29,44 @@ struct Subprocess: Sendable {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
+        // A clean signal state: the parent's runtime blocks or handles signals for its own threads, and a child
+        // that inherited that mask would miss its own timers and stop requests.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw DevError("cannot start \(executable): \(String(cString: strerror(result)))") }
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw SubprocessError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
         return Subprocess(pid: pid)
     }
 
     /// The exit status if the child has ended (reaping it), else nil.
-    func poll() -> Status? {
+    public func poll() -> Status? {
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
         return (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
     }
 
     /// Waits (asynchronously) for the child to end.
-    func wait() async -> Status {
+    public func wait() async -> Status {
         while true {
             if let status = poll() { return status }
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         kill(pid, signal)
     }
+}
+
+public struct SubprocessError: Error, CustomStringConvertible {
+    public let description: String
 }
