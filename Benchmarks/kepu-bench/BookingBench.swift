@@ -42,11 +42,13 @@ struct BookingBench: AsyncParsableCommand {
         let database = try await postgres.createDatabase("kepu_bench_booking")
         say("booking benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
 
-        let environment = [
+        // The service's tuning variables (KEPU_CONSUMER_BATCH_SIZE, ...) pass through from the benchmark's environment.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }
+        environment.merge([
             "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
             "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",
             "KEPU_HTTP_PORT": "0", "KEPU_LOG_LEVEL": "error",
-        ]
+        ]) { _, fixed in fixed }
         let definition = try BookingService.definition(environment: environment)
         let service = Task {
             let status = await ServiceMain.run(definition, environment: environment)
