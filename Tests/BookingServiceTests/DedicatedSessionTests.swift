@@ -11,11 +11,7 @@ import Testing
 struct DedicatedSessionTests {
     /// The Asia/Shanghai calendar date `days` from now, "yyyy-MM-dd".
     static func shanghaiDate(daysFromNow days: Int) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = SessionAdministration.shanghai
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date().addingTimeInterval(TimeInterval(days * 86400)))
+        SessionAdministration.shanghaiDay(Date().addingTimeInterval(TimeInterval(days * 86400)))
     }
 
     static func visit(_ requestId: String, venue: String, date: String, unit: String = "futian-center", headcount: Int) -> KafkaProducerMessage {
@@ -94,10 +90,19 @@ struct DedicatedSessionTests {
             "startsAt": "\(date)T10:00:00+08:00", "endsAt": "\(date)T12:00:00+08:00",
             "bookingOpensAt": RFC3339.format(now.addingTimeInterval(-3600)),
         ])
-        _ = try await harness.session([  // another day: never offered
+        _ = try await harness.session([  // the next day: never offered
             "venueId": "museum-cut", "capacity": 100, "groupMin": 2, "groupMax": 30,
             "startsAt": "\(other)T10:00:00+08:00", "endsAt": "\(other)T12:00:00+08:00",
         ])
+        // Availability by venue and date range: the day of the visit shows only its public session.
+        let day = try #require(await harness.service.get("/venues/museum-cut/sessions?from=\(date)&to=\(date)"))
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(day.body.utf8)) as? [String: Any])
+        let daySessions = try #require(listed["sessions"] as? [[String: Any]])
+        #expect(daySessions.map { $0["id"] as? String } == [publicSession] && daySessions.first?["available"] as? Int == 12)
+        let twoDays = try #require(await harness.service.get("/venues/museum-cut/sessions?from=\(date)&to=\(other)"))
+        let twoDayList = (try JSONSerialization.jsonObject(with: Data(twoDays.body.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]]
+        #expect(twoDayList?.count == 2, "both days, in Shanghai dates")
+        #expect(await harness.service.get("/venues/museum-cut/sessions?from=2026-13-01")?.status == 400)
         try await harness.publish(
             Self.visit("p1", venue: "museum-cut", date: date, headcount: 10),
             Self.visit("p2", venue: "museum-cut", date: date, headcount: 8))

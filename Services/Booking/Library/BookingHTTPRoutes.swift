@@ -108,17 +108,33 @@ enum BookingHTTPRoutes {
             router.get("sessions/:id") { _, context in
                 let id = try context.parameters.require("id")
                 let rows = try await client.query(
-                    """
-                    SELECT id, venue_id, title, starts_at, ends_at, capacity, confirmed_seats, waitlisted_seats, closed
-                    FROM session WHERE id = \(id)
-                    """, logger: logger
+                    "SELECT \(unescaped: publicSessionColumns) FROM session WHERE id = \(id)", logger: logger
                 ).collect()
                 guard let row = rows.first else { return jsonResponse(.notFound, ["error": "no such session"]) }
-                let c = try row.decode((String, String, String, Date, Date, Int, Int, Int, Bool).self)
-                return jsonResponse(.ok, [
-                    "id": c.0, "venueId": c.1, "title": c.2, "startsAt": RFC3339.format(c.3), "endsAt": RFC3339.format(c.4),
-                    "capacity": c.5, "confirmedSeats": c.6, "available": c.5 - c.6, "waitlistedSeats": c.7, "closed": c.8,
-                ])
+                return jsonResponse(.ok, try publicSession(row))
+            }
+            router.get("venues/:id/sessions") { request, context in
+                let id = try context.parameters.require("id")
+                // Dates are Asia/Shanghai calendar days, both inclusive; by default the next 30 days.
+                let today = SessionAdministration.shanghaiDay(Date())
+                let from = request.uri.queryParameters.get("from") ?? today
+                let to = request.uri.queryParameters.get("to") ?? SessionAdministration.shanghaiDay(Date().addingTimeInterval(30 * 86400))
+                guard BookingCommand.isCalendarDate(from), BookingCommand.isCalendarDate(to), from <= to else {
+                    return jsonResponse(.badRequest, ["error": "from and to are yyyy-MM-dd with from <= to"])
+                }
+                var sessions: [[String: Any]] = []
+                for row in try await client.query(
+                    """
+                    SELECT \(unescaped: publicSessionColumns) FROM session
+                    WHERE venue_id = \(id)
+                      AND starts_at >= (\(from)::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+                      AND starts_at < ((\(to)::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+                    ORDER BY starts_at, id LIMIT 1000
+                    """, logger: logger
+                ).collect() {
+                    sessions.append(try publicSession(row))
+                }
+                return jsonResponse(.ok, ["venueId": id, "from": from, "to": to, "sessions": sessions])
             }
             router.get("bookings/:id") { request, context in
                 let id = try context.parameters.require("id")
@@ -133,6 +149,18 @@ enum BookingHTTPRoutes {
                 return jsonResponse(.ok, ["id": c.0, "sessionId": c.1, "status": c.2, "seats": c.3])
             }
         }
+    }
+
+    static let publicSessionColumns =
+        "id, venue_id, title, starts_at, ends_at, capacity, confirmed_seats, waitlisted_seats, closed, dedicated"
+
+    /// A session as anyone may see it: times, capacity and what is left; never who booked.
+    static func publicSession(_ row: PostgresRow) throws -> [String: Any] {
+        let c = try row.decode((String, String, String, Date, Date, Int, Int, Int, Bool, Bool).self)
+        return [
+            "id": c.0, "venueId": c.1, "title": c.2, "startsAt": RFC3339.format(c.3), "endsAt": RFC3339.format(c.4),
+            "capacity": c.5, "confirmedSeats": c.6, "available": c.5 - c.6, "waitlistedSeats": c.7, "closed": c.8, "dedicated": c.9,
+        ]
     }
 
     /// Admin bodies are JSON with RFC 3339 times (the suite's decoder), at most 1 MB.

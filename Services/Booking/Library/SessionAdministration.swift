@@ -81,6 +81,15 @@ struct AdminInputError: Error, CustomStringConvertible {
 enum SessionAdministration {
     static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
 
+    /// The Asia/Shanghai calendar day of `date`, "yyyy-MM-dd".
+    static func shanghaiDay(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = shanghai
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
     /// "HH:mm" as (hour, minute).
     static func parseTime(_ text: String) throws -> (Int, Int) {
         let parts = text.split(separator: ":").compactMap { Int($0) }
