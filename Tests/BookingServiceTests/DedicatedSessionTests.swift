@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuTestSupport
 import Testing
@@ -11,7 +12,7 @@ import Testing
 struct DedicatedSessionTests {
     /// The Asia/Shanghai calendar date `days` from now, "yyyy-MM-dd".
     static func shanghaiDate(daysFromNow days: Int) -> String {
-        SessionAdministration.shanghaiDay(Date().addingTimeInterval(TimeInterval(days * 86400)))
+        ShanghaiCalendar.day(Date().addingTimeInterval(TimeInterval(days * 86400)))
     }
 
     static func visit(_ requestId: String, venue: String, date: String, unit: String = "futian-center", headcount: Int) -> KafkaProducerMessage {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuRuntime
 import Synchronization
@@ -48,7 +49,8 @@ struct Demo: AsyncParsableCommand {
         await producer.shutdown()
     }
 
-    /// 75% individual requests of 1-4 seats, 12% groups from practice sites, 10% cancellations, 3% check-ins.
+    /// 72% individual requests of 1-4 seats, 3% groups asking the museum for a dedicated session on a day 4-14 days
+    /// ahead, 12% groups from practice sites, 10% cancellations, 3% check-ins.
     func nextRequest(sessions: [String], confirmed: ConfirmedBookings, using generator: inout SystemRandomNumberGenerator) -> KafkaProducerMessage {
         let roll = Int.random(in: 0..<100, using: &generator)
         let requestId = "demo-\(UUID().uuidString.lowercased())"
@@ -57,6 +59,13 @@ struct Demo: AsyncParsableCommand {
             let payload = #"{"requestId":"\#(requestId)","bookingId":"\#(booking.id)","code":"\#(booking.code)"}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: type, data: Array(payload.utf8))
                 .kafkaMessage(topic: Topics.bookingRequests.name, key: booking.session)
+        }
+        if (72..<75).contains(roll) {
+            let date = ShanghaiCalendar.day(Date().addingTimeInterval(TimeInterval(Int.random(in: 4...14, using: &generator) * 86400)))
+            let unit = ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+            let payload = #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"}}"#
+            return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.dedicatedVisitRequested, data: Array(payload.utf8))
+                .kafkaMessage(topic: Topics.bookingRequests.name, key: DemoData.museum)
         }
         // Demand is skewed: the first sessions (the nearest days) are wanted most.
         let index = min(sessions.count - 1, Int(Double(sessions.count) * pow(Double.random(in: 0..<1, using: &generator), 2.5)))

@@ -21,6 +21,11 @@ enum DemoData {
         Venue(id: "demo-station-lianhua", kind: "practice_site", name: "Lianhua Community Station lecture room (莲花社区实践站)", unitPath: ["sz", "sz.futian", "sz.futian.lianhua", "sz.futian.lianhua.c1"], capacity: 20),
     ]
 
+    /// The museum opens a dedicated session (专场) of 120 for a day once 60 people in groups ask for it; pooling ends
+    /// 3 days before.
+    static let dedicatedSessions: [String: any Sendable] = ["threshold": 60, "capacity": 120, "cutoffDays": 3, "startTime": "10:00", "groupMin": 5, "groupMax": 40]
+    static var museum: String { venues.first { $0.kind == "museum" }?.id ?? "demo-city-science-museum" }
+
     /// Creates the venues and sessions for the next 14 days at 09:30 and 14:30; returns the session ids.
     static func seed(bookingPort: Int, adminToken: String, log: (String) -> Void) async throws -> [String] {
         let headers = ["Authorization": "Bearer \(adminToken)", "Content-Type": "application/json"]
@@ -32,7 +37,9 @@ enum DemoData {
         }()
         let today = calendar.startOfDay(for: Date())
         for venue in venues {
-            let body = try JSONSerialization.data(withJSONObject: ["id": venue.id, "kind": venue.kind, "name": venue.name, "unitPath": venue.unitPath])
+            var fields: [String: Any] = ["id": venue.id, "kind": venue.kind, "name": venue.name, "unitPath": venue.unitPath]
+            if venue.kind == "museum" { fields["dedicatedSessions"] = dedicatedSessions }
+            let body = try JSONSerialization.data(withJSONObject: fields)
             guard let answer = await httpRequest(port: bookingPort, method: "POST", path: "/admin/venues", headers: headers, body: String(decoding: body, as: UTF8.self)),
                 answer.status == 200
             else { throw DevError("could not create venue \(venue.id): is booking running on port \(bookingPort), with this admin token?") }

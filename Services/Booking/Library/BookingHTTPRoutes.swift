@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KepuContracts
+import KepuDomain
 import KepuRuntime
 import PostgresNIO
 
@@ -116,9 +117,9 @@ enum BookingHTTPRoutes {
             router.get("venues/:id/sessions") { request, context in
                 let id = try context.parameters.require("id")
                 // Dates are Asia/Shanghai calendar days, both inclusive; by default the next 30 days.
-                let today = SessionAdministration.shanghaiDay(Date())
+                let today = ShanghaiCalendar.day(Date())
                 let from = request.uri.queryParameters.get("from") ?? today
-                let to = request.uri.queryParameters.get("to") ?? SessionAdministration.shanghaiDay(Date().addingTimeInterval(30 * 86400))
+                let to = request.uri.queryParameters.get("to") ?? ShanghaiCalendar.day(Date().addingTimeInterval(30 * 86400))
                 guard BookingCommand.isCalendarDate(from), BookingCommand.isCalendarDate(to), from <= to else {
                     return jsonResponse(.badRequest, ["error": "from and to are yyyy-MM-dd with from <= to"])
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuRuntime
 import PostgresNIO
 
@@ -79,16 +80,7 @@ struct AdminInputError: Error, CustomStringConvertible {
 }
 
 enum SessionAdministration {
-    static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-
-    /// The Asia/Shanghai calendar day of `date`, "yyyy-MM-dd".
-    static func shanghaiDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = shanghai
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
+    static let shanghai = ShanghaiCalendar.timeZone
 
     /// "HH:mm" as (hour, minute).
     static func parseTime(_ text: String) throws -> (Int, Int) {
