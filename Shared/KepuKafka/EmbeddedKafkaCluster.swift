@@ -30,6 +30,13 @@ public final class EmbeddedKafkaCluster: Service, Sendable {
         self.cluster = MockClusterHandle(pointer: mc)
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(mc))
         self.brokerCount = brokers
+        let ports = brokerPorts
+        Task.detached { [weak self] in
+            while let cluster = self, !cluster.stopped.load(ordering: .acquiring) {
+                Self.disableNagle(onLocalPorts: ports)
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     deinit { stop() }
