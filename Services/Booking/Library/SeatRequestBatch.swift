@@ -33,7 +33,7 @@ extension BookingDecisions {
             if case .individual(let resident, _) = item.request.party { return resident }
             return nil
         }
-        let suspended = try await activeSuspensions(of: Array(Set(residents)))
+        let suspended = try await suspensions.activeSuspensions(of: Array(Set(residents)))
 
         var decisions: [Decision] = []
         decisions.reserveCapacity(requests.count)
@@ -130,18 +130,6 @@ extension BookingDecisions {
             let previous = inserted.contains(id) ? firstFingerprint[id] : earlier[id]
             return previous == item.fingerprint ? .repeated : .conflict
         }
-    }
-
-    private func activeSuspensions(of residents: [String]) async throws -> [String: Date] {
-        guard !residents.isEmpty else { return [:] }
-        var until: [String: Date] = [:]
-        for try await (resident, date) in try await connection.query(
-            "SELECT resident_id, suspended_until FROM resident_suspension WHERE resident_id = ANY(\(residents)) AND suspended_until > now()",
-            logger: logger
-        ).decode((String, Date).self) {
-            until[resident] = date
-        }
-        return until
     }
 
     /// Writes the run's bookings and session counters; returns each new waitlist entry's position.

@@ -10,11 +10,17 @@ struct Suspensions {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// The end of the resident's current suspension, if any.
-    func activeSuspension(of resident: String) async throws -> Date? {
-        try await connection.query(
-            "SELECT suspended_until FROM resident_suspension WHERE resident_id = \(resident) AND suspended_until > now()", logger: logger
-        ).collect().first?.decode(Date.self)
+    /// The end of each resident's current suspension, for those suspended now.
+    func activeSuspensions(of residents: [String]) async throws -> [String: Date] {
+        guard !residents.isEmpty else { return [:] }
+        var until: [String: Date] = [:]
+        for try await (resident, date) in try await connection.query(
+            "SELECT resident_id, suspended_until FROM resident_suspension WHERE resident_id = ANY(\(residents)) AND suspended_until > now()",
+            logger: logger
+        ).decode((String, Date).self) {
+            until[resident] = date
+        }
+        return until
     }
 
     /// Records one no-show and returns the events to publish (the no-show, and a suspension if it is the last straw).
