@@ -22,7 +22,9 @@ struct BenchPostgres {
 
     func stop() async {
         try? await script(["stop", directory.path])
-        try? FileManager.default.removeItem(at: directory)
+        for leftover in [directory, directory.appendingPathExtension("log"), directory.appendingPathExtension("pgbench.log")] {
+            try? FileManager.default.removeItem(at: leftover)
+        }
     }
 
     /// Runs `infra/scripts/postgres.sh`, its output to a file beside the data folder.
