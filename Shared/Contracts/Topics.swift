@@ -21,8 +21,19 @@ public enum Topics {
         name: "kepu.booking.events.v1", owner: .booking, key: "session id (for pooling events: the museum's venue id)", eventTypes: BookingEventType.all, partitions: 12,
         cleanup: .delete(retentionDays: 30))
 
+    /// The latest value of every KPI, for dashboards: compacted, so a dashboard reading from the beginning gets
+    /// the current numbers. Key: `unit|periodKind:periodKey|kpi`.
+    public static let metricSnapshots = TopicDefinition(
+        name: "kepu.metrics.snapshots.v1", owner: .metrics, key: "unit|periodKind:periodKey|kpi", eventTypes: MetricEventType.snapshots,
+        partitions: 6, cleanup: .compact)
+
+    /// Weak spots raised and resolved. Key: `rule|unit`.
+    public static let metricAlerts = TopicDefinition(
+        name: "kepu.metrics.alerts.v1", owner: .metrics, key: "rule|unit", eventTypes: MetricEventType.alerts, partitions: 3,
+        cleanup: .delete(retentionDays: 90))
+
     /// Every topic, in a stable order.
-    public static let all: [TopicDefinition] = [bookingRequests, bookingEvents] + ServiceName.all.map(deadLetter)
+    public static let all: [TopicDefinition] = [bookingRequests, bookingEvents, metricSnapshots, metricAlerts] + ServiceName.all.map(deadLetter)
 
     public static func named(_ name: String) -> TopicDefinition? {
         all.first { $0.name == name }

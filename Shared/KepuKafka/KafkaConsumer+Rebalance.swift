@@ -2,6 +2,10 @@ import CRdKafka
 import Logging
 import Synchronization
 
+/// Given newly assigned partitions, the offset to read each from next; a partition left out starts at the
+/// beginning. Called on the consumer's polling thread, which it may block (e.g. on a database read).
+public typealias StartingOffsets = @Sendable ([KafkaTopicPartition]) -> [KafkaTopicPartition: Int64]
+
 /// What this member owns, and a generation per partition that changes whenever it is assigned anew, so a batch
 /// fetched before a revoke cannot store offsets after it.
 final class RebalanceState: Sendable {
@@ -12,9 +16,12 @@ final class RebalanceState: Sendable {
 
     private let state = Mutex(State())
     let logger: Logger
+    /// Where to start reading newly assigned partitions (see `KafkaConsumer.init`).
+    let startingOffsets: StartingOffsets?
 
-    init(logger: Logger) {
+    init(logger: Logger, startingOffsets: StartingOffsets? = nil) {
         self.logger = logger
+        self.startingOffsets = startingOffsets
     }
 
     var assigned: Set<KafkaTopicPartition> { state.withLock { Set($0.owned.keys) } }
@@ -60,6 +67,16 @@ let kepuRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, 
     switch err {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         state.assign(changed)
+        if let startingOffsets = state.startingOffsets, let partitions {
+            // The application keeps its own offsets (in its database, with its results): start where they say.
+            let offsets = startingOffsets(changed)
+            for index in 0..<Int(partitions.pointee.cnt) {
+                let element = partitions.pointee.elems[index]
+                let tp = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                partitions.pointee.elems[index].offset = offsets[tp] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
+            }
+            state.logger.info("starting at stored offsets", metadata: ["offsets": "\(offsets.map { "\($0.key)@\($0.value)" }.sorted())"])
+        }
         if cooperative {
             if let error = rd_kafka_incremental_assign(rk, partitions) { state.logger.error("incremental assign failed: \(KafkaError(consuming: error))") }
         } else {

@@ -18,13 +18,16 @@ public final class KafkaConsumer: Service, Sendable {
     private let queue: QueueHandle
     private let worker: ConsumerWorker
 
-    /// Creates the consumer. `configuration` must name a `group.id`.
-    public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kepu.kafka.consumer")) throws(KafkaError) {
+    /// Creates the consumer. `configuration` must name a `group.id`. With `startingOffsets`, each partition assigned
+    /// to this member starts where that function says (offsets kept by the application, not the group).
+    public init(
+        configuration: KafkaConfiguration, startingOffsets: StartingOffsets? = nil, logger: Logger = Logger(label: "kepu.kafka.consumer")
+    ) throws(KafkaError) {
         guard configuration["group.id"] != nil else {
             throw .client(RD_KAFKA_RESP_ERR__INVALID_ARG, "a consumer needs group.id")
         }
         let conf = try configuration.makeNativeConfiguration()
-        let rebalance = RebalanceState(logger: logger)
+        let rebalance = RebalanceState(logger: logger, startingOffsets: startingOffsets)
         let context = KafkaClientContext(logger: logger, rebalance: rebalance)
         context.install(on: conf)
         rd_kafka_conf_set_rebalance_cb(conf, kepuRebalanceCallback)

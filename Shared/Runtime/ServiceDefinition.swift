@@ -46,7 +46,13 @@ public struct HandlerRegistration: Sendable {
             let consumerID = "\(service).\(handler.name)"
             var logger = context.logger
             logger[metadataKey: "handler"] = "\(handler.name)"
-            let consumer = try KafkaConsumer(configuration: context.configuration.consumerConfiguration(group: consumerID), logger: logger)
+            let startingOffsets: StartingOffsets? =
+                switch Handler.deliveryTracking {
+                case .inbox: nil
+                case .offsets: ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, logger: logger)
+                }
+            let consumer = try KafkaConsumer(
+                configuration: context.configuration.consumerConfiguration(group: consumerID), startingOffsets: startingOffsets, logger: logger)
             return ConsumerRunner(
                 handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
                 deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,

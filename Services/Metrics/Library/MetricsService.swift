@@ -1,8 +1,20 @@
 import KepuDomain
 import KepuRuntime
 
-/// `metrics`: monitoring and assessment (监测评估): KPIs, weak spots, recognition.
+/// `metrics`: monitoring and assessment (监测评估): KPIs per unit and period from the other services' events,
+/// weak-spot alerts, recognition rankings, the dashboard and the evaluation report.
 public enum MetricsService {
-    /// The service as the runtime runs it. Domain handlers, schema and routes are added here as they are built.
-    public static let definition = ServiceDefinition(name: .metrics)
+    /// The service as the runtime runs it, with metrics' own settings read from `environment`.
+    public static func definition(environment: [String: String]) throws(ConfigurationError) -> ServiceDefinition {
+        let settings = try MetricsSettings.load(environment: environment)
+        return ServiceDefinition(
+            name: .metrics,
+            migrations: MetricsSchema.migrations,
+            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache()))],
+            routes: MetricsHTTPRoutes.make(settings: settings),
+            background: [
+                { context in SnapshotPublisher.task(context: context, settings: settings) },
+                { context in WeakSpotAlerts.task(context: context, settings: settings) },
+            ])
+    }
 }

@@ -128,20 +128,15 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         try handler.decode(event, from: message)
     }
 
-    /// Inbox, handler and outbox in one transaction. Commands whose event id the inbox already has are dropped.
+    /// Inbox (or stored offsets), handler and outbox in one transaction. Commands already seen are dropped.
     func applyInTransaction(_ commands: [ReceivedCommand<Handler.Command>]) async throws {
         guard !commands.isEmpty else { return }
-        let ids = commands.map(\.event.id)
         let (fresh, duplicates) = try await client.withTransaction(logger: logger) { connection in
-            var inserted = Set<String>()
-            let rows = try await connection.query(
-                """
-                INSERT INTO received_messages (consumer_id, message_id)
-                SELECT \(consumerID), unnest(\(ids)::text[])
-                ON CONFLICT DO NOTHING RETURNING message_id
-                """, logger: logger)
-            for try await id in rows.decode(String.self) { inserted.insert(id) }
-            let fresh = commands.filter { inserted.contains($0.event.id) }
+            let fresh =
+                switch Handler.deliveryTracking {
+                case .inbox: try await self.newToInbox(commands, on: connection)
+                case .offsets: try await self.pastStoredOffsets(commands, on: connection)
+                }
             let transaction = HandlerTransaction(connection: connection, logger: logger)
             if !fresh.isEmpty {
                 try await handler.apply(fresh, in: transaction)
@@ -154,6 +149,31 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))
             logger.debug("duplicate deliveries ignored", metadata: ["count": "\(duplicates)"])
         }
+    }
+
+    /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
+    private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
+        let ids = commands.map(\.event.id)
+        var inserted = Set<String>()
+        let rows = try await connection.query(
+            """
+            INSERT INTO received_messages (consumer_id, message_id)
+            SELECT \(consumerID), unnest(\(ids)::text[])
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """, logger: logger)
+        for try await id in rows.decode(String.self) { inserted.insert(id) }
+        return commands.filter { inserted.contains($0.event.id) }
+    }
+
+    /// Locks the partitions' stored offsets, keeps the commands at or past them, and moves the offsets past the
+    /// commands kept, all in the caller's transaction.
+    private func pastStoredOffsets(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
+        let stored = try await ConsumerOffsets.lock(Set(commands.map(\.message.topicPartition)), consumer: consumerID, on: connection, logger: logger)
+        let fresh = commands.filter { $0.message.offset >= stored[$0.message.topicPartition] ?? 0 }
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for command in fresh { next[command.message.topicPartition] = max(next[command.message.topicPartition] ?? 0, command.message.offset + 1) }
+        try await ConsumerOffsets.advance(next, consumer: consumerID, on: connection, logger: logger)
+        return fresh
     }
 
     func publishDeadLetters(_ letters: [DeadLetter]) async throws {

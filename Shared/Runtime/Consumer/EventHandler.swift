@@ -53,4 +53,11 @@ public protocol EventHandler: Sendable {
     /// Throwing rolls the whole batch back: a transient error (see `TransientError`) retries it; any other error
     /// makes the runner retry the commands one by one and dead-letter those that still fail.
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws
+
+    /// How redeliveries are kept from taking effect twice; `.inbox` unless the handler says otherwise.
+    static var deliveryTracking: DeliveryTracking { get }
+}
+
+extension EventHandler {
+    public static var deliveryTracking: DeliveryTracking { .inbox }
 }

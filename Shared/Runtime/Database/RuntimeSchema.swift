@@ -1,5 +1,6 @@
 /// The runtime's own tables, in every service's database: the outbox (eventuate-tram's `message`) and the inbox
-/// (`received_messages`, keyed by consumer and message id).
+/// (`received_messages`, keyed by consumer and message id), and the consumed offsets of consumers that keep them
+/// with their results (`consumer_offsets`).
 enum RuntimeSchema {
     static let component = "kepu.runtime"
 
@@ -31,6 +32,20 @@ enum RuntimeSchema {
                     PRIMARY KEY (consumer_id, message_id)
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "consumer offsets",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS consumer_offsets (
+                    consumer_id text NOT NULL,
+                    topic text NOT NULL,
+                    partition integer NOT NULL,
+                    next_offset bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (consumer_id, topic, partition)
+                )
+                """
+            ]),
     ]
 }

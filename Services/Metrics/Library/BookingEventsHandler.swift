@@ -1,0 +1,63 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuKafka
+import KepuRuntime
+
+/// Folds `kepu.booking.events.v1` into the KPI counters. Offsets are stored with the counters in one transaction
+/// (`DeliveryTracking.offsets`): a redelivered or replayed record is recognised by its offset and counts once.
+struct BookingEventsHandler: EventHandler {
+    static var deliveryTracking: DeliveryTracking { .offsets }
+    var name: String { "booking-events" }
+    var topics: [String] { [Topics.bookingEvents.name] }
+    let sessions: SessionCache
+
+    func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingFact {
+        try BookingFact.decode(event)
+    }
+
+    func apply(_ commands: [ReceivedCommand<BookingFact>], in transaction: HandlerTransaction) async throws {
+        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
+        let referenced = Set(commands.compactMap(\.command.sessionId))
+        var known = sessions.lookup(referenced)
+        let loaded = try await store.loadSessions(referenced.subtracting(known.keys).sorted())
+        sessions.remember(loaded)
+        for session in loaded { known[session.sessionId] = session }
+
+        var fold = MetricsFold()
+        var newPaths: [[String]] = []
+        for received in commands {
+            let timestamp = received.message.timestamp
+            switch received.command {
+            case .sessionPublished(let published, let created):
+                let facts = SessionFacts(
+                    sessionId: published.sessionId, venueId: published.venueId, venueKind: published.venueKind, unitPath: published.unitPath,
+                    day: ShanghaiDay(published.startsAt), dedicated: published.dedicated)
+                if known[published.sessionId] == nil {
+                    // First sight (a session-changed for a session never seen counts as its creation).
+                    if try await store.insertSession(facts, title: published.title, startsAt: published.startsAt, capacity: published.capacity) {
+                        fold.offer(facts, newSession: true, capacityChange: published.capacity, at: timestamp)
+                        newPaths.append(published.unitPath)
+                    }
+                    known[published.sessionId] = facts
+                } else if !created, let session = known[published.sessionId],
+                    let before = try await store.changeCapacity(session: published.sessionId, to: published.capacity)
+                {
+                    fold.offer(session, newSession: false, capacityChange: published.capacity - before, at: timestamp)
+                }
+            // A repeated session-created (the same session at a later offset) changes nothing.
+            case .sessionClosed(let id):
+                try await store.markClosed(session: id)
+            case let fact:
+                fold.fold(fact, session: fact.sessionId.flatMap { known[$0] }, at: timestamp)
+            }
+        }
+        try await store.ensureUnits(onPaths: newPaths)
+        try await store.addCounters(fold.deltas, earliest: fold.earliestEvent)
+        try await store.addSessionTallies(fold.sessionDeltas)
+        try await store.addReach(fold.reached, earliest: fold.earliestEvent)
+        if fold.unattributed > 0 {
+            transaction.logger.debug("events for sessions metrics never saw were not counted", metadata: ["count": "\(fold.unattributed)"])
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import KepuDomain
+import Logging
+import PostgresNIO
+
+/// A unit as the API shows it.
+struct UnitInfo: Sendable, Hashable {
+    let id: String
+    let level: String
+    let path: [String]
+    let parentId: String?
+
+    var json: [String: Any] { ["unit": id, "level": level, "path": path, "parent": parentId ?? NSNull()] }
+}
+
+/// Reads for the HTTP API, the dashboard and the report.
+struct KPIQueries {
+    let client: PostgresClient
+    let logger: Logger
+
+    func unit(_ id: String) async throws -> UnitInfo? {
+        try await units(where: "unit_id", equals: id).first
+    }
+
+    /// Units with no parent (the cities).
+    func roots() async throws -> [UnitInfo] {
+        let rows = try await client.query(
+            "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE parent_id IS NULL ORDER BY unit_id", logger: logger)
+        return try await Self.decodeUnits(rows)
+    }
+
+    func children(of id: String) async throws -> [UnitInfo] {
+        try await units(where: "parent_id", equals: id)
+    }
+
+    func units(atLevel level: String) async throws -> [UnitInfo] {
+        try await units(where: "level", equals: level)
+    }
+
+    private func units(where column: String, equals value: String) async throws -> [UnitInfo] {
+        let query: PostgresQuery =
+            switch column {
+            case "unit_id": "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE unit_id = \(value) ORDER BY unit_id"
+            case "parent_id": "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE parent_id = \(value) ORDER BY unit_id"
+            default: "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE level = \(value) ORDER BY unit_id"
+            }
+        return try await Self.decodeUnits(try await client.query(query, logger: logger))
+    }
+
+    private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
+        var result: [UnitInfo] = []
+        for try await (id, level, path, parent) in rows.decode((String, String, String, String?).self) {
+            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent))
+        }
+        return result
+    }
+
+    /// The counts of several units in one period.
+    func values(units: [String], period: ReportingPeriod) async throws -> [String: KPIValues] {
+        guard !units.isEmpty else { return [:] }
+        let rows = try await client.query(
+            """
+            SELECT unit_id, kpi, value FROM kpi_counter
+            WHERE unit_id = ANY(\(units)::text[]) AND period_kind = \(period.kind.rawValue) AND period_key = \(period.key)
+            """, logger: logger)
+        var result: [String: KPIValues] = [:]
+        for unit in units { result[unit] = KPIValues() }
+        for try await (unit, kpi, value) in rows.decode((String, String, Int64).self) { result[unit, default: KPIValues()].counts[kpi] = value }
+        return result
+    }
+
+    /// Day by day, a unit's counts over `days` (inclusive).
+    func dailyValues(unit: String, days: ClosedRange<ShanghaiDay>) async throws -> [(day: ShanghaiDay, values: KPIValues)] {
+        let rows = try await client.query(
+            """
+            SELECT period_key, kpi, value FROM kpi_counter
+            WHERE unit_id = \(unit) AND period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description)
+            """, logger: logger)
+        var byDay: [ShanghaiDay: KPIValues] = [:]
+        for try await (key, kpi, value) in rows.decode((String, String, Int64).self) {
+            guard let day = ShanghaiDay(key) else { continue }
+            byDay[day, default: KPIValues()].counts[kpi] = value
+        }
+        return days.map { ($0, byDay[$0] ?? KPIValues()) }
+    }
+
+    /// Per unit, the counts summed over a range of days (the weak-spot rules' rolling window).
+    func windowTotals(days: ClosedRange<ShanghaiDay>, kpis: [String]) async throws -> [String: KPIValues] {
+        let rows = try await client.query(
+            """
+            SELECT unit_id, kpi, sum(value)::bigint FROM kpi_counter
+            WHERE period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description) AND kpi = ANY(\(kpis)::text[])
+            GROUP BY unit_id, kpi
+            """, logger: logger)
+        var result: [String: KPIValues] = [:]
+        for try await (unit, kpi, value) in rows.decode((String, String, Int64).self) { result[unit, default: KPIValues()].counts[kpi] = value }
+        return result
+    }
+
+    /// Per session unit (site), the last day a session was held (started by `now`), and the units' info.
+    func lastSessionHeld(before now: Date) async throws -> [(unit: String, lastDay: ShanghaiDay)] {
+        let rows = try await client.query(
+            """
+            SELECT unit_id, (max(day) - date '1970-01-01') FROM metric_session WHERE starts_at <= \(now) GROUP BY unit_id
+            """, logger: logger)
+        var result: [(String, ShanghaiDay)] = []
+        for try await (unit, day) in rows.decode((String, Int).self) { result.append((unit, ShanghaiDay(number: day))) }
+        return result
+    }
+
+    /// Sessions whose day is in `days`, with their tallies.
+    func sessions(in days: ClosedRange<ShanghaiDay>) async throws -> [SessionTallyRow] {
+        let rows = try await client.query(
+            """
+            SELECT session_id, title, unit_id, venue_kind, day::text, capacity, seats_booked, bookings_made, check_ins, no_shows
+            FROM metric_session WHERE day BETWEEN \(days.lowerBound.description)::date AND \(days.upperBound.description)::date
+            """, logger: logger)
+        var result: [SessionTallyRow] = []
+        for try await row in rows.decode((String, String, String, String, String, Int, Int64, Int64, Int64, Int64).self) {
+            result.append(
+                SessionTallyRow(
+                    sessionId: row.0, title: row.1, unitId: row.2, venueKind: row.3, day: row.4, capacity: Int64(row.5), seatsBooked: row.6,
+                    bookingsMade: row.7, checkIns: row.8, noShows: row.9))
+        }
+        return result
+    }
+
+    func openAlerts() async throws -> [[String: Any]] {
+        let rows = try await client.query(
+            """
+            SELECT a.rule, a.unit_id, coalesce(u.level, 'site'), a.value, a.threshold, a.detail, a.raised_at
+            FROM weak_spot_alert a LEFT JOIN metric_unit u USING (unit_id) WHERE a.resolved_at IS NULL ORDER BY a.raised_at, a.rule, a.unit_id
+            """, logger: logger)
+        var result: [[String: Any]] = []
+        for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode((String, String, String, Double, Double, String, Date).self) {
+            result.append([
+                "rule": rule, "unit": unit, "level": level, "value": value, "threshold": threshold, "detail": detail,
+                "raisedAt": ISO8601DateFormatter().string(from: raisedAt),
+            ])
+        }
+        return result
+    }
+}
+
+/// One session's tallies, for ranking sessions and activities.
+struct SessionTallyRow: Sendable, Hashable {
+    let sessionId: String
+    let title: String
+    let unitId: String
+    let venueKind: String
+    let day: String
+    let capacity: Int64
+    let seatsBooked: Int64
+    let bookingsMade: Int64
+    let checkIns: Int64
+    let noShows: Int64
+}

@@ -1,0 +1,84 @@
+import KepuContracts
+
+/// Turns facts into counter changes for one batch: pure arithmetic, no I/O. The handler supplies each fact's
+/// session (and, for a capacity change, the old capacity) and writes the result.
+struct MetricsFold: Sendable {
+    /// Additions to counters (never to `residents_reached`, which is a sketch; see `reached`).
+    private(set) var deltas: [CounterKey: Int64] = [:]
+    /// Per session: seats booked, check-ins, no-shows, bookings made (for ranking sessions).
+    private(set) var sessionDeltas: [String: SessionTally] = [:]
+    /// Residents with a confirmed individual booking, by the groups they count in.
+    private(set) var reached: [CounterGroup: Set<String>] = [:]
+    /// Per group, the earliest upstream publish time (ms since 1970) of the facts folded in.
+    private(set) var earliestEvent: [CounterGroup: Int64] = [:]
+    /// Facts about sessions metrics has never heard of (they cannot be placed in the hierarchy).
+    private(set) var unattributed = 0
+
+    struct SessionTally: Sendable, Hashable {
+        var seatsBooked: Int64 = 0
+        var bookingsMade: Int64 = 0
+        var checkIns: Int64 = 0
+        var noShows: Int64 = 0
+    }
+
+    /// A session offered (created) or its capacity changed by `capacityChange`.
+    mutating func offer(_ session: SessionFacts, newSession: Bool, capacityChange: Int, at timestamp: Int64?) {
+        var changes: [(String, Int64)] = [(KPI.seatsOffered, Int64(capacityChange))]
+        if newSession {
+            changes.append((KPI.sessionsOffered, 1))
+            if session.dedicated { changes.append((KPI.dedicatedSessions, 1)) }
+        }
+        add(changes, to: session, at: timestamp)
+    }
+
+    /// A fact about a known session (`session` nil: the session is unknown to metrics, so nothing is counted).
+    mutating func fold(_ fact: BookingFact, session: SessionFacts?, at timestamp: Int64?) {
+        guard let session else {
+            if case .ignored = fact { return }
+            if case .sessionClosed = fact { return }
+            unattributed += 1
+            return
+        }
+        var tally = sessionDeltas[session.sessionId] ?? SessionTally()
+        switch fact {
+        case .sessionPublished, .sessionClosed, .ignored:
+            return
+        case .confirmed(let event):
+            let seats = Int64(event.seats)
+            var changes: [(String, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
+            if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
+            add(changes, to: session, at: timestamp)
+            if event.partyKind != "group", let resident = event.residentId {
+                for group in session.groups { reached[group, default: []].insert(resident) }
+            }
+            tally.seatsBooked += seats
+            tally.bookingsMade += 1
+        case .waitlisted:
+            add([(KPI.waitlisted, 1)], to: session, at: timestamp)
+        case .promoted(let event):
+            let seats = Int64(event.seats)
+            add([(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)], to: session, at: timestamp)
+            tally.seatsBooked += seats
+            tally.bookingsMade += 1
+        case .cancelled(let event):
+            add([(event.late ? KPI.cancelledLate : KPI.cancelledOnTime, 1), (KPI.seatsBooked, -Int64(event.seatsFreed))], to: session, at: timestamp)
+            tally.seatsBooked -= Int64(event.seatsFreed)
+        case .checkedIn(let event):
+            add([(KPI.checkIns, 1), (KPI.checkedInSeats, Int64(event.seats))], to: session, at: timestamp)
+            tally.checkIns += 1
+        case .noShow:
+            add([(KPI.noShows, 1)], to: session, at: timestamp)
+            tally.noShows += 1
+        case .rejected(_, let reason):
+            add([(KPI.rejected, Int64(1))] + (reason == .full ? [(KPI.rejectedFull, Int64(1))] : []), to: session, at: timestamp)
+        }
+        sessionDeltas[session.sessionId] = tally
+    }
+
+    private mutating func add(_ changes: [(String, Int64)], to session: SessionFacts, at timestamp: Int64?) {
+        for group in session.groups {
+            for (kpi, amount) in changes { deltas[CounterKey(group: group, kpi: kpi), default: 0] += amount }
+            if let timestamp { earliestEvent[group] = min(earliestEvent[group] ?? timestamp, timestamp) }
+        }
+    }
+}

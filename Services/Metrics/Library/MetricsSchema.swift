@@ -1,0 +1,82 @@
+import KepuRuntime
+
+/// The metrics database: counters per (unit, period, KPI), the sessions and units seen, reach sketches and alert
+/// state. Consumed offsets live in the runtime's `consumer_offsets`, written in the same transaction as the
+/// counters (exactly-once counting).
+enum MetricsSchema {
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "counters, sessions, units, sketches, alerts",
+            statements: [
+                """
+                CREATE TABLE metric_unit (
+                    unit_id text PRIMARY KEY,
+                    parent_id text,
+                    level text NOT NULL,
+                    path text[] NOT NULL
+                )
+                """,
+                "CREATE INDEX metric_unit_parent ON metric_unit (parent_id)",
+                """
+                CREATE TABLE metric_session (
+                    session_id text PRIMARY KEY,
+                    venue_id text NOT NULL,
+                    venue_kind text NOT NULL,
+                    unit_path text[] NOT NULL,
+                    unit_id text NOT NULL,
+                    day date NOT NULL,
+                    title text NOT NULL DEFAULT '',
+                    starts_at timestamptz NOT NULL,
+                    capacity integer NOT NULL,
+                    dedicated boolean NOT NULL DEFAULT false,
+                    closed boolean NOT NULL DEFAULT false,
+                    seats_booked bigint NOT NULL DEFAULT 0,
+                    bookings_made bigint NOT NULL DEFAULT 0,
+                    check_ins bigint NOT NULL DEFAULT 0,
+                    no_shows bigint NOT NULL DEFAULT 0
+                )
+                """,
+                "CREATE INDEX metric_session_unit_day ON metric_session (unit_id, day)",
+                "CREATE INDEX metric_session_day ON metric_session (day)",
+                """
+                CREATE TABLE kpi_counter (
+                    unit_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    kpi text NOT NULL,
+                    value bigint NOT NULL,
+                    changed_at timestamptz NOT NULL DEFAULT now(),
+                    -- set while the row has changes no snapshot carries yet: the upstream publish time of the oldest
+                    pending_since timestamptz,
+                    published_at timestamptz NOT NULL DEFAULT '-infinity',
+                    PRIMARY KEY (unit_id, period_kind, period_key, kpi)
+                )
+                """,
+                "CREATE INDEX kpi_counter_pending ON kpi_counter (published_at) WHERE pending_since IS NOT NULL",
+                "CREATE INDEX kpi_counter_period ON kpi_counter (period_kind, period_key, kpi)",
+                """
+                CREATE TABLE reach_sketch (
+                    unit_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    registers bytea NOT NULL,
+                    PRIMARY KEY (unit_id, period_kind, period_key)
+                )
+                """,
+                """
+                CREATE TABLE weak_spot_alert (
+                    rule text NOT NULL,
+                    unit_id text NOT NULL,
+                    raised_at timestamptz NOT NULL,
+                    resolved_at timestamptz,
+                    value double precision NOT NULL,
+                    threshold double precision NOT NULL,
+                    detail text NOT NULL,
+                    PRIMARY KEY (rule, unit_id, raised_at)
+                )
+                """,
+                // At most one open alert per rule and unit: "raised once" is enforced by the database too.
+                "CREATE UNIQUE INDEX weak_spot_alert_open ON weak_spot_alert (rule, unit_id) WHERE resolved_at IS NULL",
+            ])
+    ]
+}

@@ -1,0 +1,84 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuRuntime
+import PostgresNIO
+
+/// Evaluates the weak-spot rules and keeps `weak_spot_alert` in step: a finding with no open alert raises one
+/// (`alert-raised`), an open alert with no finding is resolved (`alert-resolved`). Each is emitted once, in the
+/// transaction that changes the table, so repeated rounds publish nothing new while nothing crosses.
+struct WeakSpotAlerts: Sendable {
+    static let lockKey: Int64 = 0x6B65_7075_616C_7274  // "kepualrt"
+    let settings: MetricsSettings
+    let queries: KPIQueries
+
+    static func task(context: RuntimeContext, settings: MetricsSettings) -> SingleReplicaTask {
+        let alerts = WeakSpotAlerts(settings: settings, queries: KPIQueries(client: context.client, logger: context.logger))
+        return SingleReplicaTask(
+            name: "weak-spot alerts", lockKey: lockKey, interval: .seconds(settings.alertIntervalSeconds), client: context.client,
+            logger: context.logger
+        ) { transaction in
+            // Counted as no work, so the task sleeps until the next interval instead of evaluating again at once.
+            _ = try await alerts.evaluate(in: transaction, now: Date())
+            return 0
+        }
+    }
+
+    /// One evaluation at `now`; returns the alerts raised and resolved.
+    func evaluate(in transaction: HandlerTransaction, now: Date) async throws -> (raised: [WeakSpotAlert], resolved: [WeakSpotAlert]) {
+        let today = ShanghaiDay(now)
+        let window = today.advanced(by: -(settings.windowDays - 1))...today
+        let totals = try await queries.windowTotals(days: window, kpis: WeakSpotRules.inputs)
+        let districts = Set(try await queries.units(atLevel: UnitLevel.district.rawValue).map(\.id))
+        let lastHeld = try await queries.lastSessionHeld(before: now)
+        let findings = WeakSpotRules(settings: settings).evaluate(totals: totals, districts: districts, lastHeld: lastHeld, today: today)
+
+        let connection = transaction.connection
+        let logger = transaction.logger
+        struct OpenAlert { let rule, unit: String; let raisedAt: Date; let value, threshold: Double; let detail: String }
+        var open: [String: OpenAlert] = [:]
+        let rows = try await connection.query(
+            "SELECT rule, unit_id, raised_at, value, threshold, detail FROM weak_spot_alert WHERE resolved_at IS NULL FOR UPDATE", logger: logger)
+        for try await (rule, unit, raisedAt, value, threshold, detail) in rows.decode((String, String, Date, Double, Double, String).self) {
+            open["\(rule)|\(unit)"] = OpenAlert(rule: rule, unit: unit, raisedAt: raisedAt, value: value, threshold: threshold, detail: detail)
+        }
+        var units: [String: UnitInfo] = [:]
+        func info(_ id: String) async throws -> UnitInfo {
+            if let known = units[id] { return known }
+            let found = try await queries.unit(id) ?? UnitInfo(id: id, level: UnitLevel.site.rawValue, path: [id], parentId: nil)
+            units[id] = found
+            return found
+        }
+        var raised: [WeakSpotAlert] = []
+        var resolved: [WeakSpotAlert] = []
+        let flagged = Set(findings.map { "\($0.rule)|\($0.unitId)" })
+        for finding in findings where open["\(finding.rule)|\(finding.unitId)"] == nil {
+            try await connection.query(
+                """
+                INSERT INTO weak_spot_alert (rule, unit_id, raised_at, value, threshold, detail)
+                VALUES (\(finding.rule), \(finding.unitId), \(now), \(finding.value), \(finding.threshold), \(finding.detail))
+                """, logger: logger)
+            let unit = try await info(finding.unitId)
+            raised.append(
+                WeakSpotAlert(
+                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: finding.value, threshold: finding.threshold,
+                    detail: finding.detail, raisedAt: now))
+        }
+        for (key, alert) in open where !flagged.contains(key) {
+            try await connection.query(
+                "UPDATE weak_spot_alert SET resolved_at = \(now) WHERE rule = \(alert.rule) AND unit_id = \(alert.unit) AND resolved_at IS NULL", logger: logger)
+            let unit = try await info(alert.unit)
+            resolved.append(
+                WeakSpotAlert(
+                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: alert.value, threshold: alert.threshold,
+                    detail: alert.detail, raisedAt: alert.raisedAt, resolvedAt: now))
+        }
+        for (alert, type) in raised.map({ ($0, MetricEventType.alertRaised) }) + resolved.map({ ($0, MetricEventType.alertResolved) }) {
+            transaction.emit(
+                OutgoingEvent(
+                    topic: Topics.metricAlerts.name, key: alert.key,
+                    event: try CloudEvent(source: "/kepu/metrics", type: type, subject: alert.key, payload: alert)))
+        }
+        return (raised, resolved)
+    }
+}

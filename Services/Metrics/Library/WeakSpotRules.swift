@@ -1,0 +1,72 @@
+import Foundation
+import KepuDomain
+
+/// The weak-spot (薄弱环节) rules: which units are flagged now, with the measured value and the threshold. Pure:
+/// the inputs are the rolling window's totals; `WeakSpotAlerts` turns the result into raised and resolved alerts.
+struct WeakSpotRules: Sendable {
+    let settings: MetricsSettings
+
+    struct Finding: Sendable, Hashable {
+        let rule: String
+        let unitId: String
+        let value: Double
+        let threshold: Double
+        let detail: String
+    }
+
+    static let lowFillRate = "low_fill_rate"
+    static let noRecentSession = "no_recent_session"
+    static let highNoShowRate = "high_no_show_rate"
+    static let waitlistOverflow = "waitlist_overflow"
+
+    /// - Parameters:
+    ///   - totals: per unit, counts summed over the window.
+    ///   - districts: the district-level units.
+    ///   - lastHeld: per site, the last day a session was held.
+    func evaluate(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
+        var findings: [Finding] = []
+        let window = settings.windowDays
+        // A district far below its peers: fill rate under peerRatio × the median of the districts' fill rates.
+        let districtRates = totals.filter { districts.contains($0.key) && $0.value[KPI.seatsOffered] > 0 }.mapValues { $0.rate(KPI.fillRate).value }
+        if districtRates.count >= 2 {
+            let sorted = districtRates.values.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let threshold = median * Double(settings.peerRatioPercent) / 100
+            for (unit, rate) in districtRates where rate < threshold {
+                findings.append(
+                    Finding(
+                        rule: Self.lowFillRate, unitId: unit, value: rate, threshold: threshold,
+                        detail: "fill rate \(percent(rate)) over the last \(window) days, under \(settings.peerRatioPercent)% of the district median \(percent(median))"))
+            }
+        }
+        for (unit, lastDay) in lastHeld where today.number - lastDay.number > settings.idleDays {
+            findings.append(
+                Finding(
+                    rule: Self.noRecentSession, unitId: unit, value: Double(today.number - lastDay.number), threshold: Double(settings.idleDays),
+                    detail: "no session held since \(lastDay) (\(today.number - lastDay.number) days; threshold \(settings.idleDays))"))
+        }
+        let noShowThreshold = Double(settings.noShowRatePercent) / 100
+        for (unit, values) in totals {
+            let (rate, _, bookings) = values.rate(KPI.noShowRate)
+            if bookings >= Int64(settings.minimumBookings), rate > noShowThreshold {
+                findings.append(
+                    Finding(
+                        rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
+                        detail: "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%)"))
+            }
+            let overflow = values[KPI.rejectedFull]
+            if overflow >= Int64(settings.overflowRejections) {
+                findings.append(
+                    Finding(
+                        rule: Self.waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
+                        detail: "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))"))
+            }
+        }
+        return findings
+    }
+
+    /// The KPIs the rules read.
+    static let inputs = [KPI.seatsBooked, KPI.seatsOffered, KPI.noShows, KPI.bookingsMade, KPI.rejectedFull]
+}
+
+func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }

@@ -1,0 +1,80 @@
+import Foundation
+import KepuKafka
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The `consumer_offsets` table: where a consumer that tracks offsets (`DeliveryTracking.offsets`) has got to,
+/// per partition, committed together with what it did.
+enum ConsumerOffsets {
+    /// Locks the rows of these partitions for the transaction and returns their next offsets (0 for a partition
+    /// never seen). Replicas that were handed the same partition during a rebalance queue up here.
+    static func lock(
+        _ partitions: Set<KafkaTopicPartition>, consumer: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [KafkaTopicPartition: Int64] {
+        let ordered = partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let topics = ordered.map(\.topic)
+        let numbers = ordered.map { Int($0.partition) }
+        try await connection.query(
+            """
+            INSERT INTO consumer_offsets (consumer_id, topic, partition, next_offset)
+            SELECT \(consumer), t, p, 0 FROM unnest(\(topics)::text[], \(numbers)::int[]) AS u(t, p)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        let rows = try await connection.query(
+            """
+            SELECT o.topic, o.partition, o.next_offset FROM consumer_offsets o
+            JOIN unnest(\(topics)::text[], \(numbers)::int[]) AS u(t, p) ON o.topic = u.t AND o.partition = u.p
+            WHERE o.consumer_id = \(consumer)
+            ORDER BY o.topic, o.partition FOR UPDATE OF o
+            """, logger: logger)
+        var result: [KafkaTopicPartition: Int64] = [:]
+        for try await (topic, partition, next) in rows.decode((String, Int, Int64).self) {
+            result[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = next
+        }
+        return result
+    }
+
+    static func advance(
+        _ next: [KafkaTopicPartition: Int64], consumer: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !next.isEmpty else { return }
+        let topics = next.keys.map(\.topic)
+        let numbers = next.keys.map { Int($0.partition) }
+        let offsets = next.keys.map { next[$0] ?? 0 }
+        try await connection.query(
+            """
+            UPDATE consumer_offsets o SET next_offset = GREATEST(o.next_offset, u.n), updated_at = now()
+            FROM unnest(\(topics)::text[], \(numbers)::int[], \(offsets)::bigint[]) AS u(t, p, n)
+            WHERE o.consumer_id = \(consumer) AND o.topic = u.t AND o.partition = u.p
+            """, logger: logger)
+    }
+
+    /// The consumer's starting offsets, read from the database when partitions are assigned. A failed read
+    /// starts those partitions from the beginning, which costs time but not correctness: the transaction's
+    /// check drops whatever was already counted.
+    static func startingOffsets(client: PostgresClient, consumer: String, logger: Logger) -> StartingOffsets {
+        { partitions in
+            let result = Mutex<[KafkaTopicPartition: Int64]?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                defer { done.signal() }
+                do {
+                    var offsets: [KafkaTopicPartition: Int64] = [:]
+                    let rows = try await client.query(
+                        "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_id = \(consumer)", logger: logger)
+                    for try await (topic, partition, next) in rows.decode((String, Int, Int64).self) {
+                        offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = next
+                    }
+                    result.withLock { $0 = offsets }
+                } catch {
+                    logger.warning("reading stored offsets failed; starting from the beginning", metadata: ["error": "\(error)"])
+                }
+            }
+            // The rebalance callback runs on the consumer's own thread, not the cooperative pool, so waiting is safe.
+            done.wait()
+            let stored = result.withLock { $0 } ?? [:]
+            return stored.filter { partitions.contains($0.key) }
+        }
+    }
+}
