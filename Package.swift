@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "kepu-bench",
             dependencies: [
-                "KepuKafka", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "BookingService",
+                "KepuKafka", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "BookingService", "MetricsService", "KepuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -150,6 +150,15 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/BookingServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetricsServiceTests",
+            dependencies: [
+                "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/MetricsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
