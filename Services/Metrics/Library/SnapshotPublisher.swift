@@ -26,6 +26,8 @@ enum SnapshotPublisher {
     static func publishDue(in transaction: HandlerTransaction, intervalMilliseconds: Int) async throws -> Int {
         let connection = transaction.connection
         let logger = transaction.logger
+        // The changed rows, and the unchanged parts of rates (a rate needs both its numerator and denominator).
+        let rateInputs = Array(Set(KPI.rates.flatMap { [$0.numerator, $0.denominator] })).sorted()
         let rows = try await connection.query(
             """
             WITH due AS (
@@ -36,6 +38,7 @@ enum SnapshotPublisher {
             SELECT c.unit_id, coalesce(u.level, 'site'), coalesce(array_to_string(u.path, '|'), c.unit_id), c.period_kind, c.period_key, c.kpi, c.value,
                    c.pending_since, (extract(epoch FROM c.changed_at) * 1000000)::bigint, now()
             FROM kpi_counter c JOIN due USING (unit_id, period_kind, period_key) LEFT JOIN metric_unit u ON u.unit_id = c.unit_id
+            WHERE c.pending_since IS NOT NULL OR c.kpi = ANY(\(rateInputs)::text[])
             """, logger: logger)
         struct Group {
             var level: String

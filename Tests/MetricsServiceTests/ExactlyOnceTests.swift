@@ -1,0 +1,97 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import KepuTestSupport
+import Logging
+import Testing
+
+@testable import MetricsService
+
+@Suite("metrics counts every booking event exactly once (real metrics process, PostgreSQL, embedded cluster)")
+struct ExactlyOnceTests {
+    @Test("a kill mid-stream, a rebuild from scratch and a replay from offset 0 all end with the exact numbers")
+    func killRebuildReplay() async throws {
+        let cluster = try MetricsHarness.cluster()
+        // Sessions over November and December 2026 (Shanghai), so all of it counts in year 2026.
+        let stream = SyntheticBookingEvents(sessions: 120, eventsPerSession: 50, firstDay: MetricsHarness.november2026, days: 60)
+        try await publish(stream.events, to: cluster)
+        let total = stream.events.count
+
+        // Live: killed part-way through, restarted, and left to finish.
+        let live = try await TestPostgres.freshDatabase()
+        let first = try await MetricsHarness.start(database: live, cluster: cluster)
+        try await eventually("the first replica has folded part of the stream") { try await MetricsHarness.folded(live) >= 500 }
+        await first.kill()
+        let atKill = try await MetricsHarness.folded(live)
+        #expect(atKill < total, "killed mid-stream (\(atKill) of \(total) folded)")
+        let second = try await MetricsHarness.start(database: live, cluster: cluster)
+        try await eventually("the restarted replica has folded the whole stream", timeout: .seconds(120)) { try await MetricsHarness.folded(live) == total }
+
+        // The exact count of the stream, for the city over the year.
+        let city = try await MetricsHarness.counters(live, unit: "sz", kind: "year", key: "2026")
+        for (kpi, expected) in stream.cityTotals {
+            #expect(city[kpi] == expected, "\(kpi): \(city[kpi] ?? 0) counted, \(expected) in the stream")
+        }
+        // Months add up to the year; districts add up to the city.
+        let november = try await MetricsHarness.counters(live, unit: "sz", kind: "month", key: "2026-11")
+        let december = try await MetricsHarness.counters(live, unit: "sz", kind: "month", key: "2026-12")
+        #expect((november["seats_booked"] ?? 0) + (december["seats_booked"] ?? 0) == city["seats_booked"])
+        var districtSum: Int64 = 0
+        for district in 0..<4 { districtSum += try await MetricsHarness.counters(live, unit: "sz-d\(district)", kind: "year", key: "2026")["bookings_made"] ?? 0 }
+        #expect(districtSum == city["bookings_made"])
+        let liveRows = try await MetricsHarness.counterRows(live)
+        #expect(liveRows.count > 1000)
+
+        // The snapshot topic ends with the same numbers, rates with both parts.
+        let snapshots = try await readTopic(Topics.metricSnapshots.name, cluster: cluster, atLeast: 1)
+        var latest: [String: MetricSnapshot] = [:]
+        for record in snapshots {
+            let snapshot = try CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self)
+            #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == snapshot.key)
+            latest[snapshot.key] = snapshot
+        }
+        try await eventually("the latest city snapshots match the counters") {
+            let records = try await readTopic(Topics.metricSnapshots.name, cluster: cluster, atLeast: 1, quiet: .seconds(1))
+            for record in records { if let s = try? CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self) { latest[s.key] = s } }
+            return latest["sz|year:2026|seats_booked"]?.value == Double(city["seats_booked"] ?? -1)
+                && latest["sz|year:2026|fill_rate"]?.denominator == city["seats_offered"]
+                && latest["sz|year:2026|fill_rate"]?.numerator == city["seats_booked"]
+        }
+        #expect(latest["sz|year:2026|fill_rate"]?.unitLevel == "city")
+        #expect(latest["sz-d0-s0|month:2026-11|bookings_made"]?.unitPath == ["sz", "sz-d0", "sz-d0-s0"])
+        _ = await second.terminate()
+
+        // Rebuild: a fresh database, the same consumer group: it starts from offset 0 and reaches the same rows.
+        let rebuilt = try await TestPostgres.freshDatabase()
+        let rebuilder = try await MetricsHarness.start(database: rebuilt, cluster: cluster)
+        try await eventually("the rebuild has folded the whole stream", timeout: .seconds(120)) { try await MetricsHarness.folded(rebuilt) == total }
+        #expect(try await MetricsHarness.counterRows(rebuilt) == liveRows)
+        _ = await rebuilder.terminate()
+
+        // Replay: a consumer in a new group reads every record again from offset 0 into the live database.
+        let metrics = ServiceMetrics()
+        let logger = Logger(label: "replay")
+        let database = Database(settings: live, poolSize: 2, logger: logger)
+        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers))
+        let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupID: "replay-\(UUID())"))
+        let runner = ConsumerRunner(
+            handler: BookingEventsHandler(sessions: SessionCache()), consumer: consumer, producer: producer, client: database.client,
+            consumerID: "metrics.booking-events", deadLetterTopic: "kepu.metrics.dlq.v1", batchSize: 500, batchWait: .milliseconds(20),
+            metrics: metrics, logger: logger)
+        let running = Task { try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            group.addTask { try await runner.run() }
+            try await group.next()
+        } }
+        try await eventually("the replay has seen every record", timeout: .seconds(120)) {
+            let text = String(decoding: metrics.render(), as: UTF8.self)
+            let line = text.split(separator: "\n").first { $0.contains("kepu_handler_events_total") && $0.contains("outcome=\"duplicate\"") }
+            return line.flatMap { Int($0.split(separator: " ").last ?? "") } == total
+        }
+        #expect(try await MetricsHarness.counterRows(live) == liveRows, "the replay changed nothing")
+        running.cancel()
+        await consumer.close()
+        await producer.shutdown()
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import KepuTestSupport
+import PostgresNIO
+
+/// What the metrics integration tests share: the embedded cluster with every topic, and reads of a metrics
+/// database.
+enum MetricsHarness {
+    static func cluster() throws -> EmbeddedKafkaCluster {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1)
+        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
+        return cluster
+    }
+
+    static func start(database: DatabaseSettings, cluster: EmbeddedKafkaCluster, extra: [String: String] = [:]) async throws -> ServiceProcess {
+        let service = try ServiceProcess(
+            "metrics", database: database, bootstrap: cluster.bootstrapServers,
+            extra: ["KEPU_CONSUMER_BATCH_SIZE": "1000"].merging(extra) { _, new in new })
+        try await service.waitUntilReady()
+        return service
+    }
+
+    /// Records folded so far: the sum of the stored next offsets (every partition starts at 0).
+    static func folded(_ database: DatabaseSettings) async throws -> Int {
+        try await TestPostgres.count(database, "SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets")
+    }
+
+    /// Every counter row, as `unit|kind:key|kpi=value`, sorted.
+    static func counterRows(_ database: DatabaseSettings) async throws -> [String] {
+        try await TestPostgres.withClient(database) { client in
+            var rows: [String] = []
+            let result = try await client.query("SELECT unit_id, period_kind, period_key, kpi, value FROM kpi_counter ORDER BY 1, 2, 3, 4")
+            for try await (unit, kind, key, kpi, value) in result.decode((String, String, String, String, Int64).self) {
+                rows.append("\(unit)|\(kind):\(key)|\(kpi)=\(value)")
+            }
+            return rows
+        }
+    }
+
+    /// One unit's counters in one period.
+    static func counters(_ database: DatabaseSettings, unit: String, kind: String, key: String) async throws -> [String: Int64] {
+        try await TestPostgres.withClient(database) { client in
+            var values: [String: Int64] = [:]
+            let result = try await client.query(
+                "SELECT kpi, value FROM kpi_counter WHERE unit_id = \(unit) AND period_kind = \(kind) AND period_key = \(key)")
+            for try await (kpi, value) in result.decode((String, Int64).self) { values[kpi] = value }
+            return values
+        }
+    }
+
+    static var november2026: Date { Date(timeIntervalSince1970: 1_793_462_400) }  // 2026-11-01T00:00:00+08:00
+}
