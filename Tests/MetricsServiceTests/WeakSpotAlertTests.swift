@@ -1,0 +1,89 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuTestSupport
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import KepuRuntime
+@testable import MetricsService
+
+@Suite("weak-spot alerts raise once and resolve once (real PostgreSQL)")
+struct WeakSpotAlertTests {
+    let logger = Logger(label: "alerts-test")
+
+    func group(_ unit: String, _ day: ShanghaiDay) -> CounterGroup { CounterGroup(unitId: unit, period: ReportingPeriod(kind: .day, key: day.description)) }
+
+    @Test("a district's low fill rate and an idle site: raised once, quiet while unchanged, resolved once when fixed")
+    func raiseAndResolve() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        let database = Database(settings: settings, poolSize: 2, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await database.run() }
+            defer { tasks.cancelAll() }
+            let client = database.client
+            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+            let today = ShanghaiDay(year: 2026, month: 11, day: 29)
+            let now = today.start.addingTimeInterval(12 * 3600)
+            let alerts = WeakSpotAlerts(settings: .defaults, queries: KPIQueries(client: client, logger: logger))
+
+            try await client.withTransaction(logger: logger) { connection in
+                let store = MetricsStore(connection: connection, logger: logger)
+                try await store.ensureUnits(onPaths: [["sz", "d1"], ["sz", "d2"], ["sz", "d3", "site-a"]])
+                // Fill rates over the window: d1 80 %, d2 70 %, d3 20 % (under half the median 70 %).
+                var deltas: [CounterKey: Int64] = [:]
+                for (unit, booked) in [("d1", 80), ("d2", 70), ("d3", 20)] {
+                    deltas[CounterKey(group: group(unit, today.advanced(by: -3)), kpi: KPI.seatsBooked)] = Int64(booked)
+                    deltas[CounterKey(group: group(unit, today.advanced(by: -3)), kpi: KPI.seatsOffered)] = 100
+                }
+                try await store.addCounters(deltas, earliest: [:])
+                // site-a last held a session 61 days ago (the idle limit is 60).
+                let old = SessionFacts(sessionId: "old", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -61), dedicated: false)
+                _ = try await store.insertSession(old, title: "", startsAt: old.day.start.addingTimeInterval(9 * 3600), capacity: 10)
+            }
+
+            func evaluate() async throws -> (raised: [String], resolved: [String]) {
+                let result = try await client.withOutboxTransaction(logger: logger) { transaction in
+                    try await alerts.evaluate(in: transaction, now: now)
+                }
+                return (result.raised.map(\.key).sorted(), result.resolved.map(\.key).sorted())
+            }
+
+            let first = try await evaluate()
+            #expect(first.raised == ["low_fill_rate|d3", "no_recent_session|site-a"])
+            #expect(first.resolved.isEmpty)
+            let again = try await evaluate()
+            #expect(again.raised.isEmpty && again.resolved.isEmpty, "nothing crossed, nothing published")
+
+            // d3 fills up, and site-a holds a session yesterday.
+            try await client.withTransaction(logger: logger) { connection in
+                let store = MetricsStore(connection: connection, logger: logger)
+                try await store.addCounters([CounterKey(group: group("d3", today.advanced(by: -3)), kpi: KPI.seatsBooked): 55], earliest: [:])
+                let recent = SessionFacts(sessionId: "recent", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -1), dedicated: false)
+                _ = try await store.insertSession(recent, title: "", startsAt: recent.day.start.addingTimeInterval(9 * 3600), capacity: 10)
+            }
+            let fixed = try await evaluate()
+            #expect(fixed.raised.isEmpty)
+            #expect(fixed.resolved == ["low_fill_rate|d3", "no_recent_session|site-a"])
+            let quiet = try await evaluate()
+            #expect(quiet.raised.isEmpty && quiet.resolved.isEmpty)
+
+            // Exactly one raised and one resolved event per key went to the outbox, with the unit's place.
+            let rows = try await client.query("SELECT event_type, message_key, payload FROM outbox_message WHERE topic = \(Topics.metricAlerts.name) ORDER BY id", logger: logger)
+            var events: [(String, String, WeakSpotAlert)] = []
+            for try await (type, key, payload) in rows.decode((String, String, String).self) {
+                events.append((type, key, try CloudEvent.jsonDecoder.decode(WeakSpotAlert.self, from: Data(payload.utf8))))
+            }
+            #expect(events.map { "\($0.0)|\($0.1)" }.sorted() == [
+                "kepu.metrics.alert-raised.v1|low_fill_rate|d3", "kepu.metrics.alert-raised.v1|no_recent_session|site-a",
+                "kepu.metrics.alert-resolved.v1|low_fill_rate|d3", "kepu.metrics.alert-resolved.v1|no_recent_session|site-a",
+            ])
+            let raisedD3 = try #require(events.first { $0.0 == MetricEventType.alertRaised && $0.1 == "low_fill_rate|d3" }?.2)
+            #expect(raisedD3.unitLevel == "district" && raisedD3.unitPath == ["sz", "d3"])
+            #expect(abs(raisedD3.value - 0.2) < 1e-9 && abs(raisedD3.threshold - 0.35) < 1e-9)
+            #expect(try await KPIQueries(client: client, logger: logger).openAlerts().isEmpty)
+        }
+    }
+}
