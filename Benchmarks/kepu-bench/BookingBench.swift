@@ -56,7 +56,7 @@ struct BookingBench: AsyncParsableCommand {
         }
         defer { service.cancel() }
         try await postgres.withClient(database) { client in
-            try await waitForMigrations(client, count: definition.migrations.count, service: service)
+            try await waitForMigrations(client, component: "booking", count: definition.migrations.count, service: service)
             try await seedSessions(client)
         }
         say("booking service migrated; \(sessions) sessions of \(capacity) seats")
@@ -86,22 +86,6 @@ struct BookingBench: AsyncParsableCommand {
         say(String(format: "throughput=%.0f baseline=%.0f baseline_ratio=%.2f p50_ms=%.1f p99_ms=%.1f", throughput, baseline, throughput / baseline, p50, p99))
         // The in-process service and cluster are not shut down gracefully: the process ends here.
         Foundation.exit(0)
-    }
-
-    private func waitForMigrations(_ client: PostgresClient, count: Int, service: Task<Void, Never>) async throws {
-        let deadline = ContinuousClock.now + .seconds(120)
-        let stopped = Atomic(false)
-        Task {
-            await service.value
-            stopped.store(true, ordering: .relaxed)
-        }
-        while ContinuousClock.now < deadline, !stopped.load(ordering: .relaxed) {
-            let applied = try? await client.query("SELECT count(*)::int FROM kepu_schema_migrations WHERE component = 'booking'")
-                .collect().first?.decode(Int.self)
-            if applied == count { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw BenchError("the booking service stopped or did not migrate its database within 2 minutes")
     }
 
     private func seedSessions(_ client: PostgresClient) async throws {
@@ -169,11 +153,6 @@ struct BookingBench: AsyncParsableCommand {
         return outcomes.latencies(of: ids)
     }
 
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
 }
 
 /// Reads `kepu.booking.events.v1` and notes when each expected request's outcome arrives.

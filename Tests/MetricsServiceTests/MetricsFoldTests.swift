@@ -47,7 +47,7 @@ struct MetricsFoldTests {
             }
         }
         #expect(fold.unattributed == 1, "the event for a session metrics never saw is not counted anywhere")
-        #expect(fold.reached.count == 10 && fold.reached.values.allSatisfy { $0 == ["res-1"] }, "only the individual resident is reached")
+        #expect(fold.reached.count == 6 && fold.reached.values.allSatisfy { $0 == ["res-1"] }, "only the individual resident, in months, quarters and years")
         #expect(fold.earliestEvent.values.allSatisfy { $0 == 1000 })
         #expect(fold.sessionDeltas["s1"] == MetricsFold.SessionTally(seatsBooked: 8, bookingsMade: 3, checkIns: 1, noShows: 1))
     }

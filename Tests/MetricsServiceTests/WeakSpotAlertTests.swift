@@ -38,7 +38,7 @@ struct WeakSpotAlertTests {
                     deltas[CounterKey(group: group(unit, today.advanced(by: -3)), kpi: KPI.seatsBooked)] = Int64(booked)
                     deltas[CounterKey(group: group(unit, today.advanced(by: -3)), kpi: KPI.seatsOffered)] = 100
                 }
-                try await store.addCounters(deltas, earliest: [:])
+                try await store.addCounters(deltas)
                 // site-a last held a session 61 days ago (the idle limit is 60).
                 let old = SessionFacts(sessionId: "old", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -61), dedicated: false)
                 _ = try await store.insertSession(old, title: "", startsAt: old.day.start.addingTimeInterval(9 * 3600), capacity: 10)
@@ -60,7 +60,7 @@ struct WeakSpotAlertTests {
             // d3 fills up, and site-a holds a session yesterday.
             try await client.withTransaction(logger: logger) { connection in
                 let store = MetricsStore(connection: connection, logger: logger)
-                try await store.addCounters([CounterKey(group: group("d3", today.advanced(by: -3)), kpi: KPI.seatsBooked): 55], earliest: [:])
+                try await store.addCounters([CounterKey(group: group("d3", today.advanced(by: -3)), kpi: KPI.seatsBooked): 55])
                 let recent = SessionFacts(sessionId: "recent", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -1), dedicated: false)
                 _ = try await store.insertSession(recent, title: "", startsAt: recent.day.start.addingTimeInterval(9 * 3600), capacity: 10)
             }

@@ -13,14 +13,15 @@ public struct SyntheticBookingEvents: Sendable {
     /// - Parameters:
     ///   - sessions: how many sessions (spread over `days` Shanghai days starting at `firstDay`).
     ///   - eventsPerSession: about how many booking events follow each session-created.
-    public init(sessions: Int, eventsPerSession: Int, firstDay: Date, days: Int, residents: Int = 5000, seed: UInt64 = 42) {
+    ///   - prefix: starts every session and event id, so two streams can share a topic.
+    public init(sessions: Int, eventsPerSession: Int, firstDay: Date, days: Int, residents: Int = 5000, seed: UInt64 = 42, prefix: String = "syn") {
         var random = SplitMix(seed: seed)
         var events: [KafkaProducerMessage] = []
         var totals: [String: Int64] = [:]
         let topic = Topics.bookingEvents.name
         func emit<P: Encodable>(_ session: String, _ type: String, _ payload: P) {
             // Deterministic ids, so two runs (and a rebuild) see the same records.
-            let id = "syn-\(events.count)"
+            let id = "\(prefix)-\(events.count)"
             guard let event = try? CloudEvent(id: id, source: "/kepu/booking", type: type, payload: payload) else { return }
             events.append(event.kafkaMessage(topic: topic, key: session))
         }
@@ -29,7 +30,7 @@ public struct SyntheticBookingEvents: Sendable {
             let street = Int(random.next() % 2)
             let community = Int(random.next() % 2)
             let path = ["sz", "sz-d\(district)", "sz-d\(district)-s\(street)", "sz-d\(district)-s\(street)-c\(community)"]
-            let session = "syn-session-\(index)"
+            let session = "\(prefix)-session-\(index)"
             let startsAt = firstDay.addingTimeInterval(Double(Int(random.next() % UInt64(max(days, 1)))) * 86_400 + 9 * 3600)
             let capacity = 20 + Int(random.next() % 40)
             emit(

@@ -1,3 +1,5 @@
+import KepuDomain
+
 /// The KPIs metrics keeps per unit and period. Counts are stored; rates are computed from two counts and always
 /// published with their numerator and denominator.
 ///
@@ -29,8 +31,11 @@ enum KPI {
     static let rejected = "rejected"
     /// Turned away because the session and its waitlist were full: demand the unit did not meet.
     static let rejectedFull = "rejected_full"
-    /// Distinct residents with a confirmed individual booking: a HyperLogLog estimate (see `ReachSketch`).
+    /// Distinct residents with a confirmed individual booking: a HyperLogLog estimate (see `ReachSketch`), kept
+    /// for months, quarters, years and phases (a day or a week has no reach figure: the sketch rewrite per batch
+    /// for every touched day would cost more than the rest of the fold).
     static let residentsReached = "residents_reached"
+    static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     static let counts = [
         sessionsOffered, seatsOffered, dedicatedSessions, bookingsConfirmed, seatsConfirmed, bookingsMade, seatsBooked, groupBookings,

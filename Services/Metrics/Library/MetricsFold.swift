@@ -2,15 +2,16 @@ import KepuContracts
 
 /// Turns facts into counter changes for one batch: pure arithmetic, no I/O. The handler supplies each fact's
 /// session (and, for a capacity change, the old capacity) and writes the result.
+///
+/// Changes are summed per session first and spread over the session's units and periods once per batch (a
+/// session's events are many, its groups about twenty).
 struct MetricsFold: Sendable {
-    /// Additions to counters (never to `residents_reached`, which is a sketch; see `reached`).
-    private(set) var deltas: [CounterKey: Int64] = [:]
+    private var sessions: [String: SessionFacts] = [:]
+    private var perSession: [String: [String: Int64]] = [:]
+    private var residents: [String: Set<String>] = [:]
+    private var earliestPerSession: [String: Int64] = [:]
     /// Per session: seats booked, check-ins, no-shows, bookings made (for ranking sessions).
     private(set) var sessionDeltas: [String: SessionTally] = [:]
-    /// Residents with a confirmed individual booking, by the groups they count in.
-    private(set) var reached: [CounterGroup: Set<String>] = [:]
-    /// Per group, the earliest upstream publish time (ms since 1970) of the facts folded in.
-    private(set) var earliestEvent: [CounterGroup: Int64] = [:]
     /// Facts about sessions metrics has never heard of (they cannot be placed in the hierarchy).
     private(set) var unattributed = 0
 
@@ -19,6 +20,38 @@ struct MetricsFold: Sendable {
         var bookingsMade: Int64 = 0
         var checkIns: Int64 = 0
         var noShows: Int64 = 0
+    }
+
+    /// Additions to counters (never to `residents_reached`, which is a sketch; see `reached`).
+    var deltas: [CounterKey: Int64] {
+        var result: [CounterKey: Int64] = [:]
+        for (id, changes) in perSession {
+            guard let session = sessions[id] else { continue }
+            for group in session.groups {
+                for (kpi, amount) in changes { result[CounterKey(group: group, kpi: kpi), default: 0] += amount }
+            }
+        }
+        return result
+    }
+
+    /// Residents with a confirmed individual booking, by the groups they count in (months and longer).
+    var reached: [CounterGroup: Set<String>] {
+        var result: [CounterGroup: Set<String>] = [:]
+        for (id, people) in residents {
+            guard let session = sessions[id] else { continue }
+            for group in session.groups where KPI.reachPeriods.contains(group.period.kind) { result[group, default: []].formUnion(people) }
+        }
+        return result
+    }
+
+    /// Per group, the earliest upstream publish time (ms since 1970) of the facts folded in.
+    var earliestEvent: [CounterGroup: Int64] {
+        var result: [CounterGroup: Int64] = [:]
+        for (id, time) in earliestPerSession {
+            guard let session = sessions[id] else { continue }
+            for group in session.groups { result[group] = min(result[group] ?? time, time) }
+        }
+        return result
     }
 
     /// A session offered (created) or its capacity changed by `capacityChange`.
@@ -48,9 +81,7 @@ struct MetricsFold: Sendable {
             var changes: [(String, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind != "group", let resident = event.residentId {
-                for group in session.groups { reached[group, default: []].insert(resident) }
-            }
+            if event.partyKind != "group", let resident = event.residentId { residents[session.sessionId, default: []].insert(resident) }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .waitlisted:
@@ -76,9 +107,11 @@ struct MetricsFold: Sendable {
     }
 
     private mutating func add(_ changes: [(String, Int64)], to session: SessionFacts, at timestamp: Int64?) {
-        for group in session.groups {
-            for (kpi, amount) in changes { deltas[CounterKey(group: group, kpi: kpi), default: 0] += amount }
-            if let timestamp { earliestEvent[group] = min(earliestEvent[group] ?? timestamp, timestamp) }
-        }
+        let id = session.sessionId
+        if sessions[id] == nil { sessions[id] = session }
+        var counts = perSession[id] ?? [:]
+        for (kpi, amount) in changes { counts[kpi, default: 0] += amount }
+        perSession[id] = counts
+        if let timestamp { earliestPerSession[id] = min(earliestPerSession[id] ?? timestamp, timestamp) }
     }
 }

@@ -38,6 +38,7 @@ enum MetricsSchema {
                 """,
                 "CREATE INDEX metric_session_unit_day ON metric_session (unit_id, day)",
                 "CREATE INDEX metric_session_day ON metric_session (day)",
+                // Updated many times a second: no index covers `value`, and pages keep room, so updates stay HOT.
                 """
                 CREATE TABLE kpi_counter (
                     unit_id text NOT NULL,
@@ -45,15 +46,25 @@ enum MetricsSchema {
                     period_key text NOT NULL,
                     kpi text NOT NULL,
                     value bigint NOT NULL,
-                    changed_at timestamptz NOT NULL DEFAULT now(),
-                    -- set while the row has changes no snapshot carries yet: the upstream publish time of the oldest
+                    PRIMARY KEY (unit_id, period_kind, period_key, kpi)
+                ) WITH (fillfactor = 80)
+                """,
+                "CREATE INDEX kpi_counter_period ON kpi_counter (period_kind, period_key, kpi)",
+                // One row per unit and period: `version` counts the batches that changed its counters; the snapshot
+                // publisher catches up `published_version` (coalesced by `published_at`). `pending_since`: the
+                // upstream publish time of the oldest change no snapshot carries yet.
+                """
+                CREATE TABLE kpi_group (
+                    unit_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    version bigint NOT NULL DEFAULT 1,
+                    published_version bigint NOT NULL DEFAULT 0,
                     pending_since timestamptz,
                     published_at timestamptz NOT NULL DEFAULT '-infinity',
-                    PRIMARY KEY (unit_id, period_kind, period_key, kpi)
-                )
+                    PRIMARY KEY (unit_id, period_kind, period_key)
+                ) WITH (fillfactor = 80)
                 """,
-                "CREATE INDEX kpi_counter_pending ON kpi_counter (published_at) WHERE pending_since IS NOT NULL",
-                "CREATE INDEX kpi_counter_period ON kpi_counter (period_kind, period_key, kpi)",
                 """
                 CREATE TABLE reach_sketch (
                     unit_id text NOT NULL,

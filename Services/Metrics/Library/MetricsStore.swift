@@ -77,21 +77,46 @@ struct MetricsStore {
             """, logger: logger)
     }
 
-    /// Adds to counters, marking them pending for the snapshot publisher since the earliest event of their group.
-    func addCounters(_ deltas: [CounterKey: Int64], earliest: [CounterGroup: Int64]) async throws {
+    /// Adds to counters.
+    func addCounters(_ deltas: [CounterKey: Int64]) async throws {
         guard !deltas.isEmpty else { return }
         // One order for every replica, so two batches touching the same rows cannot deadlock.
         let keys = deltas.keys.sorted { ($0.group.unitId, $0.group.period.kind.rawValue, $0.group.period.key, $0.kpi) < ($1.group.unitId, $1.group.period.kind.rawValue, $1.group.period.key, $1.kpi) }
+        try await connection.query(
+            """
+            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
+            SELECT * FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
+                                 \(keys.map(\.kpi))::text[], \(keys.map { deltas[$0] ?? 0 })::bigint[])
+            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value
+            """, logger: logger)
+    }
+
+    /// Sets counters (for values that are not sums, like the reach estimate).
+    func setCounters(_ values: [CounterKey: Int64]) async throws {
+        guard !values.isEmpty else { return }
+        let keys = values.keys.sorted { ($0.group.unitId, $0.group.period.kind.rawValue, $0.group.period.key, $0.kpi) < ($1.group.unitId, $1.group.period.kind.rawValue, $1.group.period.key, $1.kpi) }
+        try await connection.query(
+            """
+            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
+            SELECT * FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
+                                 \(keys.map(\.kpi))::text[], \(keys.map { values[$0] ?? 0 })::bigint[])
+            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = EXCLUDED.value
+            """, logger: logger)
+    }
+
+    /// Marks groups changed for the snapshot publisher, since the earliest upstream event of each (ms since 1970).
+    func markChanged(_ groups: Set<CounterGroup>, earliest: [CounterGroup: Int64]) async throws {
+        guard !groups.isEmpty else { return }
+        let sorted = groups.sorted { ($0.unitId, $0.period.kind.rawValue, $0.period.key) < ($1.unitId, $1.period.kind.rawValue, $1.period.key) }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await connection.query(
             """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value, pending_since)
-            SELECT u, k, p, n, v, to_timestamp(t / 1000.0)
-            FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
-                        \(keys.map(\.kpi))::text[], \(keys.map { deltas[$0] ?? 0 })::bigint[], \(keys.map { earliest[$0.group] ?? now })::bigint[]) AS x(u, k, p, n, v, t)
-            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE
-            SET value = kpi_counter.value + EXCLUDED.value, changed_at = now(),
-                pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
+            INSERT INTO kpi_group (unit_id, period_kind, period_key, pending_since)
+            SELECT u, k, p, to_timestamp(t / 1000.0)
+            FROM unnest(\(sorted.map(\.unitId))::text[], \(sorted.map(\.period.kind.rawValue))::text[], \(sorted.map(\.period.key))::text[],
+                        \(sorted.map { earliest[$0] ?? now })::bigint[]) AS x(u, k, p, t)
+            ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
+            SET version = kpi_group.version + 1, pending_since = LEAST(kpi_group.pending_since, EXCLUDED.pending_since)
             """, logger: logger)
     }
 
@@ -110,9 +135,9 @@ struct MetricsStore {
     }
 
     /// Merges residents into the groups' reach sketches (rows locked, so replicas cannot lose each other's
-    /// registers) and sets `residents_reached` to each changed sketch's estimate.
-    func addReach(_ reached: [CounterGroup: Set<String>], earliest: [CounterGroup: Int64]) async throws {
-        guard !reached.isEmpty else { return }
+    /// registers); returns the new estimate of each sketch that changed.
+    func addReach(_ reached: [CounterGroup: Set<String>]) async throws -> [CounterGroup: Int64] {
+        guard !reached.isEmpty else { return [:] }
         let groups = reached.keys.sorted { ($0.unitId, $0.period.kind.rawValue, $0.period.key) < ($1.unitId, $1.period.kind.rawValue, $1.period.key) }
         let units = groups.map(\.unitId)
         let kinds = groups.map(\.period.kind.rawValue)
@@ -139,25 +164,15 @@ struct MetricsStore {
             var sketch = sketches[group] ?? ReachSketch()
             var grew = false
             for resident in reached[group] ?? [] where sketch.insert(resident) { grew = true }
-            if grew || sketches[group] == nil { changed.append((group, sketch)) }
+            if grew { changed.append((group, sketch)) }
         }
-        guard !changed.isEmpty else { return }
-        let hex = changed.map(\.sketch.hex)
+        guard !changed.isEmpty else { return [:] }
         try await connection.query(
             """
             UPDATE reach_sketch r SET registers = decode(x.h, 'hex')
-            FROM unnest(\(changed.map(\.group.unitId))::text[], \(changed.map(\.group.period.kind.rawValue))::text[], \(changed.map(\.group.period.key))::text[], \(hex)::text[]) AS x(u, k, p, h)
+            FROM unnest(\(changed.map(\.group.unitId))::text[], \(changed.map(\.group.period.kind.rawValue))::text[], \(changed.map(\.group.period.key))::text[], \(changed.map(\.sketch.hex))::text[]) AS x(u, k, p, h)
             WHERE r.unit_id = x.u AND r.period_kind = x.k AND r.period_key = x.p
             """, logger: logger)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try await connection.query(
-            """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value, pending_since)
-            SELECT u, k, p, \(KPI.residentsReached), v, to_timestamp(t / 1000.0)
-            FROM unnest(\(changed.map(\.group.unitId))::text[], \(changed.map(\.group.period.kind.rawValue))::text[], \(changed.map(\.group.period.key))::text[],
-                        \(changed.map(\.sketch.estimate))::bigint[], \(changed.map { earliest[$0.group] ?? now })::bigint[]) AS x(u, k, p, v, t)
-            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE
-            SET value = EXCLUDED.value, changed_at = now(), pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
-            """, logger: logger)
+        return Dictionary(uniqueKeysWithValues: changed.map { ($0.group, $0.sketch.estimate) })
     }
 }

@@ -10,11 +10,18 @@ struct SessionFacts: Sendable, Hashable {
     let unitPath: [String]
     let day: ShanghaiDay
     let dedicated: Bool
-
     /// Every (unit, period) the session's numbers add to: each unit on its path, in each period its day is in.
-    var groups: [CounterGroup] {
+    let groups: [CounterGroup]
+
+    init(sessionId: String, venueId: String, venueKind: String, unitPath: [String], day: ShanghaiDay, dedicated: Bool) {
+        self.sessionId = sessionId
+        self.venueId = venueId
+        self.venueKind = venueKind
+        self.unitPath = unitPath
+        self.day = day
+        self.dedicated = dedicated
         let periods = ReportingPeriod.containing(day)
-        return unitPath.flatMap { unit in periods.map { CounterGroup(unitId: unit, period: $0) } }
+        groups = unitPath.flatMap { unit in periods.map { CounterGroup(unitId: unit, period: $0) } }
     }
 }
 

@@ -1,0 +1,61 @@
+import Foundation
+import KepuContracts
+import Testing
+
+/// The metrics messages in the AsyncAPI document: examples decode into the Swift types, what the service publishes
+/// (the hand-written snapshot JSON, the `Codable` alerts) validates, and the topics carry the registry's types.
+@Suite("Metrics contracts")
+struct MetricsContractTests {
+    var validator: JSONSchemaValidator { JSONSchemaValidator(root: AsyncAPIDocumentTests.document) }
+
+    func examples(_ message: String) throws -> (schema: [String: Any], payloads: [Any]) {
+        let resolved = validator.resolve("#/components/messages/\(message)")
+        let schema = try #require(resolved["payload"] as? [String: Any])
+        let examples = try #require(resolved["examples"] as? [[String: Any]])
+        return (schema, try examples.map { try #require($0["payload"]) })
+    }
+
+    @Test("snapshot: the example decodes, and the hand-written JSON decodes to the same value and validates")
+    func snapshot() throws {
+        let (schema, payloads) = try examples("MetricSnapshot")
+        for payload in payloads {
+            #expect(validator.validate(payload, against: schema).isEmpty)
+            let snapshot = try CloudEvent.jsonDecoder.decode(MetricSnapshot.self, from: try JSONSerialization.data(withJSONObject: payload))
+            let written = snapshot.jsonBytes
+            #expect(try CloudEvent.jsonDecoder.decode(MetricSnapshot.self, from: Data(written)) == snapshot)
+            #expect(validator.validate(try JSONSerialization.jsonObject(with: Data(written)), against: schema).isEmpty)
+        }
+        // Milliseconds survive, odd characters are escaped, a count has no numerator.
+        let odd = MetricSnapshot(
+            unitId: "a\"b\\c\n", unitLevel: "site", unitPath: ["sz", "a\"b\\c\n"], periodKind: "day", periodKey: "2026-11-29", kpi: "check_ins", value: 3,
+            asOf: Date(timeIntervalSince1970: 1_796_000_000.123), pendingSince: Date(timeIntervalSince1970: 1_795_999_999.007))
+        let decoded = try CloudEvent.jsonDecoder.decode(MetricSnapshot.self, from: Data(odd.jsonBytes))
+        #expect(decoded.unitId == odd.unitId && decoded.unitPath == odd.unitPath && decoded.numerator == nil)
+        #expect(abs(decoded.asOf.timeIntervalSince1970 - 1_796_000_000.123) < 0.0005)
+        #expect(abs((decoded.pendingSince?.timeIntervalSince1970 ?? 0) - 1_795_999_999.007) < 0.0005)
+        #expect(RFC3339.millisecondsUTC(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.millisecondsUTC(Date(timeIntervalSince1970: 1_798_761_599.999)) == "2026-12-31T23:59:59.999Z")
+    }
+
+    @Test("alerts: the examples decode, and the Swift encoding validates", arguments: ["AlertRaised", "AlertResolved"])
+    func alert(_ message: String) throws {
+        let (schema, payloads) = try examples(message)
+        for payload in payloads {
+            #expect(validator.validate(payload, against: schema).isEmpty)
+            let alert = try CloudEvent.jsonDecoder.decode(WeakSpotAlert.self, from: try JSONSerialization.data(withJSONObject: payload))
+            let encoded = try JSONSerialization.jsonObject(with: try CloudEvent.jsonEncoder.encode(alert))
+            #expect(validator.validate(encoded, against: schema).isEmpty)
+        }
+    }
+
+    @Test("each metrics topic's messages are exactly the event types the registry lists")
+    func typesMatchRegistry() throws {
+        let channels = AsyncAPIDocumentTests.document["channels"] as? [String: [String: Any]] ?? [:]
+        for topic in [Topics.metricSnapshots, Topics.metricAlerts] {
+            let channel = try #require(channels.values.first { $0["address"] as? String == topic.name })
+            let references = (channel["messages"] as? [String: [String: String]] ?? [:]).values.compactMap { $0["$ref"] }
+            let types = references.compactMap { validator.resolve($0)["x-ce-type"] as? String }
+            #expect(Set(types) == Set(topic.eventTypes), "\(topic.name)")
+        }
+    }
+}
