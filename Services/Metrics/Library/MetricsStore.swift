@@ -80,8 +80,7 @@ struct MetricsStore {
     /// Adds to counters.
     func addCounters(_ deltas: [CounterKey: Int64]) async throws {
         guard !deltas.isEmpty else { return }
-        // One order for every replica, so two batches touching the same rows cannot deadlock.
-        let keys = deltas.keys.sorted { ($0.group.unitId, $0.group.period.kind.rawValue, $0.group.period.key, $0.kpi) < ($1.group.unitId, $1.group.period.kind.rawValue, $1.group.period.key, $1.kpi) }
+        let keys = lockOrder(deltas.keys) { $0.stableHash }
         try await connection.query(
             """
             INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
@@ -94,7 +93,7 @@ struct MetricsStore {
     /// Sets counters (for values that are not sums, like the reach estimate).
     func setCounters(_ values: [CounterKey: Int64]) async throws {
         guard !values.isEmpty else { return }
-        let keys = values.keys.sorted { ($0.group.unitId, $0.group.period.kind.rawValue, $0.group.period.key, $0.kpi) < ($1.group.unitId, $1.group.period.kind.rawValue, $1.group.period.key, $1.kpi) }
+        let keys = lockOrder(values.keys) { $0.stableHash }
         try await connection.query(
             """
             INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
@@ -107,7 +106,7 @@ struct MetricsStore {
     /// Marks groups changed for the snapshot publisher, since the earliest upstream event of each (ms since 1970).
     func markChanged(_ groups: Set<CounterGroup>, earliest: [CounterGroup: Int64]) async throws {
         guard !groups.isEmpty else { return }
-        let sorted = groups.sorted { ($0.unitId, $0.period.kind.rawValue, $0.period.key) < ($1.unitId, $1.period.kind.rawValue, $1.period.key) }
+        let sorted = lockOrder(groups) { $0.stableHash }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await connection.query(
             """
@@ -138,7 +137,7 @@ struct MetricsStore {
     /// registers); returns the new estimate of each sketch that changed.
     func addReach(_ reached: [CounterGroup: Set<String>]) async throws -> [CounterGroup: Int64] {
         guard !reached.isEmpty else { return [:] }
-        let groups = reached.keys.sorted { ($0.unitId, $0.period.kind.rawValue, $0.period.key) < ($1.unitId, $1.period.kind.rawValue, $1.period.key) }
+        let groups = lockOrder(reached.keys) { $0.stableHash }
         let units = groups.map(\.unitId)
         let kinds = groups.map(\.period.kind.rawValue)
         let periodKeys = groups.map(\.period.key)
@@ -175,4 +174,11 @@ struct MetricsStore {
             """, logger: logger)
         return Dictionary(uniqueKeysWithValues: changed.map { ($0.group, $0.sketch.estimate) })
     }
+}
+
+/// Rows in one order for every replica, so two batches touching the same rows cannot deadlock: by a stable hash
+/// (sorting by it is much cheaper than comparing strings; two different keys with the same 64-bit hash could at
+/// worst deadlock, which PostgreSQL detects and the runner retries).
+func lockOrder<Key>(_ keys: some Collection<Key>, hash: (Key) -> UInt64) -> [Key] {
+    keys.map { (hash($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
 }

@@ -63,11 +63,7 @@ struct ReachSketch: Sendable, Hashable {
     /// A stable 64-bit hash (FNV-1a, then MurmurHash3's finaliser to spread the bits); Swift's `Hasher` is seeded
     /// per process, which would make sketches differ between runs.
     static func hash(_ id: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01b3
-        }
+        var h = fnv1a([id])
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

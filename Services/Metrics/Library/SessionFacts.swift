@@ -29,12 +29,31 @@ struct SessionFacts: Sendable, Hashable {
 struct CounterGroup: Sendable, Hashable {
     let unitId: String
     let period: ReportingPeriod
+
+    /// The same on every replica (unlike `hashValue`): orders row locks.
+    var stableHash: UInt64 { fnv1a([unitId, period.kind.rawValue, period.key]) }
 }
 
 /// One counter row.
 struct CounterKey: Sendable, Hashable {
     let group: CounterGroup
     let kpi: String
+
+    var stableHash: UInt64 { fnv1a([group.unitId, group.period.kind.rawValue, group.period.key, kpi]) }
+}
+
+/// FNV-1a over the parts, with a separator byte between them.
+func fnv1a(_ parts: [String]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for part in parts {
+        for byte in part.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        hash ^= 0x1f
+        hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return hash
 }
 
 /// The level of the unit at `index` on a path (city first).
