@@ -18,6 +18,7 @@ enum DemoData {
         Venue(id: "demo-base-marine", kind: "science_base", name: "Marine Science Base (海洋科普基地)", unitPath: ["sz", "sz.nanshan", "sz.nanshan.shekou"], capacity: 40),
         Venue(id: "demo-base-weather", kind: "science_base", name: "Meteorology Base (气象科普基地)", unitPath: ["sz", "sz.futian", "sz.futian.lianhua"], capacity: 30),
         Venue(id: "demo-site-robotics", kind: "demonstration_site", name: "Robotics Demonstration Site (机器人科普示范点)", unitPath: ["sz", "sz.nanshan", "sz.nanshan.yuehai"], capacity: 25),
+        Venue(id: "demo-station-buji", kind: "practice_site", name: "Buji Street Station science corner (布吉街道实践站)", unitPath: ["sz", "sz.longgang", "sz.longgang.buji"], capacity: 30),
         Venue(id: "demo-station-lianhua", kind: "practice_site", name: "Lianhua Community Station lecture room (莲花社区实践站)", unitPath: ["sz", "sz.futian", "sz.futian.lianhua", "sz.futian.lianhua.c1"], capacity: 20),
     ]
 

@@ -128,9 +128,12 @@ final class DevSupervisor: Service, Sendable {
             let port = RuntimeConfiguration.defaultHTTPPort(service)
             text += "  \(service.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) http://127.0.0.1:\(port)  (/health/ready, /metrics)\n"
         }
+        let metricsPort = RuntimeConfiguration.defaultHTTPPort(.metrics)
+        text += "  DASHBOARD:   http://127.0.0.1:\(metricsPort)/dashboard   (report: http://127.0.0.1:\(metricsPort)/report, CSV: /report.csv)\n"
         text += "  admin token: \(adminToken)\n"
         text += "  demo traffic:  .build/debug/kepu demo --bootstrap \(bootstrap) --rate 20\n"
         text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.events.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
+        text += "  KPI snapshots: kcat -C -b \(bootstrap) -t kepu.metrics.snapshots.v1 -f '%k %s\\n'\n"
         text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.events.v1 --from-beginning\n"
         text += "Ctrl-C stops everything.\n"
         FileHandle.standardOutput.write(Data(text.utf8))
