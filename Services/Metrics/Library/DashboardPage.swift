@@ -1,6 +1,7 @@
 /// The dashboard (监测看板), served by the service itself: one self-contained page (no script, style or font
 /// fetched from anywhere else) that reads the JSON API and refreshes every two seconds. City overview with the
-/// districts side by side, click a unit to drill down to its streets and communities, a 30-day trend, open alerts.
+/// districts side by side, click a unit to drill down to its streets and communities, a trend by session day (two weeks back and ahead: the
+/// numbers count on the day a session takes place), open alerts.
 /// Each KPI tile carries `id="kpi-<name>"` and `data-value`, so tests (and people) can compare it with the API.
 enum DashboardPage {
     static let html = #"""
@@ -28,7 +29,7 @@ td:first-child,th:first-child{text-align:left}tr.unit{cursor:pointer}tr.unit:hov
 <main>
 <section class="wide"><h2 id="unit-title">—</h2><div class="tiles" id="tiles"></div></section>
 <section><h2>Side by side</h2><table id="children"><thead><tr><th>unit</th><th>fill rate</th><th>seats booked</th><th>check-ins</th><th>no-show rate</th></tr></thead><tbody></tbody></table></section>
-<section><h2>Last 30 days (seats booked, check-ins)</h2><svg id="trend" width="100%" height="180" viewBox="0 0 600 180" preserveAspectRatio="none"></svg></section>
+<section><h2>By session day, two weeks ahead and back (seats booked, check-ins)</h2><svg id="trend" width="100%" height="180" viewBox="0 0 600 180" preserveAspectRatio="none"></svg></section>
 <section class="wide"><h2>Open weak spots</h2><ul id="alerts"></ul></section>
 </main>
 <script>
@@ -44,11 +45,12 @@ function defaultKey(kind){const d=new Date(Date.now()+8*3600e3);const y=d.getUTC
  if(kind==="day")return y+"-"+p(m)+"-"+p(day);if(kind==="quarter")return y+"-Q"+(Math.floor((m-1)/3)+1);if(kind==="year")return String(y);if(kind==="phase")return "rollout";
  const t=new Date(Date.UTC(y,m-1,day));const wd=(t.getUTCDay()+6)%7;t.setUTCDate(t.getUTCDate()-wd+3);const wy=t.getUTCFullYear();const w=1+Math.round((t-Date.UTC(wy,0,4))/864e5/7-((new Date(Date.UTC(wy,0,4)).getUTCDay()+6)%7-3)/7);
  return wy+"-W"+p(w);}
+function shanghaiDay(offset){const d=new Date(Date.now()+8*3600e3+offset*864e5);return d.toISOString().slice(0,10);}
 async function get(url){const r=await fetch(url,{cache:"no-store"});if(!r.ok)throw new Error(url+": "+r.status);return r.json();}
 async function refresh(){
  try{
   if(!unit){const roots=await get("/api/units?x=1"+period());if(!roots.units.length){el("status").textContent="no data yet — start the demo load";return;}unit=roots.units[0].unit;}
-  const [k,c,t,a]=await Promise.all([get("/api/kpis?unit="+encodeURIComponent(unit)+period()),get("/api/units/"+encodeURIComponent(unit)+"/children?x=1"+period()),get("/api/trend?days=30&unit="+encodeURIComponent(unit)),get("/api/alerts")]);
+  const [k,c,t,a]=await Promise.all([get("/api/kpis?unit="+encodeURIComponent(unit)+period()),get("/api/units/"+encodeURIComponent(unit)+"/children?x=1"+period()),get("/api/trend?days=30&to="+shanghaiDay(14)+"&unit="+encodeURIComponent(unit)),get("/api/alerts")]);
   path=k.path;el("unit-title").textContent=k.unit+" ("+k.level+") · "+k.period.kind+" "+k.period.key;
   const crumbs=el("crumbs");crumbs.replaceChildren(...path.map(u=>{const x=text("a",u,{href:"?unit="+encodeURIComponent(u)});x.onclick=e=>{e.preventDefault();unit=u;refresh();};return x;}));
   const tiles=[];for(const [name,label] of COUNTS){const d=text("div","",{class:"tile"});d.append(text("small",label),text("b",String(k.kpis[name]),{id:"kpi-"+name,"data-value":String(k.kpis[name])}));tiles.push(d);}

@@ -48,6 +48,7 @@ enum SnapshotPublisher {
             FROM kpi_group g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
             WHERE g.version > g.published_version AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
             LIMIT \(groupsPerRound)
+            FOR UPDATE OF g SKIP LOCKED
             """, logger: logger)
         for try await (unit, kind, key, version, pendingSince, level, path, now) in rows.decode((String, String, String, Int64, Date?, String, String, Date).self) {
             guard let kind = ReportingPeriod.Kind(rawValue: kind) else { continue }
@@ -90,12 +91,12 @@ enum SnapshotPublisher {
             }
         }
         for result in await producer.send(messages) { _ = try result.get() }
-        // A group changed again since it was read keeps its pending time (and is published after the interval).
+        // The groups' rows are locked since they were read (a batch folding into one of them waits, one in the
+        // middle of its transaction was skipped), so what was read is exactly what was published.
         let published = Array(due.values)
         try await connection.query(
             """
-            UPDATE kpi_group g SET published_version = x.v, published_at = now(),
-                pending_since = CASE WHEN g.version = x.v THEN NULL ELSE g.pending_since END
+            UPDATE kpi_group g SET published_version = x.v, published_at = now(), pending_since = NULL
             FROM unnest(\(published.map(\.group.unitId))::text[], \(published.map(\.group.period.kind.rawValue))::text[],
                         \(published.map(\.group.period.key))::text[], \(published.map(\.version))::bigint[]) AS x(u, k, p, v)
             WHERE g.unit_id = x.u AND g.period_kind = x.k AND g.period_key = x.p
