@@ -18,7 +18,7 @@ struct MetricsBench: AsyncParsableCommand {
         commandName: "metrics", abstract: "Booking events/s folded into KPIs, and snapshot lag under a steady load.")
 
     @Option(help: "Booking events in the full-speed backlog.") var events = 1_000_000
-    @Option(help: "Booking events per second during the lag run.") var rate = 400
+    @Option(help: "Booking events per second during the lag run (the demo at --rate 20 sends about 40).") var rate = 100
     @Option(help: "Seconds of the lag run.") var lagSeconds = 15
 
     func run() async throws {
@@ -47,7 +47,7 @@ struct MetricsBench: AsyncParsableCommand {
         say("\(total) booking events over \(sessions) sessions to fold")
 
         // The service's tuning variables pass through from the benchmark's environment; metrics folds in big batches.
-        var environment = ["KEPU_CONSUMER_BATCH_SIZE": "5000"].merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }) { _, given in given }
+        var environment = ["KEPU_CONSUMER_BATCH_SIZE": "20000"].merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }) { _, given in given }
         environment.merge([
             "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
             "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",

@@ -19,7 +19,7 @@ enum SnapshotPublisher {
 
     static func task(context: RuntimeContext, settings: MetricsSettings) -> SingleReplicaTask {
         SingleReplicaTask(
-            name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 4)),
+            name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
             client: context.client, logger: context.logger
         ) { transaction in
             try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: settings.snapshotIntervalMilliseconds)
