@@ -26,34 +26,14 @@ struct BookingBench: AsyncParsableCommand {
     @Option(help: "pgbench seconds.") var pgbenchSeconds = 10
 
     func run() async throws {
-        let postgres = try await BenchPostgres.start()
-        do {
-            try await measure(postgres)
-        } catch {
-            await postgres.stop()
-            throw error
-        }
+        try await withBenchInfrastructure(service: "booking") { postgres, database, cluster in try await measure(postgres, database, cluster) }
     }
 
-    private func measure(_ postgres: BenchPostgres) async throws {
+    private func measure(_ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster) async throws {
         let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quiet)
-        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
-        let database = try await postgres.createDatabase("kepu_bench_booking")
-        say("booking benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
-
-        // The service's tuning variables (KEPU_CONSUMER_BATCH_SIZE, ...) pass through from the benchmark's environment.
-        var environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }
-        environment.merge([
-            "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
-            "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",
-            "KEPU_HTTP_PORT": "0", "KEPU_LOG_LEVEL": "error",
-        ]) { _, fixed in fixed }
+        let environment = benchServiceEnvironment(postgres, database, cluster)
         let definition = try BookingService.definition(environment: environment)
-        let service = Task {
-            let status = await ServiceMain.run(definition, environment: environment)
-            say("the booking service stopped with status \(status)")
-        }
+        let service = runInProcess(definition, environment: environment)
         defer { service.cancel() }
         try await postgres.withClient(database) { client in
             try await waitForMigrations(client, component: "booking", count: definition.migrations.count, service: service)

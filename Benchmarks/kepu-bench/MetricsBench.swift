@@ -22,23 +22,11 @@ struct MetricsBench: AsyncParsableCommand {
     @Option(help: "Seconds of the lag run.") var lagSeconds = 15
 
     func run() async throws {
-        let postgres = try await BenchPostgres.start()
-        do {
-            try await measure(postgres)
-        } catch {
-            await postgres.stop()
-            throw error
-        }
-        await postgres.stop()
+        try await withBenchInfrastructure(service: "metrics") { postgres, database, cluster in try await measure(postgres, database, cluster) }
     }
 
-    private func measure(_ postgres: BenchPostgres) async throws {
+    private func measure(_ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster) async throws {
         let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: quiet)
-        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
-        let database = try await postgres.createDatabase("kepu_bench_metrics")
-        say("metrics benchmark: PostgreSQL on \(postgres.port), embedded cluster at \(cluster.bootstrapServers)")
-
         // About 50 events per session over two months of sessions.
         let sessions = max(1, events / 50)
         let backlog = SyntheticBookingEvents(sessions: sessions, eventsPerSession: 62, firstDay: Date(timeIntervalSince1970: 1_793_462_400), days: 61, residents: 200_000)
@@ -46,18 +34,10 @@ struct MetricsBench: AsyncParsableCommand {
         let total = backlog.events.count
         say("\(total) booking events over \(sessions) sessions to fold")
 
-        // The service's tuning variables pass through from the benchmark's environment; metrics folds in big batches.
-        var environment = ["KEPU_CONSUMER_BATCH_SIZE": "20000"].merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }) { _, given in given }
-        environment.merge([
-            "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
-            "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",
-            "KEPU_HTTP_PORT": "0", "KEPU_LOG_LEVEL": "error",
-        ]) { _, fixed in fixed }
+        // metrics folds in big batches (as compose runs it) unless the environment says otherwise.
+        let environment = benchServiceEnvironment(postgres, database, cluster, defaults: ["KEPU_CONSUMER_BATCH_SIZE": "20000"])
         let definition = try MetricsService.definition(environment: environment)
-        let service = Task {
-            let status = await ServiceMain.run(definition, environment: environment)
-            say("the metrics service stopped with status \(status)")
-        }
+        let service = runInProcess(definition, environment: environment)
         defer { service.cancel() }
         let seconds = try await postgres.withClient(database) { client -> Double in
             try await waitForMigrations(client, component: "metrics", count: definition.migrations.count, service: service)
@@ -123,7 +103,10 @@ struct MetricsBench: AsyncParsableCommand {
         let p50 = percentile(lags, 0.50)
         let p99 = percentile(lags, 0.99)
         say(String(format: "steady load: %d events at %d/s; %d snapshots, lag p50 %.0f ms, p99 %.0f ms", sent, rate, lags.count, p50, p99))
+        await postgres.stop()
         say(String(format: "events_per_s=%.0f snapshot_lag_p99_ms=%.0f", eventsPerSecond, p99))
+        // The in-process service and cluster are not shut down gracefully: the process ends here.
+        Foundation.exit(0)
     }
 }
 

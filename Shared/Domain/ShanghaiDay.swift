@@ -34,9 +34,13 @@ public struct ShanghaiDay: Sendable, Hashable, Comparable, Codable, CustomString
         guard civil == (year, month, day) else { return nil }
     }
 
-    /// Year, month (1-12) and day (1-31) (Howard Hinnant's civil_from_days).
-    public var civil: (year: Int, month: Int, day: Int) {
-        let z = number + 719_468
+    /// Year, month (1-12) and day (1-31).
+    public var civil: (year: Int, month: Int, day: Int) { Self.civil(dayNumber: number) }
+
+    /// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's civil_from_days); the same
+    /// arithmetic serves UTC days.
+    public static func civil(dayNumber: Int) -> (year: Int, month: Int, day: Int) {
+        let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365

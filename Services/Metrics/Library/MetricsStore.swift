@@ -79,28 +79,28 @@ struct MetricsStore {
 
     /// Adds to counters.
     func addCounters(_ deltas: [CounterKey: Int64]) async throws {
-        guard !deltas.isEmpty else { return }
-        let keys = lockOrder(deltas.keys) { $0.stableHash }
-        try await connection.query(
-            """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
-            SELECT * FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
-                                 \(keys.map(\.kpi))::text[], \(keys.map { deltas[$0] ?? 0 })::bigint[])
-            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value
-            """, logger: logger)
+        try await upsertCounters(deltas, adding: true)
     }
 
     /// Sets counters (for values that are not sums, like the reach estimate).
     func setCounters(_ values: [CounterKey: Int64]) async throws {
+        try await upsertCounters(values, adding: false)
+    }
+
+    private func upsertCounters(_ values: [CounterKey: Int64], adding: Bool) async throws {
         guard !values.isEmpty else { return }
         let keys = lockOrder(values.keys) { $0.stableHash }
-        try await connection.query(
-            """
+        let insert: PostgresQuery = """
             INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
             SELECT * FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
                                  \(keys.map(\.kpi))::text[], \(keys.map { values[$0] ?? 0 })::bigint[])
-            ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = EXCLUDED.value
-            """, logger: logger)
+            """
+        // The two conflict clauses differ only in whether the old value counts; bindings stay parameters either way.
+        var query = insert
+        query.sql += adding
+            ? " ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value"
+            : " ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = EXCLUDED.value"
+        try await connection.query(query, logger: logger)
     }
 
     /// Marks groups changed for the snapshot publisher, since the earliest upstream event of each (ms since 1970).

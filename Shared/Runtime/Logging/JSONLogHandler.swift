@@ -1,4 +1,5 @@
 import Foundation
+import KepuContracts
 import Logging
 import Synchronization
 
@@ -47,22 +48,7 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { JSONText.quoted(text) }
 }
 
 enum RFC3339Clock {
