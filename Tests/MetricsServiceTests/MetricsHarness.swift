@@ -5,6 +5,8 @@ import KepuRuntime
 import KepuTestSupport
 import PostgresNIO
 
+@testable import MetricsService
+
 /// What the metrics integration tests share: the embedded cluster with every topic, and reads of a metrics
 /// database.
 enum MetricsHarness {
@@ -27,26 +29,27 @@ enum MetricsHarness {
         try await TestPostgres.count(database, "SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets")
     }
 
-    /// Every counter row, as `unit|kind:key|kpi=value`, sorted.
+    /// Every counter, as `unit|kind:key|kpi=value`, sorted.
     static func counterRows(_ database: DatabaseSettings) async throws -> [String] {
         try await TestPostgres.withClient(database) { client in
             var rows: [String] = []
-            let result = try await client.query("SELECT unit_id, period_kind, period_key, kpi, value FROM kpi_counter ORDER BY 1, 2, 3, 4")
-            for try await (unit, kind, key, kpi, value) in result.decode((String, String, String, String, Int64).self) {
-                rows.append("\(unit)|\(kind):\(key)|\(kpi)=\(value)")
+            let result = try await client.query("SELECT unit_id, period_kind, period_key, \(unescaped: KPI.columns) FROM kpi_counter")
+            for try await row in result {
+                let columns = row.makeRandomAccess()
+                let prefix = "\(try columns[0].decode(String.self))|\(try columns[1].decode(String.self)):\(try columns[2].decode(String.self))"
+                for (offset, kpi) in KPI.counts.enumerated() { rows.append("\(prefix)|\(kpi)=\(try columns[3 + offset].decode(Int64.self))") }
             }
-            return rows
+            return rows.sorted()
         }
     }
 
     /// One unit's counters in one period.
     static func counters(_ database: DatabaseSettings, unit: String, kind: String, key: String) async throws -> [String: Int64] {
         try await TestPostgres.withClient(database) { client in
-            var values: [String: Int64] = [:]
             let result = try await client.query(
-                "SELECT kpi, value FROM kpi_counter WHERE unit_id = \(unit) AND period_kind = \(kind) AND period_key = \(key)")
-            for try await (kpi, value) in result.decode((String, Int64).self) { values[kpi] = value }
-            return values
+                "SELECT \(unescaped: KPI.columns) FROM kpi_counter WHERE unit_id = \(unit) AND period_kind = \(kind) AND period_key = \(key)")
+            for try await row in result { return try KPIValues(row: row.makeRandomAccess(), from: 0).counts }
+            return [:]
         }
     }
 

@@ -53,11 +53,10 @@ struct BookingEventsHandler: EventHandler {
             }
         }
         try await store.ensureUnits(onPaths: newPaths)
-        try await store.addCounters(fold.deltas)
-        let reach = try await store.addReach(fold.reached)
-        try await store.setCounters(Dictionary(uniqueKeysWithValues: reach.map { (CounterKey(group: $0.key, kpi: KPI.residentsReached), $0.value) }))
+        let earliest = fold.earliestEvent
+        try await store.addCounters(fold.groupDeltas, earliest: earliest)
+        try await store.setReach(try await store.addReach(fold.reached), earliest: earliest)
         try await store.addSessionTallies(fold.sessionDeltas)
-        try await store.markChanged(Set(fold.deltas.keys.map(\.group)).union(reach.keys), earliest: fold.earliestEvent)
         if fold.unattributed > 0 {
             transaction.logger.debug("events for sessions metrics never saw were not counted", metadata: ["count": "\(fold.unattributed)"])
         }

@@ -1,4 +1,5 @@
 import KepuDomain
+import PostgresNIO
 
 /// The KPIs metrics keeps per unit and period. Counts are stored; rates are computed from two counts and always
 /// published with their numerator and denominator.
@@ -58,11 +59,23 @@ enum KPI {
     static let rates = [fillRate, noShowRate, checkInRate, waitlistConversion]
 }
 
+extension KPI {
+    /// The count columns of `kpi_counter`, comma-separated (names from the fixed list above, never from input).
+    static let columns = counts.joined(separator: ", ")
+}
+
 /// A unit's numbers for one period: counts by KPI name, and the rates computed from them.
 struct KPIValues: Sendable, Hashable {
     var counts: [String: Int64] = [:]
 
     subscript(_ kpi: String) -> Int64 { counts[kpi] ?? 0 }
+
+    /// From a row whose columns `start...` are `KPI.columns`, in that order.
+    init(row: PostgresRandomAccessRow, from start: Int) throws {
+        for (offset, kpi) in KPI.counts.enumerated() { counts[kpi] = try row[start + offset].decode(Int64.self) }
+    }
+
+    init() {}
 
     func rate(_ rate: KPI.Rate) -> (value: Double, numerator: Int64, denominator: Int64) {
         let numerator = self[rate.numerator]

@@ -60,12 +60,15 @@ struct KPIQueries {
         guard !units.isEmpty else { return [:] }
         let rows = try await client.query(
             """
-            SELECT unit_id, kpi, value FROM kpi_counter
+            SELECT unit_id, \(unescaped: KPI.columns) FROM kpi_counter
             WHERE unit_id = ANY(\(units)::text[]) AND period_kind = \(period.kind.rawValue) AND period_key = \(period.key)
             """, logger: logger)
         var result: [String: KPIValues] = [:]
         for unit in units { result[unit] = KPIValues() }
-        for try await (unit, kpi, value) in rows.decode((String, String, Int64).self) { result[unit, default: KPIValues()].counts[kpi] = value }
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            result[try columns[0].decode(String.self)] = try KPIValues(row: columns, from: 1)
+        }
         return result
     }
 
@@ -73,27 +76,31 @@ struct KPIQueries {
     func dailyValues(unit: String, days: ClosedRange<ShanghaiDay>) async throws -> [(day: ShanghaiDay, values: KPIValues)] {
         let rows = try await client.query(
             """
-            SELECT period_key, kpi, value FROM kpi_counter
+            SELECT period_key, \(unescaped: KPI.columns) FROM kpi_counter
             WHERE unit_id = \(unit) AND period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description)
             """, logger: logger)
         var byDay: [ShanghaiDay: KPIValues] = [:]
-        for try await (key, kpi, value) in rows.decode((String, String, Int64).self) {
-            guard let day = ShanghaiDay(key) else { continue }
-            byDay[day, default: KPIValues()].counts[kpi] = value
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            guard let day = ShanghaiDay(try columns[0].decode(String.self)) else { continue }
+            byDay[day] = try KPIValues(row: columns, from: 1)
         }
         return days.map { ($0, byDay[$0] ?? KPIValues()) }
     }
 
     /// Per unit, the counts summed over a range of days (the weak-spot rules' rolling window).
-    func windowTotals(days: ClosedRange<ShanghaiDay>, kpis: [String]) async throws -> [String: KPIValues] {
+    func windowTotals(days: ClosedRange<ShanghaiDay>) async throws -> [String: KPIValues] {
         let rows = try await client.query(
             """
-            SELECT unit_id, kpi, sum(value)::bigint FROM kpi_counter
-            WHERE period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description) AND kpi = ANY(\(kpis)::text[])
-            GROUP BY unit_id, kpi
+            SELECT unit_id, \(unescaped: KPI.counts.map { "sum(\($0))::bigint" }.joined(separator: ", ")) FROM kpi_counter
+            WHERE period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description)
+            GROUP BY unit_id
             """, logger: logger)
         var result: [String: KPIValues] = [:]
-        for try await (unit, kpi, value) in rows.decode((String, String, Int64).self) { result[unit, default: KPIValues()].counts[kpi] = value }
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            result[try columns[0].decode(String.self)] = try KPIValues(row: columns, from: 1)
+        }
         return result
     }
 

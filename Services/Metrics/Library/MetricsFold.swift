@@ -22,15 +22,24 @@ struct MetricsFold: Sendable {
         var noShows: Int64 = 0
     }
 
-    /// Additions to counters (never to `residents_reached`, which is a sketch; see `reached`).
-    var deltas: [CounterKey: Int64] {
-        var result: [CounterKey: Int64] = [:]
+    /// Additions to counters by group (never to `residents_reached`, which is a sketch; see `reached`).
+    var groupDeltas: [CounterGroup: [String: Int64]] {
+        var result: [CounterGroup: [String: Int64]] = [:]
         for (id, changes) in perSession {
             guard let session = sessions[id] else { continue }
             for group in session.groups {
-                for (kpi, amount) in changes { result[CounterKey(group: group, kpi: kpi), default: 0] += amount }
+                var counts = result[group] ?? [:]
+                for (kpi, amount) in changes { counts[kpi, default: 0] += amount }
+                result[group] = counts
             }
         }
+        return result
+    }
+
+    /// The same, one entry per counter.
+    var deltas: [CounterKey: Int64] {
+        var result: [CounterKey: Int64] = [:]
+        for (group, counts) in groupDeltas { for (kpi, amount) in counts { result[CounterKey(group: group, kpi: kpi)] = amount } }
         return result
     }
 

@@ -1,6 +1,6 @@
 import KepuRuntime
 
-/// The metrics database: counters per (unit, period, KPI), the sessions and units seen, reach sketches and alert
+/// The metrics database: counters per (unit, period), one column per KPI, the sessions and units seen, reach sketches and alert
 /// state. Consumed offsets live in the runtime's `consumer_offsets`, written in the same transaction as the
 /// counters (exactly-once counting).
 enum MetricsSchema {
@@ -38,33 +38,20 @@ enum MetricsSchema {
                 """,
                 "CREATE INDEX metric_session_unit_day ON metric_session (unit_id, day)",
                 "CREATE INDEX metric_session_day ON metric_session (day)",
-                // Updated many times a second: no index covers `value`, and pages keep room, so updates stay HOT.
-                """
-                CREATE TABLE kpi_counter (
-                    unit_id text NOT NULL,
-                    period_kind text NOT NULL,
-                    period_key text NOT NULL,
-                    kpi text NOT NULL,
-                    value bigint NOT NULL,
-                    PRIMARY KEY (unit_id, period_kind, period_key, kpi)
-                ) WITH (fillfactor = 80)
-                """,
-                "CREATE INDEX kpi_counter_period ON kpi_counter (period_kind, period_key, kpi)",
-                // One row per unit and period: `version` counts the batches that changed its counters; the snapshot
-                // publisher catches up `published_version` (coalesced by `published_at`). `pending_since`: the
-                // upstream publish time of the oldest change no snapshot carries yet.
-                """
-                CREATE TABLE kpi_group (
-                    unit_id text NOT NULL,
-                    period_kind text NOT NULL,
-                    period_key text NOT NULL,
+                // One row per unit and period, a column per count (`KPI.counts`): a batch updates a few hundred rows,
+                // not one per KPI. `version` counts the batches that changed the row; the snapshot publisher catches up
+                // `published_version` (coalesced by `published_at`). `pending_since`: the upstream publish time of the
+                // oldest change no snapshot carries yet. Only the key is indexed, so updates stay HOT.
+                "CREATE TABLE kpi_counter (unit_id text NOT NULL, period_kind text NOT NULL, period_key text NOT NULL, "
+                    + KPI.counts.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
+                    + """
                     version bigint NOT NULL DEFAULT 1,
                     published_version bigint NOT NULL DEFAULT 0,
                     pending_since timestamptz,
                     published_at timestamptz NOT NULL DEFAULT '-infinity',
                     PRIMARY KEY (unit_id, period_kind, period_key)
-                ) WITH (fillfactor = 80)
-                """,
+                    ) WITH (fillfactor = 70)
+                    """,
                 """
                 CREATE TABLE reach_sketch (
                     unit_id text NOT NULL,

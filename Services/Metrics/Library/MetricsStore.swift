@@ -77,45 +77,54 @@ struct MetricsStore {
             """, logger: logger)
     }
 
-    /// Adds to counters.
+    /// Adds to the counters of each group (unit and period) and marks the groups changed for the snapshot
+    /// publisher, since the earliest upstream event of each (ms since 1970). One row per group.
+    func addCounters(_ deltas: [CounterGroup: [String: Int64]], earliest: [CounterGroup: Int64]) async throws {
+        guard !deltas.isEmpty else { return }
+        let groups = lockOrder(deltas.keys) { $0.stableHash }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var binds = PostgresBindings()
+        binds.append(groups.map(\.unitId))
+        binds.append(groups.map(\.period.kind.rawValue))
+        binds.append(groups.map(\.period.key))
+        binds.append(groups.map { earliest[$0] ?? now })
+        for kpi in KPI.counts { binds.append(groups.map { deltas[$0]?[kpi] ?? 0 }) }
+        // Column names come from `KPI.counts` (constants); every value is a bound parameter.
+        let arrays = KPI.counts.indices.map { "$\($0 + 5)::bigint[]" }.joined(separator: ", ")
+        let aliases = KPI.counts.indices.map { "c\($0)" }.joined(separator: ", ")
+        let sums = KPI.counts.map { "\($0) = kpi_counter.\($0) + EXCLUDED.\($0)" }.joined(separator: ", ")
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, \(KPI.columns))
+                    SELECT u, k, p, to_timestamp(t / 1000.0), \(aliases)
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], \(arrays)) AS x(u, k, p, t, \(aliases))
+                    ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
+                    SET \(sums), version = kpi_counter.version + 1, pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
+                    """, binds: binds), logger: logger)
+    }
+
+    /// Adds to counters given row by row (for tests and one-off changes).
     func addCounters(_ deltas: [CounterKey: Int64]) async throws {
-        try await upsertCounters(deltas, adding: true)
+        var grouped: [CounterGroup: [String: Int64]] = [:]
+        for (key, amount) in deltas { grouped[key.group, default: [:]][key.kpi, default: 0] += amount }
+        try await addCounters(grouped, earliest: [:])
     }
 
-    /// Sets counters (for values that are not sums, like the reach estimate).
-    func setCounters(_ values: [CounterKey: Int64]) async throws {
-        try await upsertCounters(values, adding: false)
-    }
-
-    private func upsertCounters(_ values: [CounterKey: Int64], adding: Bool) async throws {
-        guard !values.isEmpty else { return }
-        let keys = lockOrder(values.keys) { $0.stableHash }
-        let insert: PostgresQuery = """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, kpi, value)
-            SELECT * FROM unnest(\(keys.map(\.group.unitId))::text[], \(keys.map(\.group.period.kind.rawValue))::text[], \(keys.map(\.group.period.key))::text[],
-                                 \(keys.map(\.kpi))::text[], \(keys.map { values[$0] ?? 0 })::bigint[])
-            """
-        // The two conflict clauses differ only in whether the old value counts; bindings stay parameters either way.
-        var query = insert
-        query.sql += adding
-            ? " ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = kpi_counter.value + EXCLUDED.value"
-            : " ON CONFLICT (unit_id, period_kind, period_key, kpi) DO UPDATE SET value = EXCLUDED.value"
-        try await connection.query(query, logger: logger)
-    }
-
-    /// Marks groups changed for the snapshot publisher, since the earliest upstream event of each (ms since 1970).
-    func markChanged(_ groups: Set<CounterGroup>, earliest: [CounterGroup: Int64]) async throws {
-        guard !groups.isEmpty else { return }
-        let sorted = lockOrder(groups) { $0.stableHash }
+    /// Sets `residents_reached` (an estimate, not a sum) and marks the groups changed.
+    func setReach(_ estimates: [CounterGroup: Int64], earliest: [CounterGroup: Int64]) async throws {
+        guard !estimates.isEmpty else { return }
+        let groups = lockOrder(estimates.keys) { $0.stableHash }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await connection.query(
             """
-            INSERT INTO kpi_group (unit_id, period_kind, period_key, pending_since)
-            SELECT u, k, p, to_timestamp(t / 1000.0)
-            FROM unnest(\(sorted.map(\.unitId))::text[], \(sorted.map(\.period.kind.rawValue))::text[], \(sorted.map(\.period.key))::text[],
-                        \(sorted.map { earliest[$0] ?? now })::bigint[]) AS x(u, k, p, t)
+            INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, residents_reached)
+            SELECT u, k, p, to_timestamp(t / 1000.0), v
+            FROM unnest(\(groups.map(\.unitId))::text[], \(groups.map(\.period.kind.rawValue))::text[], \(groups.map(\.period.key))::text[],
+                        \(groups.map { earliest[$0] ?? now })::bigint[], \(groups.map { estimates[$0] ?? 0 })::bigint[]) AS x(u, k, p, t, v)
             ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
-            SET version = kpi_group.version + 1, pending_since = LEAST(kpi_group.pending_since, EXCLUDED.pending_since)
+            SET residents_reached = EXCLUDED.residents_reached, version = kpi_counter.version + 1,
+                pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
             """, logger: logger)
     }
 

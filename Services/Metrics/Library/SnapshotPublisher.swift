@@ -37,37 +37,30 @@ enum SnapshotPublisher {
             let pendingSince: Date?
             let level: String
             let path: [String]
-            var values = KPIValues()
+            let values: KPIValues
         }
         var due: [CounterGroup: Due] = [:]
         var asOf = Date()
         let rows = try await connection.query(
             """
             SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
-                   coalesce(array_to_string(u.path, '|'), g.unit_id), now()
-            FROM kpi_group g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
+                   coalesce(array_to_string(u.path, '|'), g.unit_id), now(), \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
+            FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
             WHERE g.version > g.published_version AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
             LIMIT \(groupsPerRound)
             FOR UPDATE OF g SKIP LOCKED
             """, logger: logger)
-        for try await (unit, kind, key, version, pendingSince, level, path, now) in rows.decode((String, String, String, Int64, Date?, String, String, Date).self) {
-            guard let kind = ReportingPeriod.Kind(rawValue: kind) else { continue }
-            let group = CounterGroup(unitId: unit, period: ReportingPeriod(kind: kind, key: key))
-            due[group] = Due(group: group, version: version, pendingSince: pendingSince, level: level, path: path.split(separator: "|").map(String.init))
-            asOf = now
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            guard let kind = ReportingPeriod.Kind(rawValue: try columns[1].decode(String.self)) else { continue }
+            let group = CounterGroup(unitId: try columns[0].decode(String.self), period: ReportingPeriod(kind: kind, key: try columns[2].decode(String.self)))
+            due[group] = Due(
+                group: group, version: try columns[3].decode(Int64.self), pendingSince: try columns[4].decode(Date?.self),
+                level: try columns[5].decode(String.self), path: try columns[6].decode(String.self).split(separator: "|").map(String.init),
+                values: try KPIValues(row: columns, from: 8))
+            asOf = try columns[7].decode(Date.self)
         }
         guard !due.isEmpty else { return 0 }
-        let groups = Array(due.keys)
-        let counters = try await connection.query(
-            """
-            SELECT c.unit_id, c.period_kind, c.period_key, c.kpi, c.value FROM kpi_counter c
-            JOIN unnest(\(groups.map(\.unitId))::text[], \(groups.map(\.period.kind.rawValue))::text[], \(groups.map(\.period.key))::text[]) AS x(u, k, p)
-              ON c.unit_id = x.u AND c.period_kind = x.k AND c.period_key = x.p
-            """, logger: logger)
-        for try await (unit, kind, key, kpi, value) in counters.decode((String, String, String, String, Int64).self) {
-            guard let kind = ReportingPeriod.Kind(rawValue: kind) else { continue }
-            due[CounterGroup(unitId: unit, period: ReportingPeriod(kind: kind, key: key))]?.values.counts[kpi] = value
-        }
         var messages: [KafkaProducerMessage] = []
         for entry in due.values {
             var snapshots: [MetricSnapshot] = []
@@ -96,7 +89,7 @@ enum SnapshotPublisher {
         let published = Array(due.values)
         try await connection.query(
             """
-            UPDATE kpi_group g SET published_version = x.v, published_at = now(), pending_since = NULL
+            UPDATE kpi_counter g SET published_version = x.v, published_at = now(), pending_since = NULL
             FROM unnest(\(published.map(\.group.unitId))::text[], \(published.map(\.group.period.kind.rawValue))::text[],
                         \(published.map(\.group.period.key))::text[], \(published.map(\.version))::bigint[]) AS x(u, k, p, v)
             WHERE g.unit_id = x.u AND g.period_kind = x.k AND g.period_key = x.p

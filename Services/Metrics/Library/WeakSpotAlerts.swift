@@ -28,7 +28,7 @@ struct WeakSpotAlerts: Sendable {
     func evaluate(in transaction: HandlerTransaction, now: Date) async throws -> (raised: [WeakSpotAlert], resolved: [WeakSpotAlert]) {
         let today = ShanghaiDay(now)
         let window = today.advanced(by: -(settings.windowDays - 1))...today
-        let totals = try await queries.windowTotals(days: window, kpis: WeakSpotRules.inputs)
+        let totals = try await queries.windowTotals(days: window)
         let districts = Set(try await queries.units(atLevel: UnitLevel.district.rawValue).map(\.id))
         let lastHeld = try await queries.lastSessionHeld(before: now)
         let findings = WeakSpotRules(settings: settings).evaluate(totals: totals, districts: districts, lastHeld: lastHeld, today: today)

@@ -64,9 +64,6 @@ struct WeakSpotRules: Sendable {
         }
         return findings
     }
-
-    /// The KPIs the rules read.
-    static let inputs = [KPI.seatsBooked, KPI.seatsOffered, KPI.noShows, KPI.bookingsMade, KPI.rejectedFull]
 }
 
 func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
