@@ -51,20 +51,27 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
         defer { lagTask.cancel() }
         await withGracefulShutdownHandler {
+            // Two stages: while one batch is applied (its transaction, then its offsets), the next is polled and
+            // decoded. Batches are still applied one at a time, in order.
+            var applying: Task<Void, Never>?
             while !stopping.load(ordering: .acquiring) {
                 let batch: KafkaConsumerBatch?
                 do {
                     batch = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait)
                 } catch {
                     logger.error("consumer poll failed", metadata: ["error": "\(error)"])
-                    if (error as? KafkaError)?.isFatal == true { return }
+                    if (error as? KafkaError)?.isFatal == true { break }
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                guard let batch else { return }
+                guard let batch else { break }
                 guard !batch.isEmpty else { continue }
-                await process(batch)
+                let started = ContinuousClock.now
+                let decoded = decode(batch)
+                await applying?.value
+                applying = Task { await self.apply(decoded, of: batch, started: started) }
             }
+            await applying?.value
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .releasing)
         }
@@ -73,7 +80,16 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
 
     /// Processes a batch until it has succeeded: never returns with the batch half done.
     func process(_ batch: KafkaConsumerBatch) async {
-        let started = ContinuousClock.now
+        await apply(decode(batch), of: batch, started: .now)
+    }
+
+    /// A batch's records as commands, and the ones that can never be processed, as dead letters.
+    struct DecodedBatch: Sendable {
+        var commands: [ReceivedCommand<Handler.Command>] = []
+        var poisoned: [DeadLetter] = []
+    }
+
+    func decode(_ batch: KafkaConsumerBatch) -> DecodedBatch {
         var poisoned: [DeadLetter] = []
         var commands: [ReceivedCommand<Handler.Command>] = []
         var seen = Set<String>()
@@ -95,7 +111,14 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: "decode_failed", error: "\(error)"))
             }
         }
-        await retryingTransient("dead letters") { try await self.publishDeadLetters(poisoned) }
+        return DecodedBatch(commands: commands, poisoned: poisoned)
+    }
+
+    /// Dead letters, then the commands in one transaction (one by one if the batch fails for good), then the
+    /// offsets: returns only when all of it has succeeded.
+    func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
+        let commands = decoded.commands
+        await retryingTransient("dead letters") { try await self.publishDeadLetters(decoded.poisoned) }
         var failedAlone: [DeadLetter] = []
         await retryingTransient("batch") {
             do {
