@@ -70,7 +70,9 @@ public enum RFC3339 {
         return (try? withFraction.parse(text)) ?? (try? plain.parse(text))
     }
 
+    /// `yyyy-MM-ddTHH:mm:ss.SSSZ` (UTC, milliseconds): what `ISO8601FormatStyle` with fractional seconds writes,
+    /// by arithmetic (every record's `ce_time` goes through here).
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        millisecondsUTC(date)
     }
 }

@@ -14,8 +14,9 @@ import PostgresNIO
 /// published only after Kafka acknowledged its snapshot.
 enum SnapshotPublisher {
     static let lockKey: Int64 = 0x6B65_7075_736E_6170  // "kepusnap"
-    /// Groups (unit and period) per round; a round that fills it is followed at once by another.
-    static let groupsPerRound = 2000
+    /// Groups (unit and period) per round; a round that fills it is followed at once by another. Small, because a
+    /// round holds its groups' rows until Kafka acknowledged their snapshots, and a batch folding into them waits.
+    static let groupsPerRound = 250
 
     static func task(context: RuntimeContext, settings: MetricsSettings) -> SingleReplicaTask {
         SingleReplicaTask(

@@ -22,9 +22,11 @@ extension MetricSnapshot {
 extension RFC3339 {
     /// `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC, by arithmetic (no formatter).
     public static func millisecondsUTC(_ date: Date) -> String {
-        let total = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let milliseconds = Int(((total % 1000) + 1000) % 1000)
-        let seconds = (total - Int64(milliseconds)) / 1000
+        // Whole seconds, then the fraction truncated to milliseconds, as Foundation's formatter does.
+        let interval = date.timeIntervalSince1970
+        let whole = interval.rounded(.down)
+        let seconds = Int64(whole)
+        let milliseconds = min(999, Int((interval - whole) * 1000))
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = ShanghaiDay.civil(dayNumber: days)
