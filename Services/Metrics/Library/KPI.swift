@@ -62,6 +62,18 @@ enum KPI {
 extension KPI {
     /// The count columns of `kpi_counter`, comma-separated (names from the fixed list above, never from input).
     static let columns = counts.joined(separator: ", ")
+
+    /// A bit per count, in `counts` order, for the counts `deltas` changes (non-zero).
+    static func changeMask(of deltas: [String: Int64]) -> Int64 {
+        var mask: Int64 = 0
+        for (index, kpi) in counts.enumerated() where (deltas[kpi] ?? 0) != 0 { mask |= 1 << Int64(index) }
+        return mask
+    }
+
+    /// The counts a mask names.
+    static func changed(in mask: Int64) -> Set<String> {
+        Set(counts.enumerated().filter { mask & (1 << Int64($0.offset)) != 0 }.map(\.element))
+    }
 }
 
 /// A unit's numbers for one period: counts by KPI name, and the rates computed from them.

@@ -40,12 +40,14 @@ enum MetricsSchema {
                 "CREATE INDEX metric_session_day ON metric_session (day)",
                 // One row per unit and period, a column per count (`KPI.counts`): a batch updates a few hundred rows,
                 // not one per KPI. `version` counts the batches that changed the row; the snapshot publisher catches up
-                // `published_version` (coalesced by `published_at`). `pending_since`: the upstream publish time of the
-                // oldest change no snapshot carries yet. Only the key is indexed, so updates stay HOT.
+                // `published_version` (coalesced by `published_at`). `changed`: a bit per count (in `KPI.counts` order)
+                // changed since the last snapshot. `pending_since`: the upstream publish time of the oldest change no
+                // snapshot carries yet. Only the key is indexed, so updates stay HOT.
                 "CREATE TABLE kpi_counter (unit_id text NOT NULL, period_kind text NOT NULL, period_key text NOT NULL, "
                     + KPI.counts.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
                     + """
                     version bigint NOT NULL DEFAULT 1,
+                    changed bigint NOT NULL DEFAULT 0,
                     published_version bigint NOT NULL DEFAULT 0,
                     pending_since timestamptz,
                     published_at timestamptz NOT NULL DEFAULT '-infinity',

@@ -88,19 +88,21 @@ struct MetricsStore {
         binds.append(groups.map(\.period.kind.rawValue))
         binds.append(groups.map(\.period.key))
         binds.append(groups.map { earliest[$0] ?? now })
+        binds.append(groups.map { KPI.changeMask(of: deltas[$0] ?? [:]) })
         for kpi in KPI.counts { binds.append(groups.map { deltas[$0]?[kpi] ?? 0 }) }
         // Column names come from `KPI.counts` (constants); every value is a bound parameter.
-        let arrays = KPI.counts.indices.map { "$\($0 + 5)::bigint[]" }.joined(separator: ", ")
+        let arrays = KPI.counts.indices.map { "$\($0 + 6)::bigint[]" }.joined(separator: ", ")
         let aliases = KPI.counts.indices.map { "c\($0)" }.joined(separator: ", ")
         let sums = KPI.counts.map { "\($0) = kpi_counter.\($0) + EXCLUDED.\($0)" }.joined(separator: ", ")
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, \(KPI.columns))
-                    SELECT u, k, p, to_timestamp(t / 1000.0), \(aliases)
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], \(arrays)) AS x(u, k, p, t, \(aliases))
+                    INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed, \(KPI.columns))
+                    SELECT u, k, p, to_timestamp(t / 1000.0), m, \(aliases)
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], \(arrays)) AS x(u, k, p, t, m, \(aliases))
                     ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
-                    SET \(sums), version = kpi_counter.version + 1, pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
+                    SET \(sums), version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
+                        pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
                     """, binds: binds), logger: logger)
     }
 
@@ -118,12 +120,12 @@ struct MetricsStore {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await connection.query(
             """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, residents_reached)
-            SELECT u, k, p, to_timestamp(t / 1000.0), v
+            INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed, residents_reached)
+            SELECT u, k, p, to_timestamp(t / 1000.0), \(KPI.changeMask(of: [KPI.residentsReached: 1])), v
             FROM unnest(\(groups.map(\.unitId))::text[], \(groups.map(\.period.kind.rawValue))::text[], \(groups.map(\.period.key))::text[],
                         \(groups.map { earliest[$0] ?? now })::bigint[], \(groups.map { estimates[$0] ?? 0 })::bigint[]) AS x(u, k, p, t, v)
             ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
-            SET residents_reached = EXCLUDED.residents_reached, version = kpi_counter.version + 1,
+            SET residents_reached = EXCLUDED.residents_reached, version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
                 pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
             """, logger: logger)
     }

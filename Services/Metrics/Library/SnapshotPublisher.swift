@@ -6,8 +6,8 @@ import KepuRuntime
 import PostgresNIO
 
 /// Publishes changed KPIs to `kepu.metrics.snapshots.v1`, coalesced per unit and period (so per key): a group waits
-/// until its previous snapshot is at least `KEPU_METRICS_SNAPSHOT_INTERVAL_MS` old, then every KPI of it is
-/// published with the numbers as they are. Runs as a `SingleReplicaTask`
+/// until its previous snapshot is at least `KEPU_METRICS_SNAPSHOT_INTERVAL_MS` old, then the KPIs that changed (and
+/// the rates built on them) are published with the numbers as they are; a group's first snapshot has all of them. Runs as a `SingleReplicaTask`
 /// (one replica publishes). Snapshots go straight to Kafka, not through the outbox: they are state, not events,
 /// and a snapshot sent twice (a crash between the acknowledgement and the commit) is harmless on a compacted
 /// topic, while the outbox would add two writes per snapshot to the database the fold needs. A row is marked
@@ -27,8 +27,8 @@ enum SnapshotPublisher {
         }
     }
 
-    /// Publishes every KPI of the groups (unit and period) that changed since their last snapshot and whose last
-    /// snapshot is old enough; returns the number of groups when a round was full (0 otherwise).
+    /// Publishes the changed KPIs of the groups (unit and period) that changed since their last snapshot and whose
+    /// last snapshot is old enough; returns the number of groups when a round was full (0 otherwise).
     static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws -> Int {
         let connection = transaction.connection
         let logger = transaction.logger
@@ -38,6 +38,7 @@ enum SnapshotPublisher {
             let pendingSince: Date?
             let level: String
             let path: [String]
+            let changed: Set<String>
             let values: KPIValues
         }
         var due: [CounterGroup: Due] = [:]
@@ -45,7 +46,8 @@ enum SnapshotPublisher {
         let rows = try await connection.query(
             """
             SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
-                   coalesce(array_to_string(u.path, '|'), g.unit_id), now(), \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
+                   coalesce(array_to_string(u.path, '|'), g.unit_id), now(), g.changed, g.published_version = 0,
+                   \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
             FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
             WHERE g.version > g.published_version AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
             LIMIT \(groupsPerRound)
@@ -58,7 +60,9 @@ enum SnapshotPublisher {
             due[group] = Due(
                 group: group, version: try columns[3].decode(Int64.self), pendingSince: try columns[4].decode(Date?.self),
                 level: try columns[5].decode(String.self), path: try columns[6].decode(String.self).split(separator: "|").map(String.init),
-                values: try KPIValues(row: columns, from: 8))
+                // A group's first snapshot carries every count; later ones only those that changed.
+                changed: try columns[9].decode(Bool.self) ? Set(KPI.counts) : KPI.changed(in: try columns[8].decode(Int64.self)),
+                values: try KPIValues(row: columns, from: 10))
             asOf = try columns[7].decode(Date.self)
         }
         guard !due.isEmpty else { return 0 }
@@ -72,8 +76,8 @@ enum SnapshotPublisher {
                         periodKey: entry.group.period.key, kpi: kpi, value: value, numerator: numerator, denominator: denominator, asOf: asOf,
                         pendingSince: entry.pendingSince))
             }
-            for (kpi, value) in entry.values.counts.sorted(by: { $0.key < $1.key }) { add(kpi, Double(value)) }
-            for rate in KPI.rates {
+            for kpi in KPI.counts where entry.changed.contains(kpi) { add(kpi, Double(entry.values[kpi])) }
+            for rate in KPI.rates where entry.changed.contains(rate.numerator) || entry.changed.contains(rate.denominator) {
                 let (value, numerator, denominator) = entry.values.rate(rate)
                 add(rate.name, value, numerator, denominator)
             }
@@ -90,7 +94,7 @@ enum SnapshotPublisher {
         let published = Array(due.values)
         try await connection.query(
             """
-            UPDATE kpi_counter g SET published_version = x.v, published_at = now(), pending_since = NULL
+            UPDATE kpi_counter g SET published_version = x.v, published_at = now(), pending_since = NULL, changed = 0
             FROM unnest(\(published.map(\.group.unitId))::text[], \(published.map(\.group.period.kind.rawValue))::text[],
                         \(published.map(\.group.period.key))::text[], \(published.map(\.version))::bigint[]) AS x(u, k, p, v)
             WHERE g.unit_id = x.u AND g.period_kind = x.k AND g.period_key = x.p
