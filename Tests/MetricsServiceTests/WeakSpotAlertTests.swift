@@ -40,8 +40,12 @@ struct WeakSpotAlertTests {
                 }
                 try await store.addCounters(deltas)
                 // site-a last held a session 61 days ago (the idle limit is 60).
-                let old = SessionFacts(sessionId: "old", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -61), dedicated: false)
-                _ = try await store.insertSession(old, title: "", startsAt: old.day.start.addingTimeInterval(9 * 3600), capacity: 10)
+                let start = today.advanced(by: -61).start.addingTimeInterval(9 * 3600)
+                _ = try await store.insertSessions([
+                    SessionPublished(
+                        sessionId: "old", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
+                        endsAt: start.addingTimeInterval(7200), capacity: 10, dedicated: false)
+                ])
             }
 
             func evaluate() async throws -> (raised: [String], resolved: [String]) {
@@ -61,8 +65,12 @@ struct WeakSpotAlertTests {
             try await client.withTransaction(logger: logger) { connection in
                 let store = MetricsStore(connection: connection, logger: logger)
                 try await store.addCounters([CounterKey(group: group("d3", today.advanced(by: -3)), kpi: KPI.seatsBooked): 55])
-                let recent = SessionFacts(sessionId: "recent", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], day: today.advanced(by: -1), dedicated: false)
-                _ = try await store.insertSession(recent, title: "", startsAt: recent.day.start.addingTimeInterval(9 * 3600), capacity: 10)
+                let start = today.advanced(by: -1).start.addingTimeInterval(9 * 3600)
+                _ = try await store.insertSessions([
+                    SessionPublished(
+                        sessionId: "recent", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
+                        endsAt: start.addingTimeInterval(7200), capacity: 10, dedicated: false)
+                ])
             }
             let fixed = try await evaluate()
             #expect(fixed.raised.isEmpty)

@@ -24,18 +24,27 @@ struct BookingEventsHandler: EventHandler {
         sessions.remember(loaded)
         for session in loaded { known[session.sessionId] = session }
 
+        // Sessions seen for the first time (at their first session-created, or a session-changed for a session never
+        // seen, which counts as its creation) are inserted together, before the batch is folded in order.
+        var firstSight: [String: SessionPublished] = [:]
+        var firstSightOrder: [SessionPublished] = []
+        for received in commands {
+            if case .sessionPublished(let published, _) = received.command, known[published.sessionId] == nil, firstSight[published.sessionId] == nil {
+                firstSight[published.sessionId] = published
+                firstSightOrder.append(published)
+            }
+        }
+        let inserted = try await store.insertSessions(firstSightOrder)
+
         var fold = MetricsFold()
         var newPaths: [[String]] = []
         for received in commands {
             let timestamp = received.message.timestamp
             switch received.command {
             case .sessionPublished(let published, let created):
-                let facts = SessionFacts(
-                    sessionId: published.sessionId, venueId: published.venueId, venueKind: published.venueKind, unitPath: published.unitPath,
-                    day: ShanghaiDay(published.startsAt), dedicated: published.dedicated)
+                let facts = SessionFacts(published: published)
                 if known[published.sessionId] == nil {
-                    // First sight (a session-changed for a session never seen counts as its creation).
-                    if try await store.insertSession(facts, title: published.title, startsAt: published.startsAt, capacity: published.capacity) {
+                    if inserted.contains(published.sessionId) {
                         fold.offer(facts, newSession: true, capacityChange: published.capacity, at: timestamp)
                         newPaths.append(published.unitPath)
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import KepuContracts
 import KepuDomain
 import Logging
 import PostgresNIO
@@ -26,17 +27,24 @@ struct MetricsStore {
         return result
     }
 
-    /// Inserts a session seen for the first time; false if it was already there (a repeated session-created).
-    func insertSession(_ facts: SessionFacts, title: String, startsAt: Date, capacity: Int) async throws -> Bool {
-        let path = facts.unitPath.joined(separator: "|")
+    /// Inserts sessions seen for the first time, together; returns the ids that were new (a repeated
+    /// session-created finds its row already there).
+    func insertSessions(_ sessions: [SessionPublished]) async throws -> Set<String> {
+        guard !sessions.isEmpty else { return [] }
+        let facts = sessions.map(SessionFacts.init(published:))
         let rows = try await connection.query(
             """
             INSERT INTO metric_session (session_id, venue_id, venue_kind, unit_path, unit_id, day, title, starts_at, capacity, dedicated)
-            VALUES (\(facts.sessionId), \(facts.venueId), \(facts.venueKind), string_to_array(\(path), '|'), \(facts.unitPath.last ?? ""),
-                    date '1970-01-01' + \(facts.day.number)::int, \(title), \(startsAt), \(capacity), \(facts.dedicated))
+            SELECT i, v, k, string_to_array(p, '|'), u, date '1970-01-01' + d, t, s, c, x
+            FROM unnest(\(facts.map(\.sessionId))::text[], \(facts.map(\.venueId))::text[], \(facts.map(\.venueKind))::text[],
+                        \(facts.map { $0.unitPath.joined(separator: "|") })::text[], \(facts.map { $0.unitPath.last ?? "" })::text[],
+                        \(facts.map(\.day.number))::int[], \(sessions.map(\.title))::text[], \(sessions.map(\.startsAt))::timestamptz[],
+                        \(sessions.map(\.capacity))::int[], \(facts.map(\.dedicated))::bool[]) AS n(i, v, k, p, u, d, t, s, c, x)
             ON CONFLICT DO NOTHING RETURNING session_id
             """, logger: logger)
-        return try await rows.collect().count == 1
+        var inserted = Set<String>()
+        for try await id in rows.decode(String.self) { inserted.insert(id) }
+        return inserted
     }
 
     /// Sets a session's capacity; returns the capacity before.

@@ -1,3 +1,4 @@
+import KepuContracts
 import KepuDomain
 
 /// What metrics keeps of a session: where it sits in the unit hierarchy and the day it counts on. Never changes
@@ -22,6 +23,13 @@ struct SessionFacts: Sendable, Hashable {
         self.dedicated = dedicated
         let periods = ReportingPeriod.containing(day)
         groups = unitPath.flatMap { unit in periods.map { CounterGroup(unitId: unit, period: $0) } }
+    }
+
+    /// From booking's session-created or session-changed: counted on the session's Shanghai day.
+    init(published: SessionPublished) {
+        self.init(
+            sessionId: published.sessionId, venueId: published.venueId, venueKind: published.venueKind, unitPath: published.unitPath,
+            day: ShanghaiDay(published.startsAt), dedicated: published.dedicated)
     }
 }
 

@@ -78,11 +78,6 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         await consumer.close()
     }
 
-    /// Processes a batch until it has succeeded: never returns with the batch half done.
-    func process(_ batch: KafkaConsumerBatch) async {
-        await apply(decode(batch), of: batch, started: .now)
-    }
-
     /// A batch's records as commands, and the ones that can never be processed, as dead letters.
     struct DecodedBatch: Sendable {
         var commands: [ReceivedCommand<Handler.Command>] = []
@@ -115,7 +110,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     }
 
     /// Dead letters, then the commands in one transaction (one by one if the batch fails for good), then the
-    /// offsets: returns only when all of it has succeeded.
+    /// offsets: returns only when all of it has succeeded, never with the batch half done.
     func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
         let commands = decoded.commands
         await retryingTransient("dead letters") { try await self.publishDeadLetters(decoded.poisoned) }
