@@ -85,6 +85,15 @@ final class ConsumerWorker: Sendable {
             return state.requests
         }
         for request in pending { request.continuation.resume(returning: .success(nil)) }
+        // Leave the group first and let the revoke settle: librdkafka 2.0 aborts (rd_kafka_cgrp_terminated: assert
+        // !rd_kafka_assignment_in_progress) when a consumer is closed in the middle of an assignment. Records served
+        // meanwhile are dropped unprocessed (their offsets were never stored, so the group's next owner gets them).
+        if !rebalance.assigned.isEmpty, rd_kafka_unsubscribe(handle.pointer) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !rebalance.assigned.isEmpty, ContinuousClock.now < deadline {
+                if let message = rd_kafka_consumer_poll(handle.pointer, 50) { rd_kafka_message_destroy(message) }
+            }
+        }
         let err = rd_kafka_consumer_close(handle.pointer)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { logger.warning("consumer close: \(KafkaError(err))") }
         rebalance.revokeAll()
