@@ -4,11 +4,8 @@ import Foundation
 public enum ShanghaiCalendar {
     public static let timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
 
-    /// The calendar day of `date` in Shanghai, "yyyy-MM-dd".
+    /// The calendar day of `date` in Shanghai, "yyyy-MM-dd" (one day arithmetic for the suite: `ShanghaiDay`).
     public static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        ShanghaiDay(date).description
     }
 }

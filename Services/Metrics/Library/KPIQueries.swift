@@ -19,33 +19,23 @@ struct KPIQueries {
     let logger: Logger
 
     func unit(_ id: String) async throws -> UnitInfo? {
-        try await units(where: "unit_id", equals: id).first
+        try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE unit_id = \(id)", logger: logger)).first
     }
 
     /// Units with no parent (the cities).
     func roots() async throws -> [UnitInfo] {
-        let rows = try await client.query(
-            "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE parent_id IS NULL ORDER BY unit_id", logger: logger)
-        return try await Self.decodeUnits(rows)
+        try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE parent_id IS NULL ORDER BY unit_id", logger: logger))
     }
 
     func children(of id: String) async throws -> [UnitInfo] {
-        try await units(where: "parent_id", equals: id)
+        try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE parent_id = \(id) ORDER BY unit_id", logger: logger))
     }
 
     func units(atLevel level: String) async throws -> [UnitInfo] {
-        try await units(where: "level", equals: level)
+        try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE level = \(level) ORDER BY unit_id", logger: logger))
     }
 
-    private func units(where column: String, equals value: String) async throws -> [UnitInfo] {
-        let query: PostgresQuery =
-            switch column {
-            case "unit_id": "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE unit_id = \(value) ORDER BY unit_id"
-            case "parent_id": "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE parent_id = \(value) ORDER BY unit_id"
-            default: "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit WHERE level = \(value) ORDER BY unit_id"
-            }
-        return try await Self.decodeUnits(try await client.query(query, logger: logger))
-    }
+    private static let unitColumns = "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit"
 
     private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
         var result: [UnitInfo] = []
