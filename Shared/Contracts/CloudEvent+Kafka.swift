@@ -41,11 +41,27 @@ extension CloudEvent {
     }
 
     public init(headers: [KafkaHeader], value: [UInt8]) throws(EnvelopeError) {
-        let contentType = headers.value(named: "content-type").map { String(decoding: $0, as: UTF8.self) }
+        // One pass over the headers (every consumed record comes through here); a repeated header: the last wins.
+        var binary = BinaryAttributes()
+        for header in headers {
+            switch header.name {
+            case "content-type": binary.contentType = header.value
+            case "ce_specversion":
+                binary.specVersion = header.value
+                binary.isBinaryMode = true
+            case "ce_id": binary.id = header.value
+            case "ce_source": binary.source = header.value
+            case "ce_type": binary.type = header.value
+            case "ce_time": binary.time = header.value
+            case "ce_subject": binary.subject = header.value
+            default: continue
+            }
+        }
+        let contentType = binary.contentType.map { String(decoding: $0, as: UTF8.self) }
         if let contentType, contentType.lowercased().hasPrefix(CloudEvent.structuredContentType) {
             self = try CloudEvent.decodeStructured(value)
-        } else if headers.contains(where: { $0.name == "ce_specversion" }) {
-            self = try CloudEvent.decodeBinary(headers: headers, value: value, contentType: contentType)
+        } else if binary.isBinaryMode {
+            self = try binary.event(value: value, contentType: contentType)
         } else {
             throw EnvelopeError(
                 code: "not_cloudevent",
@@ -53,30 +69,45 @@ extension CloudEvent {
         }
     }
 
-    private static func decodeBinary(headers: [KafkaHeader], value: [UInt8], contentType: String?) throws(EnvelopeError) -> CloudEvent {
-        func attribute(_ name: String) throws(EnvelopeError) -> String? {
-            guard let bytes = headers.value(named: "ce_\(name)") else { return nil }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw EnvelopeError(code: "invalid_attribute", detail: "header ce_\(name) is not UTF-8")
+    /// The `ce_*` headers of a binary-mode record, as read.
+    private struct BinaryAttributes {
+        /// A `ce_specversion` header was there (even with a null value).
+        var isBinaryMode = false
+        var contentType: [UInt8]?
+        var specVersion: [UInt8]?
+        var id: [UInt8]?
+        var source: [UInt8]?
+        var type: [UInt8]?
+        var time: [UInt8]?
+        var subject: [UInt8]?
+
+        func event(value: [UInt8], contentType: String?) throws(EnvelopeError) -> CloudEvent {
+            func text(_ bytes: [UInt8]?, _ name: String) throws(EnvelopeError) -> String? {
+                guard let bytes else { return nil }
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw EnvelopeError(code: "invalid_attribute", detail: "header ce_\(name) is not UTF-8")
+                }
+                return text
             }
-            return text
+            func required(_ bytes: [UInt8]?, _ name: String) throws(EnvelopeError) -> String {
+                guard let value = try text(bytes, name), !value.isEmpty else { throw .missing(name) }
+                return value
+            }
+            let specVersion = try required(specVersion, "specversion")
+            guard specVersion == "1.0" else {
+                throw EnvelopeError(code: "unsupported_specversion", detail: "specversion \(specVersion) is not 1.0")
+            }
+            var date: Date?
+            if let time {
+                guard let parsed = time.withUnsafeBufferPointer(RFC3339.parse(bytes:)) else {
+                    throw EnvelopeError(code: "invalid_time", detail: "ce_time '\(String(decoding: time, as: UTF8.self))' is not RFC 3339")
+                }
+                date = parsed
+            }
+            return CloudEvent(
+                id: try required(id, "id"), source: try required(source, "source"), type: try required(type, "type"), time: date,
+                subject: try text(subject, "subject"), dataContentType: contentType, data: value)
         }
-        func required(_ name: String) throws(EnvelopeError) -> String {
-            guard let value = try attribute(name), !value.isEmpty else { throw .missing(name) }
-            return value
-        }
-        let specVersion = try required("specversion")
-        guard specVersion == "1.0" else {
-            throw EnvelopeError(code: "unsupported_specversion", detail: "specversion \(specVersion) is not 1.0")
-        }
-        var time: Date?
-        if let text = try attribute("time") {
-            guard let parsed = RFC3339.parse(text) else { throw EnvelopeError(code: "invalid_time", detail: "ce_time '\(text)' is not RFC 3339") }
-            time = parsed
-        }
-        return CloudEvent(
-            id: try required("id"), source: try required("source"), type: try required("type"), time: time,
-            subject: try attribute("subject"), dataContentType: contentType, data: value)
     }
 
     private static func decodeStructured(_ value: [UInt8]) throws(EnvelopeError) -> CloudEvent {

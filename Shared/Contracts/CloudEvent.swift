@@ -61,18 +61,3 @@ public struct CloudEvent: Sendable, Hashable {
         return decoder
     }()
 }
-
-/// RFC 3339 timestamps, with or without fractional seconds.
-public enum RFC3339 {
-    public static func parse(_ text: String) -> Date? {
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        return (try? withFraction.parse(text)) ?? (try? plain.parse(text))
-    }
-
-    /// `yyyy-MM-ddTHH:mm:ss.SSSZ` (UTC, milliseconds): what `ISO8601FormatStyle` with fractional seconds writes,
-    /// by arithmetic (every record's `ce_time` goes through here).
-    public static func format(_ date: Date) -> String {
-        millisecondsUTC(date)
-    }
-}

@@ -33,8 +33,8 @@ struct MetricsContractTests {
         #expect(decoded.unitId == odd.unitId && decoded.unitPath == odd.unitPath && decoded.numerator == nil)
         #expect(abs(decoded.asOf.timeIntervalSince1970 - 1_796_000_000.123) < 0.0011, "milliseconds, truncated")
         #expect(abs((decoded.pendingSince?.timeIntervalSince1970 ?? 0) - 1_795_999_999.007) < 0.0011)
-        #expect(RFC3339.millisecondsUTC(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
-        #expect(RFC3339.millisecondsUTC(Date(timeIntervalSince1970: 1_798_761_599.999)) == "2026-12-31T23:59:59.999Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_798_761_599.999)) == "2026-12-31T23:59:59.999Z")
     }
 
     @Test("alerts: the examples decode, and the Swift encoding validates", arguments: ["AlertRaised", "AlertResolved"])
@@ -71,5 +71,29 @@ struct RFC3339Tests {
             #expect(RFC3339.format(date) == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             #expect(RFC3339.parse(RFC3339.format(date)).map { abs($0.timeIntervalSince(date)) < 0.0011 } == true)
         }
+    }
+
+    @Test("the arithmetic parser reads what Foundation's ISO 8601 styles read: fractions, offsets, lower case")
+    func parsesLikeFoundation() throws {
+        let plain = Date.ISO8601FormatStyle()
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for text in ["2026-11-29T09:30:00Z", "2024-02-29T23:59:59+08:00", "1999-12-31T16:00:00-05:30", "2026-01-01T00:00:00+00:00"] {
+            #expect(RFC3339.parse(text) == (try plain.parse(text)), "\(text)")
+        }
+        for text in ["2026-11-29T09:30:00.250Z", "2026-11-29T17:30:00.5+08:00", "2026-03-01T00:00:00.999Z"] {
+            let ours = try #require(RFC3339.parse(text), "\(text)")
+            #expect(abs(ours.timeIntervalSince(try fractional.parse(text))) < 0.000_001, "\(text)")
+        }
+        #expect(RFC3339.parse("2026-11-29t09:30:00z") == RFC3339.parse("2026-11-29T09:30:00Z"))
+        #expect(RFC3339.parse("2026-11-29T09:30:00.123456789Z").map { abs($0.timeIntervalSince1970 - 1_795_944_600.123_456_789) < 0.000_001 } == true)
+    }
+
+    @Test("the parser rejects what is not an RFC 3339 time", arguments: [
+        "", "2026-11-29", "2026-11-29T09:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29T24:00:00Z",
+        "2026-11-29T09:60:00Z", "2026-11-29 09:30:00Z", "2026-11-29T09:30:00.Z", "2026-11-29T09:30:00+0800", "2026-11-29T09:30:00Zjunk",
+        "26-11-29T09:30:00Z", "2026-11-29T09:30:00+08", "tomorrow",
+    ])
+    func rejects(_ text: String) {
+        #expect(RFC3339.parse(text) == nil)
     }
 }

@@ -82,8 +82,10 @@ enum SnapshotPublisher {
                 add(rate.name, value, numerator, denominator)
             }
             for snapshot in snapshots {
+                // The id names the key and the group's version: the same numbers published twice (a crash before
+                // the commit) carry the same id, and no random id is drawn per snapshot.
                 let event = CloudEvent(
-                    id: UUID().uuidString.lowercased(), source: "/kepu/metrics", type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
+                    id: "\(snapshot.key)@\(entry.version)", source: "/kepu/metrics", type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
                     dataContentType: "application/json", data: snapshot.jsonBytes)
                 messages.append(event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key))
             }

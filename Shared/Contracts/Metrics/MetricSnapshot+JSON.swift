@@ -1,37 +1,47 @@
 import Foundation
-import KepuDomain
 
 extension MetricSnapshot {
-    /// The snapshot as JSON, written by hand: metrics publishes thousands a second, and `JSONEncoder` was the
-    /// largest cost of a snapshot round. Same fields as the `Codable` form (sorted keys), times with milliseconds
-    /// (lag is measured from them). The contract tests check it decodes to the same value and fits the schema.
+    /// The snapshot as JSON, written by hand into bytes: metrics publishes thousands a second, and `JSONEncoder`
+    /// (then string building) was the largest cost of a snapshot round. Same fields as the `Codable` form (sorted
+    /// keys), times with milliseconds (lag is measured from them), counts as integers. The contract tests check it
+    /// decodes to the same value and fits the schema.
     public var jsonBytes: [UInt8] {
-        var out = "{\"asOf\":\"\(RFC3339.millisecondsUTC(asOf))\""
-        if let denominator { out += ",\"denominator\":\(denominator)" }
-        out += ",\"kpi\":" + JSONText.quoted(kpi)
-        if let numerator { out += ",\"numerator\":\(numerator)" }
-        if let pendingSince { out += ",\"pendingSince\":\"\(RFC3339.millisecondsUTC(pendingSince))\"" }
-        out += ",\"periodKey\":" + JSONText.quoted(periodKey) + ",\"periodKind\":" + JSONText.quoted(periodKind)
-        out += ",\"unitId\":" + JSONText.quoted(unitId) + ",\"unitLevel\":" + JSONText.quoted(unitLevel)
-        out += ",\"unitPath\":[" + unitPath.map(JSONText.quoted).joined(separator: ",") + "]"
-        out += ",\"value\":" + (value.isFinite ? "\(value)" : "0") + "}"
-        return Array(out.utf8)
-    }
-}
-
-extension RFC3339 {
-    /// `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC, by arithmetic (no formatter).
-    public static func millisecondsUTC(_ date: Date) -> String {
-        // Whole seconds, then the fraction truncated to milliseconds, as Foundation's formatter does.
-        let interval = date.timeIntervalSince1970
-        let whole = interval.rounded(.down)
-        let seconds = Int64(whole)
-        let milliseconds = min(999, Int((interval - whole) * 1000))
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let (year, month, day) = ShanghaiDay.civil(dayNumber: days)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)).\(ms)Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + unitPath.count * 16)
+        JSONText.appendRaw("{\"asOf\":\"", to: &out)
+        RFC3339.appendMillisecondsUTC(asOf, to: &out)
+        JSONText.appendRaw("\"", to: &out)
+        if let denominator {
+            JSONText.appendRaw(",\"denominator\":", to: &out)
+            JSONText.appendInteger(denominator, to: &out)
+        }
+        JSONText.appendRaw(",\"kpi\":", to: &out)
+        JSONText.appendQuoted(kpi, to: &out)
+        if let numerator {
+            JSONText.appendRaw(",\"numerator\":", to: &out)
+            JSONText.appendInteger(numerator, to: &out)
+        }
+        if let pendingSince {
+            JSONText.appendRaw(",\"pendingSince\":\"", to: &out)
+            RFC3339.appendMillisecondsUTC(pendingSince, to: &out)
+            JSONText.appendRaw("\"", to: &out)
+        }
+        JSONText.appendRaw(",\"periodKey\":", to: &out)
+        JSONText.appendQuoted(periodKey, to: &out)
+        JSONText.appendRaw(",\"periodKind\":", to: &out)
+        JSONText.appendQuoted(periodKind, to: &out)
+        JSONText.appendRaw(",\"unitId\":", to: &out)
+        JSONText.appendQuoted(unitId, to: &out)
+        JSONText.appendRaw(",\"unitLevel\":", to: &out)
+        JSONText.appendQuoted(unitLevel, to: &out)
+        JSONText.appendRaw(",\"unitPath\":[", to: &out)
+        for (index, unit) in unitPath.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(unit, to: &out)
+        }
+        JSONText.appendRaw("],\"value\":", to: &out)
+        JSONText.appendNumber(value, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }
