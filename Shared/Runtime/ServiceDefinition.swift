@@ -46,18 +46,21 @@ public struct HandlerRegistration: Sendable {
             let consumerID = "\(service).\(handler.name)"
             var logger = context.logger
             logger[metadataKey: "handler"] = "\(handler.name)"
-            let startingOffsets: StartingOffsets? =
+            let recentEvents: RecentEventIDs? =
                 switch Handler.deliveryTracking {
                 case .inbox: nil
-                case .offsets: ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, logger: logger)
+                case .offsets: RecentEventIDs(capacity: context.configuration.consumerDedupeWindow)
                 }
+            let startingOffsets: StartingOffsets? = recentEvents.map {
+                ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, recentEvents: $0, logger: logger)
+            }
             let consumer = try KafkaConsumer(
                 configuration: context.configuration.consumerConfiguration(group: consumerID), startingOffsets: startingOffsets, logger: logger)
             return ConsumerRunner(
                 handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
                 deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,
                 batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
-                hooks: context.hooks, logger: logger)
+                recentEvents: recentEvents, hooks: context.hooks, logger: logger)
         }
     }
 }

@@ -17,6 +17,9 @@ extension RuntimeConfiguration {
         Variable(name: "KEPU_DATABASE_POOL_SIZE", defaultValue: "10", meaning: "maximum PostgreSQL connections"),
         Variable(name: "KEPU_CONSUMER_BATCH_SIZE", defaultValue: "500", meaning: "records per consumer batch (one transaction)"),
         Variable(name: "KEPU_CONSUMER_BATCH_WAIT_MS", defaultValue: "20", meaning: "how long a poll waits to fill a batch"),
+        Variable(
+            name: "KEPU_CONSUMER_DEDUPE_WINDOW", defaultValue: "20000",
+            meaning: "records per partition whose event ids an offset-keeping consumer (metrics) remembers, so an event sent twice upstream counts once (0: off)"),
         Variable(name: "KEPU_OUTBOX_RELAY", defaultValue: "true", meaning: "run the outbox relay in this replica"),
         Variable(name: "KEPU_OUTBOX_POLL_MS", defaultValue: "1000", meaning: "relay polling fallback (LISTEN/NOTIFY wakes it sooner)"),
         Variable(name: "KEPU_OUTBOX_BATCH_SIZE", defaultValue: "1000", meaning: "outbox rows published per round"),

@@ -50,11 +50,13 @@ enum ConsumerOffsets {
             """, logger: logger)
     }
 
-    /// The consumer's starting offsets, read from the database when partitions are assigned. A failed read
-    /// starts those partitions from the beginning, which costs time but not correctness: the transaction's
-    /// check drops whatever was already counted.
-    static func startingOffsets(client: PostgresClient, consumer: String, logger: Logger) -> StartingOffsets {
+    /// The consumer's starting offsets, read from the database when partitions are assigned: the stored offset,
+    /// or as far before it as `recentEvents` needs to refill its window. A failed read starts those partitions from
+    /// the beginning, which costs time but not correctness: the transaction's check drops whatever was already
+    /// counted.
+    static func startingOffsets(client: PostgresClient, consumer: String, recentEvents: RecentEventIDs?, logger: Logger) -> StartingOffsets {
         { partitions in
+            recentEvents?.reset(partitions)
             let result = Mutex<[KafkaTopicPartition: Int64]?>(nil)
             let done = DispatchSemaphore(value: 0)
             Task {
@@ -74,7 +76,7 @@ enum ConsumerOffsets {
             // The rebalance callback runs on the consumer's own thread, not the cooperative pool, so waiting is safe.
             done.wait()
             let stored = result.withLock { $0 } ?? [:]
-            return stored.filter { partitions.contains($0.key) }
+            return stored.filter { partitions.contains($0.key) }.mapValues { recentEvents?.startingOffset(stored: $0) ?? $0 }
         }
     }
 }

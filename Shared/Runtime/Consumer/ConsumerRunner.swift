@@ -21,12 +21,14 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     let logger: Logger
     let metrics: ServiceMetrics
     let hooks: RunnerHooks
+    /// For `DeliveryTracking.offsets`: the last event ids of each partition, to drop events sent twice upstream.
+    let recentEvents: RecentEventIDs?
     private let stopping = Atomic(false)
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
-        deadLetterTopic: String, batchSize: Int, batchWait: Duration, metrics: ServiceMetrics, hooks: RunnerHooks = RunnerHooks(),
-        logger: Logger
+        deadLetterTopic: String, batchSize: Int, batchWait: Duration, metrics: ServiceMetrics, recentEvents: RecentEventIDs? = nil,
+        hooks: RunnerHooks = RunnerHooks(), logger: Logger
     ) {
         self.handler = handler
         self.consumer = consumer
@@ -38,6 +40,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         self.batchWait = batchWait
         self.metrics = metrics
         self.hooks = hooks
+        self.recentEvents = recentEvents
         self.logger = logger
     }
 
@@ -92,8 +95,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             do {
                 let event = try CloudEvent(kafkaMessage: message)
                 let command = try decodeCommand(event, message)
-                // A repeat within the batch is the same as a repeat across batches: the inbox keeps the first.
-                if seen.insert(event.id).inserted {
+                // A repeat within the batch is the same as a repeat across batches: the inbox keeps the first. (With
+                // offsets, the transaction drops repeats, so that their offsets still advance.)
+                if Handler.deliveryTracking == .offsets || seen.insert(event.id).inserted {
                     commands.append(ReceivedCommand(command: command, event: event, message: message))
                 } else {
                     metrics.handlerEvents(handler.name, outcome: "duplicate").increment()
@@ -149,10 +153,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Inbox (or stored offsets), handler and outbox in one transaction. Commands already seen are dropped.
     func applyInTransaction(_ commands: [ReceivedCommand<Handler.Command>]) async throws {
         guard !commands.isEmpty else { return }
-        let (fresh, duplicates) = try await client.withTransaction(logger: logger) { connection in
-            let fresh =
+        let (fresh, duplicates, seen) = try await client.withTransaction(logger: logger) { connection in
+            let (fresh, seen) =
                 switch Handler.deliveryTracking {
-                case .inbox: try await self.newToInbox(commands, on: connection)
+                case .inbox: (try await self.newToInbox(commands, on: connection), [RecentEventIDs.Record]())
                 case .offsets: try await self.pastStoredOffsets(commands, on: connection)
                 }
             let transaction = HandlerTransaction(connection: connection, logger: logger)
@@ -160,8 +164,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 try await handler.apply(fresh, in: transaction)
                 try await Outbox.append(transaction.emitted, on: connection, logger: logger)
             }
-            return (fresh.count, commands.count - fresh.count)
+            return (fresh.count, commands.count - fresh.count, seen)
         }
+        // Committed: only now do these records count as seen (a failed transaction is retried against the old window).
+        recentEvents?.note(seen)
         metrics.handlerEvents(handler.name, outcome: "processed").increment(by: Int64(fresh))
         if duplicates > 0 {
             metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))
@@ -183,15 +189,28 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         return commands.filter { inserted.contains($0.event.id) }
     }
 
-    /// Locks the partitions' stored offsets, keeps the commands at or past them, and moves the offsets past the
-    /// commands kept, all in the caller's transaction.
-    private func pastStoredOffsets(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
+    /// Locks the partitions' stored offsets, keeps the commands at or past them whose event is not among the
+    /// partition's recent ones (sent again upstream), and moves the offsets past them, all in the caller's
+    /// transaction. Returns the commands kept and every record to note as seen once the transaction commits.
+    private func pastStoredOffsets(
+        _ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection
+    ) async throws -> (fresh: [ReceivedCommand<Handler.Command>], seen: [RecentEventIDs.Record]) {
         let stored = try await ConsumerOffsets.lock(Set(commands.map(\.message.topicPartition)), consumer: consumerID, on: connection, logger: logger)
-        let fresh = commands.filter { $0.message.offset >= stored[$0.message.topicPartition] ?? 0 }
+        var fresh: [ReceivedCommand<Handler.Command>] = []
+        var seen: [RecentEventIDs.Record] = []
         var next: [KafkaTopicPartition: Int64] = [:]
-        for command in fresh { next[command.message.topicPartition] = max(next[command.message.topicPartition] ?? 0, command.message.offset + 1) }
+        var inBatch = Set<String>()
+        for command in commands {
+            let partition = command.message.topicPartition
+            if recentEvents != nil { seen.append((partition, command.event.id)) }
+            let isRepeat = !inBatch.insert(command.event.id).inserted || recentEvents?.contains(command.event.id, on: partition) == true
+            // Before the stored offset: counted already (it only refills the window).
+            guard command.message.offset >= stored[partition] ?? 0 else { continue }
+            next[partition] = max(next[partition] ?? 0, command.message.offset + 1)
+            if !isRepeat { fresh.append(command) }
+        }
         try await ConsumerOffsets.advance(next, consumer: consumerID, on: connection, logger: logger)
-        return fresh
+        return (fresh, seen)
     }
 
     func publishDeadLetters(_ letters: [DeadLetter]) async throws {

@@ -5,7 +5,8 @@ public enum DeliveryTracking: Sendable {
     case inbox
     /// Consumed offsets (`consumer_offsets`), written in the handler's transaction: a record at or past the stored
     /// offset of its partition is new, anything before it was already counted. Each assigned partition starts
-    /// at the stored offset, so a fresh database reads its topics from the beginning. For folding event streams
+    /// at the stored offset, so a fresh database reads its topics from the beginning. An event its producer sent
+    /// again (a later offset, the same id) is dropped by `RecentEventIDs`' window. For folding event streams
     /// (metrics), where one row per record would cost more than the work itself.
     case offsets
 }
