@@ -38,6 +38,8 @@ struct BookingRulesTests {
         let promotedIDs = promoted.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any])?["bookingId"] as? String }
         let bookingB = try #require(try await harness.outcome(of: "b").json["bookingId"] as? String)
         #expect(promotedIDs == [bookingB], "FIFO: b was first in line and fits the 2 freed seats; d must wait")
+        let promotedParty = try #require(promoted.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any] })
+        #expect(promotedParty["partyKind"] as? String == "individual" && promotedParty["residentId"] as? String == "r-b", "who was promoted, by id")
         #expect(try await TestPostgres.count(harness.database, "SELECT confirmed_seats FROM session WHERE id = '\(session)'") == 3)
         let view = try #require(await harness.service.get("/sessions/\(session)"))
         #expect(view.body.contains("\"available\":0"))

@@ -42,7 +42,7 @@ public struct SyntheticBookingEvents: Sendable {
             totals["seats_offered", default: 0] += Int64(capacity)
             if index % 50 == 0 { totals["dedicated_sessions", default: 0] += 1 }
             var booked = 0
-            var waiting: [(String, Int)] = []
+            var waiting: [(booking: String, seats: Int, group: Bool, resident: String)] = []
             var bookings: [(String, Int)] = []
             for n in 0..<eventsPerSession {
                 let roll = random.next() % 100
@@ -52,10 +52,10 @@ public struct SyntheticBookingEvents: Sendable {
                 case 0..<55:
                     let group = roll < 5
                     let seats = group ? 5 + Int(random.next() % 10) : 1 + Int(random.next() % 3)
+                    let resident = "res-\(random.next() % UInt64(residents))"
                     if booked + seats <= capacity {
                         booked += seats
                         bookings.append((booking, seats))
-                        let resident = "res-\(random.next() % UInt64(residents))"
                         emit(
                             session, BookingEventType.confirmed,
                             BookingConfirmed(
@@ -70,7 +70,7 @@ public struct SyntheticBookingEvents: Sendable {
                             totals["group_headcount", default: 0] += Int64(seats)
                         }
                     } else if waiting.count < 5 {
-                        waiting.append((booking, seats))
+                        waiting.append((booking, seats, group, resident))
                         emit(session, BookingEventType.waitlisted, BookingWaitlisted(requestId: request, bookingId: booking, sessionId: session, seats: seats, position: waiting.count, checkInCode: "1"))
                         totals["waitlisted", default: 0] += 1
                     } else {
@@ -85,15 +85,24 @@ public struct SyntheticBookingEvents: Sendable {
                     emit(session, BookingEventType.cancelled, BookingCancelled(requestId: request, bookingId: booking, sessionId: session, seatsFreed: seats, late: late))
                     totals[late ? "cancelled_late" : "cancelled_on_time", default: 0] += 1
                     totals["seats_booked", default: 0] -= Int64(seats)
-                    if let (next, wanted) = waiting.first, booked + wanted <= capacity {
+                    if let next = waiting.first, booked + next.seats <= capacity {
                         waiting.removeFirst()
-                        booked += wanted
-                        bookings.append((next, wanted))
-                        emit(session, BookingEventType.promoted, BookingPromoted(bookingId: next, sessionId: session, seats: wanted, requestedSeats: wanted))
+                        booked += next.seats
+                        bookings.append((next.booking, next.seats))
+                        emit(
+                            session, BookingEventType.promoted,
+                            BookingPromoted(
+                                bookingId: next.booking, sessionId: session, seats: next.seats, requestedSeats: next.seats,
+                                partyKind: next.group ? "group" : "individual", residentId: next.group ? nil : next.resident,
+                                unitId: next.group ? path[3] : nil))
                         totals["promoted", default: 0] += 1
-                        totals["promoted_seats", default: 0] += Int64(wanted)
+                        totals["promoted_seats", default: 0] += Int64(next.seats)
                         totals["bookings_made", default: 0] += 1
-                        totals["seats_booked", default: 0] += Int64(wanted)
+                        totals["seats_booked", default: 0] += Int64(next.seats)
+                        if next.group {
+                            totals["group_bookings", default: 0] += 1
+                            totals["group_headcount", default: 0] += Int64(next.seats)
+                        }
                     }
                 case 65..<90:
                     guard let (booking, seats) = bookings.popLast() else { continue }

@@ -165,13 +165,13 @@ struct BookingDecisions {
         guard let session = try await lockSession(sessionID), session.free > 0 else { return }
         let waiting = try await connection.query(
             """
-            SELECT id, requested_seats, accept_partial FROM booking
+            SELECT id, requested_seats, accept_partial, party_kind, resident_id, unit_id FROM booking
             WHERE session_id = \(sessionID) AND status = 'waitlisted' ORDER BY waitlist_seq
             """, logger: logger
         ).collect()
         var free = session.free
         for row in waiting where free > 0 {
-            let (id, requested, acceptPartial) = try row.decode((String, Int, Bool).self)
+            let (id, requested, acceptPartial, partyKind, residentId, unitId) = try row.decode((String, Int, Bool, String, String?, String?).self)
             let seats = requested <= free ? requested : (acceptPartial && free >= session.groupMin ? free : 0)
             guard seats > 0 else { continue }
             try await connection.query(
@@ -183,7 +183,11 @@ struct BookingDecisions {
                 "UPDATE booking SET status = 'confirmed', seats = \(seats), waitlist_seq = NULL, updated_at = now() WHERE id = \(id)",
                 logger: logger)
             free -= seats
-            emit(BookingEventType.promoted, session: sessionID, BookingPromoted(bookingId: id, sessionId: sessionID, seats: seats, requestedSeats: requested))
+            emit(
+                BookingEventType.promoted, session: sessionID,
+                BookingPromoted(
+                    bookingId: id, sessionId: sessionID, seats: seats, requestedSeats: requested, partyKind: partyKind, residentId: residentId,
+                    unitId: unitId))
         }
     }
 

@@ -97,7 +97,11 @@ struct MetricsFold: Sendable {
             add([(KPI.waitlisted, 1)], to: session, at: timestamp)
         case .promoted(let event):
             let seats = Int64(event.seats)
-            add([(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)], to: session, at: timestamp)
+            var changes: [(String, Int64)] = [(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
+            // A group served from the waitlist is served all the same; a resident promoted is reached.
+            if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
+            add(changes, to: session, at: timestamp)
+            if event.partyKind == "individual", let resident = event.residentId { residents[session.sessionId, default: []].insert(resident) }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .cancelled(let event):

@@ -134,12 +134,22 @@ public struct BookingPromoted: Sendable, Hashable, Codable {
     public var sessionId: String
     public var seats: Int
     public var requestedSeats: Int
+    /// `individual` or `group`, as in `BookingConfirmed` (absent from events published before it was added).
+    public var partyKind: String?
+    public var residentId: String?
+    public var unitId: String?
 
-    public init(bookingId: String, sessionId: String, seats: Int, requestedSeats: Int) {
+    public init(
+        bookingId: String, sessionId: String, seats: Int, requestedSeats: Int, partyKind: String? = nil, residentId: String? = nil,
+        unitId: String? = nil
+    ) {
         self.bookingId = bookingId
         self.sessionId = sessionId
         self.seats = seats
         self.requestedSeats = requestedSeats
+        self.partyKind = partyKind
+        self.residentId = residentId
+        self.unitId = unitId
     }
 }
 
