@@ -141,4 +141,38 @@ struct ExactlyOnceTests {
         #expect((doubled["bookings_made"] ?? 0) > (stream.cityTotals["bookings_made"] ?? 0), "without the window the resends count again")
         _ = await third.terminate()
     }
+
+    @Test("records that can never be counted go to the dead-letter topic once: their offsets are stored, so a restart does not send them again")
+    func poisonOnce() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let stream = SyntheticBookingEvents(sessions: 5, eventsPerSession: 20, firstDay: MetricsHarness.november2026, days: 5, seed: 5)
+        let key = "syn-session-0"  // a session of the stream, and one partition for the poison and what follows it
+        let topic = Topics.bookingEvents.name
+        let unreadable = CloudEvent(source: "/kepu/booking", type: BookingEventType.confirmed, data: Array("{not json".utf8))
+        let poison = [
+            unreadable.kafkaMessage(topic: topic, key: key),
+            KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: Array("no envelope".utf8)),
+        ]
+        try await publish(stream.events + poison, to: cluster)
+        let database = try await TestPostgres.freshDatabase()
+        let first = try await MetricsHarness.start(database: database, cluster: cluster)
+        let total = stream.events.count + poison.count
+        try await eventually("everything read, the poison included") { try await MetricsHarness.folded(database) == total }
+        let letters = try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1))
+        #expect(letters.count == 2)
+        #expect(Set(letters.compactMap { $0.headers.value(named: DeadLetter.errorCodeHeader).map { String(decoding: $0, as: UTF8.self) } }) == ["invalid_payload", "not_cloudevent"])
+        await first.kill()
+
+        // Restarted, then one more event behind the poison on its partition: once it is counted, the partition has
+        // been read past the poison, which must not have been dead-lettered again.
+        let second = try await MetricsHarness.start(database: database, cluster: cluster)
+        let later = try CloudEvent(
+            source: "/kepu/booking", type: BookingEventType.waitlisted,
+            payload: BookingWaitlisted(requestId: "later", bookingId: "later", sessionId: key, seats: 1, position: 1, checkInCode: "1"))
+        try await publish([later.kafkaMessage(topic: topic, key: key)], to: cluster)
+        try await eventually("the later event is counted") { try await MetricsHarness.folded(database) == total + 1 }
+        #expect(try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1)).count == 2, "no second copy of the dead letters")
+        #expect(try await MetricsHarness.counters(database, unit: "sz", kind: "year", key: "2026")["waitlisted"] == (stream.cityTotals["waitlisted"] ?? 0) + 1)
+        _ = await second.terminate()
+    }
 }

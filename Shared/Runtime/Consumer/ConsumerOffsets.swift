@@ -50,6 +50,16 @@ enum ConsumerOffsets {
             """, logger: logger)
     }
 
+    /// The consumer's stored offsets, as committed (no lock).
+    static func stored(consumer: String, client: PostgresClient, logger: Logger) async throws -> [KafkaTopicPartition: Int64] {
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        let rows = try await client.query("SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_id = \(consumer)", logger: logger)
+        for try await (topic, partition, next) in rows.decode((String, Int, Int64).self) {
+            offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = next
+        }
+        return offsets
+    }
+
     /// The consumer's starting offsets, read from the database when partitions are assigned: the stored offset,
     /// or as far before it as `recentEvents` needs to refill its window. A failed read starts those partitions from
     /// the beginning, which costs time but not correctness: the transaction's check drops whatever was already
@@ -62,12 +72,7 @@ enum ConsumerOffsets {
             Task {
                 defer { done.signal() }
                 do {
-                    var offsets: [KafkaTopicPartition: Int64] = [:]
-                    let rows = try await client.query(
-                        "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_id = \(consumer)", logger: logger)
-                    for try await (topic, partition, next) in rows.decode((String, Int, Int64).self) {
-                        offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = next
-                    }
+                    let offsets = try await ConsumerOffsets.stored(consumer: consumer, client: client, logger: logger)
                     result.withLock { $0 = offsets }
                 } catch {
                     logger.warning("reading stored offsets failed; starting from the beginning", metadata: ["error": "\(error)"])

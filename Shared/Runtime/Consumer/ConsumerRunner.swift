@@ -117,11 +117,17 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// offsets: returns only when all of it has succeeded, never with the batch half done.
     func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
         let commands = decoded.commands
-        await retryingTransient("dead letters") { try await self.publishDeadLetters(decoded.poisoned) }
+        await retryingTransient("dead letters") {
+            // With offsets, a partition is re-read from before its stored offset (to refill the recent-events window):
+            // what lies before it was settled already, dead letters included.
+            let letters = Handler.deliveryTracking == .offsets ? try await self.unsettled(decoded.poisoned) : decoded.poisoned
+            try await self.publishDeadLetters(letters)
+        }
         var failedAlone: [DeadLetter] = []
         await retryingTransient("batch") {
             do {
-                try await self.applyInTransaction(commands)
+                // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
+                try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
             } catch where !TransientError.isTransient(error) {
                 // Something in the batch can never succeed: find it by applying one command at a time.
                 self.logger.warning("batch failed; retrying its commands one by one", metadata: ["error": "\(error)"])
@@ -137,6 +143,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             }
         }
         await retryingTransient("dead letters") { try await self.publishDeadLetters(failedAlone) }
+        if !failedAlone.isEmpty {
+            // Dead-lettered for good: with offsets, move past them so a restart does not send them again.
+            await retryingTransient("offsets") { try await self.applyInTransaction([], settledThrough: batch.nextOffsets) }
+        }
         await hooks.afterCommit()
         do {
             try consumer.markProcessed(batch)
@@ -150,14 +160,19 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         try handler.decode(event, from: message)
     }
 
-    /// Inbox (or stored offsets), handler and outbox in one transaction. Commands already seen are dropped.
-    func applyInTransaction(_ commands: [ReceivedCommand<Handler.Command>]) async throws {
-        guard !commands.isEmpty else { return }
+    /// Inbox (or stored offsets), handler and outbox in one transaction. Commands already seen are dropped. With
+    /// offsets, `settledThrough` (per partition, the offset after records that were applied or dead-lettered)
+    /// moves the stored offsets too, so dead-lettered records are not read and sent again after a restart.
+    func applyInTransaction(
+        _ commands: [ReceivedCommand<Handler.Command>], settledThrough: [KafkaTopicPartition: Int64] = [:]
+    ) async throws {
+        let settled = Handler.deliveryTracking == .offsets ? settledThrough : [:]
+        guard !commands.isEmpty || !settled.isEmpty else { return }
         let (fresh, duplicates, seen) = try await client.withTransaction(logger: logger) { connection in
             let (fresh, seen) =
                 switch Handler.deliveryTracking {
                 case .inbox: (try await self.newToInbox(commands, on: connection), [RecentEventIDs.Record]())
-                case .offsets: try await self.pastStoredOffsets(commands, on: connection)
+                case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: connection)
                 }
             let transaction = HandlerTransaction(connection: connection, logger: logger)
             if !fresh.isEmpty {
@@ -193,9 +208,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// partition's recent ones (sent again upstream), and moves the offsets past them, all in the caller's
     /// transaction. Returns the commands kept and every record to note as seen once the transaction commits.
     private func pastStoredOffsets(
-        _ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection
+        _ commands: [ReceivedCommand<Handler.Command>], settledThrough: [KafkaTopicPartition: Int64], on connection: PostgresConnection
     ) async throws -> (fresh: [ReceivedCommand<Handler.Command>], seen: [RecentEventIDs.Record]) {
-        let stored = try await ConsumerOffsets.lock(Set(commands.map(\.message.topicPartition)), consumer: consumerID, on: connection, logger: logger)
+        let partitions = Set(commands.map(\.message.topicPartition)).union(settledThrough.keys)
+        let stored = try await ConsumerOffsets.lock(partitions, consumer: consumerID, on: connection, logger: logger)
         var fresh: [ReceivedCommand<Handler.Command>] = []
         var seen: [RecentEventIDs.Record] = []
         var next: [KafkaTopicPartition: Int64] = [:]
@@ -209,8 +225,18 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             next[partition] = max(next[partition] ?? 0, command.message.offset + 1)
             if !isRepeat { fresh.append(command) }
         }
+        for (partition, offset) in settledThrough { next[partition] = max(next[partition] ?? 0, offset) }
         try await ConsumerOffsets.advance(next, consumer: consumerID, on: connection, logger: logger)
         return (fresh, seen)
+    }
+
+    /// The dead letters at or past their partition's stored offset.
+    private func unsettled(_ letters: [DeadLetter]) async throws -> [DeadLetter] {
+        guard !letters.isEmpty else { return [] }
+        let stored = try await ConsumerOffsets.stored(consumer: consumerID, client: client, logger: logger)
+        return letters.filter { letter in
+            letter.sourceOffset >= stored[KafkaTopicPartition(topic: letter.sourceTopic, partition: letter.sourcePartition)] ?? 0
+        }
     }
 
     func publishDeadLetters(_ letters: [DeadLetter]) async throws {
