@@ -92,11 +92,13 @@ enum SnapshotPublisher {
         }
         for result in await producer.send(messages) { _ = try result.get() }
         // The groups' rows are locked since they were read (a batch folding into one of them waits, one in the
-        // middle of its transaction was skipped), so what was read is exactly what was published.
+        // middle of its transaction was skipped), so what was read is exactly what was published. `published_at` is
+        // after Kafka's acknowledgement (not the transaction's start), so the next snapshot of a key is created a
+        // full interval after this one.
         let published = Array(due.values)
         try await connection.query(
             """
-            UPDATE kpi_counter g SET published_version = x.v, published_at = now(), pending_since = NULL, changed = 0
+            UPDATE kpi_counter g SET published_version = x.v, published_at = clock_timestamp(), pending_since = NULL, changed = 0
             FROM unnest(\(published.map(\.group.unitId))::text[], \(published.map(\.group.period.kind.rawValue))::text[],
                         \(published.map(\.group.period.key))::text[], \(published.map(\.version))::bigint[]) AS x(u, k, p, v)
             WHERE g.unit_id = x.u AND g.period_kind = x.k AND g.period_key = x.p
