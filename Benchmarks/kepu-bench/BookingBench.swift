@@ -55,6 +55,10 @@ struct BookingBench: AsyncParsableCommand {
         let latencies = try await offeredRate(producer, outcomes)
         let p50 = percentile(latencies, 0.50)
         let p99 = percentile(latencies, 0.99)
+        for second in stride(from: 0, to: latencies.count, by: rate) {
+            let slice = Array(latencies[second..<min(latencies.count, second + rate)])
+            say(String(format: "  second %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms", second / rate, percentile(slice, 0.5), percentile(slice, 0.99), slice.max() ?? 0))
+        }
         say(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
 
         await producer.shutdown()

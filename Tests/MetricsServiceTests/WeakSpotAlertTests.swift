@@ -91,6 +91,12 @@ struct WeakSpotAlertTests {
             let raisedD3 = try #require(events.first { $0.0 == MetricEventType.alertRaised && $0.1 == "low_fill_rate|d3" }?.2)
             #expect(raisedD3.unitLevel == "district" && raisedD3.unitPath == ["sz", "d3"])
             #expect(abs(raisedD3.value - 0.2) < 1e-9 && abs(raisedD3.threshold - 0.35) < 1e-9)
+            // The resolved events carry the numbers that no longer cross: d3's fill rate now, site-a idle one day.
+            let resolvedD3 = try #require(events.first { $0.0 == MetricEventType.alertResolved && $0.1 == "low_fill_rate|d3" }?.2)
+            #expect(resolvedD3.value >= resolvedD3.threshold && resolvedD3.value > raisedD3.value, "\(resolvedD3.value) vs \(resolvedD3.threshold)")
+            #expect(resolvedD3.resolvedAt != nil && resolvedD3.raisedAt == raisedD3.raisedAt)
+            let resolvedSite = try #require(events.first { $0.0 == MetricEventType.alertResolved && $0.1 == "no_recent_session|site-a" }?.2)
+            #expect(resolvedSite.value == 1 && resolvedSite.threshold == 60)
             #expect(try await KPIQueries(client: client, logger: logger).openAlerts().isEmpty)
         }
     }

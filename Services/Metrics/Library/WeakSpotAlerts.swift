@@ -31,7 +31,10 @@ struct WeakSpotAlerts: Sendable {
         let totals = try await queries.windowTotals(days: window)
         let districts = Set(try await queries.units(atLevel: UnitLevel.district.rawValue).map(\.id))
         let lastHeld = try await queries.lastSessionHeld(before: now)
-        let findings = WeakSpotRules(settings: settings).evaluate(totals: totals, districts: districts, lastHeld: lastHeld, today: today)
+        let measurements = WeakSpotRules(settings: settings).measure(totals: totals, districts: districts, lastHeld: lastHeld, today: today)
+        let findings = measurements.filter(\.crossed)
+        var current: [String: WeakSpotRules.Finding] = [:]
+        for measurement in measurements { current["\(measurement.rule)|\(measurement.unitId)"] = measurement }
 
         let connection = transaction.connection
         let logger = transaction.logger
@@ -68,10 +71,14 @@ struct WeakSpotAlerts: Sendable {
             try await connection.query(
                 "UPDATE weak_spot_alert SET resolved_at = \(now) WHERE rule = \(alert.rule) AND unit_id = \(alert.unit) AND resolved_at IS NULL", logger: logger)
             let unit = try await info(alert.unit)
+            // The numbers now, which no longer cross; a unit the rule no longer measures (no data in the window,
+            // fewer than two districts to compare) keeps the raised numbers.
+            let measured = current[key]
             resolved.append(
                 WeakSpotAlert(
-                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: alert.value, threshold: alert.threshold,
-                    detail: alert.detail, raisedAt: alert.raisedAt, resolvedAt: now))
+                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: measured?.value ?? alert.value,
+                    threshold: measured?.threshold ?? alert.threshold, detail: measured?.detail ?? "no longer measured (\(alert.detail))",
+                    raisedAt: alert.raisedAt, resolvedAt: now))
         }
         for (alert, type) in raised.map({ ($0, MetricEventType.alertRaised) }) + resolved.map({ ($0, MetricEventType.alertResolved) }) {
             transaction.emit(

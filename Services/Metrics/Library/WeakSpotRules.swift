@@ -12,6 +12,8 @@ struct WeakSpotRules: Sendable {
         let value: Double
         let threshold: Double
         let detail: String
+        /// Whether the unit crosses the rule (an alert is due).
+        var crossed = true
     }
 
     static let lowFillRate = "low_fill_rate"
@@ -19,11 +21,18 @@ struct WeakSpotRules: Sendable {
     static let highNoShowRate = "high_no_show_rate"
     static let waitlistOverflow = "waitlist_overflow"
 
+    /// The units crossing a rule now.
+    func evaluate(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
+        measure(totals: totals, districts: districts, lastHeld: lastHeld, today: today).filter(\.crossed)
+    }
+
+    /// Every rule's measurement of every unit it applies to, crossing or not (a resolved alert carries the value
+    /// that no longer crosses).
     /// - Parameters:
     ///   - totals: per unit, counts summed over the window.
     ///   - districts: the district-level units.
     ///   - lastHeld: per site, the last day a session was held.
-    func evaluate(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
+    func measure(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
         var findings: [Finding] = []
         let window = settings.windowDays
         // A district far below its peers: fill rate under peerRatio × the median of the districts' fill rates.
@@ -32,35 +41,35 @@ struct WeakSpotRules: Sendable {
             let sorted = districtRates.values.sorted()
             let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             let threshold = median * Double(settings.peerRatioPercent) / 100
-            for (unit, rate) in districtRates where rate < threshold {
+            for (unit, rate) in districtRates {
                 findings.append(
                     Finding(
                         rule: Self.lowFillRate, unitId: unit, value: rate, threshold: threshold,
-                        detail: "fill rate \(percent(rate)) over the last \(window) days, under \(settings.peerRatioPercent)% of the district median \(percent(median))"))
+                        detail: "fill rate \(percent(rate)) over the last \(window) days, \(rate < threshold ? "under" : "not under") \(settings.peerRatioPercent)% of the district median \(percent(median))",
+                        crossed: rate < threshold))
             }
         }
-        for (unit, lastDay) in lastHeld where today.number - lastDay.number > settings.idleDays {
+        for (unit, lastDay) in lastHeld {
+            let idle = today.number - lastDay.number
             findings.append(
                 Finding(
-                    rule: Self.noRecentSession, unitId: unit, value: Double(today.number - lastDay.number), threshold: Double(settings.idleDays),
-                    detail: "no session held since \(lastDay) (\(today.number - lastDay.number) days; threshold \(settings.idleDays))"))
+                    rule: Self.noRecentSession, unitId: unit, value: Double(idle), threshold: Double(settings.idleDays),
+                    detail: "last session held \(lastDay) (\(idle) days ago; threshold \(settings.idleDays))", crossed: idle > settings.idleDays))
         }
         let noShowThreshold = Double(settings.noShowRatePercent) / 100
         for (unit, values) in totals {
             let (rate, _, bookings) = values.rate(KPI.noShowRate)
-            if bookings >= Int64(settings.minimumBookings), rate > noShowThreshold {
-                findings.append(
-                    Finding(
-                        rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
-                        detail: "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%)"))
-            }
+            findings.append(
+                Finding(
+                    rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
+                    detail: "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%, from \(settings.minimumBookings) bookings)",
+                    crossed: bookings >= Int64(settings.minimumBookings) && rate > noShowThreshold))
             let overflow = values[KPI.rejectedFull]
-            if overflow >= Int64(settings.overflowRejections) {
-                findings.append(
-                    Finding(
-                        rule: Self.waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
-                        detail: "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))"))
-            }
+            findings.append(
+                Finding(
+                    rule: Self.waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
+                    detail: "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))",
+                    crossed: overflow >= Int64(settings.overflowRejections)))
         }
         return findings
     }
