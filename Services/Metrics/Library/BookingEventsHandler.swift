@@ -11,6 +11,8 @@ struct BookingEventsHandler: EventHandler {
     var name: String { "booking-events" }
     var topics: [String] { [Topics.bookingEvents.name] }
     let sessions: SessionCache
+    /// Events folded per second, for the snapshot publisher's busy mode.
+    var foldRate = FoldRate()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingFact {
         try BookingFact.decode(event)
@@ -66,6 +68,8 @@ struct BookingEventsHandler: EventHandler {
         try await store.addCounters(fold.groupDeltas, earliest: earliest)
         try await store.setReach(try await store.addReach(fold.reached), earliest: earliest)
         try await store.addSessionTallies(fold.sessionDeltas)
+        // Counted when the batch commits would be exact; here it is when the batch is applied, close enough for a rate.
+        foldRate.note(commands.count)
         if fold.unattributed > 0 {
             transaction.logger.debug("events for sessions metrics never saw were not counted", metadata: ["count": "\(fold.unattributed)"])
         }

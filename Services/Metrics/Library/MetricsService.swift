@@ -7,13 +7,14 @@ public enum MetricsService {
     /// The service as the runtime runs it, with metrics' own settings read from `environment`.
     public static func definition(environment: [String: String]) throws(ConfigurationError) -> ServiceDefinition {
         let settings = try MetricsSettings.load(environment: environment)
+        let foldRate = FoldRate()
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,
-            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache()))],
+            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate))],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [
-                { context in SnapshotPublisher.task(context: context, settings: settings) },
+                { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate) },
                 { context in WeakSpotAlerts.task(context: context, settings: settings) },
             ])
     }

@@ -18,13 +18,23 @@ enum SnapshotPublisher {
     /// round holds its groups' rows until Kafka acknowledged their snapshots, and a batch folding into them waits.
     static let groupsPerRound = 250
 
-    static func task(context: RuntimeContext, settings: MetricsSettings) -> SingleReplicaTask {
+    static func task(context: RuntimeContext, settings: MetricsSettings, foldRate: FoldRate) -> SingleReplicaTask {
         SingleReplicaTask(
             name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
             client: context.client, logger: context.logger
         ) { transaction in
-            try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: settings.snapshotIntervalMilliseconds)
+            try await publishDue(
+                in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, foldedPerSecond: foldRate.perSecond()))
         }
+    }
+
+    /// The coalescing interval for the next round: the configured one, or the busy one while this replica folds
+    /// more events a second than `KEPU_METRICS_BUSY_EVENTS_PER_SECOND`. Under such a load every unit's numbers
+    /// change every second, a snapshot of each of them every second costs about as much as the fold itself, and
+    /// the fold falling behind would delay every number; dashboards then see a key every few seconds instead.
+    static func intervalMilliseconds(settings: MetricsSettings, foldedPerSecond: Int) -> Int {
+        foldedPerSecond > settings.busyEventsPerSecond
+            ? max(settings.snapshotIntervalMilliseconds, settings.busySnapshotIntervalMilliseconds) : settings.snapshotIntervalMilliseconds
     }
 
     /// Publishes the changed KPIs of the groups (unit and period) that changed since their last snapshot and whose
