@@ -12,7 +12,7 @@ struct BookingEventsHandler: EventHandler {
     var topics: [String] { [Topics.bookingEvents.name] }
     let sessions: SessionCache
     /// Events folded per second, for the snapshot publisher's busy mode.
-    var foldRate = FoldRate()
+    var foldRate = FoldRate(busyAbove: MetricsSettings.defaults.busyEventsPerSecond)
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingFact {
         try BookingFact.decode(event)

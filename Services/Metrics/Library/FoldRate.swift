@@ -1,21 +1,38 @@
 import Synchronization
 
-/// How many booking events this replica folded in the last second, for the snapshot publisher's busy mode: above
+/// How many booking events this replica folds a second, for the snapshot publisher's busy mode: above
 /// `KEPU_METRICS_BUSY_EVENTS_PER_SECOND`, snapshots are coalesced over the longer busy interval, so the fold keeps
 /// up with its topics instead of competing with a snapshot of every changing key every second.
 final class FoldRate: Sendable {
-    private let recent = Mutex<[(at: ContinuousClock.Instant, count: Int)]>([])
+    /// Events a second above which the replica is busy.
+    let busyAbove: Int
+    private struct State {
+        var recent: [(at: ContinuousClock.Instant, count: Int)] = []
+        var lastBusy: ContinuousClock.Instant?
+    }
+    private let state = Mutex(State())
 
-    /// Notes a committed batch of `count` events.
+    init(busyAbove: Int) {
+        self.busyAbove = busyAbove
+    }
+
+    /// Notes a batch of `count` events.
     func note(_ count: Int, at now: ContinuousClock.Instant = .now) {
-        recent.withLock { recent in
-            recent.append((now, count))
-            recent.removeAll { now - $0.at > .seconds(1) }
+        state.withLock { state in
+            state.recent.append((now, count))
+            state.recent.removeAll { now - $0.at > .seconds(1) }
+            if state.recent.reduce(0, { $0 + $1.count }) > busyAbove { state.lastBusy = now }
         }
     }
 
     /// Events folded in the second before `now`.
     func perSecond(at now: ContinuousClock.Instant = .now) -> Int {
-        recent.withLock { recent in recent.filter { now - $0.at <= .seconds(1) }.reduce(0) { $0 + $1.count } }
+        state.withLock { state in state.recent.filter { now - $0.at <= .seconds(1) }.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Whether the rate was above the threshold at some point in the `window` before `now`. Busy mode lasts a
+    /// window past the last busy second, so a load that comes in bursts does not flip the interval back and forth.
+    func wasBusy(within window: Duration, at now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in state.lastBusy.map { now - $0 <= window } ?? false }
     }
 }

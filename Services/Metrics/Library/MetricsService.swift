@@ -7,7 +7,7 @@ public enum MetricsService {
     /// The service as the runtime runs it, with metrics' own settings read from `environment`.
     public static func definition(environment: [String: String]) throws(ConfigurationError) -> ServiceDefinition {
         let settings = try MetricsSettings.load(environment: environment)
-        let foldRate = FoldRate()
+        let foldRate = FoldRate(busyAbove: settings.busyEventsPerSecond)
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,

@@ -23,18 +23,18 @@ enum SnapshotPublisher {
             name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
             client: context.client, logger: context.logger
         ) { transaction in
-            try await publishDue(
-                in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, foldedPerSecond: foldRate.perSecond()))
+            let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
+            return try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
         }
     }
 
     /// The coalescing interval for the next round: the configured one, or the busy one while this replica folds
-    /// more events a second than `KEPU_METRICS_BUSY_EVENTS_PER_SECOND`. Under such a load every unit's numbers
-    /// change every second, a snapshot of each of them every second costs about as much as the fold itself, and
-    /// the fold falling behind would delay every number; dashboards then see a key every few seconds instead.
-    static func intervalMilliseconds(settings: MetricsSettings, foldedPerSecond: Int) -> Int {
-        foldedPerSecond > settings.busyEventsPerSecond
-            ? max(settings.snapshotIntervalMilliseconds, settings.busySnapshotIntervalMilliseconds) : settings.snapshotIntervalMilliseconds
+    /// more events a second than `KEPU_METRICS_BUSY_EVENTS_PER_SECOND` (and for a busy interval after). Under such
+    /// a load every unit's numbers change every second, a snapshot of each of them every second costs about as much
+    /// as the fold itself, and the fold falling behind would delay every number; dashboards then see a key every
+    /// few seconds instead.
+    static func intervalMilliseconds(settings: MetricsSettings, busy: Bool) -> Int {
+        busy ? max(settings.snapshotIntervalMilliseconds, settings.busySnapshotIntervalMilliseconds) : settings.snapshotIntervalMilliseconds
     }
 
     /// Publishes the changed KPIs of the groups (unit and period) that changed since their last snapshot and whose
