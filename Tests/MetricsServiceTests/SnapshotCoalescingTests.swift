@@ -17,7 +17,9 @@ struct SnapshotCoalescingTests {
     @Test("busy mode: while the replica folds more events a second than the threshold, keys are coalesced over the busy interval")
     func busy() async throws {
         let closest = try await closestSnapshots(
-            extra: ["KEPU_METRICS_BUSY_EVENTS_PER_SECOND": "10", "KEPU_METRICS_BUSY_SNAPSHOT_INTERVAL_MS": "2500"], interval: 2500)
+            // A threshold any batch crosses: the fold's pace under a loaded machine (the whole suite runs at once) must
+            // not decide the outcome; busy mode itself is what is tested (the threshold arithmetic is tested below).
+            extra: ["KEPU_METRICS_BUSY_EVENTS_PER_SECOND": "1", "KEPU_METRICS_BUSY_SNAPSHOT_INTERVAL_MS": "2500"], interval: 2500)
         #expect(closest < 4000, "closest pair \(closest) ms")
     }
 
