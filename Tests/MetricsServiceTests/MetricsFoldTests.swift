@@ -84,14 +84,17 @@ struct MetricsFoldTests {
         let rules = WeakSpotRules(settings: .defaults)
         func values(_ counts: [String: Int64]) -> KPIValues { var v = KPIValues(); v.counts = counts; return v }
         let today = ShanghaiDay(year: 2026, month: 11, day: 29)
-        let findings = rules.evaluate(
+        let measurements = rules.measure(
             totals: [
                 "d1": values([KPI.seatsBooked: 80, KPI.seatsOffered: 100]), "d2": values([KPI.seatsBooked: 70, KPI.seatsOffered: 100]),
                 "d3": values([KPI.seatsBooked: 20, KPI.seatsOffered: 100, KPI.noShows: 6, KPI.bookingsMade: 20]),
                 "c1": values([KPI.noShows: 5, KPI.bookingsMade: 19, KPI.rejectedFull: 20]),
             ],
             districts: ["d1", "d2", "d3"], lastHeld: [("site-a", today.advanced(by: -61)), ("site-b", today.advanced(by: -60))], today: today)
-        let keys = Set(findings.map { "\($0.rule)|\($0.unitId)" })
+        let keys = Set(measurements.filter(\.crossed).map { "\($0.rule)|\($0.unitId)" })
         #expect(keys == ["low_fill_rate|d3", "no_recent_session|site-a", "high_no_show_rate|d3", "waitlist_overflow|c1"])
+        // Units that do not cross are measured too (a resolved alert reports their numbers).
+        #expect(measurements.contains { $0.rule == "low_fill_rate" && $0.unitId == "d1" && !$0.crossed && abs($0.value - 0.8) < 1e-9 })
+        #expect(measurements.contains { $0.rule == "no_recent_session" && $0.unitId == "site-b" && !$0.crossed && $0.value == 60 })
     }
 }

@@ -21,13 +21,17 @@ final class FoldRate: Sendable {
         state.withLock { state in
             state.recent.append((now, count))
             state.recent.removeAll { now - $0.at > .seconds(1) }
-            if state.recent.reduce(0, { $0 + $1.count }) > busyAbove { state.lastBusy = now }
+            if Self.lastSecond(state.recent, before: now) > busyAbove { state.lastBusy = now }
         }
     }
 
     /// Events folded in the second before `now`.
     func perSecond(at now: ContinuousClock.Instant = .now) -> Int {
-        state.withLock { state in state.recent.filter { now - $0.at <= .seconds(1) }.reduce(0) { $0 + $1.count } }
+        state.withLock { Self.lastSecond($0.recent, before: now) }
+    }
+
+    private static func lastSecond(_ recent: [(at: ContinuousClock.Instant, count: Int)], before now: ContinuousClock.Instant) -> Int {
+        recent.reduce(0) { now - $1.at <= .seconds(1) ? $0 + $1.count : $0 }
     }
 
     /// Whether the rate was above the threshold at some point in the `window` before `now`. Busy mode lasts a

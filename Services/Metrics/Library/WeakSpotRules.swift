@@ -21,11 +21,6 @@ struct WeakSpotRules: Sendable {
     static let highNoShowRate = "high_no_show_rate"
     static let waitlistOverflow = "waitlist_overflow"
 
-    /// The units crossing a rule now.
-    func evaluate(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
-        measure(totals: totals, districts: districts, lastHeld: lastHeld, today: today).filter(\.crossed)
-    }
-
     /// Every rule's measurement of every unit it applies to, crossing or not (a resolved alert carries the value
     /// that no longer crosses).
     /// - Parameters:
