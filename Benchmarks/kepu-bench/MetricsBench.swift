@@ -68,7 +68,15 @@ struct MetricsBench: AsyncParsableCommand {
                     lastReport = .now
                 }
             }
-            return ((started ?? .now).duration(to: .now)).seconds
+            let seconds = ((started ?? .now).duration(to: .now)).seconds
+            // Nothing was lost on the way (a record the mock brokers dropped would be missing here).
+            let counted = try await client.query(
+                "SELECT coalesce(sum(bookings_made), 0)::bigint FROM kpi_counter WHERE unit_id = 'sz' AND period_kind = 'day'"
+            ).collect().first?.decode(Int64.self) ?? 0
+            let expected = backlog.cityTotals["bookings_made"] ?? 0
+            guard counted == expected else { throw BenchError("the city counts \(counted) bookings made; the backlog has \(expected)") }
+            say("checked: the city counts the backlog's \(expected) bookings made")
+            return seconds
         }
         let eventsPerSecond = Double(total) / seconds
         say(String(format: "full speed: %d events folded in %.2f s = %.0f events/s", total, seconds, eventsPerSecond))

@@ -36,9 +36,11 @@ public struct CloudEvent: Sendable, Hashable {
             data: Array(try CloudEvent.jsonEncoder.encode(payload)))
     }
 
-    /// Decodes `data` as JSON.
+    /// Decodes `data` as JSON: by the fast path over the bytes when it can, else (and for every error) by
+    /// `jsonDecoder`, so a payload decodes to the same value either way and errors are Foundation's.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
-        try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
+        if let payload = try? JSONFastPath.decode(Payload.self, from: data) { return payload }
+        return try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
     }
 
     /// The suite's JSON conventions: ISO 8601 dates, sorted keys (stable bytes for the same value).

@@ -37,6 +37,9 @@ struct BookingEventsHandler: EventHandler {
             }
         }
         let inserted = try await store.insertSessions(firstSightOrder)
+        // The next batches find these in the cache (most of a session's bookings come after the batch creating it).
+        let created = firstSightOrder.filter { inserted.contains($0.sessionId) }.map(SessionFacts.init(published:))
+        transaction.afterCommit { [sessions] in sessions.remember(created) }
 
         var fold = MetricsFold()
         var newPaths: [[String]] = []

@@ -27,11 +27,8 @@ struct MetricsFold: Sendable {
         var result: [CounterGroup: [String: Int64]] = [:]
         for (id, changes) in perSession {
             guard let session = sessions[id] else { continue }
-            for group in session.groups {
-                var counts = result[group] ?? [:]
-                for (kpi, amount) in changes { counts[kpi, default: 0] += amount }
-                result[group] = counts
-            }
+            // In place: a dictionary taken out, changed and written back is copied while both hold it.
+            for group in session.groups { for (kpi, amount) in changes { result[group, default: [:]][kpi, default: 0] += amount } }
         }
         return result
     }
@@ -122,9 +119,7 @@ struct MetricsFold: Sendable {
     private mutating func add(_ changes: [(String, Int64)], to session: SessionFacts, at timestamp: Int64?) {
         let id = session.sessionId
         if sessions[id] == nil { sessions[id] = session }
-        var counts = perSession[id] ?? [:]
-        for (kpi, amount) in changes { counts[kpi, default: 0] += amount }
-        perSession[id] = counts
+        for (kpi, amount) in changes { perSession[id, default: [:]][kpi, default: 0] += amount }
         if let timestamp { earliestPerSession[id] = min(earliestPerSession[id] ?? timestamp, timestamp) }
     }
 }

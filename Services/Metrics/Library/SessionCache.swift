@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Sessions already committed to the metrics database, kept in memory so a batch needs no lookup for sessions it
-/// has seen before. Only committed rows are added (by `MetricsStore.loadSessions`), never a row of a transaction
-/// that might still roll back.
+/// has seen before. Only committed rows are added (read by `MetricsStore.loadSessions`, or inserted by a batch once
+/// it committed), never a row of a transaction that might still roll back.
 final class SessionCache: Sendable {
     private let sessions = Mutex<[String: SessionFacts]>([:])
     /// Past this, the cache starts over (sessions are re-read on demand).

@@ -168,7 +168,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     ) async throws {
         let settled = Handler.deliveryTracking == .offsets ? settledThrough : [:]
         guard !commands.isEmpty || !settled.isEmpty else { return }
-        let (fresh, duplicates, seen) = try await client.withTransaction(logger: logger) { connection in
+        let (fresh, duplicates, seen, committed) = try await client.withTransaction(logger: logger) { connection in
             let (fresh, seen) =
                 switch Handler.deliveryTracking {
                 case .inbox: (try await self.newToInbox(commands, on: connection), [RecentEventIDs.Record]())
@@ -179,10 +179,11 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 try await handler.apply(fresh, in: transaction)
                 try await Outbox.append(transaction.emitted, on: connection, logger: logger)
             }
-            return (fresh.count, commands.count - fresh.count, seen)
+            return (fresh.count, commands.count - fresh.count, seen, transaction.committed)
         }
         // Committed: only now do these records count as seen (a failed transaction is retried against the old window).
         recentEvents?.note(seen)
+        for body in committed { body() }
         metrics.handlerEvents(handler.name, outcome: "processed").increment(by: Int64(fresh))
         if duplicates > 0 {
             metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))

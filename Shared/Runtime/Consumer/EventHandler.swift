@@ -20,6 +20,8 @@ public final class HandlerTransaction {
     public let connection: PostgresConnection
     public let logger: Logger
     public private(set) var emitted: [OutgoingEvent] = []
+    /// Run by whoever opened the transaction once it committed (never if it rolled back).
+    public private(set) var committed: [@Sendable () -> Void] = []
 
     public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -28,6 +30,12 @@ public final class HandlerTransaction {
 
     public func emit(_ event: OutgoingEvent) {
         emitted.append(event)
+    }
+
+    /// Runs `body` after the commit: for in-memory state that may only learn what the database has (a cache of
+    /// committed rows), since the transaction can still roll back and be retried.
+    public func afterCommit(_ body: @escaping @Sendable () -> Void) {
+        committed.append(body)
     }
 }
 

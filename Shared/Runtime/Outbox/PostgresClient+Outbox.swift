@@ -7,11 +7,13 @@ extension PostgresClient {
     public func withOutboxTransaction<Result: Sendable>(
         logger: Logger, _ body: (HandlerTransaction) async throws -> Result
     ) async throws -> Result {
-        try await withTransaction(logger: logger) { connection in
+        let (result, committed) = try await withTransaction(logger: logger) { connection in
             let transaction = HandlerTransaction(connection: connection, logger: logger)
             let result = try await body(transaction)
             try await Outbox.append(transaction.emitted, on: connection, logger: logger)
-            return result
+            return (result, transaction.committed)
         }
+        for body in committed { body() }
+        return result
     }
 }

@@ -1,0 +1,213 @@
+/// A JSON value parsed in place: strings and numbers are ranges of the document's bytes, turned into Swift values
+/// only when a decoder asks for them.
+enum JSONNode: Sendable {
+    /// The bytes between the quotes; `escaped` if they hold a backslash escape.
+    case string(Range<Int>, escaped: Bool)
+    /// `integer`: no fraction and no exponent.
+    case number(Range<Int>, integer: Bool)
+    case bool(Bool)
+    case null
+    case array([JSONNode])
+    case object([JSONMember])
+}
+
+/// One `"key": value` of an object; keys with escapes are not parsed (`JSONFastPath.unsupported`).
+struct JSONMember: Sendable {
+    let key: Range<Int>
+    let value: JSONNode
+}
+
+/// Why the fast path gave up: the document is not JSON, uses something it leaves to Foundation's decoder, or does
+/// not fit the type. The caller then decodes with Foundation, whose result or error is the one that counts.
+struct JSONFastPathFailure: Error {}
+
+/// A strict RFC 8259 parser over a document's bytes (UTF-8, validated once up front when not all ASCII).
+struct JSONNodeParser {
+    /// Deeper documents go to Foundation's decoder (which has its own limit).
+    static let maxDepth = 64
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The document's one value, with nothing but whitespace around it.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONFastPathFailure) -> JSONNode {
+        if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil { throw JSONFastPathFailure() }
+        var parser = JSONNodeParser(bytes)
+        parser.skipWhitespace()
+        let value = try parser.value()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw JSONFastPathFailure() }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value() throws(JSONFastPathFailure) -> JSONNode {
+        guard index < bytes.count else { throw JSONFastPathFailure() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""):
+            let (range, escaped) = try string()
+            return .string(range, escaped: escaped)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw JSONFastPathFailure()
+        }
+    }
+
+    private mutating func object() throws(JSONFastPathFailure) -> JSONNode {
+        try enter()
+        index += 1  // {
+        var members: [JSONMember] = []
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw JSONFastPathFailure() }
+            let (key, escaped) = try string()
+            // An escaped key could spell a known key differently, and a repeated key is resolved by Foundation's
+            // rules: both are left to it.
+            guard !escaped, !members.contains(where: { sameBytes($0.key, key) }) else { throw JSONFastPathFailure() }
+            skipWhitespace()
+            guard consume(UInt8(ascii: ":")) else { throw JSONFastPathFailure() }
+            skipWhitespace()
+            members.append(JSONMember(key: key, value: try value()))
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            guard consume(UInt8(ascii: "}")) else { throw JSONFastPathFailure() }
+            depth -= 1
+            return .object(members)
+        }
+    }
+
+    private mutating func array() throws(JSONFastPathFailure) -> JSONNode {
+        try enter()
+        index += 1  // [
+        var elements: [JSONNode] = []
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try value())
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            guard consume(UInt8(ascii: "]")) else { throw JSONFastPathFailure() }
+            depth -= 1
+            return .array(elements)
+        }
+    }
+
+    /// At an opening quote: the range between the quotes, and whether it holds an escape.
+    private mutating func string() throws(JSONFastPathFailure) -> (Range<Int>, Bool) {
+        index += 1
+        let start = index
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return (start..<(index - 1), escaped)
+            case UInt8(ascii: "\\"):
+                escaped = true
+                index += 1
+                guard index < bytes.count else { throw JSONFastPathFailure() }
+                switch bytes[index] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                    UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 1
+                case UInt8(ascii: "u"):
+                    guard index + 4 < bytes.count, (1...4).allSatisfy({ Self.isHexDigit(bytes[index + $0]) }) else { throw JSONFastPathFailure() }
+                    index += 5
+                default: throw JSONFastPathFailure()
+                }
+            case 0..<0x20: throw JSONFastPathFailure()  // control characters must be escaped
+            default: index += 1
+            }
+        }
+        throw JSONFastPathFailure()
+    }
+
+    private mutating func number() throws(JSONFastPathFailure) -> JSONNode {
+        let start = index
+        _ = consume(UInt8(ascii: "-"))
+        guard index < bytes.count else { throw JSONFastPathFailure() }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            guard digits() > 0 else { throw JSONFastPathFailure() }
+        }
+        var integer = true
+        if consume(UInt8(ascii: ".")) {
+            integer = false
+            guard digits() > 0 else { throw JSONFastPathFailure() }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            integer = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw JSONFastPathFailure() }
+        }
+        return .number(start..<index, integer: integer)
+    }
+
+    private mutating func digits() -> Int {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        return index - start
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONFastPathFailure) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw JSONFastPathFailure() }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw JSONFastPathFailure() }
+        index += count
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    private mutating func enter() throws(JSONFastPathFailure) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw JSONFastPathFailure() }
+    }
+
+    private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        a.count == b.count && bytes[a].elementsEqual(bytes[b])
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): true
+        default: false
+        }
+    }
+}
