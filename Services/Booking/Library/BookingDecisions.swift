@@ -285,8 +285,12 @@ struct BookingDecisions {
         return (id, code)
     }
 
+    /// `bk_` and 16 lowercase hex digits: 64 random bits, drawn in one call (a UUID string, then edited, cost more
+    /// than the rest of a booking's decision).
     static func newBookingID() -> String {
-        "bk_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        var generator = SystemRandomNumberGenerator()
+        let hex = String(generator.next() as UInt64, radix: 16)
+        return "bk_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     func partyColumns(_ party: BookingParty) -> (kind: String, resident: String?, unit: String?) {
@@ -299,10 +303,18 @@ struct BookingDecisions {
 
 /// Short codes shown to residents and typed at the door: no 0/O or 1/I to misread.
 enum CheckInCode {
+    /// 32 symbols: five random bits pick one, without bias.
     static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
+    /// Six symbols (30 bits) from one random draw.
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+        var bits: UInt64 = generator.next()
+        var code = ""
+        for _ in 0..<6 {
+            code.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return code
     }
 }
