@@ -13,20 +13,24 @@ public enum JSONText {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case UInt8(ascii: "\n"): appendRaw("\\n", to: &bytes)
+            case UInt8(ascii: "\r"): appendRaw("\\r", to: &bytes)
+            case UInt8(ascii: "\t"): appendRaw("\\t", to: &bytes)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                appendRaw("\\u00", to: &bytes)
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0xF)])
             // Multi-byte UTF-8 sequences pass through: every byte of them is >= 0x80.
             default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends the UTF-8 bytes of `text`, which must need no escaping (JSON punctuation, keys).
     public static func appendRaw(_ text: StaticString, to bytes: inout [UInt8]) {
@@ -42,12 +46,16 @@ public enum JSONText {
         }
     }
 
-    /// Appends an integer's decimal digits.
-    public static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+    /// Appends an integer's decimal digits, with leading zeros up to `minimumDigits`.
+    public static func appendInteger(_ value: Int64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
         var divisor: UInt64 = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
+        var digits = 1
+        while magnitude / divisor >= 10 || digits < minimumDigits {
+            divisor *= 10
+            digits += 1
+        }
         while divisor > 0 {
             bytes.append(UInt8(truncatingIfNeeded: 0x30 + magnitude / divisor % 10))
             divisor /= 10

@@ -81,14 +81,7 @@ public enum RFC3339 {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = ShanghaiDay.civil(dayNumber: days)
-        func put(_ value: Int, width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: 0x30 + value / divisor % 10))
-                divisor /= 10
-            }
-        }
+        func put(_ value: Int, width: Int) { JSONText.appendInteger(Int64(value), minimumDigits: width, to: &bytes) }
         put(year, width: 4)
         bytes.append(UInt8(ascii: "-"))
         put(month, width: 2)

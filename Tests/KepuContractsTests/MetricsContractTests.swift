@@ -27,7 +27,7 @@ struct MetricsContractTests {
         }
         // Milliseconds survive, odd characters are escaped, a count has no numerator.
         let odd = MetricSnapshot(
-            unitId: "a\"b\\c\n", unitLevel: "site", unitPath: ["sz", "a\"b\\c\n"], periodKind: "day", periodKey: "2026-11-29", kpi: "check_ins", value: 3,
+            unitId: "a\"b\\c\n\r\t\u{1}\u{1F}王", unitLevel: "site", unitPath: ["sz", "a\"b\\c\n"], periodKind: "day", periodKey: "2026-11-29", kpi: "check_ins", value: 3,
             asOf: Date(timeIntervalSince1970: 1_796_000_000.123), pendingSince: Date(timeIntervalSince1970: 1_795_999_999.007))
         let decoded = try CloudEvent.jsonDecoder.decode(MetricSnapshot.self, from: Data(odd.jsonBytes))
         #expect(decoded.unitId == odd.unitId && decoded.unitPath == odd.unitPath && decoded.numerator == nil)

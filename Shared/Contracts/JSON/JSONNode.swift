@@ -75,50 +75,45 @@ struct JSONNodeParser {
     }
 
     private mutating func object() throws(JSONFastPathFailure) -> JSONNode {
-        try enter()
-        index += 1  // {
-        var members: [JSONMember] = []
-        skipWhitespace()
-        if consume(UInt8(ascii: "}")) {
-            depth -= 1
-            return .object(members)
+        let members = try elements(closedBy: UInt8(ascii: "}")) { parser throws(JSONFastPathFailure) in
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw JSONFastPathFailure() }
+            let (key, escaped) = try parser.string()
+            // An escaped key could spell a known key differently: left to Foundation.
+            guard !escaped else { throw JSONFastPathFailure() }
+            parser.skipWhitespace()
+            guard parser.consume(UInt8(ascii: ":")) else { throw JSONFastPathFailure() }
+            parser.skipWhitespace()
+            return JSONMember(key: key, value: try parser.value())
         }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw JSONFastPathFailure() }
-            let (key, escaped) = try string()
-            // An escaped key could spell a known key differently, and a repeated key is resolved by Foundation's
-            // rules: both are left to it.
-            guard !escaped, !members.contains(where: { sameBytes($0.key, key) }) else { throw JSONFastPathFailure() }
-            skipWhitespace()
-            guard consume(UInt8(ascii: ":")) else { throw JSONFastPathFailure() }
-            skipWhitespace()
-            members.append(JSONMember(key: key, value: try value()))
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            guard consume(UInt8(ascii: "}")) else { throw JSONFastPathFailure() }
-            depth -= 1
-            return .object(members)
+        // A repeated key is resolved by Foundation's rules: left to it.
+        for (index, member) in members.enumerated() where members[..<index].contains(where: { sameBytes($0.key, member.key) }) {
+            throw JSONFastPathFailure()
         }
+        return .object(members)
     }
 
     private mutating func array() throws(JSONFastPathFailure) -> JSONNode {
-        try enter()
-        index += 1  // [
-        var elements: [JSONNode] = []
+        .array(try elements(closedBy: UInt8(ascii: "]")) { parser throws(JSONFastPathFailure) in try parser.value() })
+    }
+
+    /// At `{` or `[`: the comma-separated elements up to `close`, each read by `element` (at its first byte).
+    private mutating func elements<Element>(
+        closedBy close: UInt8, _ element: (inout JSONNodeParser) throws(JSONFastPathFailure) -> Element
+    ) throws(JSONFastPathFailure) -> [Element] {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw JSONFastPathFailure() }
+        defer { depth -= 1 }
+        index += 1  // the opening bracket
+        var elements: [Element] = []
         skipWhitespace()
-        if consume(UInt8(ascii: "]")) {
-            depth -= 1
-            return .array(elements)
-        }
+        if consume(close) { return elements }
         while true {
             skipWhitespace()
-            elements.append(try value())
+            elements.append(try element(&self))
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
-            guard consume(UInt8(ascii: "]")) else { throw JSONFastPathFailure() }
-            depth -= 1
-            return .array(elements)
+            guard consume(close) else { throw JSONFastPathFailure() }
+            return elements
         }
     }
 
@@ -193,11 +188,6 @@ struct JSONNodeParser {
         guard index < bytes.count, bytes[index] == byte else { return false }
         index += 1
         return true
-    }
-
-    private mutating func enter() throws(JSONFastPathFailure) {
-        depth += 1
-        guard depth <= Self.maxDepth else { throw JSONFastPathFailure() }
     }
 
     private func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
