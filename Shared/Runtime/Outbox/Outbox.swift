@@ -7,9 +7,19 @@ public enum Outbox {
     /// The NOTIFY channel that wakes the relay when a transaction with outbox rows commits.
     static let channel = "kepu_outbox"
 
+    /// The transaction-level advisory lock that orders appends (an arbitrary constant).
+    static let appendLockKey: Int64 = 0x6B65_7075_6F72_6472  // "kepuordr"
+
     /// Appends events in one statement and notifies the relay (the notification is delivered at commit).
+    ///
+    /// The append lock is taken before the rows get their ids and held until the commit, so outbox ids are in
+    /// commit order: once the relay sees a row, every row with a smaller id has committed or rolled back, and
+    /// the relay can read on from the last id it published instead of rescanning the table (whose published rows
+    /// leave dead index entries behind until vacuum). Appends are the last statement before a commit, so the
+    /// lock is held only for the insert and the commit, and never while waiting for another lock.
     public static func append(_ events: [OutgoingEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
+        try await connection.query("SELECT pg_advisory_xact_lock(\(appendLockKey)), pg_notify(\(channel), '')", logger: logger)
         let ids = events.map(\.event.id)
         let topics = events.map(\.topic)
         let keys = events.map(\.key)
@@ -27,6 +37,5 @@ public enum Outbox {
                  WITH ORDINALITY AS e(id, topic, key, type, source, time, subject, payload, n)
             ORDER BY e.n
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
     }
 }

@@ -4,12 +4,18 @@ import KepuKafka
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Publishes committed outbox rows to Kafka in id order and marks them published.
 ///
 /// Woken by LISTEN/NOTIFY right after a commit, and by a timer as a fallback. One replica publishes at a time (a
 /// transaction-level advisory lock), which keeps the per-key order across replicas. A crash between publishing and
 /// marking publishes those rows again on restart: at-least-once, and consumers drop the repeat by event id.
+///
+/// Each round reads on from the last id this relay published: outbox ids are in commit order (see
+/// `Outbox.append`), so no row below it can still appear. Reading from the start of the unpublished-rows index
+/// instead walks every entry of a row published since the last vacuum (measured: 2-3 ms per empty read after
+/// 140,000 rows, 7-10 ms under the booking benchmark, growing until vacuum).
 public final class OutboxRelay: Service, Sendable {
     static let lockKey: Int64 = 0x6B65_7075_6F75_7462  // "kepuoutb"
 
@@ -19,6 +25,8 @@ public final class OutboxRelay: Service, Sendable {
     let metrics: ServiceMetrics
     let pollInterval: Duration
     let batchSize: Int
+    /// The id of the last row this relay published (a row another replica published may lie beyond it).
+    private let publishedThrough = Mutex<Int64>(0)
 
     public init(client: PostgresClient, producer: KafkaProducer, metrics: ServiceMetrics, pollInterval: Duration, batchSize: Int, logger: Logger) {
         self.client = client
@@ -79,16 +87,20 @@ public final class OutboxRelay: Service, Sendable {
 
     /// One batch: lock, read unpublished rows in order, send, mark the acknowledged prefix. Returns rows published.
     func publishOnce() async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-                .collect().first?.decode(Bool.self) ?? false
-            guard locked else { return 0 }  // another replica is publishing
+        let after = publishedThrough.withLock { $0 }
+        return try await client.withTransaction(logger: logger) { connection in
+            // The marks need not wait for the disk: a mark lost in a crash means those rows are published again,
+            // which consumers drop by event id anyway.
+            let row = try await connection.query(
+                "SELECT pg_try_advisory_xact_lock(\(Self.lockKey)), set_config('synchronous_commit', 'off', true)", logger: logger
+            ).collect().first
+            guard let (locked, _) = try row?.decode((Bool, String).self), locked else { return 0 }  // another replica is publishing
             var ids: [Int64] = []
             var messages: [KafkaProducerMessage] = []
             let rows = try await connection.query(
                 """
                 SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload
-                FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT \(batchSize)
+                FROM outbox_message WHERE published_at IS NULL AND id > \(after) ORDER BY id LIMIT \(batchSize)
                 """, logger: logger)
             for try await (id, eventID, topic, key, type, source, time, subject, payload) in rows.decode(
                 (Int64, String, String, String, String, String, Date, String?, String).self)
@@ -105,7 +117,9 @@ public final class OutboxRelay: Service, Sendable {
                 logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(messages[acknowledged].headers.value(named: "ce_id").map { String(decoding: $0, as: UTF8.self) } ?? "")"])
             }
             let published = Array(ids.prefix(acknowledged))
-            if !published.isEmpty {
+            if let last = published.last {
+                // Kafka has them: even if marking them fails below, they must not be sent again by this relay.
+                publishedThrough.withLock { $0 = max($0, last) }
                 try await connection.query(
                     "UPDATE outbox_message SET published_at = clock_timestamp() WHERE id = ANY(\(published)::bigint[])", logger: logger)
             }

@@ -1,0 +1,72 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+@testable import KepuRuntime
+import KepuTestSupport
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// Outbox ids are in commit order, which is what lets the relay read on from the last id it published.
+@Suite("Outbox order")
+struct OutboxOrderTests {
+    static let logger = Logger(label: "test.outbox-order")
+
+    static func event(_ name: String) -> OutgoingEvent {
+        OutgoingEvent(
+            topic: "kepu.test.results.v1", key: "one-key",
+            event: CloudEvent(id: name, source: "/tests", type: "kepu.test.applied.v1", data: Array("{}".utf8)))
+    }
+
+    @Test("an append waits for an earlier uncommitted one; the relay publishes both, in order, and only once")
+    func appendsCommitInIdOrder() async throws {
+        let cluster = try makeTestCluster()
+        defer { cluster.stop() }
+        let database = try await TestPostgres.freshDatabase()
+        let logger = Self.logger
+        try await TestPostgres.withClient(database) { client in
+            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+            let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: logger)
+            let relay = OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
+            let secondReplica = OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
+
+            // First: appended, not committed until released.
+            let (release, released) = AsyncStream<Void>.makeStream()
+            let (appended, firstAppended) = AsyncStream<Void>.makeStream()
+            let first = Task {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await Outbox.append([Self.event("first")], on: connection, logger: logger)
+                    firstAppended.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in appended { break }
+            // Second: its append has to wait for the first's commit.
+            let secondDone = Atomic(false)
+            let second = Task {
+                try await client.withOutboxTransaction(logger: logger) { transaction in transaction.emit(Self.event("second")) }
+                secondDone.store(true, ordering: .releasing)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let secondFinishedEarly = secondDone.load(ordering: .acquiring)
+            #expect(!secondFinishedEarly, "the second append did not wait for the first transaction")
+            #expect(try await relay.publishOnce() == 0, "nothing committed yet")
+
+            released.yield()
+            try await first.value
+            try await second.value
+            #expect(try await relay.publishOnce() == 2)
+            // Read on from the last published id: a replica starting from the beginning finds them marked.
+            #expect(try await relay.publishOnce() == 0)
+            #expect(try await secondReplica.publishOnce() == 0)
+
+            try await client.withOutboxTransaction(logger: logger) { transaction in transaction.emit(Self.event("third")) }
+            #expect(try await secondReplica.publishOnce() == 1)
+            #expect(try await relay.publishOnce() == 0, "marked by the other replica")
+            await producer.shutdown()
+        }
+        let published = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 3, quiet: .seconds(2))
+        #expect(published.compactMap { try? CloudEvent(kafkaMessage: $0).id } == ["first", "second", "third"])
+    }
+}
