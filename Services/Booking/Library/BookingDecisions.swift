@@ -19,6 +19,8 @@ struct BookingDecisions {
         let capacity: Int
         var confirmed: Int
         var waitlisted: Int
+        /// Bookings on the waitlist (entries, not seats): a new entry's position is this plus one.
+        var waitingEntries: Int
         let opensAt: Date
         let closesAt: Date
         let cancellationDeadline: Date
@@ -147,16 +149,9 @@ struct BookingDecisions {
         try await connection.query(
             "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
         let booking = try await insertBooking(request, session: session, seats: request.party.seats, status: "waitlisted")
-        let position = try await connection.query(
-            """
-            SELECT count(*)::int FROM booking
-            WHERE session_id = \(session.id) AND status = 'waitlisted'
-              AND waitlist_seq <= (SELECT waitlist_seq FROM booking WHERE id = \(booking.id))
-            """, logger: logger
-        ).collect().first?.decode(Int.self) ?? 1
         emit(BookingEventType.waitlisted, session: session.id,
              BookingWaitlisted(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: request.party.seats,
-                               position: position, checkInCode: booking.code))
+                               position: session.waitingEntries + 1, checkInCode: booking.code))
     }
 
     /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
@@ -231,17 +226,18 @@ struct BookingDecisions {
             """
             SELECT id, venue_id, capacity, confirmed_seats, waitlisted_seats, booking_opens_at, booking_closes_at,
                    cancellation_deadline, starts_at, ends_at, max_seats_per_request, group_min, group_max,
-                   waitlist_enabled, waitlist_cap, closed
+                   waitlist_enabled, waitlist_cap, closed,
+                   (SELECT count(*)::int FROM booking b WHERE b.session_id = session.id AND b.status = 'waitlisted')
             FROM session WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
             """, logger: logger
         ).collect()
         var sessions: [String: Session] = [:]
         for row in rows {
-            let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool).self)
+            let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool, Int).self)
             sessions[c.0] = Session(
-                id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, opensAt: c.5, closesAt: c.6, cancellationDeadline: c.7,
-                startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12, waitlistEnabled: c.13, waitlistCap: c.14,
-                closed: c.15)
+                id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, waitingEntries: c.16, opensAt: c.5, closesAt: c.6,
+                cancellationDeadline: c.7, startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12,
+                waitlistEnabled: c.13, waitlistCap: c.14, closed: c.15)
         }
         return sessions
     }

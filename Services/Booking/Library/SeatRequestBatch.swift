@@ -23,6 +23,8 @@ extension BookingDecisions {
         let request: SeatsRequested
         let session: Session
         let seats: Int
+        /// The waitlist position (0 for a confirmed booking).
+        var position = 0
     }
 
     func requestSeats(_ requests: [(request: SeatsRequested, fingerprint: String)]) async throws {
@@ -65,13 +67,18 @@ extension BookingDecisions {
                 decisions.append(.confirm(NewBooking(id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: seats)))
             case .waitlist:
                 session.waitlisted += request.party.seats
-                decisions.append(.waitlist(NewBooking(id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: request.party.seats)))
+                session.waitingEntries += 1
+                decisions.append(
+                    .waitlist(
+                        NewBooking(
+                            id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: request.party.seats,
+                            position: session.waitingEntries)))
             case .full(let detail):
                 decisions.append(.reject(requestId: request.requestId, sessionId: session.id, .init(reason: .full, detail: detail)))
             }
             sessions[session.id] = session
         }
-        let positions = try await write(decisions)
+        try await write(decisions)
         for decision in decisions {
             switch decision {
             case .skip: break
@@ -89,7 +96,7 @@ extension BookingDecisions {
                     BookingEventType.waitlisted, session: booking.session.id,
                     BookingWaitlisted(
                         requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, seats: booking.seats,
-                        position: positions[booking.id] ?? 1, checkInCode: booking.code))
+                        position: booking.position, checkInCode: booking.code))
             }
         }
     }
@@ -132,8 +139,10 @@ extension BookingDecisions {
         }
     }
 
-    /// Writes the run's bookings and session counters; returns each new waitlist entry's position.
-    private func write(_ decisions: [Decision]) async throws -> [String: Int] {
+    /// Writes the run's bookings and the sessions' seat counters in one statement. Waitlist entries take their
+    /// sequence numbers in decision order (the rows are inserted in that order), which is the order promotion
+    /// follows.
+    private func write(_ decisions: [Decision]) async throws {
         var bookings: [(NewBooking, waitlisted: Bool)] = []
         for decision in decisions {
             switch decision {
@@ -142,36 +151,11 @@ extension BookingDecisions {
             case .skip, .reject: break
             }
         }
-        guard !bookings.isEmpty else { return [:] }
-        let waitlisted = bookings.filter(\.waitlisted).map(\.0)
-        // Waitlist order is the sequence; positions count the entries already waiting.
-        var sequence: [Int64] = []
-        var positions: [String: Int] = [:]
-        if !waitlisted.isEmpty {
-            sequence = try await connection.query(
-                "SELECT nextval('booking_waitlist_seq') FROM generate_series(1, \(waitlisted.count))", logger: logger
-            ).collect().map { try $0.decode(Int64.self) }.sorted()
-            var waiting: [String: Int] = [:]
-            for try await (session, count) in try await connection.query(
-                """
-                SELECT session_id, count(*)::int FROM booking
-                WHERE session_id = ANY(\(Array(Set(waitlisted.map(\.session.id))))) AND status = 'waitlisted' GROUP BY session_id
-                """, logger: logger
-            ).decode((String, Int).self) {
-                waiting[session] = count
-            }
-            for booking in waitlisted {
-                waiting[booking.session.id, default: 0] += 1
-                positions[booking.id] = waiting[booking.session.id]
-            }
-        }
-        var seqByBooking: [String: Int64] = [:]
-        for (booking, seq) in zip(waitlisted, sequence) { seqByBooking[booking.id] = seq }
-
+        guard !bookings.isEmpty else { return }
         var columns = (
             id: [String](), session: [String](), request: [String](), kind: [String](), resident: [String](), unit: [String](),
-            requested: [Int](), seats: [Int](), partial: [Bool](), status: [String](), seq: [Int64](), code: [String](), name: [String](),
-            phone: [String]())
+            requested: [Int](), seats: [Int](), partial: [Bool](), status: [String](), code: [String](), name: [String](), phone: [String]())
+        var delta: [String: (confirmed: Int, waitlisted: Int)] = [:]
         for (booking, isWaitlisted) in bookings {
             let (kind, resident, unit) = partyColumns(booking.request.party)
             var partial = false
@@ -186,33 +170,30 @@ extension BookingDecisions {
             columns.seats.append(booking.seats)
             columns.partial.append(partial)
             columns.status.append(isWaitlisted ? "waitlisted" : "confirmed")
-            columns.seq.append(seqByBooking[booking.id] ?? 0)
             columns.code.append(booking.code)
             columns.name.append(booking.request.contact?.name ?? "")
             columns.phone.append(booking.request.contact?.phone ?? "")
-        }
-        // Empty strings and 0 stand for NULL: arrays of optionals do not bind.
-        try await connection.query(
-            """
-            INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
-                                 status, waitlist_seq, check_in_code, contact_name, contact_phone)
-            SELECT b.id, b.session, b.request, b.kind, NULLIF(b.resident, ''), NULLIF(b.unit, ''), b.requested, b.seats, b.partial,
-                   b.status, NULLIF(b.seq, 0), b.code, NULLIF(b.name, ''), NULLIF(b.phone, '')
-            FROM unnest(\(columns.id)::text[], \(columns.session)::text[], \(columns.request)::text[], \(columns.kind)::text[],
-                        \(columns.resident)::text[], \(columns.unit)::text[], \(columns.requested)::int[], \(columns.seats)::int[],
-                        \(columns.partial)::bool[], \(columns.status)::text[], \(columns.seq)::bigint[], \(columns.code)::text[],
-                        \(columns.name)::text[], \(columns.phone)::text[])
-                 AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, seq, code, name, phone)
-            """, logger: logger)
-
-        var delta: [String: (confirmed: Int, waitlisted: Int)] = [:]
-        for (booking, isWaitlisted) in bookings {
             delta[booking.session.id, default: (0, 0)].confirmed += isWaitlisted ? 0 : booking.seats
             delta[booking.session.id, default: (0, 0)].waitlisted += isWaitlisted ? booking.seats : 0
         }
         let sessionIDs = Array(delta.keys)
+        // Empty strings stand for NULL: arrays of optionals do not bind. The insert runs to completion as part of
+        // the statement (a data-modifying WITH always does); the update is still conditional on capacity.
         let updated = try await connection.query(
             """
+            WITH inserted AS (
+                INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
+                                     status, waitlist_seq, check_in_code, contact_name, contact_phone)
+                SELECT b.id, b.session, b.request, b.kind, NULLIF(b.resident, ''), NULLIF(b.unit, ''), b.requested, b.seats, b.partial,
+                       b.status, CASE WHEN b.status = 'waitlisted' THEN nextval('booking_waitlist_seq') END, b.code, NULLIF(b.name, ''),
+                       NULLIF(b.phone, '')
+                FROM unnest(\(columns.id)::text[], \(columns.session)::text[], \(columns.request)::text[], \(columns.kind)::text[],
+                            \(columns.resident)::text[], \(columns.unit)::text[], \(columns.requested)::int[], \(columns.seats)::int[],
+                            \(columns.partial)::bool[], \(columns.status)::text[], \(columns.code)::text[], \(columns.name)::text[],
+                            \(columns.phone)::text[])
+                     WITH ORDINALITY AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, code, name, phone, n)
+                ORDER BY b.n
+            )
             UPDATE session s SET confirmed_seats = s.confirmed_seats + d.confirmed, waitlisted_seats = s.waitlisted_seats + d.waitlisted
             FROM unnest(\(sessionIDs)::text[], \(sessionIDs.map { delta[$0]?.confirmed ?? 0 })::int[], \(sessionIDs.map { delta[$0]?.waitlisted ?? 0 })::int[])
                  AS d(id, confirmed, waitlisted)
@@ -223,7 +204,6 @@ extension BookingDecisions {
         guard updated.count == sessionIDs.count else {
             throw SeatArithmeticError(detail: "\(sessionIDs.count - updated.count) sessions refused the batch's seats")
         }
-        return positions
     }
 }
 
