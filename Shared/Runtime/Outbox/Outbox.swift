@@ -10,13 +10,15 @@ public enum Outbox {
     /// The transaction-level advisory lock that orders appends (an arbitrary constant).
     static let appendLockKey: Int64 = 0x6B65_7075_6F72_6472  // "kepuordr"
 
-    /// Appends events in one statement and notifies the relay (the notification is delivered at commit).
+    /// Appends events and notifies the relay (the notification is delivered at commit): two statements, the append
+    /// lock with the notification, then the rows.
     ///
-    /// The append lock is taken before the rows get their ids and held until the commit, so outbox ids are in
-    /// commit order: once the relay sees a row, every row with a smaller id has committed or rolled back, and
-    /// the relay can read on from the last id it published instead of rescanning the table (whose published rows
-    /// leave dead index entries behind until vacuum). Appends are the last statement before a commit, so the
-    /// lock is held only for the insert and the commit, and never while waiting for another lock.
+    /// The append lock is taken before the rows get their ids (from a sequence without a per-session cache) and
+    /// held until the commit, so outbox ids are in commit order: once the relay sees a row, every row with a
+    /// smaller id has committed or rolled back, and the relay can read on from the last id it published instead of
+    /// rescanning the table (whose published rows leave dead index entries behind until vacuum). Appends are the
+    /// last statements before a commit, so the lock is held only for the insert and the commit, and never while
+    /// waiting for another lock.
     public static func append(_ events: [OutgoingEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
         try await connection.query("SELECT pg_advisory_xact_lock(\(appendLockKey)), pg_notify(\(channel), '')", logger: logger)

@@ -118,7 +118,8 @@ public final class OutboxRelay: Service, Sendable {
             }
             let published = Array(ids.prefix(acknowledged))
             if let last = published.last {
-                // Kafka has them: even if marking them fails below, they must not be sent again by this relay.
+                // Kafka has them: even if marking them fails below, this relay does not send them again (a restart
+                // would, and consumers drop the repeats).
                 publishedThrough.withLock { $0 = max($0, last) }
                 try await connection.query(
                     "UPDATE outbox_message SET published_at = clock_timestamp() WHERE id = ANY(\(published)::bigint[])", logger: logger)
