@@ -38,8 +38,7 @@ struct BookingEventsHandler: EventHandler {
         }
         let inserted = try await store.insertSessions(firstSightOrder)
         // The next batches find these in the cache (most of a session's bookings come after the batch creating it).
-        let created = firstSightOrder.filter { inserted.contains($0.sessionId) }.map(SessionFacts.init(published:))
-        transaction.afterCommit { [sessions] in sessions.remember(created) }
+        transaction.afterCommit { [sessions] in sessions.remember(inserted.values) }
 
         var fold = MetricsFold()
         var newPaths: [[String]] = []
@@ -49,7 +48,7 @@ struct BookingEventsHandler: EventHandler {
             case .sessionPublished(let published, let created):
                 let facts = SessionFacts(published: published)
                 if known[published.sessionId] == nil {
-                    if inserted.contains(published.sessionId) {
+                    if inserted[published.sessionId] != nil {
                         fold.offer(facts, newSession: true, capacityChange: published.capacity, at: timestamp)
                         newPaths.append(published.unitPath)
                     }

@@ -28,7 +28,9 @@ struct MetricsFold: Sendable {
         for (id, changes) in perSession {
             guard let session = sessions[id] else { continue }
             // In place: a dictionary taken out, changed and written back is copied while both hold it.
-            for group in session.groups { for (kpi, amount) in changes { result[group, default: [:]][kpi, default: 0] += amount } }
+            for group in session.groups {
+                for (kpi, amount) in changes { result[group, default: [:]][kpi, default: 0] += amount }
+            }
         }
         return result
     }

@@ -27,10 +27,10 @@ struct MetricsStore {
         return result
     }
 
-    /// Inserts sessions seen for the first time, together; returns the ids that were new (a repeated
+    /// Inserts sessions seen for the first time, together; returns the ones that were new, by id (a repeated
     /// session-created finds its row already there).
-    func insertSessions(_ sessions: [SessionPublished]) async throws -> Set<String> {
-        guard !sessions.isEmpty else { return [] }
+    func insertSessions(_ sessions: [SessionPublished]) async throws -> [String: SessionFacts] {
+        guard !sessions.isEmpty else { return [:] }
         let facts = sessions.map(SessionFacts.init(published:))
         let rows = try await connection.query(
             """
@@ -44,7 +44,7 @@ struct MetricsStore {
             """, logger: logger)
         var inserted = Set<String>()
         for try await id in rows.decode(String.self) { inserted.insert(id) }
-        return inserted
+        return Dictionary(facts.filter { inserted.contains($0.sessionId) }.map { ($0.sessionId, $0) }) { first, _ in first }
     }
 
     /// Sets a session's capacity; returns the capacity before.

@@ -168,22 +168,18 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     ) async throws {
         let settled = Handler.deliveryTracking == .offsets ? settledThrough : [:]
         guard !commands.isEmpty || !settled.isEmpty else { return }
-        let (fresh, duplicates, seen, committed) = try await client.withTransaction(logger: logger) { connection in
+        // The handler's events go to the outbox and its after-commit work runs once committed, as for any writer.
+        let (fresh, duplicates, seen) = try await client.withOutboxTransaction(logger: logger) { transaction in
             let (fresh, seen) =
                 switch Handler.deliveryTracking {
-                case .inbox: (try await self.newToInbox(commands, on: connection), [RecentEventIDs.Record]())
-                case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: connection)
+                case .inbox: (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record]())
+                case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: transaction.connection)
                 }
-            let transaction = HandlerTransaction(connection: connection, logger: logger)
-            if !fresh.isEmpty {
-                try await handler.apply(fresh, in: transaction)
-                try await Outbox.append(transaction.emitted, on: connection, logger: logger)
-            }
-            return (fresh.count, commands.count - fresh.count, seen, transaction.committed)
+            if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
+            return (fresh.count, commands.count - fresh.count, seen)
         }
         // Committed: only now do these records count as seen (a failed transaction is retried against the old window).
         recentEvents?.note(seen)
-        for body in committed { body() }
         metrics.handlerEvents(handler.name, outcome: "processed").increment(by: Int64(fresh))
         if duplicates > 0 {
             metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))
