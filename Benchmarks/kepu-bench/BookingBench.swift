@@ -31,7 +31,8 @@ struct BookingBench: AsyncParsableCommand {
 
     private func measure(_ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster) async throws {
         let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let environment = benchServiceEnvironment(postgres, database, cluster)
+        // Two consumers per replica, as compose runs booking, unless the environment says otherwise.
+        let environment = benchServiceEnvironment(postgres, database, cluster, defaults: ["KEPU_CONSUMER_CONCURRENCY": "2"])
         let definition = try BookingService.definition(environment: environment)
         let service = runInProcess(definition, environment: environment)
         defer { service.cancel() }

@@ -38,29 +38,37 @@ public struct RuntimeContext: Sendable {
 
 /// A handler, with its type erased so a service can list several.
 public struct HandlerRegistration: Sendable {
-    let makeRunner: @Sendable (RuntimeContext) throws -> any Service
+    let makeRunners: @Sendable (RuntimeContext) throws -> [any Service]
 
+    /// `KEPU_CONSUMER_CONCURRENCY` runners of `handler`, each with a consumer of its own in the handler's group: to
+    /// Kafka and the database they are so many replicas (partitions are split among them, each applies its own
+    /// batches in its own transactions), so what keeps replicas correct keeps them correct.
     public init<Handler: EventHandler>(_ handler: Handler) {
-        makeRunner = { context in
+        makeRunners = { context in
             let service = context.configuration.service.rawValue
             let consumerID = "\(service).\(handler.name)"
-            var logger = context.logger
-            logger[metadataKey: "handler"] = "\(handler.name)"
-            let recentEvents: RecentEventIDs? =
-                switch Handler.deliveryTracking {
-                case .inbox: nil
-                case .offsets: RecentEventIDs(capacity: context.configuration.consumerDedupeWindow)
+            let concurrency = context.configuration.consumerConcurrency
+            return try (1...concurrency).map { member in
+                var logger = context.logger
+                logger[metadataKey: "handler"] = "\(handler.name)"
+                // Which of this replica's consumers logged (their partitions are logged as they are assigned).
+                if concurrency > 1 { logger[metadataKey: "consumer"] = "\(member)" }
+                let recentEvents: RecentEventIDs? =
+                    switch Handler.deliveryTracking {
+                    case .inbox: nil
+                    case .offsets: RecentEventIDs(capacity: context.configuration.consumerDedupeWindow)
+                    }
+                let startingOffsets: StartingOffsets? = recentEvents.map {
+                    ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, recentEvents: $0, logger: logger)
                 }
-            let startingOffsets: StartingOffsets? = recentEvents.map {
-                ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, recentEvents: $0, logger: logger)
+                let consumer = try KafkaConsumer(
+                    configuration: context.configuration.consumerConfiguration(group: consumerID), startingOffsets: startingOffsets, logger: logger)
+                return ConsumerRunner(
+                    handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
+                    deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,
+                    batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
+                    recentEvents: recentEvents, hooks: context.hooks, logger: logger)
             }
-            let consumer = try KafkaConsumer(
-                configuration: context.configuration.consumerConfiguration(group: consumerID), startingOffsets: startingOffsets, logger: logger)
-            return ConsumerRunner(
-                handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
-                deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,
-                batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
-                recentEvents: recentEvents, hooks: context.hooks, logger: logger)
         }
     }
 }

@@ -63,7 +63,7 @@ public enum ServiceMain {
                     pollInterval: .milliseconds(configuration.outboxPollMilliseconds), batchSize: configuration.outboxBatchSize,
                     logger: logger))
         }
-        let workers = try definition.handlers.map { try $0.makeRunner(context) } + definition.background.map { $0(context) }
+        let workers = try definition.handlers.flatMap { try $0.makeRunners(context) } + definition.background.map { $0(context) }
         services.append(GatedServices(gate: migrate, services: workers))
         let group = ServiceGroup(
             configuration: .init(

@@ -5,7 +5,8 @@ import KepuTestSupport
 import Testing
 
 /// Three `booking` processes on one topic and one database, 20,000 requests (with cancellations) over 50 sessions
-/// whose demand far exceeds capacity; one replica is killed and restarted in the middle.
+/// whose demand far exceeds capacity; one replica is killed and restarted in the middle. Each replica runs two
+/// consumers (`KEPU_CONSUMER_CONCURRENCY=2`), so six group members decide at once.
 @Suite("Booking under concurrency", .serialized)
 struct ConcurrencyTests {
     @Test("no session over capacity, exactly one answer per request, promotions match the seats freed")
@@ -13,7 +14,7 @@ struct ConcurrencyTests {
         let cluster = try EmbeddedKafkaCluster(brokers: 3)
         for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
         let database = try await TestPostgres.freshDatabase()
-        let environment = ["KEPU_BOOKING_SWEEP_SECONDS": "3600"]
+        let environment = ["KEPU_BOOKING_SWEEP_SECONDS": "3600", "KEPU_CONSUMER_CONCURRENCY": "2"]
         var replicas = try (0..<3).map { try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, replica: "r\($0)", extra: environment) }
         for replica in replicas { try await replica.waitUntilReady() }
         _ = await replicas[0].admin("POST", "/admin/venues", json: #"{"id":"v","kind":"science_base","name":"Base"}"#)

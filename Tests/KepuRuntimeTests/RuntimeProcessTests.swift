@@ -111,6 +111,38 @@ struct RuntimeProcessTests {
         #expect(await b.terminate() == 0)
     }
 
+    @Test("KEPU_CONSUMER_CONCURRENCY=2: one replica's two consumers share the partitions without double effects")
+    func twoConsumersInOneReplica() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_CONSUMER_CONCURRENCY": "2"])
+        try await eventually("ready") { await service.get("/health/ready")?.status == 200 }
+        // Each consumer logs the partitions it is given; between them they hold all six, each some.
+        func assigned() -> [String: Set<String>] {
+            var partitions: [String: Set<String>] = [:]
+            for line in service.log.split(separator: "\n") where line.contains("\"partitions assigned\"") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    let consumer = object["consumer"] as? String, let list = object["partitions"] as? String
+                else { continue }
+                partitions[consumer, default: []].formUnion(list.matches(of: /kepu\.test\.commands\.v1\[\d+\]/).map { String($0.output) })
+            }
+            return partitions
+        }
+        try await eventually("both consumers hold partitions") { assigned().count == 2 && assigned().values.allSatisfy { !$0.isEmpty } }
+        #expect(assigned().values.reduce(into: Set<String>()) { $0.formUnion($1) }.count == 6, "\(assigned())")
+        try await publish((0..<300).map { countCommand($0) }, to: cluster)
+        try await eventually("all 300 commands applied") {
+            try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == 300
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 300, "no effect applied twice")
+        let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 300)
+        #expect(results.count == 300, "each result published once")
+        let config = try #require(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
+        #expect(config.body.contains("\"consumer_concurrency\":2"))
+        #expect(await service.terminate() == 0)
+    }
+
     @Test("health, readiness and metrics are served; SIGTERM stops the service with exit code 0")
     func healthAndShutdown() async throws {
         let cluster = try makeTestCluster()

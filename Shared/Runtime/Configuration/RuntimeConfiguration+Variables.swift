@@ -18,6 +18,9 @@ extension RuntimeConfiguration {
         Variable(name: "KEPU_CONSUMER_BATCH_SIZE", defaultValue: "500", meaning: "records per consumer batch (one transaction)"),
         Variable(name: "KEPU_CONSUMER_BATCH_WAIT_MS", defaultValue: "20", meaning: "how long a poll waits to fill a batch"),
         Variable(
+            name: "KEPU_CONSUMER_CONCURRENCY", defaultValue: "1",
+            meaning: "consumers per handler in one replica, each a group member with partitions and transactions of its own (like that many replicas)"),
+        Variable(
             name: "KEPU_CONSUMER_DEDUPE_WINDOW", defaultValue: "20000",
             meaning: "records per partition whose event ids an offset-keeping consumer (metrics) remembers, so an event sent twice upstream counts once (0: off)"),
         Variable(name: "KEPU_OUTBOX_RELAY", defaultValue: "true", meaning: "run the outbox relay in this replica"),

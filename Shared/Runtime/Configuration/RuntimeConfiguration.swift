@@ -16,6 +16,8 @@ public struct RuntimeConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var consumerBatchSize: Int
     public var consumerBatchWaitMilliseconds: Int
+    /// Consumers per handler in this process (each its own group member with its own partitions and transactions).
+    public var consumerConcurrency: Int
     /// Records per partition whose event ids a consumer that keeps offsets remembers, to drop an event its
     /// producer sent again (see `RecentEventIDs`).
     public var consumerDedupeWindow: Int
@@ -69,6 +71,7 @@ public struct RuntimeConfiguration: Sendable {
             logLevel: Logger.Level(rawValue: level) ?? .info,
             consumerBatchSize: reader.integer("KEPU_CONSUMER_BATCH_SIZE", default: 500, in: 1...100_000),
             consumerBatchWaitMilliseconds: reader.integer("KEPU_CONSUMER_BATCH_WAIT_MS", default: 20, in: 1...60_000),
+            consumerConcurrency: reader.integer("KEPU_CONSUMER_CONCURRENCY", default: 1, in: 1...64),
             consumerDedupeWindow: reader.integer("KEPU_CONSUMER_DEDUPE_WINDOW", default: 20_000, in: 0...1_000_000),
             outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
             outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),

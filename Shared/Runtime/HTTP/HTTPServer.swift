@@ -42,6 +42,7 @@ enum HTTPServer {
                 "kafka_bootstrap_servers": configuration.kafkaBootstrapServers,
                 "kafka_properties": configuration.kafkaProperties.filter { !$0.key.contains("password") && !$0.key.contains("secret") },
                 "consumer_batch_size": configuration.consumerBatchSize, "consumer_batch_wait_ms": configuration.consumerBatchWaitMilliseconds,
+                "consumer_concurrency": configuration.consumerConcurrency,
                 "outbox_relay": configuration.outboxRelayEnabled, "outbox_poll_ms": configuration.outboxPollMilliseconds,
                 "outbox_batch_size": configuration.outboxBatchSize, "log_level": configuration.logLevel.rawValue,
             ])
