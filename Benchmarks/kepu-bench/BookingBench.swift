@@ -61,6 +61,12 @@ struct BookingBench: AsyncParsableCommand {
             say(String(format: "  second %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms", second / rate, percentile(slice, 0.5), percentile(slice, 0.99), slice.max() ?? 0))
         }
         say(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
+        let stages = outcomes.stages(of: (0..<rate * latencySeconds).map { "latency-\($0)" })
+        say(
+            String(
+                format: "  stages, p50/p99 ms: published → decided (poll, inbox, handler) %.0f/%.0f; → relayed (outbox, commit, relay) %.0f/%.0f; → read %.0f/%.0f",
+                percentile(stages.decided, 0.5), percentile(stages.decided, 0.99), percentile(stages.relayed, 0.5), percentile(stages.relayed, 0.99),
+                percentile(stages.read, 0.5), percentile(stages.read, 0.99)))
 
         await producer.shutdown()
         let baselineDatabase = try await postgres.createDatabase("kepu_bench_baseline")
@@ -146,6 +152,9 @@ final class OutcomeWatcher: Sendable {
         var pending: Set<String> = []
         var sentAt: [String: ContinuousClock.Instant] = [:]
         var answeredAt: [String: ContinuousClock.Instant] = [:]
+        /// Wall-clock milliseconds, for the stages: sent, the outcome's `ce_time` (when the handler decided), its
+        /// record timestamp (when the relay produced it), and read.
+        var wall: [String: (sent: Double, decided: Double, relayed: Double, read: Double)] = [:]
     }
     private let state = Mutex(State())
     private let consumer: KafkaConsumer
@@ -161,7 +170,8 @@ final class OutcomeWatcher: Sendable {
 
     func markSent(_ ids: [String]) {
         let now = ContinuousClock.now
-        state.withLock { for id in ids { $0.sentAt[id] = now } }
+        let wall = Date().timeIntervalSince1970 * 1000
+        state.withLock { for id in ids { $0.sentAt[id] = now; $0.wall[id] = (wall, 0, 0, 0) } }
     }
 
     func run() async throws {
@@ -170,9 +180,17 @@ final class OutcomeWatcher: Sendable {
         while !Task.isCancelled {
             guard let batch = try await consumer.poll(maxMessages: 5_000, maxWait: .milliseconds(5)) else { return }
             let now = ContinuousClock.now
-            let ids = batch.messages.compactMap { try? decoder.decode(Answer.self, from: Data($0.value)).requestId }
+            let read = Date().timeIntervalSince1970 * 1000
+            let answers = batch.messages.compactMap { message -> (id: String, decided: Double, relayed: Double)? in
+                guard let id = try? decoder.decode(Answer.self, from: Data(message.value)).requestId else { return nil }
+                let decided = (try? CloudEvent(kafkaMessage: message).time).flatMap { $0 }.map { $0.timeIntervalSince1970 * 1000 } ?? 0
+                return (id, decided, Double(message.timestamp ?? 0))
+            }
             state.withLock { state in
-                for id in ids where state.pending.remove(id) != nil { state.answeredAt[id] = now }
+                for answer in answers where state.pending.remove(answer.id) != nil {
+                    state.answeredAt[answer.id] = now
+                    if let sent = state.wall[answer.id]?.sent { state.wall[answer.id] = (sent, answer.decided, answer.relayed, read) }
+                }
             }
         }
     }
@@ -184,6 +202,20 @@ final class OutcomeWatcher: Sendable {
                 throw BenchError("\(state.withLock { $0.pending.count }) requests got no outcome within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Each request's time in the three stages of its answer, in milliseconds (wall clock, to the millisecond).
+    func stages(of ids: [String]) -> (decided: [Double], relayed: [Double], read: [Double]) {
+        state.withLock { state in
+            var stages: (decided: [Double], relayed: [Double], read: [Double]) = ([], [], [])
+            for id in ids {
+                guard let times = state.wall[id], times.read > 0 else { continue }
+                stages.decided.append(times.decided - times.sent)
+                stages.relayed.append(times.relayed - times.decided)
+                stages.read.append(times.read - times.relayed)
+            }
+            return stages
         }
     }
 
