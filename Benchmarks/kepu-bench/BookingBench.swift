@@ -178,7 +178,7 @@ final class OutcomeWatcher: Sendable {
         struct Answer: Decodable { let requestId: String? }
         let decoder = JSONDecoder()
         while !Task.isCancelled {
-            guard let batch = try await consumer.poll(maxMessages: 5_000, maxWait: .milliseconds(5)) else { return }
+            guard let batch = try await consumer.poll(maxMessages: 5_000, maxWait: .milliseconds(50), returnEarly: true) else { return }
             let now = ContinuousClock.now
             let read = Date().timeIntervalSince1970 * 1000
             let answers = batch.messages.compactMap { message -> (id: String, decided: Double, relayed: Double)? in

@@ -8,6 +8,7 @@ final class ConsumerWorker: Sendable {
     struct Request {
         var maxMessages: Int
         var timeoutMs: Int32
+        var returnEarly: Bool
         var continuation: CheckedContinuation<Result<KafkaConsumerBatch?, KafkaError>, Never>
     }
 
@@ -76,7 +77,7 @@ final class ConsumerWorker: Sendable {
             }
             if closing { break }
             guard let next else { continue }
-            next.continuation.resume(returning: converter.poll(queue: queue, maxMessages: next.maxMessages, timeoutMs: next.timeoutMs))
+            next.continuation.resume(returning: converter.poll(queue: queue, maxMessages: next.maxMessages, timeoutMs: next.timeoutMs, returnEarly: next.returnEarly))
         }
         converter.release()
         // Close on this thread: rd_kafka_consumer_close serves the final revoke (and its commit) here.
@@ -121,13 +122,19 @@ struct BatchConverter {
         self.logger = logger
     }
 
-    mutating func poll(queue: QueueHandle, maxMessages: Int, timeoutMs: Int32) -> Result<KafkaConsumerBatch?, KafkaError> {
+    mutating func poll(queue: QueueHandle, maxMessages: Int, timeoutMs: Int32, returnEarly: Bool) -> Result<KafkaConsumerBatch?, KafkaError> {
         if buffer.count < maxMessages {
             buffer.deallocate()
             buffer = .allocate(capacity: maxMessages)
         }
-        let count = rd_kafka_consume_batch_queue(queue.pointer, timeoutMs, buffer.baseAddress, maxMessages)
+        // librdkafka's batch call waits until the batch is full or the time is up; to return early, wait for one
+        // record, then take what is already there without waiting.
+        var count = rd_kafka_consume_batch_queue(queue.pointer, timeoutMs, buffer.baseAddress, returnEarly ? min(1, maxMessages) : maxMessages)
         if count < 0 { return .failure(KafkaError(rd_kafka_last_error())) }
+        if returnEarly, count == 1, maxMessages > 1, let rest = buffer.baseAddress?.advanced(by: 1) {
+            let more = rd_kafka_consume_batch_queue(queue.pointer, 0, rest, maxMessages - 1)
+            if more > 0 { count += more }
+        }
         var messages: [KafkaConsumerMessage] = []
         messages.reserveCapacity(count)
         // A handful of partitions per batch: a short array beats hashing a topic name per record.

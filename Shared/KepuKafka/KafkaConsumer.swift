@@ -66,9 +66,12 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// One poll: waits up to `maxWait` for up to `maxMessages` records and returns what came (possibly nothing);
     /// nil once the consumer is closed. `batches()` is the same as a sequence that skips empty polls.
-    public func poll(maxMessages: Int, maxWait: Duration) async throws(KafkaError) -> KafkaConsumerBatch? {
+    ///
+    /// With `returnEarly`, it returns as soon as one record is there, with every record already fetched (up to
+    /// `maxMessages`): the batch is what has arrived, and nobody waits for it to fill.
+    public func poll(maxMessages: Int, maxWait: Duration, returnEarly: Bool = false) async throws(KafkaError) -> KafkaConsumerBatch? {
         let result = await withCheckedContinuation { continuation in
-            worker.request(.init(maxMessages: maxMessages, timeoutMs: maxWait.milliseconds, continuation: continuation))
+            worker.request(.init(maxMessages: maxMessages, timeoutMs: maxWait.milliseconds, returnEarly: returnEarly, continuation: continuation))
         }
         return try result.get()
     }

@@ -8,6 +8,14 @@ public struct KafkaConsumerBatch: Sendable {
 
     public var count: Int { messages.count }
     public var isEmpty: Bool { messages.isEmpty }
+
+    /// This batch followed by a later one of the same consumer, as one batch. A partition in both keeps this
+    /// batch's generation: if it was revoked in between, storing its offsets is skipped (the new owner re-reads).
+    public func followed(by later: KafkaConsumerBatch) -> KafkaConsumerBatch {
+        KafkaConsumerBatch(
+            messages: messages + later.messages, nextOffsets: nextOffsets.merging(later.nextOffsets) { max($0, $1) },
+            generations: generations.merging(later.generations) { earlier, _ in earlier })
+    }
 }
 
 /// The batches of a consumer, as an `AsyncSequence`. Each `next()` asks the consumer's polling thread for one

@@ -30,6 +30,29 @@ struct ProducerConsumerTests {
         await producer.shutdown()
     }
 
+    @Test("a poll that returns early gives what has arrived without waiting for the batch to fill")
+    func pollReturnsEarly() async throws {
+        let cluster = try makeCluster()
+        let topic = uniqueName("early")
+        try cluster.createTopic(topic, partitions: 1)
+        let producer = try producer(cluster)
+        let consumer = try consumer(cluster, group: uniqueName("g"), topics: [topic])
+        // Joined and caught up (nothing to read yet).
+        _ = try await consume(consumer, count: 1, timeout: .seconds(3))
+        _ = try await produceNumbered(producer, topic: topic, count: 3)
+        // Would wait a minute for 1,000 records; returns with the three (librdkafka's batch call would wait it out).
+        let started = ContinuousClock.now
+        var received: [KafkaConsumerMessage] = []
+        while received.count < 3, ContinuousClock.now - started < .seconds(50) {
+            let batch = try #require(try await consumer.poll(maxMessages: 1_000, maxWait: .seconds(60), returnEarly: true))
+            received += batch.messages
+        }
+        #expect(received.map(\.text).sorted() == ["0", "1", "2"])
+        #expect(ContinuousClock.now - started < .seconds(50), "the poll returned once records were there, not after its minute")
+        await consumer.close()
+        await producer.shutdown()
+    }
+
     @Test("records with the same key keep their order")
     func orderPerKey() async throws {
         let cluster = try makeCluster()

@@ -43,6 +43,16 @@ struct ConfigurationTests {
         #expect(configuration.httpPort == 8085)
         #expect(configuration.kafkaProperties == ["security.protocol": "SASL_SSL"])
         #expect(configuration.producerConfiguration()["security.protocol"] == "SASL_SSL")
+        #expect(configuration.producerConfiguration()["linger.ms"] == "0", "the service's producer does not linger")
+        #expect(configuration.consumerConcurrency == 1)
+        let lingering = try RuntimeConfiguration.load(
+            service: .booking,
+            environment: [
+                "KEPU_DATABASE_URL": "postgres://kepu@db/kepu_booking", "KEPU_KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "KEPU_ADMIN_TOKEN": "0123456789abcdef",
+                "KEPU_KAFKA_PROP_LINGER_MS": "20", "KEPU_CONSUMER_CONCURRENCY": "3",
+            ])
+        #expect(lingering.producerConfiguration()["linger.ms"] == "20", "an operator's linger wins")
+        #expect(lingering.consumerConcurrency == 3)
         #expect(configuration.database.redacted.contains("s3cret") == false)
     }
 

@@ -80,8 +80,11 @@ public struct RuntimeConfiguration: Sendable {
         return configuration
     }
 
+    /// The service's producer sends without lingering (`linger.ms=0`, unless `KEPU_KAFKA_PROP_LINGER_MS` says
+    /// otherwise): its senders (the outbox relay, dead letters, snapshots) hand over a whole batch at once and wait
+    /// for it, so the batch is already formed and a linger only delays it (measured: 5 ms of every booking answer).
     public func producerConfiguration() -> KafkaConfiguration {
-        .producer(bootstrapServers: kafkaBootstrapServers, overrides: kafkaProperties)
+        .producer(bootstrapServers: kafkaBootstrapServers, overrides: ["linger.ms": "0"].merging(kafkaProperties) { _, given in given })
     }
 
     public func consumerConfiguration(group: String) -> KafkaConfiguration {

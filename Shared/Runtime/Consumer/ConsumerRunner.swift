@@ -55,24 +55,37 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         defer { lagTask.cancel() }
         await withGracefulShutdownHandler {
             // Two stages: while one batch is applied (its transaction, then its offsets), the next is polled and
-            // decoded. Batches are still applied one at a time, in order.
+            // decoded. Batches are still applied one at a time, in order. A batch is what has arrived: the poll
+            // returns with the first records, and what arrives while the previous batch is applied is added just
+            // before this one starts. So a request that finds the runner idle is applied at once, and under load
+            // a batch grows to what came during one transaction (group commit), without a fixed wait to fill it.
             var applying: Task<Void, Never>?
             while !stopping.load(ordering: .acquiring) {
                 let batch: KafkaConsumerBatch?
                 do {
-                    batch = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait)
+                    batch = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
                 } catch {
                     logger.error("consumer poll failed", metadata: ["error": "\(error)"])
                     if (error as? KafkaError)?.isFatal == true { break }
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                guard let batch else { break }
+                guard var batch else { break }
                 guard !batch.isEmpty else { continue }
                 let started = ContinuousClock.now
-                let decoded = decode(batch)
-                await applying?.value
-                applying = Task { await self.apply(decoded, of: batch, started: started) }
+                var decoded = DecodedBatch()
+                decode(batch, into: &decoded)
+                if let previous = applying {
+                    await previous.value
+                    // A failed top-up only leaves its records to the next poll.
+                    if batch.count < batchSize, let more = try? await consumer.poll(maxMessages: batchSize - batch.count, maxWait: .zero, returnEarly: true),
+                        !more.isEmpty
+                    {
+                        decode(more, into: &decoded)
+                        batch = batch.followed(by: more)
+                    }
+                }
+                applying = Task { [batch, decoded] in await self.apply(decoded, of: batch, started: started) }
             }
             await applying?.value
         } onGracefulShutdown: {
@@ -85,32 +98,31 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     struct DecodedBatch: Sendable {
         var commands: [ReceivedCommand<Handler.Command>] = []
         var poisoned: [DeadLetter] = []
+        /// The event ids decoded so far, to drop a repeat within the batch.
+        var seen = Set<String>()
     }
 
-    func decode(_ batch: KafkaConsumerBatch) -> DecodedBatch {
-        var poisoned: [DeadLetter] = []
-        var commands: [ReceivedCommand<Handler.Command>] = []
-        var seen = Set<String>()
+    /// Adds a batch's records to `decoded`: as commands, or as dead letters if they can never be processed.
+    func decode(_ batch: KafkaConsumerBatch, into decoded: inout DecodedBatch) {
         for message in batch.messages {
             do {
                 let event = try CloudEvent(kafkaMessage: message)
                 let command = try decodeCommand(event, message)
                 // A repeat within the batch is the same as a repeat across batches: the inbox keeps the first. (With
                 // offsets, the transaction drops repeats, so that their offsets still advance.)
-                if Handler.deliveryTracking == .offsets || seen.insert(event.id).inserted {
-                    commands.append(ReceivedCommand(command: command, event: event, message: message))
+                if Handler.deliveryTracking == .offsets || decoded.seen.insert(event.id).inserted {
+                    decoded.commands.append(ReceivedCommand(command: command, event: event, message: message))
                 } else {
                     metrics.handlerEvents(handler.name, outcome: "duplicate").increment()
                 }
             } catch let error as EnvelopeError {
-                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.detail))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.detail))
             } catch let error as PoisonMessage {
-                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.reason))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.reason))
             } catch {
-                poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: "decode_failed", error: "\(error)"))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: "decode_failed", error: "\(error)"))
             }
         }
-        return DecodedBatch(commands: commands, poisoned: poisoned)
     }
 
     /// Dead letters, then the commands in one transaction (one by one if the batch fails for good), then the
