@@ -8,13 +8,26 @@ public struct KafkaConsumerBatch: Sendable {
 
     public var count: Int { messages.count }
     public var isEmpty: Bool { messages.isEmpty }
+}
 
-    /// This batch followed by a later one of the same consumer, as one batch. A partition in both keeps this
-    /// batch's generation: if it was revoked in between, storing its offsets is skipped (the new owner re-reads).
-    public func followed(by later: KafkaConsumerBatch) -> KafkaConsumerBatch {
-        KafkaConsumerBatch(
-            messages: messages + later.messages, nextOffsets: nextOffsets.merging(later.nextOffsets) { max($0, $1) },
-            generations: generations.merging(later.generations) { earlier, _ in earlier })
+extension KafkaConsumerBatch {
+    /// Consecutive batches of one consumer, as one batch. A partition in several keeps the first one's generation:
+    /// if it was revoked in between, storing its offsets is skipped (the new owner reads those records again).
+    public init(joining parts: [KafkaConsumerBatch]) {
+        if parts.count == 1 {
+            self = parts[0]
+            return
+        }
+        var messages: [KafkaConsumerMessage] = []
+        messages.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var generations: [KafkaTopicPartition: UInt64] = [:]
+        for part in parts {
+            messages += part.messages
+            nextOffsets.merge(part.nextOffsets) { max($0, $1) }
+            generations.merge(part.generations) { earlier, _ in earlier }
+        }
+        self.init(messages: messages, nextOffsets: nextOffsets, generations: generations)
     }
 }
 

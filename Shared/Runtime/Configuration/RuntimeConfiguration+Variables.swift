@@ -16,7 +16,7 @@ extension RuntimeConfiguration {
         Variable(name: "KEPU_LOG_LEVEL", defaultValue: "info", meaning: "trace, debug, info, notice, warning, error, critical"),
         Variable(name: "KEPU_DATABASE_POOL_SIZE", defaultValue: "10", meaning: "maximum PostgreSQL connections"),
         Variable(name: "KEPU_CONSUMER_BATCH_SIZE", defaultValue: "500", meaning: "records per consumer batch (one transaction)"),
-        Variable(name: "KEPU_CONSUMER_BATCH_WAIT_MS", defaultValue: "20", meaning: "how long a poll waits to fill a batch"),
+        Variable(name: "KEPU_CONSUMER_BATCH_WAIT_MS", defaultValue: "20", meaning: "how long a poll waits for a first record (a batch is what has arrived: it is not waited on to fill)"),
         Variable(
             name: "KEPU_CONSUMER_CONCURRENCY", defaultValue: "1",
             meaning: "consumers per handler in one replica, each a group member with partitions and transactions of its own (like that many replicas)"),

@@ -24,6 +24,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// For `DeliveryTracking.offsets`: the last event ids of each partition, to drop events sent twice upstream.
     let recentEvents: RecentEventIDs?
     private let stopping = Atomic(false)
+    /// Whether the batch handed to `apply` last is done (so the next batch stops growing and starts).
+    private let applied = Atomic(true)
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
@@ -56,36 +58,46 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         await withGracefulShutdownHandler {
             // Two stages: while one batch is applied (its transaction, then its offsets), the next is polled and
             // decoded. Batches are still applied one at a time, in order. A batch is what has arrived: the poll
-            // returns with the first records, and what arrives while the previous batch is applied is added just
-            // before this one starts. So a request that finds the runner idle is applied at once, and under load
+            // returns with the first records, and what arrives while the previous batch is applied is added (and
+            // decoded) until it is done. So a request that finds the runner idle is applied at once, and under load
             // a batch grows to what came during one transaction (group commit), without a fixed wait to fill it.
             var applying: Task<Void, Never>?
             while !stopping.load(ordering: .acquiring) {
-                let batch: KafkaConsumerBatch?
+                let first: KafkaConsumerBatch?
                 do {
-                    batch = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
+                    first = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
                 } catch {
                     logger.error("consumer poll failed", metadata: ["error": "\(error)"])
                     if (error as? KafkaError)?.isFatal == true { break }
                     try? await Task.sleep(for: .seconds(1))
                     continue
                 }
-                guard var batch else { break }
-                guard !batch.isEmpty else { continue }
+                guard let first else { break }
+                guard !first.isEmpty else { continue }
                 let started = ContinuousClock.now
                 var decoded = DecodedBatch()
-                decode(batch, into: &decoded)
+                decode(first, into: &decoded)
+                var parts = [first]
+                var count = first.count
                 if let previous = applying {
-                    await previous.value
-                    // A failed top-up only leaves its records to the next poll.
-                    if batch.count < batchSize, let more = try? await consumer.poll(maxMessages: batchSize - batch.count, maxWait: .zero, returnEarly: true),
-                        !more.isEmpty
+                    // Short polls, so the batch starts soon after the previous one is done. A failed poll only
+                    // leaves its records to the next batch.
+                    while count < batchSize, !applied.load(ordering: .acquiring), !stopping.load(ordering: .acquiring),
+                        let more = try? await consumer.poll(maxMessages: batchSize - count, maxWait: .milliseconds(2), returnEarly: true)
                     {
+                        guard !more.isEmpty else { continue }
                         decode(more, into: &decoded)
-                        batch = batch.followed(by: more)
+                        parts.append(more)
+                        count += more.count
                     }
+                    await previous.value
                 }
-                applying = Task { [batch, decoded] in await self.apply(decoded, of: batch, started: started) }
+                let batch = KafkaConsumerBatch(joining: parts)
+                applied.store(false, ordering: .releasing)
+                applying = Task { [decoded] in
+                    await self.apply(decoded, of: batch, started: started)
+                    self.applied.store(true, ordering: .releasing)
+                }
             }
             await applying?.value
         } onGracefulShutdown: {
