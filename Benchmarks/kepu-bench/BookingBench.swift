@@ -53,7 +53,7 @@ struct BookingBench: AsyncParsableCommand {
         let throughput = Double(requests) / full.seconds
         say(String(format: "full speed: %d requests answered in %.2f s = %.0f requests/s", requests, full.seconds, throughput))
 
-        let latencies = try await offeredRate(producer, outcomes)
+        let (latencies, stages) = try await offeredRate(producer, outcomes)
         let p50 = percentile(latencies, 0.50)
         let p99 = percentile(latencies, 0.99)
         for second in stride(from: 0, to: latencies.count, by: rate) {
@@ -61,7 +61,6 @@ struct BookingBench: AsyncParsableCommand {
             say(String(format: "  second %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms", second / rate, percentile(slice, 0.5), percentile(slice, 0.99), slice.max() ?? 0))
         }
         say(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
-        let stages = outcomes.stages(of: (0..<rate * latencySeconds).map { "latency-\($0)" })
         say(
             String(
                 format: "  stages, p50/p99 ms: published → decided (poll, inbox, handler) %.0f/%.0f; → relayed (outbox, commit, relay) %.0f/%.0f; → read %.0f/%.0f",
@@ -120,8 +119,11 @@ struct BookingBench: AsyncParsableCommand {
         return ContinuousClock.now - start
     }
 
-    /// Offers `rate` requests/s in 10 ms ticks; returns each request's publish-to-outcome latency in milliseconds.
-    private func offeredRate(_ producer: KafkaProducer, _ outcomes: OutcomeWatcher) async throws -> [Double] {
+    /// Offers `rate` requests/s in 10 ms ticks; returns each request's publish-to-outcome latency in milliseconds,
+    /// and its stages.
+    private func offeredRate(
+        _ producer: KafkaProducer, _ outcomes: OutcomeWatcher
+    ) async throws -> (latencies: [Double], stages: (decided: [Double], relayed: [Double], read: [Double])) {
         let total = rate * latencySeconds
         let ids = (0..<total).map { "latency-\($0)" }
         outcomes.expect(ids)
@@ -141,7 +143,7 @@ struct BookingBench: AsyncParsableCommand {
             if next > .now { try await Task.sleep(until: next) }
         }
         try await outcomes.waitForAll(timeout: .seconds(120))
-        return outcomes.latencies(of: ids)
+        return (outcomes.latencies(of: ids), outcomes.stages(of: ids))
     }
 
 }

@@ -32,9 +32,7 @@ final class Member: Sendable {
 struct ConsumerGroupTests {
     @Test("two members split the partitions, and one takes all when the other leaves")
     func splitAndTakeOver() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("group")
-        try cluster.createTopic(topic, partitions: 6)
+        let (cluster, topic) = try clusterWithTopic("group", partitions: 6)
         let group = uniqueName("g")
         let producer = try producer(cluster)
         let all = Set((0..<6).map { KafkaTopicPartition(topic: topic, partition: $0) })
@@ -67,9 +65,7 @@ struct ConsumerGroupTests {
 
     @Test("a batch held across a revoke is abandoned: its offsets are not stored and its records come again")
     func revokeAbandonsInFlightBatch() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("revoke")
-        try cluster.createTopic(topic, partitions: 4)
+        let (cluster, topic) = try clusterWithTopic("revoke", partitions: 4)
         let group = uniqueName("g")
         let producer = try producer(cluster)
         let sent = Set(try await produceNumbered(producer, topic: topic, count: 200))

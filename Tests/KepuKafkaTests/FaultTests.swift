@@ -40,9 +40,7 @@ struct FaultTests {
 
     @Test("injected produce errors are retried until the send succeeds")
     func retriedToSuccess() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("retry")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try clusterWithTopic("retry", partitions: 1)
         let producer = try producer(cluster, ["retry.backoff.ms": "10"])
         _ = try await producer.send(KafkaProducerMessage(topic: topic, value: Array("warm-up".utf8)))
         cluster.pushRequestErrors(.produce, Array(repeating: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, count: 3))
@@ -53,9 +51,7 @@ struct FaultTests {
 
     @Test("when retries run out the sender gets a typed, retriable error")
     func retriesExhausted() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("exhaust")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try clusterWithTopic("exhaust", partitions: 1)
         let producer = try producer(cluster, ["retries": "2", "retry.backoff.ms": "10"])
         _ = try await producer.send(KafkaProducerMessage(topic: topic, value: Array("warm-up".utf8)))
         cluster.pushRequestErrors(.produce, Array(repeating: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, count: 10))

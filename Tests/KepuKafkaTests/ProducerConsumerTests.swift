@@ -6,9 +6,7 @@ import Testing
 struct ProducerConsumerTests {
     @Test("a record round-trips with its key, headers and value")
     func roundTrip() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("roundtrip")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try clusterWithTopic("roundtrip", partitions: 3)
         let producer = try producer(cluster)
         let headers = [KafkaHeader(name: "ce_type", string: "kepu.test.v1"), KafkaHeader(name: "empty", value: nil)]
         let report = try await producer.send(
@@ -32,9 +30,7 @@ struct ProducerConsumerTests {
 
     @Test("a poll that returns early gives what has arrived without waiting for the batch to fill")
     func pollReturnsEarly() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("early")
-        try cluster.createTopic(topic, partitions: 1)
+        let (cluster, topic) = try clusterWithTopic("early", partitions: 1)
         let producer = try producer(cluster)
         let consumer = try consumer(cluster, group: uniqueName("g"), topics: [topic])
         // Joined and caught up (nothing to read yet).
@@ -55,9 +51,7 @@ struct ProducerConsumerTests {
 
     @Test("records with the same key keep their order")
     func orderPerKey() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("order")
-        try cluster.createTopic(topic, partitions: 6)
+        let (cluster, topic) = try clusterWithTopic("order", partitions: 6)
         let producer = try producer(cluster)
         let sent = try await produceNumbered(producer, topic: topic, count: 700)
         let consumer = try consumer(cluster, group: uniqueName("g"), topics: [topic])
@@ -74,9 +68,7 @@ struct ProducerConsumerTests {
 
     @Test("a consumer restarted in the same group resumes after what it marked processed")
     func offsetsResume() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("resume")
-        try cluster.createTopic(topic, partitions: 3)
+        let (cluster, topic) = try clusterWithTopic("resume", partitions: 3)
         let producer = try producer(cluster)
         let sent = Set(try await produceNumbered(producer, topic: topic, count: 300))
         let group = uniqueName("g")
@@ -110,9 +102,7 @@ struct ProducerConsumerTests {
 
     @Test("pause stops delivery from a partition until resume")
     func pauseAndResume() async throws {
-        let cluster = try makeCluster()
-        let topic = uniqueName("pause")
-        try cluster.createTopic(topic, partitions: 2)
+        let (cluster, topic) = try clusterWithTopic("pause", partitions: 2)
         let producer = try producer(cluster)
         let consumer = try consumer(cluster, group: uniqueName("g"), topics: [topic])
         try await eventually("assignment") {

@@ -13,6 +13,14 @@ func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(UUID().uuidString.prefix(8))"
 }
 
+/// An embedded cluster with one topic of its own (named from `prefix`), as most tests here start.
+func clusterWithTopic(_ prefix: String, partitions: Int32) throws -> (EmbeddedKafkaCluster, String) {
+    let cluster = try makeCluster()
+    let topic = uniqueName(prefix)
+    try cluster.createTopic(topic, partitions: partitions)
+    return (cluster, topic)
+}
+
 func producer(_ cluster: EmbeddedKafkaCluster, _ overrides: [String: String] = [:]) throws -> KafkaProducer {
     try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers, overrides: overrides))
 }
