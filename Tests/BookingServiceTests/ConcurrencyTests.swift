@@ -69,7 +69,7 @@ struct ConcurrencyTests {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= total
         }
         try await eventually("every answer published", timeout: .seconds(120)) {
-            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 0
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 0
         }
         try await Task.sleep(for: .seconds(3))
 

@@ -38,7 +38,7 @@ struct RuntimeProcessTests {
         let first = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, extra: ["KEPU_OUTBOX_RELAY": "off"])
         try await publish((0..<20).map { countCommand($0) }, to: cluster)
         try await eventually("20 events waiting in the outbox") {
-            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 20
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 20
         }
         await first.kill()
         // Nothing reached the results topic: every partition's high watermark is still 0 (asked of the leaders).
@@ -52,7 +52,7 @@ struct RuntimeProcessTests {
         #expect(ids.count == 20, "published once each: \(ids.count)")
         #expect(Set(ids).count == 20)
         #expect(results.allSatisfy { $0.headers.value(named: "ce_type") == Array("kepu.test.applied.v1".utf8) })
-        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL") == 0)
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 0)
         #expect(await second.terminate() == 0)
     }
 

@@ -1,6 +1,6 @@
 /// The runtime's own tables, in every service's database: the outbox (eventuate-tram's `message`) and the inbox
-/// (`received_messages`, keyed by consumer and message id), and the consumed offsets of consumers that keep them
-/// with their results (`consumer_offsets`).
+/// (`received_messages`, keyed by consumer and message id), the consumed offsets of consumers that keep them with
+/// their results (`consumer_offsets`), and how far the outbox relay has published (`outbox_relay_progress`).
 enum RuntimeSchema {
     static let component = "kepu.runtime"
 
@@ -46,6 +46,34 @@ enum RuntimeSchema {
                     PRIMARY KEY (consumer_id, topic, partition)
                 )
                 """
+            ]),
+        // The relay's progress is one row, not a mark on every published row: a mark was an update of each row (a
+        // new row version and new index entries, then vacuum), as costly as the insert itself. Outbox ids are in
+        // commit order (`Outbox.append`), so "published through id N" says it all. Nothing looks rows up by event
+        // id, so its unique index goes too (ids are random UUIDs; every append paid for the index).
+        Migration(
+            version: 3, name: "outbox relay progress",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS outbox_relay_progress (
+                    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                    published_through bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                // Every row below the first unpublished one was published (ids are in commit order).
+                """
+                INSERT INTO outbox_relay_progress (published_through)
+                SELECT COALESCE((SELECT min(id) - 1 FROM outbox_message WHERE published_at IS NULL), (SELECT max(id) FROM outbox_message), 0)
+                ON CONFLICT DO NOTHING
+                """,
+                "ALTER TABLE outbox_message DROP COLUMN IF EXISTS published_at",
+                "ALTER TABLE outbox_message DROP CONSTRAINT IF EXISTS outbox_message_event_id_key",
+                // For operators and tests: what the relay has yet to publish.
+                """
+                CREATE OR REPLACE VIEW outbox_unpublished AS
+                SELECT m.* FROM outbox_message m WHERE m.id > (SELECT published_through FROM outbox_relay_progress)
+                """,
             ]),
     ]
 }

@@ -4,18 +4,18 @@ import KepuKafka
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 
-/// Publishes committed outbox rows to Kafka in id order and marks them published.
+/// Publishes committed outbox rows to Kafka in id order and records how far it has published.
 ///
-/// Woken by LISTEN/NOTIFY right after a commit, and by a timer as a fallback. One replica publishes at a time (a
-/// transaction-level advisory lock), which keeps the per-key order across replicas. A crash between publishing and
-/// marking publishes those rows again on restart: at-least-once, and consumers drop the repeat by event id.
+/// Woken by LISTEN/NOTIFY right after a commit, and by a timer as a fallback. One replica publishes at a time (the
+/// progress row is locked for the round, and a replica finding it locked leaves the round to the holder), which
+/// keeps the per-key order across replicas. A crash between publishing and recording publishes those rows again on
+/// restart: at-least-once, and consumers drop the repeat by event id.
 ///
-/// Each round reads on from the last id this relay published: outbox ids are in commit order (see
-/// `Outbox.append`), so no row below it can still appear. Reading from the start of the unpublished-rows index
-/// instead walks every entry of a row published since the last vacuum (measured: 2-3 ms per empty read after
-/// 140,000 rows, 7-10 ms under the booking benchmark, growing until vacuum).
+/// Outbox ids are in commit order (see `Outbox.append`), so once a row is published every row below it has been
+/// too, and the progress is one number (`outbox_relay_progress.published_through`): a round reads on from it by
+/// primary key and moves it, instead of marking every row it published (an update per row, as costly as the
+/// insert, and dead index entries that every later read walked until vacuum).
 public final class OutboxRelay: Service, Sendable {
     static let lockKey: Int64 = 0x6B65_7075_6F75_7462  // "kepuoutb"
 
@@ -25,8 +25,6 @@ public final class OutboxRelay: Service, Sendable {
     let metrics: ServiceMetrics
     let pollInterval: Duration
     let batchSize: Int
-    /// The id of the last row this relay published (a row another replica published may lie beyond it).
-    private let publishedThrough = Mutex<Int64>(0)
 
     public init(client: PostgresClient, producer: KafkaProducer, metrics: ServiceMetrics, pollInterval: Duration, batchSize: Int, logger: Logger) {
         self.client = client
@@ -85,22 +83,23 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// One batch: lock, read unpublished rows in order, send, mark the acknowledged prefix. Returns rows published.
+    /// One batch: lock the progress, read the rows after it in order, send, move the progress past the
+    /// acknowledged prefix. Returns rows published (0 also when another replica holds the round).
     func publishOnce() async throws -> Int {
-        let after = publishedThrough.withLock { $0 }
-        return try await client.withTransaction(logger: logger) { connection in
-            // The marks need not wait for the disk: a mark lost in a crash means those rows are published again,
-            // which consumers drop by event id anyway.
-            let row = try await connection.query(
-                "SELECT pg_try_advisory_xact_lock(\(Self.lockKey)), set_config('synchronous_commit', 'off', true)", logger: logger
-            ).collect().first
-            guard let (locked, _) = try row?.decode((Bool, String).self), locked else { return 0 }  // another replica is publishing
+        try await client.withTransaction(logger: logger) { connection in
+            // The progress need not wait for the disk: progress lost in a crash means those rows are published
+            // again, which consumers drop by event id anyway. The bound is a subquery, so it is an index condition
+            // (as a join it was a filter on a scan from the first row). Locked by another replica: no rows.
             var ids: [Int64] = []
             var messages: [KafkaProducerMessage] = []
             let rows = try await connection.query(
                 """
-                SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload
-                FROM outbox_message WHERE published_at IS NULL AND id > \(after) ORDER BY id LIMIT \(batchSize)
+                WITH progress AS (
+                    SELECT published_through, set_config('synchronous_commit', 'off', true)
+                    FROM outbox_relay_progress FOR UPDATE SKIP LOCKED
+                )
+                SELECT m.id, m.event_id, m.topic, m.message_key, m.event_type, m.event_source, m.event_time, m.subject, m.payload
+                FROM outbox_message m WHERE m.id > (SELECT published_through FROM progress) ORDER BY m.id LIMIT \(batchSize)
                 """, logger: logger)
             for try await (id, eventID, topic, key, type, source, time, subject, payload) in rows.decode(
                 (Int64, String, String, String, String, String, Date, String?, String).self)
@@ -111,22 +110,18 @@ public final class OutboxRelay: Service, Sendable {
             }
             guard !messages.isEmpty else { return 0 }
             let results = await producer.send(messages)
-            // Mark only up to the first failure, so a later record of the same key is never marked before it.
+            // Move only past the first failure, so a later record of the same key is never published before it.
             let acknowledged = results.prefix { if case .success = $0 { true } else { false } }.count
             if acknowledged < results.count, case .failure(let error) = results[acknowledged] {
                 logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(messages[acknowledged].headers.value(named: "ce_id").map { String(decoding: $0, as: UTF8.self) } ?? "")"])
             }
-            let published = Array(ids.prefix(acknowledged))
-            if let last = published.last {
-                // Kafka has them: even if marking them fails below, this relay does not send them again (a restart
-                // would, and consumers drop the repeats).
-                publishedThrough.withLock { $0 = max($0, last) }
+            if acknowledged > 0 {
                 try await connection.query(
-                    "UPDATE outbox_message SET published_at = clock_timestamp() WHERE id = ANY(\(published)::bigint[])", logger: logger)
+                    "UPDATE outbox_relay_progress SET published_through = \(ids[acknowledged - 1]), updated_at = now()", logger: logger)
             }
-            metrics.outboxPublished.increment(by: Int64(published.count))
+            metrics.outboxPublished.increment(by: Int64(acknowledged))
             if acknowledged < results.count { throw OutboxPublishError(failed: results.count - acknowledged) }
-            return published.count
+            return acknowledged
         }
     }
 
@@ -135,7 +130,7 @@ public final class OutboxRelay: Service, Sendable {
             let row = try await client.query(
                 """
                 SELECT count(*)::bigint, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8
-                FROM outbox_message WHERE published_at IS NULL
+                FROM outbox_unpublished
                 """, logger: logger
             ).collect().first
             if let (count, age) = try row?.decode((Int64, Double).self) {
@@ -147,10 +142,16 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Published rows are kept a day for inspection, then deleted.
+    /// Published rows are kept a day for inspection, then deleted. The cut-off is found by walking the primary key
+    /// from the oldest row to the first younger than a day: a scan of what is deleted, not of the whole table.
     func prunePublished() async {
         do {
-            try await client.query("DELETE FROM outbox_message WHERE published_at < now() - interval '1 day'", logger: logger)
+            try await client.query(
+                """
+                DELETE FROM outbox_message
+                WHERE id <= (SELECT published_through FROM outbox_relay_progress)
+                  AND id < COALESCE((SELECT id FROM outbox_message WHERE created_at >= now() - interval '1 day' ORDER BY id LIMIT 1), 9223372036854775807)
+                """, logger: logger)
         } catch {
             logger.debug("outbox pruning failed", metadata: ["error": "\(error)"])
         }
