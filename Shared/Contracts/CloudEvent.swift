@@ -33,7 +33,13 @@ public struct CloudEvent: Sendable, Hashable {
     ) throws {
         self.init(
             id: id, source: source, type: type, time: time, subject: subject, dataContentType: "application/json",
-            data: Array(try CloudEvent.jsonEncoder.encode(payload)))
+            data: try CloudEvent.encodeData(payload))
+    }
+
+    /// `payload` as JSON, exactly as `jsonEncoder` writes it: by the fast path when it can, else by `jsonEncoder`.
+    public static func encodeData<Payload: Encodable>(_ payload: Payload) throws -> [UInt8] {
+        if let bytes = try? JSONFastPath.encode(payload) { return bytes }
+        return Array(try jsonEncoder.encode(payload))
     }
 
     /// Decodes `data` as JSON: by the fast path over the bytes when it can, else (and for every error) by

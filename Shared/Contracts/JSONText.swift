@@ -11,6 +11,12 @@ public enum JSONText {
     /// Appends `quoted(text)`'s UTF-8 bytes.
     public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copied in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -19,6 +25,9 @@ public enum JSONText {
             case UInt8(ascii: "\n"): appendRaw("\\n", to: &bytes)
             case UInt8(ascii: "\r"): appendRaw("\\r", to: &bytes)
             case UInt8(ascii: "\t"): appendRaw("\\t", to: &bytes)
+            // Backspace and form feed by name, as Foundation's encoder writes them.
+            case 0x08: appendRaw("\\b", to: &bytes)
+            case 0x0C: appendRaw("\\f", to: &bytes)
             case 0..<0x20:
                 appendRaw("\\u00", to: &bytes)
                 bytes.append(hexDigits[Int(byte >> 4)])

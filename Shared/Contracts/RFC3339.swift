@@ -73,6 +73,11 @@ public enum RFC3339 {
 
     /// Appends `format(date)`'s UTF-8 bytes.
     public static func appendMillisecondsUTC(_ date: Date, to bytes: inout [UInt8]) {
+        appendUTC(date, milliseconds: true, to: &bytes)
+    }
+
+    /// Appends `yyyy-MM-ddTHH:mm:ss[.SSS]Z` (UTC): without milliseconds, what `JSONEncoder`'s `.iso8601` writes.
+    static func appendUTC(_ date: Date, milliseconds showMilliseconds: Bool, to bytes: inout [UInt8]) {
         // Whole seconds, then the fraction truncated to milliseconds, as Foundation's formatter does.
         let interval = date.timeIntervalSince1970
         let whole = interval.rounded(.down)
@@ -93,8 +98,10 @@ public enum RFC3339 {
         put(secondOfDay / 60 % 60, width: 2)
         bytes.append(UInt8(ascii: ":"))
         put(secondOfDay % 60, width: 2)
-        bytes.append(UInt8(ascii: "."))
-        put(milliseconds, width: 3)
+        if showMilliseconds {
+            bytes.append(UInt8(ascii: "."))
+            put(milliseconds, width: 3)
+        }
         bytes.append(UInt8(ascii: "Z"))
     }
 }

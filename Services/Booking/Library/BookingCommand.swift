@@ -80,7 +80,7 @@ extension BookingCommand {
             // Nobody could match a rejection without a request id: that goes to the dead-letter topic.
             if requestId.isEmpty { throw PoisonMessage(code: "invalid_payload", reason: "requestId is empty") }
             if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
-            let fingerprint = (try? CloudEvent.jsonEncoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let fingerprint = (try? CloudEvent.encodeData(payload)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             return make(payload, fingerprint)
         }
     }
