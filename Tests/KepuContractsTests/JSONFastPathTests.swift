@@ -16,16 +16,22 @@ struct JSONFastPathTests {
         )
     }
 
-    @Test("every booking example in the AsyncAPI document takes the fast path, to Foundation's value")
+    /// Decoding here; encoding the decoded value again is `JSONEncodingFastPathTests`' (one pass over the examples).
+    @Test("every booking example in the AsyncAPI document takes both fast paths: decoded to Foundation's value, encoded again to Foundation's bytes")
     func examples() throws {
         let validator = JSONSchemaValidator(root: AsyncAPIDocumentTests.document)
-        func check<T: Decodable & Equatable>(_ type: T.Type, _ message: String) throws {
+        func check<T: Codable & Equatable>(_ type: T.Type, _ message: String) throws {
             let examples = try #require(validator.resolve("#/components/messages/\(message)")["examples"] as? [[String: Any]])
+            #expect(!examples.isEmpty, "\(message) has examples")
             for example in examples {
                 let json = Array(try JSONSerialization.data(withJSONObject: try #require(example["payload"])))
                 let (_, foundation, fast) = outcomes(T.self, json)
                 #expect(foundation != nil, "\(message)")
                 #expect(fast == foundation, "\(message): \(String(decoding: json, as: UTF8.self))")
+                if let foundation {
+                    let (foundationBytes, fastBytes) = try JSONEncodingFastPathTests.encodings(foundation)
+                    #expect(fastBytes == foundationBytes, "\(message) encoded")
+                }
             }
         }
         try check(SeatsRequested.self, "SeatsRequested")

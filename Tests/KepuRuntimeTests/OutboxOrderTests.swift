@@ -28,8 +28,8 @@ struct OutboxOrderTests {
         try await TestPostgres.withClient(database) { client in
             try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
             let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: logger)
-            let relay = OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
-            let secondReplica = OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
+            let relay = makeTestRelay(client, producer, logger: logger)
+            let secondReplica = makeTestRelay(client, producer, logger: logger)
 
             // First: appended, not committed until released.
             let (release, released) = AsyncStream<Void>.makeStream()

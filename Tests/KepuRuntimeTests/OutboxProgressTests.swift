@@ -12,10 +12,6 @@ import Testing
 struct OutboxProgressTests {
     static let logger = Logger(label: "test.outbox-progress")
 
-    static func relay(_ client: PostgresClient, _ producer: KafkaProducer) -> OutboxRelay {
-        OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
-    }
-
     @Test("a database migrated from per-row marks: the progress starts below its first unpublished row, which is then published")
     func upgradeFromMarks() async throws {
         let cluster = try makeTestCluster()
@@ -38,7 +34,7 @@ struct OutboxProgressTests {
             #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 1)
 
             let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: logger)
-            #expect(try await Self.relay(client, producer).publishOnce() == 1)
+            #expect(try await makeTestRelay(client, producer, logger: logger).publishOnce() == 1)
             #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 0)
             await producer.shutdown()
         }
@@ -64,7 +60,7 @@ struct OutboxProgressTests {
             }
             try await client.query("UPDATE outbox_relay_progress SET published_through = 3", logger: logger)
             let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: logger)
-            await Self.relay(client, producer).prunePublished()
+            await makeTestRelay(client, producer, logger: logger).prunePublished()
             let left = try await client.query("SELECT event_id FROM outbox_message ORDER BY id", logger: logger).collect().map { try $0.decode(String.self) }
             #expect(left == ["young", "old-unpublished"])
             await producer.shutdown()

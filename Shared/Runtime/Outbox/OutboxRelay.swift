@@ -17,7 +17,6 @@ import ServiceLifecycle
 /// primary key and moves it, instead of marking every row it published (an update per row, as costly as the
 /// insert, and dead index entries that every later read walked until vacuum).
 public final class OutboxRelay: Service, Sendable {
-    static let lockKey: Int64 = 0x6B65_7075_6F75_7462  // "kepuoutb"
 
     let client: PostgresClient
     let producer: KafkaProducer
