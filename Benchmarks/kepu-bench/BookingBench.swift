@@ -56,7 +56,7 @@ struct BookingBench: AsyncParsableCommand {
         // seconds of the latency run (seen in the server's log: its p99 was 2-3 times the other seconds'). Done
         // here, before the clock starts, the latency run measures a steady 2,000/s, not the burst before it.
         let settling = ContinuousClock.now
-        try await postgres.withClient(database) { client in try await client.query("VACUUM ANALYZE") }
+        try await postgres.withClient(database) { client in _ = try await client.query("VACUUM ANALYZE") }
         say(String(format: "vacuumed after the full-speed run (%.1f s)", (ContinuousClock.now - settling).seconds))
 
         let (latencies, stages) = try await offeredRate(producer, outcomes)
