@@ -42,8 +42,30 @@ public final class HandlerTransaction {
 /// One received command, with the record it came from.
 public struct ReceivedCommand<Command: Sendable>: Sendable {
     public let command: Command
-    public let event: CloudEvent
-    public let message: KafkaConsumerMessage
+    /// The envelope and the record, behind one reference: a batch's commands are copied as it is filtered and
+    /// handed on, and a copy of both by value retained every string and buffer in them (measured in the metrics
+    /// benchmark's samples: copying and destroying commands 5.1 % by value, 3.2 % with the reference).
+    @usableFromInline let received: ReceivedRecord
+
+    // Inlinable, so a handler in another module reads one field without copying the whole record.
+    @inlinable public var event: CloudEvent { received.event }
+    @inlinable public var message: KafkaConsumerMessage { received.message }
+
+    init(command: Command, event: CloudEvent, message: KafkaConsumerMessage) {
+        self.command = command
+        self.received = ReceivedRecord(event: event, message: message)
+    }
+}
+
+/// A record and the CloudEvent read from it, never changed after decoding.
+@usableFromInline final class ReceivedRecord: Sendable {
+    @usableFromInline let event: CloudEvent
+    @usableFromInline let message: KafkaConsumerMessage
+
+    init(event: CloudEvent, message: KafkaConsumerMessage) {
+        self.event = event
+        self.message = message
+    }
 }
 
 /// A service's logic for one set of topics, in two steps: `decode` (pure: a record to a command, or why it can
