@@ -2,9 +2,6 @@ import KepuTestSupport
 import Foundation
 import KepuContracts
 import KepuKafka
-@testable import KepuRuntime
-import Logging
-import PostgresNIO
 
 /// The embedded cluster with the fixture service's topics.
 func makeTestCluster() throws -> EmbeddedKafkaCluster {
@@ -13,11 +10,6 @@ func makeTestCluster() throws -> EmbeddedKafkaCluster {
     try cluster.createTopic("kepu.test.results.v1", partitions: 3)
     try cluster.createTopic("kepu.test-service.dlq.v1", partitions: 3)
     return cluster
-}
-
-/// An outbox relay as a replica runs it, driven by hand (`publishOnce`): its timer is a minute.
-func makeTestRelay(_ client: PostgresClient, _ producer: KafkaProducer, logger: Logger) -> OutboxRelay {
-    OutboxRelay(client: client, producer: producer, metrics: ServiceMetrics(), pollInterval: .seconds(60), batchSize: 100, logger: logger)
 }
 
 /// Count commands as a frontend would publish them: CloudEvents in binary mode.

@@ -21,15 +21,10 @@ struct OutboxOrderTests {
 
     @Test("an append waits for an earlier uncommitted one; the relay publishes both, in order, and only once")
     func appendsCommitInIdOrder() async throws {
-        let cluster = try makeTestCluster()
-        defer { cluster.stop() }
-        let database = try await TestPostgres.freshDatabase()
-        let logger = Self.logger
-        try await TestPostgres.withClient(database) { client in
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers), logger: logger)
-            let relay = makeTestRelay(client, producer, logger: logger)
-            let secondReplica = makeTestRelay(client, producer, logger: logger)
+        try await OutboxFixture.with(logger: Self.logger) { fixture in
+            let (client, logger) = (fixture.client, fixture.logger)
+            let relay = fixture.relay()
+            let secondReplica = fixture.relay()
 
             // First: appended, not committed until released.
             let (release, released) = AsyncStream<Void>.makeStream()
@@ -64,9 +59,8 @@ struct OutboxOrderTests {
             try await client.withOutboxTransaction(logger: logger) { transaction in transaction.emit(Self.event("third")) }
             #expect(try await secondReplica.publishOnce() == 1)
             #expect(try await relay.publishOnce() == 0, "published by the other replica")
-            await producer.shutdown()
+            let published = try await readTopic("kepu.test.results.v1", cluster: fixture.cluster, atLeast: 3, quiet: .seconds(2))
+            #expect(published.compactMap { try? CloudEvent(kafkaMessage: $0).id } == ["first", "second", "third"])
         }
-        let published = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 3, quiet: .seconds(2))
-        #expect(published.compactMap { try? CloudEvent(kafkaMessage: $0).id } == ["first", "second", "third"])
     }
 }
