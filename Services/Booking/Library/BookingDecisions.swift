@@ -222,23 +222,8 @@ struct BookingDecisions {
 
     /// Locks the sessions in id order (two transactions locking overlapping sets cannot deadlock), by id.
     func lockSessions(_ ids: [String]) async throws -> [String: Session] {
-        let rows = try await connection.query(
-            """
-            SELECT id, venue_id, capacity, confirmed_seats, waitlisted_seats, booking_opens_at, booking_closes_at,
-                   cancellation_deadline, starts_at, ends_at, max_seats_per_request, group_min, group_max,
-                   waitlist_enabled, waitlist_cap, closed,
-                   (SELECT count(*)::int FROM booking b WHERE b.session_id = session.id AND b.status = 'waitlisted')
-            FROM session WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
-            """, logger: logger
-        ).collect()
         var sessions: [String: Session] = [:]
-        for row in rows {
-            let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool, Int).self)
-            sessions[c.0] = Session(
-                id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, waitingEntries: c.16, opensAt: c.5, closesAt: c.6,
-                cancellationDeadline: c.7, startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12,
-                waitlistEnabled: c.13, waitlistCap: c.14, closed: c.15)
-        }
+        for try await session in try await connection.execute(LockSessions(ids: ids), logger: logger) { sessions[session.id] = session }
         return sessions
     }
 

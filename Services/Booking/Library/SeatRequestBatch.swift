@@ -113,12 +113,7 @@ extension BookingDecisions {
         let ids = firstIndex.map { requests[$0].request.requestId }
         let fingerprints = firstIndex.map { requests[$0].fingerprint }
         var inserted = Set<String>()
-        for try await id in try await connection.query(
-            """
-            INSERT INTO booking_request (request_id, fingerprint)
-            SELECT * FROM unnest(\(ids)::text[], \(fingerprints)::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
-            """, logger: logger
-        ).decode(String.self) {
+        for try await id in try await connection.execute(ClaimRequests(requestIDs: ids, fingerprints: fingerprints), logger: logger) {
             inserted.insert(id)
         }
         var earlier: [String: String] = [:]
@@ -152,57 +147,35 @@ extension BookingDecisions {
             }
         }
         guard !bookings.isEmpty else { return }
-        var columns = (
-            id: [String](), session: [String](), request: [String](), kind: [String](), resident: [String](), unit: [String](),
-            requested: [Int](), seats: [Int](), partial: [Bool](), status: [String](), code: [String](), name: [String](), phone: [String]())
+        var statement = WriteBookings()
         var delta: [String: (confirmed: Int, waitlisted: Int)] = [:]
         for (booking, isWaitlisted) in bookings {
             let (kind, resident, unit) = partyColumns(booking.request.party)
             var partial = false
             if case .group(_, _, let accept) = booking.request.party { partial = accept }
-            columns.id.append(booking.id)
-            columns.session.append(booking.session.id)
-            columns.request.append(booking.request.requestId)
-            columns.kind.append(kind)
-            columns.resident.append(resident ?? "")
-            columns.unit.append(unit ?? "")
-            columns.requested.append(booking.request.party.seats)
-            columns.seats.append(booking.seats)
-            columns.partial.append(partial)
-            columns.status.append(isWaitlisted ? "waitlisted" : "confirmed")
-            columns.code.append(booking.code)
-            columns.name.append(booking.request.contact?.name ?? "")
-            columns.phone.append(booking.request.contact?.phone ?? "")
+            statement.ids.append(booking.id)
+            statement.sessions.append(booking.session.id)
+            statement.requests.append(booking.request.requestId)
+            statement.kinds.append(kind)
+            statement.residents.append(resident ?? "")
+            statement.units.append(unit ?? "")
+            statement.requestedSeats.append(booking.request.party.seats)
+            statement.seats.append(booking.seats)
+            statement.acceptPartial.append(partial)
+            statement.statuses.append(isWaitlisted ? "waitlisted" : "confirmed")
+            statement.codes.append(booking.code)
+            statement.names.append(booking.request.contact?.name ?? "")
+            statement.phones.append(booking.request.contact?.phone ?? "")
             delta[booking.session.id, default: (0, 0)].confirmed += isWaitlisted ? 0 : booking.seats
             delta[booking.session.id, default: (0, 0)].waitlisted += isWaitlisted ? booking.seats : 0
         }
-        let sessionIDs = Array(delta.keys)
-        // Empty strings stand for NULL: arrays of optionals do not bind. The insert runs to completion as part of
-        // the statement (a data-modifying WITH always does); the update is still conditional on capacity.
-        let updated = try await connection.query(
-            """
-            WITH inserted AS (
-                INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
-                                     status, waitlist_seq, check_in_code, contact_name, contact_phone)
-                SELECT b.id, b.session, b.request, b.kind, NULLIF(b.resident, ''), NULLIF(b.unit, ''), b.requested, b.seats, b.partial,
-                       b.status, CASE WHEN b.status = 'waitlisted' THEN nextval('booking_waitlist_seq') END, b.code, NULLIF(b.name, ''),
-                       NULLIF(b.phone, '')
-                FROM unnest(\(columns.id)::text[], \(columns.session)::text[], \(columns.request)::text[], \(columns.kind)::text[],
-                            \(columns.resident)::text[], \(columns.unit)::text[], \(columns.requested)::int[], \(columns.seats)::int[],
-                            \(columns.partial)::bool[], \(columns.status)::text[], \(columns.code)::text[], \(columns.name)::text[],
-                            \(columns.phone)::text[])
-                     WITH ORDINALITY AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, code, name, phone, n)
-                ORDER BY b.n
-            )
-            UPDATE session s SET confirmed_seats = s.confirmed_seats + d.confirmed, waitlisted_seats = s.waitlisted_seats + d.waitlisted
-            FROM unnest(\(sessionIDs)::text[], \(sessionIDs.map { delta[$0]?.confirmed ?? 0 })::int[], \(sessionIDs.map { delta[$0]?.waitlisted ?? 0 })::int[])
-                 AS d(id, confirmed, waitlisted)
-            WHERE s.id = d.id AND s.confirmed_seats + d.confirmed <= s.capacity
-            RETURNING s.id
-            """, logger: logger
-        ).collect()
-        guard updated.count == sessionIDs.count else {
-            throw SeatArithmeticError(detail: "\(sessionIDs.count - updated.count) sessions refused the batch's seats")
+        statement.sessionIDs = Array(delta.keys)
+        statement.confirmedDeltas = statement.sessionIDs.map { delta[$0]?.confirmed ?? 0 }
+        statement.waitlistedDeltas = statement.sessionIDs.map { delta[$0]?.waitlisted ?? 0 }
+        var updated = 0
+        for try await _ in try await connection.execute(statement, logger: logger) { updated += 1 }
+        guard updated == statement.sessionIDs.count else {
+            throw SeatArithmeticError(detail: "\(statement.sessionIDs.count - updated) sessions refused the batch's seats")
         }
     }
 }

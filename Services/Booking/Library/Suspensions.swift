@@ -14,10 +14,7 @@ struct Suspensions {
     func activeSuspensions(of residents: [String]) async throws -> [String: Date] {
         guard !residents.isEmpty else { return [:] }
         var until: [String: Date] = [:]
-        for try await (resident, date) in try await connection.query(
-            "SELECT resident_id, suspended_until FROM resident_suspension WHERE resident_id = ANY(\(residents)) AND suspended_until > now()",
-            logger: logger
-        ).decode((String, Date).self) {
+        for try await (resident, date) in try await connection.execute(ActiveSuspensions(residents: residents), logger: logger) {
             until[resident] = date
         }
         return until

@@ -213,15 +213,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
 
     /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
     private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
-        let ids = commands.map(\.event.id)
         var inserted = Set<String>()
-        let rows = try await connection.query(
-            """
-            INSERT INTO received_messages (consumer_id, message_id)
-            SELECT \(consumerID), unnest(\(ids)::text[])
-            ON CONFLICT DO NOTHING RETURNING message_id
-            """, logger: logger)
-        for try await id in rows.decode(String.self) { inserted.insert(id) }
+        for try await id in try await connection.execute(InboxInsert(consumerID: consumerID, messageIDs: commands.map(\.event.id)), logger: logger) {
+            inserted.insert(id)
+        }
         return commands.filter { inserted.contains($0.event.id) }
     }
 

@@ -21,24 +21,39 @@ public enum Outbox {
     /// waiting for another lock.
     public static func append(_ events: [OutgoingEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
-        let ids = events.map(\.event.id)
-        let topics = events.map(\.topic)
-        let keys = events.map(\.key)
-        let types = events.map(\.event.type)
-        let sources = events.map(\.event.source)
-        let times = events.map { $0.event.time ?? Date() }
-        let subjects = events.map { $0.event.subject ?? "" }
-        let payloads = events.map { String(decoding: $0.event.data, as: UTF8.self) }
-        try await connection.query(
-            """
-            WITH ordering AS MATERIALIZED (SELECT pg_advisory_xact_lock(\(appendLockKey)), pg_notify(\(channel), ''))
+        _ = try await connection.execute(Append(events: events), logger: logger)
+    }
+
+    /// The append as a prepared statement (planned once per connection, not at every commit).
+    struct Append: PostgresPreparedStatement {
+        static let sql = """
+            WITH ordering AS MATERIALIZED (SELECT pg_advisory_xact_lock($1), pg_notify($2, ''))
             INSERT INTO outbox_message (event_id, topic, message_key, event_type, event_source, event_time, subject, payload)
             SELECT e.id, e.topic, e.key, e.type, e.source, e.time, NULLIF(e.subject, ''), e.payload
             FROM ordering,
-                 unnest(\(ids)::text[], \(topics)::text[], \(keys)::text[], \(types)::text[], \(sources)::text[],
-                        \(times)::timestamptz[], \(subjects)::text[], \(payloads)::text[])
+                 unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])
                  WITH ORDINALITY AS e(id, topic, key, type, source, time, subject, payload, n)
             ORDER BY e.n
-            """, logger: logger)
+            """
+        typealias Row = ()
+
+        let events: [OutgoingEvent]
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 10)
+            bindings.append(Outbox.appendLockKey)
+            bindings.append(Outbox.channel)
+            bindings.append(events.map(\.event.id))
+            bindings.append(events.map(\.topic))
+            bindings.append(events.map(\.key))
+            bindings.append(events.map(\.event.type))
+            bindings.append(events.map(\.event.source))
+            bindings.append(events.map { $0.event.time ?? Date() })
+            bindings.append(events.map { $0.event.subject ?? "" })
+            bindings.append(events.map { String(decoding: $0.event.data, as: UTF8.self) })
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
     }
 }

@@ -91,17 +91,8 @@ public final class OutboxRelay: Service, Sendable {
             // (as a join it was a filter on a scan from the first row). Locked by another replica: no rows.
             var ids: [Int64] = []
             var messages: [KafkaProducerMessage] = []
-            let rows = try await connection.query(
-                """
-                WITH progress AS (
-                    SELECT published_through, set_config('synchronous_commit', 'off', true)
-                    FROM outbox_relay_progress FOR UPDATE SKIP LOCKED
-                )
-                SELECT m.id, m.event_id, m.topic, m.message_key, m.event_type, m.event_source, m.event_time, m.subject, m.payload
-                FROM outbox_message m WHERE m.id > (SELECT published_through FROM progress) ORDER BY m.id LIMIT \(batchSize)
-                """, logger: logger)
-            for try await (id, eventID, topic, key, type, source, time, subject, payload) in rows.decode(
-                (Int64, String, String, String, String, String, Date, String?, String).self)
+            for try await (id, eventID, topic, key, type, source, time, subject, payload) in try await connection.execute(
+                NextRows(limit: batchSize), logger: logger)
             {
                 ids.append(id)
                 let event = CloudEvent(id: eventID, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
@@ -115,8 +106,7 @@ public final class OutboxRelay: Service, Sendable {
                 logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(messages[acknowledged].headers.value(named: "ce_id").map { String(decoding: $0, as: UTF8.self) } ?? "")"])
             }
             if acknowledged > 0 {
-                try await connection.query(
-                    "UPDATE outbox_relay_progress SET published_through = \(ids[acknowledged - 1]), updated_at = now()", logger: logger)
+                _ = try await connection.execute(MoveProgress(publishedThrough: ids[acknowledged - 1]), logger: logger)
             }
             metrics.outboxPublished.increment(by: Int64(acknowledged))
             if acknowledged < results.count { throw OutboxPublishError(failed: results.count - acknowledged) }
@@ -171,6 +161,47 @@ public final class OutboxRelay: Service, Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+    }
+}
+
+extension OutboxRelay {
+    /// A round's rows: the progress locked (or no rows if another replica holds it), then the rows after it.
+    struct NextRows: PostgresPreparedStatement {
+        static let sql = """
+            WITH progress AS (
+                SELECT published_through, set_config('synchronous_commit', 'off', true)
+                FROM outbox_relay_progress FOR UPDATE SKIP LOCKED
+            )
+            SELECT m.id, m.event_id, m.topic, m.message_key, m.event_type, m.event_source, m.event_time, m.subject, m.payload
+            FROM outbox_message m WHERE m.id > (SELECT published_through FROM progress) ORDER BY m.id LIMIT $1
+            """
+        typealias Row = (Int64, String, String, String, String, String, Date, String?, String)
+
+        let limit: Int
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(limit)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// Moves the progress past the rows a round published.
+    struct MoveProgress: PostgresPreparedStatement {
+        static let sql = "UPDATE outbox_relay_progress SET published_through = $1, updated_at = now()"
+        typealias Row = ()
+
+        let publishedThrough: Int64
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(publishedThrough)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
     }
 }
 
