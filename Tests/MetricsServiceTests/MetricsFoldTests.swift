@@ -49,7 +49,7 @@ struct MetricsFoldTests {
         }
         #expect(fold.unattributed == 1, "the event for a session metrics never saw is not counted anywhere")
         #expect(
-            fold.reached.count == 6 && fold.reached.values.allSatisfy { $0 == ["res-1", "res-3"] },
+            fold.reached.count == 6 && fold.reached.values.allSatisfy { Set($0) == [ReachSketch.hash("res-1"), ReachSketch.hash("res-3")] },
             "the individual residents (confirmed or promoted), in months, quarters and years")
         #expect(fold.earliestEvent.values.allSatisfy { $0 == 1000 })
         #expect(fold.sessionDeltas["s1"] == MetricsFold.SessionTally(seatsBooked: 12, bookingsMade: 4, checkIns: 1, noShows: 1))

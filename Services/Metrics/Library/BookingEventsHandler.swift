@@ -20,7 +20,7 @@ struct BookingEventsHandler: EventHandler {
 
     func apply(_ commands: [ReceivedCommand<BookingFact>], in transaction: HandlerTransaction) async throws {
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
-        let referenced = Set(commands.compactMap(\.command.sessionId))
+        let referenced = Set(commands.compactMap { $0.command.sessionId })
         var known = sessions.lookup(referenced)
         let loaded = try await store.loadSessions(referenced.subtracting(known.keys).sorted())
         sessions.remember(loaded)

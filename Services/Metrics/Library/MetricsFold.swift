@@ -8,7 +8,9 @@ import KepuContracts
 struct MetricsFold: Sendable {
     private var sessions: [String: SessionFacts] = [:]
     private var perSession: [String: [String: Int64]] = [:]
-    private var residents: [String: Set<String>] = [:]
+    /// Per session, the residents reached, as their sketch hashes (hashed once here, not once per group; a repeat
+    /// changes no sketch).
+    private var residents: [String: [UInt64]] = [:]
     private var earliestPerSession: [String: Int64] = [:]
     /// Per session: seats booked, check-ins, no-shows, bookings made (for ranking sessions).
     private(set) var sessionDeltas: [String: SessionTally] = [:]
@@ -42,12 +44,13 @@ struct MetricsFold: Sendable {
         return result
     }
 
-    /// Residents with a confirmed individual booking, by the groups they count in (months and longer).
-    var reached: [CounterGroup: Set<String>] {
-        var result: [CounterGroup: Set<String>] = [:]
+    /// Residents with a confirmed individual booking (their `ReachSketch.hash`es, possibly repeated), by the groups
+    /// they count in (months and longer).
+    var reached: [CounterGroup: [UInt64]] {
+        var result: [CounterGroup: [UInt64]] = [:]
         for (id, people) in residents {
             guard let session = sessions[id] else { continue }
-            for group in session.groups where KPI.reachPeriods.contains(group.period.kind) { result[group, default: []].formUnion(people) }
+            for group in session.groups where KPI.reachPeriods.contains(group.period.kind) { result[group, default: []].append(contentsOf: people) }
         }
         return result
     }
@@ -89,7 +92,7 @@ struct MetricsFold: Sendable {
             var changes: [(String, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind != "group", let resident = event.residentId { residents[session.sessionId, default: []].insert(resident) }
+            if event.partyKind != "group", let resident = event.residentId { residents[session.sessionId, default: []].append(ReachSketch.hash(resident)) }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .waitlisted:
@@ -100,7 +103,7 @@ struct MetricsFold: Sendable {
             // A group served from the waitlist is served all the same; a resident promoted is reached.
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind == "individual", let resident = event.residentId { residents[session.sessionId, default: []].insert(resident) }
+            if event.partyKind == "individual", let resident = event.residentId { residents[session.sessionId, default: []].append(ReachSketch.hash(resident)) }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .cancelled(let event):

@@ -152,9 +152,9 @@ struct MetricsStore {
             """, logger: logger)
     }
 
-    /// Merges residents into the groups' reach sketches (rows locked, so replicas cannot lose each other's
+    /// Merges residents (their sketch hashes) into the groups' reach sketches (rows locked, so replicas cannot lose each other's
     /// registers); returns the new estimate of each sketch that changed.
-    func addReach(_ reached: [CounterGroup: Set<String>]) async throws -> [CounterGroup: Int64] {
+    func addReach(_ reached: [CounterGroup: [UInt64]]) async throws -> [CounterGroup: Int64] {
         guard !reached.isEmpty else { return [:] }
         let groups = lockOrder(reached.keys) { $0.stableHash }
         let units = groups.map(\.unitId)
@@ -181,7 +181,7 @@ struct MetricsStore {
         for group in groups {
             var sketch = sketches[group] ?? ReachSketch()
             var grew = false
-            for resident in reached[group] ?? [] where sketch.insert(resident) { grew = true }
+            for resident in reached[group] ?? [] where sketch.insert(hash: resident) { grew = true }
             if grew { changed.append((group, sketch)) }
         }
         guard !changed.isEmpty else { return [:] }

@@ -22,7 +22,12 @@ struct ReachSketch: Sendable, Hashable {
     /// Adds one resident id; returns whether a register changed.
     @discardableResult
     mutating func insert(_ id: String) -> Bool {
-        let hash = Self.hash(id)
+        insert(hash: Self.hash(id))
+    }
+
+    /// Adds one resident by its `hash` (computed once where a resident counts in many sketches).
+    @discardableResult
+    mutating func insert(hash: UInt64) -> Bool {
         let index = Int(hash >> UInt64(64 - Self.precision))
         // Leading zeros of the remaining bits, plus one (capped by the bits left).
         let rest = hash << UInt64(Self.precision)

@@ -214,7 +214,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
     private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
         var inserted = Set<String>()
-        for try await id in try await connection.execute(InboxInsert(consumerID: consumerID, messageIDs: commands.map(\.event.id)), logger: logger) {
+        for try await id in try await connection.execute(InboxInsert(consumerID: consumerID, messageIDs: commands.map { $0.event.id }), logger: logger) {
             inserted.insert(id)
         }
         return commands.filter { inserted.contains($0.event.id) }
@@ -226,7 +226,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private func pastStoredOffsets(
         _ commands: [ReceivedCommand<Handler.Command>], settledThrough: [KafkaTopicPartition: Int64], on connection: PostgresConnection
     ) async throws -> (fresh: [ReceivedCommand<Handler.Command>], seen: [RecentEventIDs.Record]) {
-        let partitions = Set(commands.map(\.message.topicPartition)).union(settledThrough.keys)
+        // Closures, not key paths: a key path through `ReceivedCommand`'s accessors is applied by the runtime
+        // (`swift_getAtKeyPath`, 1.5 % of the metrics fold's time), a closure is inlined.
+        let partitions = Set(commands.map { $0.message.topicPartition }).union(settledThrough.keys)
         let stored = try await ConsumerOffsets.lock(partitions, consumer: consumerID, on: connection, logger: logger)
         var fresh: [ReceivedCommand<Handler.Command>] = []
         var seen: [RecentEventIDs.Record] = []
