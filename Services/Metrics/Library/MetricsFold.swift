@@ -7,7 +7,7 @@ import KepuContracts
 /// session's events are many, its groups about twenty).
 struct MetricsFold: Sendable {
     private var sessions: [String: SessionFacts] = [:]
-    private var perSession: [String: [String: Int64]] = [:]
+    private var perSession: [String: CountChanges] = [:]
     /// Per session, the residents reached, as their sketch hashes (hashed once here, not once per group; a repeat
     /// changes no sketch).
     private var residents: [String: [UInt64]] = [:]
@@ -26,15 +26,15 @@ struct MetricsFold: Sendable {
 
     /// Additions to counters by group (never to `residents_reached`, which is a sketch; see `reached`).
     var groupDeltas: [CounterGroup: [String: Int64]] {
-        var result: [CounterGroup: [String: Int64]] = [:]
+        // Summed by position (a session's changes are added to each of its twenty or so groups: by name that was
+        // a string hash per count per group), named once per group at the end.
+        var sums: [CounterGroup: CountChanges] = [:]
         for (id, changes) in perSession {
             guard let session = sessions[id] else { continue }
-            // In place: a dictionary taken out, changed and written back is copied while both hold it.
-            for group in session.groups {
-                for (kpi, amount) in changes { result[group, default: [:]][kpi, default: 0] += amount }
-            }
+            // In place: a value taken out, changed and written back is copied while both hold it.
+            for group in session.groups { sums[group, default: CountChanges()].add(changes) }
         }
-        return result
+        return sums.mapValues(\.byName)
     }
 
     /// The same, one entry per counter.
@@ -124,7 +124,29 @@ struct MetricsFold: Sendable {
     private mutating func add(_ changes: [(String, Int64)], to session: SessionFacts, at timestamp: Int64?) {
         let id = session.sessionId
         if sessions[id] == nil { sessions[id] = session }
-        for (kpi, amount) in changes { perSession[id, default: [:]][kpi, default: 0] += amount }
+        for (kpi, amount) in changes { perSession[id, default: CountChanges()].add(amount, to: kpi) }
         if let timestamp { earliestPerSession[id] = min(earliestPerSession[id] ?? timestamp, timestamp) }
+    }
+}
+
+/// Changes to the counts (`KPI.counts`), by position.
+struct CountChanges: Sendable {
+    private static let positions = Dictionary(uniqueKeysWithValues: KPI.counts.enumerated().map { ($1, $0) })
+    private var amounts = [Int64](repeating: 0, count: KPI.counts.count)
+
+    mutating func add(_ amount: Int64, to kpi: String) {
+        guard let position = Self.positions[kpi] else { return }
+        amounts[position] += amount
+    }
+
+    mutating func add(_ other: CountChanges) {
+        for position in amounts.indices { amounts[position] += other.amounts[position] }
+    }
+
+    /// The counts that changed, by name.
+    var byName: [String: Int64] {
+        var result: [String: Int64] = [:]
+        for (position, amount) in amounts.enumerated() where amount != 0 { result[KPI.counts[position]] = amount }
+        return result
     }
 }
