@@ -26,7 +26,7 @@ start)
         while [ "$dir" != "/" ]; do chmod o+x "$dir" 2>/dev/null || true; dir=$(dirname "$dir"); done
     fi
     if [ ! -s "$datadir/PG_VERSION" ]; then
-        as_owner "$bin/initdb" -D "$datadir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+        as_owner "$bin/initdb" -D "$datadir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --lc-collate=C >/dev/null
     fi
     if as_owner "$bin/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
         echo "PostgreSQL already running in $datadir" >&2
