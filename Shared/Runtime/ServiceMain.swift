@@ -57,11 +57,13 @@ public enum ServiceMain {
         }
         var services: [any Service] = [database, migrate, producer, http]
         if configuration.outboxRelayEnabled {
-            services.append(
-                OutboxRelay(
-                    client: database.client, producer: producer, metrics: metrics,
-                    pollInterval: .milliseconds(configuration.outboxPollMilliseconds), batchSize: configuration.outboxBatchSize,
-                    logger: logger))
+            // After the migrations too: its statements are prepared once per connection, and PostgresNIO keeps a
+            // failed preparation (a table not created yet) as that connection's answer for good.
+            let relay = OutboxRelay(
+                client: database.client, producer: producer, metrics: metrics,
+                pollInterval: .milliseconds(configuration.outboxPollMilliseconds), batchSize: configuration.outboxBatchSize,
+                logger: logger)
+            services.append(GatedServices(gate: migrate, services: [relay]))
         }
         let workers = try definition.handlers.flatMap { try $0.makeRunners(context) } + definition.background.map { $0(context) }
         services.append(GatedServices(gate: migrate, services: workers))
