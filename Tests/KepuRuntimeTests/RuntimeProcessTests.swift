@@ -2,7 +2,8 @@ import KepuTestSupport
 import Foundation
 import KepuContracts
 import KepuKafka
-import KepuRuntime
+@testable import KepuRuntime
+import Logging
 import Testing
 
 /// The runtime's guarantees, with the fixture service as a real process, real PostgreSQL and the embedded cluster.
@@ -54,6 +55,42 @@ struct RuntimeProcessTests {
         #expect(results.allSatisfy { $0.headers.value(named: "ce_type") == Array("kepu.test.applied.v1".utf8) })
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 0)
         #expect(await second.terminate() == 0)
+    }
+
+    @Test("while another replica holds the migrations the service waits, its relay included; then it consumes and publishes, and no round failed")
+    func waitsForMigrations() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let logger = Logger(label: "test.migrations-held")
+        // Another replica migrating: the lock the migrations take, held until released.
+        let (releases, release) = AsyncStream<Void>.makeStream()
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await TestPostgres.withClient(database) { client in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Migrator.lockKey))", logger: logger)
+                    holding.yield()
+                    for await _ in releases { break }
+                }
+            }
+        }
+        for await _ in held { break }
+        let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
+        try await publish([countCommand(1, id: "waiting")], to: cluster)
+        try await eventually("the service answers, not ready yet") { await service.get("/health/ready")?.status == 503 }
+        // Several of the relay's 200 ms timer rounds: each would fail on tables not there yet (and, prepared, leave
+        // its connection failing for good) if the relay ran before the migrations.
+        try await Task.sleep(for: .seconds(2))
+        release.yield()
+        try await holder.value
+
+        try await eventually("the waiting command applied") {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE event_id = 'waiting'") == 1
+        }
+        let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 1)
+        #expect(results.count == 1, "its event published once")
+        #expect(!service.log.contains("outbox relay failed"), "the relay ran before the migrations: \(service.log.suffix(2000))")
+        #expect(await service.terminate() == 0)
     }
 
     @Test("a poison message goes to the dead-letter topic with its origin, and the next message is processed")
