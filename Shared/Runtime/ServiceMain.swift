@@ -58,7 +58,8 @@ public enum ServiceMain {
         var services: [any Service] = [database, migrate, producer, http]
         if configuration.outboxRelayEnabled {
             // After the migrations too: its statements are prepared once per connection, and PostgresNIO keeps a
-            // failed preparation (a table not created yet) as that connection's answer for good.
+            // failed preparation (a table not created yet) as that connection's answer for good. A group of its own,
+            // before the workers': the group stops in reverse order, so the relay still publishes their last commits.
             let relay = OutboxRelay(
                 client: database.client, producer: producer, metrics: metrics,
                 pollInterval: .milliseconds(configuration.outboxPollMilliseconds), batchSize: configuration.outboxBatchSize,

@@ -152,8 +152,8 @@ struct MetricsStore {
             """, logger: logger)
     }
 
-    /// Merges residents (their sketch hashes) into the groups' reach sketches (rows locked, so replicas cannot lose each other's
-    /// registers); returns the new estimate of each sketch that changed.
+    /// Merges residents (their sketch hashes) into the groups' reach sketches (rows locked, so replicas cannot lose
+    /// each other's registers); returns the new estimate of each sketch that changed.
     func addReach(_ reached: [CounterGroup: [UInt64]]) async throws -> [CounterGroup: Int64] {
         guard !reached.isEmpty else { return [:] }
         let groups = lockOrder(reached.keys) { $0.stableHash }

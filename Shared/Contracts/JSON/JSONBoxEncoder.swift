@@ -32,14 +32,11 @@ final class JSONBox {
     var members: [(key: String, value: JSONBox)]?
     var elements: [JSONBox]?
 
-    /// The member box for `key` (replacing an earlier value for the same key, as Foundation does).
+    /// The member box for `key`. A key given twice keeps its last value, as Foundation does; that is sorted out
+    /// when written, not by searching the members at every key.
     func member(_ key: String) -> JSONBox {
         let box = JSONBox()
-        if let index = members?.firstIndex(where: { $0.key == key }) {
-            members?[index].value = box
-        } else {
-            members?.append((key, box))
-        }
+        members?.append((key, box))
         return box
     }
 
@@ -52,8 +49,14 @@ final class JSONBox {
     func write(to bytes: inout [UInt8]) {
         if let members {
             bytes.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            // By key (UTF-8 bytes), then in the order given, so the last of a repeated key is the one written.
+            let sorted = members.enumerated().sorted {
+                $0.element.key == $1.element.key ? $0.offset < $1.offset : $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8)
+            }
+            var first = true
+            for (index, (_, member)) in sorted.enumerated() where index + 1 == sorted.count || sorted[index + 1].element.key != member.key {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
                 JSONText.appendQuoted(member.key, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
                 member.value.write(to: &bytes)

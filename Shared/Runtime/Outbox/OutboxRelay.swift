@@ -86,9 +86,6 @@ public final class OutboxRelay: Service, Sendable {
     /// acknowledged prefix. Returns rows published (0 also when another replica holds the round).
     func publishOnce() async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
-            // The progress need not wait for the disk: progress lost in a crash means those rows are published
-            // again, which consumers drop by event id anyway. The bound is a subquery, so it is an index condition
-            // (as a join it was a filter on a scan from the first row). Locked by another replica: no rows.
             var ids: [Int64] = []
             var messages: [KafkaProducerMessage] = []
             for try await (id, eventID, topic, key, type, source, time, subject, payload) in try await connection.execute(
@@ -165,7 +162,10 @@ public final class OutboxRelay: Service, Sendable {
 }
 
 extension OutboxRelay {
-    /// A round's rows: the progress locked (or no rows if another replica holds it), then the rows after it.
+    /// A round's rows: the progress locked (or no rows if another replica holds it), then the rows after it. The
+    /// progress need not wait for the disk (`synchronous_commit` off for the round): progress lost in a crash means
+    /// those rows are published again, which consumers drop by event id anyway. The bound is a subquery, so it is an
+    /// index condition (as a join it was a filter on a scan from the first row).
     struct NextRows: PostgresPreparedStatement {
         static let sql = """
             WITH progress AS (
