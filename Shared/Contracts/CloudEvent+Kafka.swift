@@ -57,17 +57,33 @@ extension CloudEvent {
             default: continue
             }
         }
-        let contentType = binary.contentType.map { String(decoding: $0, as: UTF8.self) }
-        if let contentType, contentType.lowercased().hasPrefix(CloudEvent.structuredContentType) {
+        if let contentType = binary.contentType, CloudEvent.isStructured(contentType: contentType) {
             self = try CloudEvent.decodeStructured(value)
         } else if binary.isBinaryMode {
-            self = try binary.event(value: value, contentType: contentType)
+            self = try binary.event(value: value, contentType: binary.contentType.map(CloudEvent.contentTypeText))
         } else {
             throw EnvelopeError(
                 code: "not_cloudevent",
                 detail: "neither binary mode (ce_specversion header) nor structured mode (content-type \(CloudEvent.structuredContentType))")
         }
     }
+
+    /// Whether a `content-type` header says structured mode (media types are case-insensitive). Compared as bytes:
+    /// every consumed record comes through here, and lowercasing a copy of the text allocated twice per record.
+    static func isStructured(contentType: [UInt8]) -> Bool {
+        let prefix = structuredContentType.utf8
+        guard contentType.count >= prefix.count else { return false }
+        return zip(contentType, prefix).allSatisfy { byte, expected in
+            byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
+        }
+    }
+
+    /// A binary-mode record's content type as text; the usual one is shared, not allocated per record.
+    static func contentTypeText(_ bytes: [UInt8]) -> String {
+        bytes.elementsEqual(jsonContentType.utf8) ? jsonContentType : String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let jsonContentType = "application/json"
 
     /// The `ce_*` headers of a binary-mode record, as read.
     private struct BinaryAttributes {

@@ -190,6 +190,8 @@ struct BatchConverter {
         var headers: [KafkaHeader] = []
         var hdrs: OpaquePointer?
         if rd_kafka_message_headers(rkm, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            // Sized once: grown by appending, a CloudEvent's seven headers took four allocations per record.
+            headers.reserveCapacity(Int(rd_kafka_header_cnt(hdrs)))
             var index = 0
             var name: UnsafePointer<CChar>?
             var valuePointer: UnsafeRawPointer?

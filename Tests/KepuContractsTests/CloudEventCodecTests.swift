@@ -34,6 +34,15 @@ struct CloudEventCodecTests {
         let base64 = #"{"specversion":"1.0","id":"r-10","source":"/x","type":"kepu.x.v1","data_base64":"aGVsbG8="}"#
         let binaryData = try CloudEvent(kafkaMessage: record(Array(base64.utf8), [KafkaHeader(name: "content-type", string: "application/cloudevents+json")]))
         #expect(binaryData.data == Array("hello".utf8))
+
+        // Media types are case-insensitive (RFC 9110); a binary-mode content type is kept as sent.
+        let shouting = try CloudEvent(kafkaMessage: record(Array(base64.utf8), [KafkaHeader(name: "content-type", string: "Application/CloudEvents+JSON")]))
+        #expect(shouting.id == "r-10")
+        let binary = [("ce_specversion", "1.0"), ("ce_id", "b-1"), ("ce_source", "/x"), ("ce_type", "kepu.x.v1"), ("content-type", "Application/JSON")]
+        let plain = try CloudEvent(kafkaMessage: record(Array("{}".utf8), binary.map { KafkaHeader(name: $0.0, string: $0.1) }))
+        #expect(plain.dataContentType == "Application/JSON")
+        let usual = try CloudEvent(kafkaMessage: record(Array("{}".utf8), binary.dropLast().map { KafkaHeader(name: $0.0, string: $0.1) } + [KafkaHeader(name: "content-type", string: "application/json")]))
+        #expect(usual.dataContentType == "application/json")
     }
 
     @Test("anything else is rejected with a stable code", arguments: [

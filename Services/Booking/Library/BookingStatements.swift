@@ -73,7 +73,10 @@ struct ClaimRequests: PostgresPreparedStatement {
 /// Inserts a run's bookings (in decision order, so waitlist entries take their sequence numbers in that order) and
 /// adds their seats to the sessions' counters; returns one row per session updated. Empty strings stand for NULL
 /// (arrays of optionals do not bind). The insert runs to completion as part of the statement (a data-modifying
-/// WITH always does); the update is still conditional on capacity.
+/// WITH always does); the update is still conditional on capacity. The sessions are also named with `= ANY`: the
+/// plan is generic (prepared), and with only the join to `unnest` it scanned every session row of a table of a few
+/// thousand to update a dozen (`EXPLAIN ANALYZE`, 13 bookings over 2,000 sessions: 0.98 ms in the join, 0.34 ms
+/// through the primary key).
 struct WriteBookings: PostgresPreparedStatement {
     static let sql = """
         WITH inserted AS (
@@ -89,7 +92,7 @@ struct WriteBookings: PostgresPreparedStatement {
         )
         UPDATE session s SET confirmed_seats = s.confirmed_seats + d.confirmed, waitlisted_seats = s.waitlisted_seats + d.waitlisted
         FROM unnest($14::text[], $15::int[], $16::int[]) AS d(id, confirmed, waitlisted)
-        WHERE s.id = d.id AND s.confirmed_seats + d.confirmed <= s.capacity
+        WHERE s.id = ANY($14::text[]) AND s.id = d.id AND s.confirmed_seats + d.confirmed <= s.capacity
         RETURNING s.id
         """
     typealias Row = String
