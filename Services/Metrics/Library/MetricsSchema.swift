@@ -42,7 +42,8 @@ enum MetricsSchema {
                 // not one per KPI. `version` counts the batches that changed the row; the snapshot publisher catches up
                 // `published_version` (coalesced by `published_at`). `changed`: a bit per count (in `KPI.counts` order)
                 // changed since the last snapshot. `pending_since`: the upstream publish time of the oldest change no
-                // snapshot carries yet. Only the key is indexed, so updates stay HOT.
+                // snapshot carries yet, NULL when none is pending. Only the key is indexed here, so updates stay HOT
+                // (but see migration 2).
                 "CREATE TABLE kpi_counter (unit_id text NOT NULL, period_kind text NOT NULL, period_key text NOT NULL, "
                     + KPI.counts.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
                     + """
@@ -77,6 +78,16 @@ enum MetricsSchema {
                 """,
                 // At most one open alert per rule and unit: "raised once" is enforced by the database too.
                 "CREATE UNIQUE INDEX weak_spot_alert_open ON weak_spot_alert (rule, unit_id) WHERE resolved_at IS NULL",
-            ])
+            ]),
+        // The snapshot publisher looks for groups with changes not yet published, about ten times a second. Without
+        // an index that read every row of `kpi_counter`, and the table keeps every day of every unit: at 1,000
+        // units by one year of days (124 MB), a round took 118-157 ms to find 118 due groups; 0.9 ms through this
+        // index. The price: a row's update is not HOT when it sets `pending_since` (the first change after a
+        // snapshot) or clears it (the snapshot); the changes in between leave it alone and stay HOT.
+        Migration(
+            version: 2, name: "an index of the groups due for a snapshot",
+            statements: [
+                "CREATE INDEX IF NOT EXISTS kpi_counter_due ON kpi_counter (published_at) WHERE pending_since IS NOT NULL"
+            ]),
     ]
 }

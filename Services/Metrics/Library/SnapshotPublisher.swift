@@ -37,6 +37,23 @@ enum SnapshotPublisher {
         busy ? max(settings.snapshotIntervalMilliseconds, settings.busySnapshotIntervalMilliseconds) : settings.snapshotIntervalMilliseconds
     }
 
+    /// The groups (unit and period) with changes no snapshot carries yet whose last snapshot is at least the
+    /// interval old, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL` (every
+    /// change sets it, a snapshot clears it) lets a round read only the pending groups, through `kpi_counter_due`,
+    /// not the whole table.
+    static func dueGroups(intervalMilliseconds: Int) -> PostgresQuery {
+        """
+        SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
+               coalesce(array_to_string(u.path, '|'), g.unit_id), now(), g.changed, g.published_version = 0,
+               \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
+        FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
+        WHERE g.pending_since IS NOT NULL AND g.version > g.published_version
+          AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
+        LIMIT \(groupsPerRound)
+        FOR UPDATE OF g SKIP LOCKED
+        """
+    }
+
     /// Publishes the changed KPIs of the groups (unit and period) that changed since their last snapshot and whose
     /// last snapshot is old enough; returns the number of groups when a round was full (0 otherwise).
     static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws -> Int {
@@ -53,16 +70,7 @@ enum SnapshotPublisher {
         }
         var due: [CounterGroup: Due] = [:]
         var asOf = Date()
-        let rows = try await connection.query(
-            """
-            SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
-                   coalesce(array_to_string(u.path, '|'), g.unit_id), now(), g.changed, g.published_version = 0,
-                   \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
-            FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
-            WHERE g.version > g.published_version AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
-            LIMIT \(groupsPerRound)
-            FOR UPDATE OF g SKIP LOCKED
-            """, logger: logger)
+        let rows = try await connection.query(dueGroups(intervalMilliseconds: intervalMilliseconds), logger: logger)
         for try await row in rows {
             let columns = row.makeRandomAccess()
             guard let kind = ReportingPeriod.Kind(rawValue: try columns[1].decode(String.self)) else { continue }

@@ -1,0 +1,53 @@
+import Foundation
+import KepuTestSupport
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import KepuRuntime
+@testable import MetricsService
+
+@Suite("a snapshot round reads the pending groups only (real PostgreSQL)")
+struct SnapshotRoundPlanTests {
+    let logger = Logger(label: "snapshot-plan-test")
+
+    @Test("with a year of days for 100 units and a handful pending, the round's query goes through kpi_counter_due and finds exactly those")
+    func pendingGroupsThroughTheIndex() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        try await Database(settings: settings, poolSize: 2, logger: logger).withRunning { client in
+            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+            // 36,500 groups already published an hour ago; five with changes since, their last snapshot as old.
+            try await client.query(
+                """
+                INSERT INTO kpi_counter (unit_id, period_kind, period_key, version, published_version, published_at, bookings_made)
+                SELECT 'sz.site-' || u, 'day', to_char(date '2026-01-01' + d, 'YYYY-MM-DD'), 3, 3, now() - interval '1 hour', 7
+                FROM generate_series(1, 100) u, generate_series(0, 364) d
+                """, logger: logger)
+            try await client.query(
+                """
+                UPDATE kpi_counter SET version = version + 1, pending_since = now() - interval '2 seconds', bookings_made = bookings_made + 1
+                WHERE period_key = '2026-11-29' AND unit_id IN ('sz.site-1', 'sz.site-20', 'sz.site-41', 'sz.site-77', 'sz.site-100')
+                """, logger: logger)
+            try await client.query("ANALYZE kpi_counter", logger: logger)
+
+            let round = SnapshotPublisher.dueGroups(intervalMilliseconds: 1000)
+            var plan: [String] = []
+            for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + round.sql, binds: round.binds), logger: logger)
+                .decode(String.self)
+            {
+                plan.append(line)
+            }
+            #expect(plan.contains { $0.contains("kpi_counter_due") }, "the round reads through the index of pending groups:\n\(plan.joined(separator: "\n"))")
+            #expect(!plan.contains { $0.contains("Seq Scan on kpi_counter") }, "\(plan.joined(separator: "\n"))")
+
+            var due: [(unit: String, period: String)] = []
+            for try await row in try await client.query(round, logger: logger) {
+                let columns = row.makeRandomAccess()
+                due.append((try columns[0].decode(String.self), try columns[2].decode(String.self)))
+            }
+            #expect(Set(due.map(\.unit)) == ["sz.site-1", "sz.site-20", "sz.site-41", "sz.site-77", "sz.site-100"])
+            #expect(due.allSatisfy { $0.period == "2026-11-29" })
+        }
+    }
+}
