@@ -41,8 +41,12 @@ struct BenchPostgres {
     }
 
     func withClient<T: Sendable>(_ settings: DatabaseSettings, _ body: (PostgresClient) async throws -> T) async throws -> T {
-        try await Database(settings: settings, poolSize: 4, logger: Logger(label: "kepu.bench.pg", factory: { _ in SwiftLogNoOpLogHandler() }))
-            .withRunning(body)
+        let database = Database(settings: settings, poolSize: 4, logger: Logger(label: "kepu.bench.pg", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            return try await body(database.client)
+        }
     }
 
     /// The booking-shaped baseline: per booking an inbox insert, a conditional capacity update, a booking insert and

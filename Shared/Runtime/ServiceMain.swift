@@ -52,7 +52,6 @@ public enum ServiceMain {
 
         // Migrations run while the pool is up, before anything consumes or publishes.
         let migrate = OneShot(logger: logger) {
-            await database.waitUntilRunning()
             try await migrateWithRetry(definition, client: database.client, logger: logger)
             readiness.markMigrated()
         }

@@ -81,7 +81,6 @@ struct ExactlyOnceTests {
             metrics: metrics, logger: logger)
         let running = Task { try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
-            await database.waitUntilRunning()
             group.addTask { try await runner.run() }
             try await group.next()
         } }

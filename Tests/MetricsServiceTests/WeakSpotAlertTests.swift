@@ -19,7 +19,10 @@ struct WeakSpotAlertTests {
     func raiseAndResolve() async throws {
         let settings = try await TestPostgres.freshDatabase()
         let database = Database(settings: settings, poolSize: 2, logger: logger)
-        try await database.withRunning { client in
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await database.run() }
+            defer { tasks.cancelAll() }
+            let client = database.client
             try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
             try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
             let today = ShanghaiDay(year: 2026, month: 11, day: 29)

@@ -26,7 +26,12 @@ public enum TestPostgres {
 
     /// Runs `body` with a running client for `settings`.
     public static func withClient<T: Sendable>(_ settings: DatabaseSettings, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        try await Database(settings: settings, poolSize: 4, logger: Logger(label: "test.db")).withRunning(body)
+        let database = Database(settings: settings, poolSize: 4, logger: Logger(label: "test.db"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            return try await body(database.client)
+        }
     }
 
     public static func count(_ settings: DatabaseSettings, _ sql: String) async throws -> Int {

@@ -141,13 +141,15 @@ final class DevSupervisor: Service, Sendable {
 
     private func createDatabases(_ server: DatabaseSettings) async throws {
         let database = Database(settings: server, poolSize: 2, logger: Logger(label: "kepu.dev.db", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await database.withRunning { client in
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
             for service in ServiceName.all {
                 let name = databaseName(service)
-                let exists = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(name)").collect().count > 0
+                let exists = try await database.client.query("SELECT 1 FROM pg_database WHERE datname = \(name)").collect().count > 0
                 if !exists {
                     // Identifiers cannot be bound as parameters; `name` is built from a fixed service name.
-                    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+                    try await database.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
                 }
                 step("PostgreSQL: database \(name) \(exists ? "exists" : "created")")
             }
