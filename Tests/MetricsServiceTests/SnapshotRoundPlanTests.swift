@@ -14,7 +14,7 @@ struct SnapshotRoundPlanTests {
     @Test("with a year of days for 100 units and a handful pending, the round's query goes through kpi_counter_due and finds exactly those")
     func pendingGroupsThroughTheIndex() async throws {
         let settings = try await TestPostgres.freshDatabase()
-        try await Database(settings: settings, poolSize: 2, logger: logger).withRunning { client in
+        try await TestPostgres.withClient(settings) { client in
             try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
             try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
             // 36,500 groups already published an hour ago; five with changes since, their last snapshot as old.
