@@ -31,7 +31,7 @@ extension CloudEvent {
         ]
         if let time { headers.append(KafkaHeader(name: "ce_time", string: RFC3339.format(time))) }
         if let subject { headers.append(KafkaHeader(name: "ce_subject", string: subject)) }
-        headers.append(KafkaHeader(name: "content-type", string: dataContentType ?? "application/json"))
+        headers.append(KafkaHeader(name: "content-type", string: dataContentType ?? CloudEvent.jsonContentType))
         return KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: data, headers: headers)
     }
 
@@ -83,6 +83,7 @@ extension CloudEvent {
         bytes.elementsEqual(jsonContentType.utf8) ? jsonContentType : String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The content type a binary-mode record without one is sent with, and structured data defaults to.
     private static let jsonContentType = "application/json"
 
     /// The `ce_*` headers of a binary-mode record, as read.
@@ -159,7 +160,7 @@ extension CloudEvent {
         }
         return CloudEvent(
             id: try required("id"), source: try required("source"), type: try required("type"), time: time,
-            subject: object["subject"] as? String, dataContentType: (object["datacontenttype"] as? String) ?? "application/json",
+            subject: object["subject"] as? String, dataContentType: (object["datacontenttype"] as? String) ?? jsonContentType,
             data: data)
     }
 }
