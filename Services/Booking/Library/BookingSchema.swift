@@ -138,5 +138,17 @@ enum BookingSchema {
                 """,
                 "CREATE INDEX dedicated_pool_waiting ON dedicated_pool_entry (venue_id, visit_date, seq) WHERE status = 'pooled'",
             ]),
+        // The no-show sweep looks every 30 s for confirmed bookings of ended sessions. Without these it read the
+        // whole booking history each time (a sequential scan of `booking`, which keeps every booking ever): with
+        // a year of history (2.2 million bookings, 629 MB) a sweep took 273 ms and read 58,600 pages. With them
+        // (and the sweep's ids as an array) it walks the ended sessions by end time and looks each up in the
+        // small index of confirmed bookings, never touching the history's heap: 42 ms. The price: a confirmed
+        // booking is indexed once more.
+        Migration(
+            version: 4, name: "indexes for the no-show sweep",
+            statements: [
+                "CREATE INDEX IF NOT EXISTS booking_confirmed ON booking (session_id) WHERE status = 'confirmed'",
+                "CREATE INDEX IF NOT EXISTS session_by_end ON session (ends_at)",
+            ]),
     ]
 }
