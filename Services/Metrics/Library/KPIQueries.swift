@@ -78,14 +78,18 @@ struct KPIQueries {
         return days.map { ($0, byDay[$0] ?? KPIValues()) }
     }
 
+    /// Per unit, the counts summed over a range of days: read through `kpi_counter_day`, not the whole table.
+    static func windowTotalsQuery(days: ClosedRange<ShanghaiDay>) -> PostgresQuery {
+        """
+        SELECT unit_id, \(unescaped: KPI.counts.map { "sum(\($0))::bigint" }.joined(separator: ", ")) FROM kpi_counter
+        WHERE period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description)
+        GROUP BY unit_id
+        """
+    }
+
     /// Per unit, the counts summed over a range of days (the weak-spot rules' rolling window).
     func windowTotals(days: ClosedRange<ShanghaiDay>) async throws -> [String: KPIValues] {
-        let rows = try await client.query(
-            """
-            SELECT unit_id, \(unescaped: KPI.counts.map { "sum(\($0))::bigint" }.joined(separator: ", ")) FROM kpi_counter
-            WHERE period_kind = 'day' AND period_key BETWEEN \(days.lowerBound.description) AND \(days.upperBound.description)
-            GROUP BY unit_id
-            """, logger: logger)
+        let rows = try await client.query(Self.windowTotalsQuery(days: days), logger: logger)
         var result: [String: KPIValues] = [:]
         for try await row in rows {
             let columns = row.makeRandomAccess()

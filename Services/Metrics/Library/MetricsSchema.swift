@@ -89,5 +89,14 @@ enum MetricsSchema {
             statements: [
                 "CREATE INDEX IF NOT EXISTS kpi_counter_due ON kpi_counter (published_at) WHERE pending_since IS NOT NULL"
             ]),
+        // The weak-spot rules sum every unit's days over their window (30 days) every 30 s. The key starts with the
+        // unit, so that read every row of `kpi_counter`, every period of every unit for good: at 1,000 units by one
+        // year (151 MB) 57-59 ms on three processes; 11-20 ms through this index. Its columns never change, so
+        // updates that were HOT stay HOT.
+        Migration(
+            version: 3, name: "an index of the days, for the weak-spot window",
+            statements: [
+                "CREATE INDEX IF NOT EXISTS kpi_counter_day ON kpi_counter (period_key) WHERE period_kind = 'day'"
+            ]),
     ]
 }

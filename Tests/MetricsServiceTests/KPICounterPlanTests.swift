@@ -1,4 +1,5 @@
 import Foundation
+import KepuDomain
 import KepuTestSupport
 import Logging
 import PostgresNIO
@@ -7,8 +8,8 @@ import Testing
 @testable import KepuRuntime
 @testable import MetricsService
 
-@Suite("a snapshot round reads the pending groups only (real PostgreSQL)")
-struct SnapshotRoundPlanTests {
+@Suite("the periodic reads of kpi_counter do not read the whole table (real PostgreSQL)")
+struct KPICounterPlanTests {
     let logger = Logger(label: "snapshot-plan-test")
 
     @Test("with a year of days for 100 units and a handful pending, the round's query goes through kpi_counter_due and finds exactly those")
@@ -48,6 +49,42 @@ struct SnapshotRoundPlanTests {
             }
             #expect(Set(due.map(\.unit)) == ["sz.site-1", "sz.site-20", "sz.site-41", "sz.site-77", "sz.site-100"])
             #expect(due.allSatisfy { $0.period == "2026-11-29" })
+        }
+    }
+
+    @Test("with a year of days for 200 units, the weak-spot window's totals go through kpi_counter_day and sum only its days")
+    func weakSpotWindowThroughTheIndex() async throws {
+        let settings = try await TestPostgres.freshDatabase()
+        try await TestPostgres.withClient(settings) { client in
+            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+            // Every day of 2026 for 200 units (one booking a day each), and their weeks and months.
+            try await client.query(
+                """
+                INSERT INTO kpi_counter (unit_id, period_kind, period_key, bookings_made)
+                SELECT 'sz.site-' || u, 'day', to_char(date '2026-01-01' + d, 'YYYY-MM-DD'), 1
+                FROM generate_series(1, 200) u, generate_series(0, 364) d
+                UNION ALL
+                SELECT 'sz.site-' || u, 'week', '2026-W' || lpad(w::text, 2, '0'), 7 FROM generate_series(1, 200) u, generate_series(1, 52) w
+                UNION ALL
+                SELECT 'sz.site-' || u, 'month', '2026-' || lpad(m::text, 2, '0'), 30 FROM generate_series(1, 200) u, generate_series(1, 12) m
+                """, logger: logger)
+            try await client.query("ANALYZE kpi_counter", logger: logger)
+
+            let last = ShanghaiDay(year: 2026, month: 11, day: 29)
+            let window = KPIQueries.windowTotalsQuery(days: last.advanced(by: -29)...last)
+            var plan: [String] = []
+            for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + window.sql, binds: window.binds), logger: logger)
+                .decode(String.self)
+            {
+                plan.append(line)
+            }
+            #expect(plan.contains { $0.contains("kpi_counter_day") }, "the window reads through the index of days:\n\(plan.joined(separator: "\n"))")
+            #expect(!plan.contains { $0.contains("Seq Scan on kpi_counter") }, "\(plan.joined(separator: "\n"))")
+
+            let totals = try await KPIQueries(client: client, logger: logger).windowTotals(days: last.advanced(by: -29)...last)
+            #expect(totals.count == 200)
+            #expect(totals.values.allSatisfy { $0["bookings_made"] == 30 })
         }
     }
 }
