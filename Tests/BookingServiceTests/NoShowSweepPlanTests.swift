@@ -43,12 +43,7 @@ struct NoShowSweepPlanTests {
             try await client.query("ANALYZE session", logger: logger)
 
             let sweep = NoShowSweeper.markDueBookings(graceMinutes: 30)
-            var plan: [String] = []
-            for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + sweep.sql, binds: sweep.binds), logger: logger)
-                .decode(String.self)
-            {
-                plan.append(line)
-            }
+            let plan = try await TestPostgres.plan(of: sweep, client: client)
             #expect(!plan.contains { $0.contains("Seq Scan on booking") }, "the sweep reads no booking history:\n\(plan.joined(separator: "\n"))")
             #expect(plan.contains { $0.contains("booking_confirmed") }, "\(plan.joined(separator: "\n"))")
 

@@ -10,14 +10,20 @@ import Testing
 
 @Suite("the periodic reads of kpi_counter do not read the whole table (real PostgreSQL)")
 struct KPICounterPlanTests {
-    let logger = Logger(label: "snapshot-plan-test")
+    let logger = Logger(label: "kpi-counter-plan-test")
+
+    /// A fresh database with metrics' tables.
+    func withMetricsDatabase(_ body: @Sendable (PostgresClient) async throws -> Void) async throws {
+        try await TestPostgres.withClient(try await TestPostgres.freshDatabase()) { [logger] client in
+            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+            try await body(client)
+        }
+    }
 
     @Test("with a year of days for 100 units and a handful pending, the round's query goes through kpi_counter_due and finds exactly those")
     func pendingGroupsThroughTheIndex() async throws {
-        let settings = try await TestPostgres.freshDatabase()
-        try await TestPostgres.withClient(settings) { client in
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+        try await withMetricsDatabase { client in
             // 36,500 groups already published an hour ago; five with changes since, their last snapshot as old.
             try await client.query(
                 """
@@ -33,12 +39,7 @@ struct KPICounterPlanTests {
             try await client.query("ANALYZE kpi_counter", logger: logger)
 
             let round = SnapshotPublisher.dueGroups(intervalMilliseconds: 1000)
-            var plan: [String] = []
-            for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + round.sql, binds: round.binds), logger: logger)
-                .decode(String.self)
-            {
-                plan.append(line)
-            }
+            let plan = try await TestPostgres.plan(of: round, client: client)
             #expect(plan.contains { $0.contains("kpi_counter_due") }, "the round reads through the index of pending groups:\n\(plan.joined(separator: "\n"))")
             #expect(!plan.contains { $0.contains("Seq Scan on kpi_counter") }, "\(plan.joined(separator: "\n"))")
 
@@ -54,10 +55,7 @@ struct KPICounterPlanTests {
 
     @Test("with a year of days for 200 units, the weak-spot window's totals go through kpi_counter_day and sum only its days")
     func weakSpotWindowThroughTheIndex() async throws {
-        let settings = try await TestPostgres.freshDatabase()
-        try await TestPostgres.withClient(settings) { client in
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+        try await withMetricsDatabase { client in
             // Every day of 2026 for 200 units (one booking a day each), and their weeks and months.
             try await client.query(
                 """
@@ -73,12 +71,7 @@ struct KPICounterPlanTests {
 
             let last = ShanghaiDay(year: 2026, month: 11, day: 29)
             let window = KPIQueries.windowTotalsQuery(days: last.advanced(by: -29)...last)
-            var plan: [String] = []
-            for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + window.sql, binds: window.binds), logger: logger)
-                .decode(String.self)
-            {
-                plan.append(line)
-            }
+            let plan = try await TestPostgres.plan(of: window, client: client)
             #expect(plan.contains { $0.contains("kpi_counter_day") }, "the window reads through the index of days:\n\(plan.joined(separator: "\n"))")
             #expect(!plan.contains { $0.contains("Seq Scan on kpi_counter") }, "\(plan.joined(separator: "\n"))")
 

@@ -34,6 +34,15 @@ public enum TestPostgres {
         }
     }
 
+    /// The lines of `EXPLAIN` for `query` (planned with its binds, not run), for tests of which indexes a query uses.
+    public static func plan(of query: PostgresQuery, client: PostgresClient) async throws -> [String] {
+        var lines: [String] = []
+        for try await line in try await client.query(PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds)).decode(String.self) {
+            lines.append(line)
+        }
+        return lines
+    }
+
     public static func count(_ settings: DatabaseSettings, _ sql: String) async throws -> Int {
         try await withClient(settings) { client in
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
