@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import Synchronization
 
 /// A service executable of this package (`kepu-test-service`, `booking`, ...), run as a real process.
 public final class ServiceProcess: @unchecked Sendable {
@@ -7,6 +8,8 @@ public final class ServiceProcess: @unchecked Sendable {
     let process = Process()
     public let logFile: URL
     public let httpPort: Int
+    /// Whether the wait after an abrupt death was done (it is needed once, not at every later look at the exit).
+    private let waitedOutDeath = Atomic(false)
 
     public static func executable(_ name: String) throws -> URL {
         let candidates = [
@@ -94,6 +97,7 @@ public final class ServiceProcess: @unchecked Sendable {
     /// whole test process (`rd_kafka_mock_cgrp_member_add: Assertion '!member->resp' failed`; seen once in four
     /// suite runs beside a CPU hog, with "Unknown member" in a live booking replica's log just before).
     private func waitForGroupsToDropMembers() async {
+        guard !waitedOutDeath.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? await Task.sleep(for: Self.sessionTimeout + .seconds(2))
     }
 
