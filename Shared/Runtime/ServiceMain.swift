@@ -82,8 +82,7 @@ public enum ServiceMain {
         var attempt = 0
         while true {
             do {
-                try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-                try await Migrator.migrate(client, component: definition.name.rawValue, migrations: definition.migrations, logger: logger)
+                try await Migrator.migrateService(client, component: definition.name.rawValue, migrations: definition.migrations, logger: logger)
                 return
             } catch where TransientError.isTransient(error) && attempt < 60 {
                 attempt += 1

@@ -5,7 +5,6 @@ import PostgresNIO
 import Testing
 
 @testable import BookingService
-@testable import KepuRuntime
 
 @Suite("the no-show sweep does not read the booking history (real PostgreSQL)")
 struct NoShowSweepPlanTests {
@@ -13,10 +12,7 @@ struct NoShowSweepPlanTests {
 
     @Test("with 3,000 past sessions of settled bookings, the sweep's plan reads no booking by a sequential scan and marks exactly the due ones")
     func dueBookingsThroughTheIndexes() async throws {
-        let settings = try await TestPostgres.freshDatabase()
-        try await TestPostgres.withClient(settings) { client in
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            try await Migrator.migrate(client, component: "booking", migrations: BookingSchema.migrations, logger: logger)
+        try await TestPostgres.withServiceDatabase(component: "booking", migrations: BookingSchema.migrations) { [logger] client in
             try await client.query("INSERT INTO venue (id, kind, name) VALUES ('v', 'science_base', 'Plan test base')", logger: logger)
             // History: 3,000 sessions that ended over the last 90 days, 20 bookings each, all settled (checked in,
             // no-show or cancelled). Upcoming: 300 sessions of 20 confirmed bookings. Due: 3 sessions that ended

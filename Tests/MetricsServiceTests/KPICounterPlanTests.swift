@@ -5,25 +5,15 @@ import Logging
 import PostgresNIO
 import Testing
 
-@testable import KepuRuntime
 @testable import MetricsService
 
 @Suite("the periodic reads of kpi_counter do not read the whole table (real PostgreSQL)")
 struct KPICounterPlanTests {
     let logger = Logger(label: "kpi-counter-plan-test")
 
-    /// A fresh database with metrics' tables.
-    func withMetricsDatabase(_ body: @Sendable (PostgresClient) async throws -> Void) async throws {
-        try await TestPostgres.withClient(try await TestPostgres.freshDatabase()) { [logger] client in
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
-            try await body(client)
-        }
-    }
-
     @Test("with a year of days for 100 units and a handful pending, the round's query goes through kpi_counter_due and finds exactly those")
     func pendingGroupsThroughTheIndex() async throws {
-        try await withMetricsDatabase { client in
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { [logger] client in
             // 36,500 groups already published an hour ago; five with changes since, their last snapshot as old.
             try await client.query(
                 """
@@ -55,7 +45,7 @@ struct KPICounterPlanTests {
 
     @Test("with a year of days for 200 units, the weak-spot window's totals go through kpi_counter_day and sum only its days")
     func weakSpotWindowThroughTheIndex() async throws {
-        try await withMetricsDatabase { client in
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { [logger] client in
             // Every day of 2026 for 200 units (one booking a day each), and their weeks and months.
             try await client.query(
                 """

@@ -23,8 +23,7 @@ struct WeakSpotAlertTests {
             tasks.addTask { await database.run() }
             defer { tasks.cancelAll() }
             let client = database.client
-            try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
-            try await Migrator.migrate(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+            try await Migrator.migrateService(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
             let today = ShanghaiDay(year: 2026, month: 11, day: 29)
             let now = today.start.addingTimeInterval(12 * 3600)
             let alerts = WeakSpotAlerts(settings: .defaults, queries: KPIQueries(client: client, logger: logger))

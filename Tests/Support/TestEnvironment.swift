@@ -34,6 +34,16 @@ public enum TestPostgres {
         }
     }
 
+    /// Runs `body` with a client for a new database migrated as `component`'s service database.
+    public static func withServiceDatabase(
+        component: String, migrations: [Migration], _ body: @Sendable (PostgresClient) async throws -> Void
+    ) async throws {
+        try await withClient(try await freshDatabase()) { client in
+            try await Migrator.migrateService(client, component: component, migrations: migrations, logger: Logger(label: "test.db"))
+            try await body(client)
+        }
+    }
+
     /// The lines of `EXPLAIN` for `query` (planned with its binds, not run), for tests of which indexes a query uses.
     public static func plan(of query: PostgresQuery, client: PostgresClient) async throws -> [String] {
         var lines: [String] = []

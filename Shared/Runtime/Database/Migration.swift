@@ -24,6 +24,12 @@ public enum Migrator {
     /// The advisory lock key (an arbitrary constant, the same for every service and version).
     static let lockKey: Int64 = 0x6B65_7075_6D69_6772  // "kepumigr"
 
+    /// A service's database: the runtime's tables (outbox, inbox, stored offsets), then the service's own.
+    public static func migrateService(_ client: PostgresClient, component: String, migrations: [Migration], logger: Logger) async throws {
+        try await migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations, logger: logger)
+        try await migrate(client, component: component, migrations: migrations, logger: logger)
+    }
+
     /// Returns the versions this call applied.
     @discardableResult
     public static func migrate(
