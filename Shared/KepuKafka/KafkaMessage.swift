@@ -46,15 +46,18 @@ public struct KafkaProducerMessage: Sendable, Hashable {
     public var key: [UInt8]?
     public var value: [UInt8]
     public var headers: [KafkaHeader]
+    /// The record's time (CreateTime), milliseconds since 1970; nil: the time `send` enqueues it.
+    public var timestamp: Int64?
 
     public init(
-        topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = []
+        topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = [], timestamp: Int64? = nil
     ) {
         self.topic = topic
         self.partition = partition
         self.key = key
         self.value = value
         self.headers = headers
+        self.timestamp = timestamp
     }
 }
 

@@ -149,7 +149,7 @@ public final class KafkaProducer: Service, Sendable {
         }
         let error: OpaquePointer? = message.value.withUnsafeBytes { value in
             withOptionalBytes(message.key) { key in
-                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
+                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
                     var count = 0
                     func add(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
                         var vu = rd_kafka_vu_t()
@@ -171,6 +171,7 @@ public final class KafkaProducer: Service, Sendable {
                         }
                     }
                     if let headers { add(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers } }
+                    if let timestamp = message.timestamp { add(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = timestamp } }
                     add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
                     add(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque }
                     return rd_kafka_produceva(handle.pointer, vus.baseAddress, count)
