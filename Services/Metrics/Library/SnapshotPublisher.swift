@@ -19,10 +19,12 @@ enum SnapshotPublisher {
     static let groupsPerRound = 250
 
     static func task(context: RuntimeContext, settings: MetricsSettings, foldRate: FoldRate) -> SingleReplicaTask {
+        // Woken when the next pending group comes due; the task's own interval is how soon a change to a group
+        // that was quiet for an interval (so is due at once) is looked for.
         SingleReplicaTask(
             name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
             client: context.client, logger: context.logger
-        ) { transaction in
+        ) { (transaction: HandlerTransaction) -> SingleReplicaTask.RoundResult in
             let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
             return try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
         }
@@ -38,25 +40,31 @@ enum SnapshotPublisher {
     }
 
     /// The groups (unit and period) with changes no snapshot carries yet whose last snapshot is at least the
-    /// interval old, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL` (every
-    /// change sets it, a snapshot clears it) lets a round read only the pending groups, through `kpi_counter_due`,
-    /// not the whole table.
-    static func dueGroups(intervalMilliseconds: Int) -> PostgresQuery {
+    /// interval old at `now`, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL`
+    /// (every change sets it, a snapshot clears it) lets a round read only the pending groups, through
+    /// `kpi_counter_due`, not the whole table. `now` is the service's clock, like `published_at`: a database on
+    /// another host with a clock a little off cannot shorten the interval.
+    static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
         """
         SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
-               coalesce(array_to_string(u.path, '|'), g.unit_id), now(), g.changed, g.published_version = 0,
+               coalesce(array_to_string(u.path, '|'), g.unit_id), g.changed, g.published_version = 0,
                \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
         FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
         WHERE g.pending_since IS NOT NULL AND g.version > g.published_version
-          AND g.published_at <= now() - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
+          AND g.published_at <= \(now) - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
         LIMIT \(groupsPerRound)
         FOR UPDATE OF g SKIP LOCKED
         """
     }
 
+    /// When the earliest pending group was last published (nil: nothing pending). Through `kpi_counter_due`.
+    static let earliestPending: PostgresQuery = "SELECT min(published_at) FROM kpi_counter WHERE pending_since IS NOT NULL"
+
     /// Publishes the changed KPIs of the groups (unit and period) that changed since their last snapshot and whose
-    /// last snapshot is old enough; returns the number of groups when a round was full (0 otherwise).
-    static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws -> Int {
+    /// last snapshot is old enough. Handled: the number of groups when a round was full (0 otherwise); due: when
+    /// the next pending group may be published, so a key that keeps changing is published every interval on the
+    /// dot, not up to a polling period later.
+    static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws -> SingleReplicaTask.RoundResult {
         let connection = transaction.connection
         let logger = transaction.logger
         struct Due {
@@ -69,8 +77,9 @@ enum SnapshotPublisher {
             let values: KPIValues
         }
         var due: [CounterGroup: Due] = [:]
-        var asOf = Date()
-        let rows = try await connection.query(dueGroups(intervalMilliseconds: intervalMilliseconds), logger: logger)
+        // The numbers' as-of time: just before they are read.
+        let asOf = Date()
+        let rows = try await connection.query(dueGroups(intervalMilliseconds: intervalMilliseconds, now: asOf), logger: logger)
         for try await row in rows {
             let columns = row.makeRandomAccess()
             guard let kind = ReportingPeriod.Kind(rawValue: try columns[1].decode(String.self)) else { continue }
@@ -79,11 +88,14 @@ enum SnapshotPublisher {
                 group: group, version: try columns[3].decode(Int64.self), pendingSince: try columns[4].decode(Date?.self),
                 level: try columns[5].decode(String.self), path: try columns[6].decode(String.self).split(separator: "|").map(String.init),
                 // A group's first snapshot carries every count; later ones only those that changed.
-                changed: try columns[9].decode(Bool.self) ? Set(KPI.counts) : KPI.changed(in: try columns[8].decode(Int64.self)),
-                values: try KPIValues(row: columns, from: 10))
-            asOf = try columns[7].decode(Date.self)
+                changed: try columns[8].decode(Bool.self) ? Set(KPI.counts) : KPI.changed(in: try columns[7].decode(Int64.self)),
+                values: try KPIValues(row: columns, from: 9))
         }
-        guard !due.isEmpty else { return 0 }
+        guard !due.isEmpty else { return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds) }
+        // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
+        // published at exactly that time: two snapshots of a key are then at least the interval apart by their
+        // record times, which is what a dashboard sees.
+        let publishedAt = Self.wholeMilliseconds(Date())
         var messages: [KafkaProducerMessage] = []
         for entry in due.values {
             var snapshots: [MetricSnapshot] = []
@@ -105,22 +117,43 @@ enum SnapshotPublisher {
                 let event = CloudEvent(
                     id: "\(snapshot.key)@\(entry.version)", source: "/kepu/metrics", type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
                     dataContentType: "application/json", data: snapshot.jsonBytes)
-                messages.append(event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key))
+                var message = event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key)
+                message.timestamp = publishedAt
+                messages.append(message)
             }
         }
         for result in await producer.send(messages) { _ = try result.get() }
         // The groups' rows are locked since they were read (a batch folding into one of them waits, one in the
-        // middle of its transaction was skipped), so what was read is exactly what was published. `published_at` is
-        // after Kafka's acknowledgement (not the transaction's start), so the next snapshot of a key is created a
-        // full interval after this one.
+        // middle of its transaction was skipped), so what was read is exactly what was published. A row is marked
+        // only after Kafka's acknowledgement.
         let published = Array(due.values)
         try await connection.query(
             """
-            UPDATE kpi_counter g SET published_version = x.v, published_at = clock_timestamp(), pending_since = NULL, changed = 0
+            UPDATE kpi_counter g SET published_version = x.v, published_at = to_timestamp(\(publishedAt) / 1000.0), pending_since = NULL, changed = 0
             FROM unnest(\(published.map(\.group.unitId))::text[], \(published.map(\.group.period.kind.rawValue))::text[],
                         \(published.map(\.group.period.key))::text[], \(published.map(\.version))::bigint[]) AS x(u, k, p, v)
             WHERE g.unit_id = x.u AND g.period_kind = x.k AND g.period_key = x.p
             """, logger: logger)
-        return due.count >= groupsPerRound ? due.count : 0
+        return try await nextDue(
+            handled: due.count >= groupsPerRound ? due.count : 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds)
+    }
+
+    /// The round's result with when the earliest pending group comes due, so a key that keeps changing is published
+    /// every interval on the dot rather than up to a polling period later. One due already (a fold held its row)
+    /// is looked at again after a thousandth of the interval (1 ms by default, 5 ms in busy mode), not at once:
+    /// asking while the fold still holds it is wasted.
+    static func nextDue(handled: Int, connection: PostgresConnection, logger: Logger, intervalMilliseconds: Int) async throws -> SingleReplicaTask.RoundResult {
+        guard let earliest = try await connection.query(earliestPending, logger: logger).collect().first?.decode(Date?.self) else {
+            return .init(handled: handled)
+        }
+        let dueIn = earliest.addingTimeInterval(Double(intervalMilliseconds) / 1000).timeIntervalSinceNow
+        let retry = Double(max(1, intervalMilliseconds / 1000)) / 1000
+        return .init(handled: handled, nextDue: .now + .microseconds(Int64(max(retry, dueIn) * 1_000_000)))
+    }
+
+    /// `date` in milliseconds since 1970, truncated (through whole microseconds: a `Date` is binary, and a time
+    /// on a millisecond is often a hair below it).
+    static func wholeMilliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) / 1000
     }
 }

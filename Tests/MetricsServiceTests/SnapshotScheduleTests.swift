@@ -1,0 +1,43 @@
+import Foundation
+import KepuTestSupport
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import MetricsService
+
+@Suite("the snapshot publisher wakes when the next pending group comes due (real PostgreSQL)")
+struct SnapshotScheduleTests {
+    let logger = Logger(label: "snapshot-schedule-test")
+
+    @Test("the next due time is the earliest pending group's last snapshot plus the interval; groups with nothing pending do not count")
+    func earliestPendingGroup() async throws {
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { [logger] client in
+            let interval = 60_000
+            // Nothing pending: nothing due, the task keeps its own interval.
+            let idle = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            #expect(idle.nextDue == nil)
+
+            // Published long ago but nothing pending (it would be overdue), and two pending: the earliest of those is 10 s old.
+            try await client.query(
+                """
+                INSERT INTO kpi_counter (unit_id, period_kind, period_key, published_at, pending_since) VALUES
+                  ('sz', 'day', '2026-11-29', now() - interval '1 hour', NULL),
+                  ('sz-d1', 'day', '2026-11-29', now() - interval '10 seconds', now()),
+                  ('sz-d2', 'day', '2026-11-29', now() - interval '2 seconds', now())
+                """, logger: logger)
+            let before = ContinuousClock.now
+            let pending = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let dueIn = try #require(pending.nextDue) - before
+            // 60 s after a snapshot 10 s old: about 50 s from now (generous bounds: this is not a timing test).
+            #expect(dueIn > .seconds(40) && dueIn <= .seconds(50), "due in \(dueIn)")
+
+            // A pending group already overdue (a fold held it): looked at again after a thousandth of the interval.
+            try await client.query("UPDATE kpi_counter SET pending_since = now() WHERE unit_id = 'sz'", logger: logger)
+            let start = ContinuousClock.now
+            let overdue = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let retryIn = try #require(overdue.nextDue) - start
+            #expect(retryIn >= .milliseconds(60) && retryIn < .seconds(10), "retry in \(retryIn)")
+        }
+    }
+}
