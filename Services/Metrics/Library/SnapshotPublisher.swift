@@ -42,8 +42,9 @@ enum SnapshotPublisher {
     /// The groups (unit and period) with changes no snapshot carries yet whose last snapshot is at least the
     /// interval old at `now`, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL`
     /// (every change sets it, a snapshot clears it) lets a round read only the pending groups, through
-    /// `kpi_counter_due`, not the whole table. `now` is the service's clock, like `published_at`: a database on
-    /// another host with a clock a little off cannot shorten the interval.
+    /// `kpi_counter_due`, not the whole table. `now` is the service's clock, like `published_at` and the records'
+    /// times: a database on another host with a clock a little off cannot shorten the interval. (Replicas' clocks
+    /// are taken to be in step, as NTP keeps them; the task moves between replicas only when one stops.)
     static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
         """
         SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
