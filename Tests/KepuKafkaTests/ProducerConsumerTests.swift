@@ -1,3 +1,4 @@
+import Foundation
 import KepuKafka
 import KepuTestSupport
 import Testing
@@ -24,6 +25,23 @@ struct ProducerConsumerTests {
         #expect(message.partition == report.partition)
         #expect(message.offset == report.offset)
         #expect(message.timestamp != nil)
+        await consumer.close()
+        await producer.shutdown()
+    }
+
+    @Test("a record given its own time keeps it; one without gets the time it was sent")
+    func recordTime() async throws {
+        let (cluster, topic) = try clusterWithTopic("record-time", partitions: 1)
+        let producer = try producer(cluster)
+        let given: Int64 = 1_796_031_316_081
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try await producer.send(KafkaProducerMessage(topic: topic, key: Array("a".utf8), value: Array("1".utf8), timestamp: given))
+        _ = try await producer.send(KafkaProducerMessage(topic: topic, key: Array("a".utf8), value: Array("2".utf8)))
+        let consumer = try consumer(cluster, group: uniqueName("g"), topics: [topic])
+        let received = try await consume(consumer, count: 2)
+        #expect(received.map(\.text) == ["1", "2"])
+        #expect(received.first?.timestamp == given)
+        #expect(received.last?.timestamp.map { $0 >= before - 1 && $0 <= Int64(Date().timeIntervalSince1970 * 1000) + 1 } == true)
         await consumer.close()
         await producer.shutdown()
     }
