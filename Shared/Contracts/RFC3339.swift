@@ -78,11 +78,9 @@ public enum RFC3339 {
 
     /// Appends `yyyy-MM-ddTHH:mm:ss[.SSS]Z` (UTC): without milliseconds, what `JSONEncoder`'s `.iso8601` writes.
     static func appendUTC(_ date: Date, milliseconds showMilliseconds: Bool, to bytes: inout [UInt8]) {
-        // Truncated to milliseconds, as Foundation's formatter does, but from whole microseconds: a time made from
-        // milliseconds (a record's timestamp, a database's microseconds) is often a hair below them in binary, and
-        // truncating that directly would write the millisecond before.
-        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let totalMilliseconds = microseconds >= 0 ? microseconds / 1000 : (microseconds - 999) / 1000
+        // Truncated to milliseconds, as Foundation's formatter does, but not a millisecond early (see
+        // `wholeMillisecondsSince1970`).
+        let totalMilliseconds = date.wholeMillisecondsSince1970
         let seconds = totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000
         let milliseconds = Int(totalMilliseconds - seconds * 1000)
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)

@@ -96,7 +96,7 @@ enum SnapshotPublisher {
         // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
         // published at exactly that time: two snapshots of a key are then at least the interval apart by their
         // record times, which is what a dashboard sees.
-        let publishedAt = Self.wholeMilliseconds(Date())
+        let publishedAt = Date().wholeMillisecondsSince1970
         var messages: [KafkaProducerMessage] = []
         for entry in due.values {
             var snapshots: [MetricSnapshot] = []
@@ -144,17 +144,13 @@ enum SnapshotPublisher {
     /// is looked at again after a thousandth of the interval (1 ms by default, 5 ms in busy mode), not at once:
     /// asking while the fold still holds it is wasted.
     static func nextDue(handled: Int, connection: PostgresConnection, logger: Logger, intervalMilliseconds: Int) async throws -> SingleReplicaTask.RoundResult {
+        // After a full round the task runs another at once: no due time is needed.
+        guard handled == 0 else { return .init(handled: handled) }
         guard let earliest = try await connection.query(earliestPending, logger: logger).collect().first?.decode(Date?.self) else {
             return .init(handled: handled)
         }
         let dueIn = earliest.addingTimeInterval(Double(intervalMilliseconds) / 1000).timeIntervalSinceNow
         let retry = Double(max(1, intervalMilliseconds / 1000)) / 1000
         return .init(handled: handled, nextDue: .now + .microseconds(Int64(max(retry, dueIn) * 1_000_000)))
-    }
-
-    /// `date` in milliseconds since 1970, truncated (through whole microseconds: a `Date` is binary, and a time
-    /// on a millisecond is often a hair below it).
-    static func wholeMilliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) / 1000
     }
 }
