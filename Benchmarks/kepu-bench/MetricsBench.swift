@@ -30,14 +30,14 @@ struct MetricsBench: AsyncParsableCommand {
         // About 50 events per session over two months of sessions.
         let sessions = max(1, events / 50)
         let backlog = SyntheticBookingEvents(sessions: sessions, eventsPerSession: 62, firstDay: Date(timeIntervalSince1970: 1_793_462_400), days: 61, residents: 200_000)
-        // Stands in for booking's outbox relay, which publishes booking's events with the services' producer
-        // settings (no linger: it hands over whole batches).
-        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers, overrides: ["linger.ms": "0"]), logger: quiet)
         let total = backlog.events.count
         say("\(total) booking events over \(sessions) sessions to fold")
 
         // metrics folds in big batches (as compose runs it) unless the environment says otherwise.
         let environment = benchServiceEnvironment(postgres, database, cluster, defaults: ["KEPU_CONSUMER_BATCH_SIZE": "20000"])
+        // Stands in for booking's outbox relay, so it is a service's producer, configured as the services' are (no
+        // linger: a relay hands over whole batches).
+        let producer = try KafkaProducer(configuration: try RuntimeConfiguration.load(service: .metrics, environment: environment).producerConfiguration(), logger: quiet)
         let definition = try MetricsService.definition(environment: environment)
         let service = runInProcess(definition, environment: environment)
         defer { service.cancel() }

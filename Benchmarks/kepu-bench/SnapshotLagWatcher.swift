@@ -2,6 +2,7 @@ import Foundation
 import KepuContracts
 import KepuDomain
 import KepuKafka
+import MetricsService
 import Synchronization
 
 /// Watches a lag run from outside the metrics service: the load's booking events as they are on their topic, and
@@ -66,53 +67,57 @@ final class SnapshotLagWatcher: Sendable {
         }
     }
 
-    private func readSnapshots() async {
+    /// A unit and period as the watcher names it: its snapshots' and its events' common key.
+    private static func groupName(unitId: String, periodKind: String, periodKey: String) -> String { "\(unitId)|\(periodKind)|\(periodKey)" }
+
+    /// Reads `consumer` until cancelled, handing over each record, then closes it.
+    private func read(_ consumer: KafkaConsumer, _ each: (KafkaConsumerMessage) -> Void) async {
         while !Task.isCancelled {
-            guard let batch = try? await snapshots.poll(maxMessages: 5000, maxWait: .milliseconds(50)) else { break }
-            for message in batch.messages {
-                guard let published = message.timestamp, let event = try? CloudEvent(kafkaMessage: message),
-                    let snapshot = try? event.decodeData(as: MetricSnapshot.self), let pending = snapshot.pendingSince
-                else { continue }
-                // Stored in microseconds from a millisecond record time: back to the millisecond it was.
-                let pendingMs = Int64((pending.timeIntervalSince1970 * 1000).rounded())
-                let group = "\(snapshot.unitId)|\(snapshot.periodKind)|\(snapshot.periodKey)"
-                state.withLock { state in
-                    // In whole milliseconds, like the record times `pendingSince` comes from.
-                    guard let since = state.since, pendingMs >= Int64((since.timeIntervalSince1970 * 1000).rounded(.down)) else { return }
-                    state.snapshotLags.append(Double(published - pendingMs))
-                    // A group's snapshot is one record per KPI that changed, all with the same `pendingSince`.
-                    var list = state.groupSnapshots.removeValue(forKey: group) ?? []
-                    if let last = list.last, last.pending == pendingMs {
-                        list[list.count - 1].published = max(last.published, published)
-                    } else {
-                        list.append((pendingMs, published))
-                    }
-                    state.groupSnapshots[group] = list
+            guard let batch = try? await consumer.poll(maxMessages: 5000, maxWait: .milliseconds(50)) else { break }
+            for message in batch.messages { each(message) }
+        }
+        await consumer.close()
+    }
+
+    private func readSnapshots() async {
+        await read(snapshots) { message in
+            guard let published = message.timestamp, let event = try? CloudEvent(kafkaMessage: message),
+                let snapshot = try? event.decodeData(as: MetricSnapshot.self), let pending = snapshot.pendingSince?.wholeMillisecondsSince1970
+            else { return }
+            let group = Self.groupName(unitId: snapshot.unitId, periodKind: snapshot.periodKind, periodKey: snapshot.periodKey)
+            state.withLock { state in
+                // In whole milliseconds, like the record times `pendingSince` comes from.
+                guard let since = state.since, pending >= since.wholeMillisecondsSince1970 else { return }
+                state.snapshotLags.append(Double(published - pending))
+                // A group's snapshot is one record per KPI that changed, all with the same `pendingSince`.
+                var list = state.groupSnapshots.removeValue(forKey: group) ?? []
+                if let last = list.last, last.pending == pending {
+                    list[list.count - 1].published = max(last.published, published)
+                } else {
+                    list.append((pending, published))
                 }
+                state.groupSnapshots[group] = list
             }
         }
-        await snapshots.close()
     }
 
     private func readBookingEvents() async {
-        while !Task.isCancelled {
-            guard let batch = try? await bookings.poll(maxMessages: 5000, maxWait: .milliseconds(50)) else { break }
-            for message in batch.messages {
-                guard let published = message.timestamp, let event = try? CloudEvent(kafkaMessage: message), event.id.hasPrefix(eventPrefix),
-                    let session = message.key.map({ String(decoding: $0, as: UTF8.self) })
-                else { continue }
-                var groups: [String]?
-                if event.type == BookingEventType.sessionCreated, let created = try? event.decodeData(as: SessionPublished.self) {
-                    let periods = ReportingPeriod.containing(ShanghaiDay(created.startsAt))
-                    groups = created.unitPath.flatMap { unit in periods.map { "\(unit)|\($0.kind.rawValue)|\($0.key)" } }
-                }
-                state.withLock { state in
-                    if let groups { state.sessionGroups[session] = groups }
-                    state.events.append((session, published))
+        await read(bookings) { message in
+            guard let published = message.timestamp, let event = try? CloudEvent(kafkaMessage: message), event.id.hasPrefix(eventPrefix),
+                let session = message.key.map({ String(decoding: $0, as: UTF8.self) })
+            else { return }
+            var groups: [String]?
+            if event.type == BookingEventType.sessionCreated, let created = try? event.decodeData(as: SessionPublished.self) {
+                // The groups metrics counts the session's events in (its own rule, not a copy of it).
+                groups = CounterGroup.counting(unitPath: created.unitPath, day: ShanghaiDay(created.startsAt)).map {
+                    Self.groupName(unitId: $0.unitId, periodKind: $0.period.kind.rawValue, periodKey: $0.period.key)
                 }
             }
+            state.withLock { state in
+                if let groups { state.sessionGroups[session] = groups }
+                state.events.append((session, published))
+            }
         }
-        await bookings.close()
     }
 
     func lags() -> Lags {

@@ -21,8 +21,7 @@ struct SessionFacts: Sendable, Hashable {
         self.unitPath = unitPath
         self.day = day
         self.dedicated = dedicated
-        let periods = ReportingPeriod.containing(day)
-        groups = unitPath.flatMap { unit in periods.map { CounterGroup(unitId: unit, period: $0) } }
+        groups = CounterGroup.counting(unitPath: unitPath, day: day)
     }
 
     /// From booking's session-created or session-changed: counted on the session's Shanghai day.
@@ -34,9 +33,16 @@ struct SessionFacts: Sendable, Hashable {
 }
 
 /// One unit in one period: the rows a dashboard reads together.
-struct CounterGroup: Sendable, Hashable {
-    let unitId: String
-    let period: ReportingPeriod
+public struct CounterGroup: Sendable, Hashable {
+    public let unitId: String
+    public let period: ReportingPeriod
+
+    /// Where a session's numbers count: each unit on its path (city first), in each period its day is in. Public
+    /// for the benchmark, which follows each event to the snapshots of these groups.
+    public static func counting(unitPath: [String], day: ShanghaiDay) -> [CounterGroup] {
+        let periods = ReportingPeriod.containing(day)
+        return unitPath.flatMap { unit in periods.map { CounterGroup(unitId: unit, period: $0) } }
+    }
 
     /// The same on every replica (unlike `hashValue`): orders row locks.
     var stableHash: UInt64 { fnv1a([unitId, period.kind.rawValue, period.key]) }
