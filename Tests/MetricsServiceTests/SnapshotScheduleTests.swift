@@ -2,6 +2,7 @@ import Foundation
 import KepuTestSupport
 import Logging
 import PostgresNIO
+import KepuRuntime
 import Testing
 
 @testable import MetricsService
@@ -14,8 +15,12 @@ struct SnapshotScheduleTests {
     func earliestPendingGroup() async throws {
         try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { [logger] client in
             let interval = 60_000
+            /// The due time a round that published nothing would return.
+            func nextDue() async throws -> SingleReplicaTask.RoundResult {
+                try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            }
             // Nothing pending: nothing due, the task keeps its own interval.
-            let idle = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let idle = try await nextDue()
             #expect(idle.nextDue == nil)
 
             // Published long ago but nothing pending (it would be overdue), and two pending: the earliest of those is 10 s old.
@@ -27,15 +32,18 @@ struct SnapshotScheduleTests {
                   ('sz-d2', 'day', '2026-11-29', now() - interval '2 seconds', now())
                 """, logger: logger)
             let before = ContinuousClock.now
-            let pending = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let pending = try await nextDue()
             let dueIn = try #require(pending.nextDue) - before
             // 60 s after a snapshot 10 s old: about 50 s from now (generous bounds: this is not a timing test).
             #expect(dueIn > .seconds(40) && dueIn <= .seconds(50), "due in \(dueIn)")
+            // After a full round the task goes on at once: no due time is asked for.
+            let full = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 250, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            #expect(full == .init(handled: 250))
 
             // A pending group already overdue (a fold held it): looked at again after a thousandth of the interval.
             try await client.query("UPDATE kpi_counter SET pending_since = now() WHERE unit_id = 'sz'", logger: logger)
             let start = ContinuousClock.now
-            let overdue = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let overdue = try await nextDue()
             let retryIn = try #require(overdue.nextDue) - start
             #expect(retryIn >= .milliseconds(60) && retryIn < .seconds(10), "retry in \(retryIn)")
         }
