@@ -194,12 +194,15 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         guard !commands.isEmpty || !settled.isEmpty else { return }
         // The handler's events go to the outbox and its after-commit work runs once committed, as for any writer.
         let (fresh, duplicates, seen) = try await client.withOutboxTransaction(logger: logger) { transaction in
-            let (fresh, seen) =
+            let (fresh, seen, advanced) =
                 switch Handler.deliveryTracking {
-                case .inbox: (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record]())
+                case .inbox: (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](), [KafkaTopicPartition: Int64]())
                 case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: transaction.connection)
                 }
             if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
+            // After the handler: the rows are locked already, and this keeps a round trip out of the time from an
+            // event's publication to its effect.
+            try await ConsumerOffsets.advance(advanced, consumer: self.consumerID, on: transaction.connection, logger: self.logger)
             return (fresh.count, commands.count - fresh.count, seen)
         }
         // Committed: only now do these records count as seen (a failed transaction is retried against the old window).
@@ -220,12 +223,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         return commands.filter { inserted.contains($0.event.id) }
     }
 
-    /// Locks the partitions' stored offsets, keeps the commands at or past them whose event is not among the
-    /// partition's recent ones (sent again upstream), and moves the offsets past them, all in the caller's
-    /// transaction. Returns the commands kept and every record to note as seen once the transaction commits.
+    /// Locks the partitions' stored offsets and keeps the commands at or past them whose event is not among the
+    /// partition's recent ones (sent again upstream), in the caller's transaction. Returns the commands kept, every
+    /// record to note as seen once the transaction commits, and the offsets to advance the partitions to.
     private func pastStoredOffsets(
         _ commands: [ReceivedCommand<Handler.Command>], settledThrough: [KafkaTopicPartition: Int64], on connection: PostgresConnection
-    ) async throws -> (fresh: [ReceivedCommand<Handler.Command>], seen: [RecentEventIDs.Record]) {
+    ) async throws -> (fresh: [ReceivedCommand<Handler.Command>], seen: [RecentEventIDs.Record], next: [KafkaTopicPartition: Int64]) {
         // Closures, not key paths: a key path through `ReceivedCommand`'s accessors is applied by the runtime
         // (`swift_getAtKeyPath`, 1.5 % of the metrics fold's time), a closure is inlined.
         let partitions = Set(commands.map { $0.message.topicPartition }).union(settledThrough.keys)
@@ -244,8 +247,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             if !isRepeat { fresh.append(command) }
         }
         for (partition, offset) in settledThrough { next[partition] = max(next[partition] ?? 0, offset) }
-        try await ConsumerOffsets.advance(next, consumer: consumerID, on: connection, logger: logger)
-        return (fresh, seen)
+        return (fresh, seen, next)
     }
 
     /// The dead letters at or past their partition's stored offset.
