@@ -31,4 +31,27 @@ struct SingleReplicaTaskTests {
             #expect(rounds.withLock { $0.count } == 2)
         }
     }
+
+    @Test("a signalled wakeup runs a round at once, not an interval later")
+    func wakesWhenSignalled() async throws {
+        let database = try await TestPostgres.freshDatabase()
+        let rounds = Mutex(0)
+        let wakeup = Wakeup()
+        try await TestPostgres.withClient(database) { client in
+            // An interval far longer than the test, and no due time: only the signal can bring a second round.
+            let task = SingleReplicaTask(
+                name: "test", lockKey: 43, interval: .seconds(3600), client: client, logger: Logger(label: "test.single-replica"), wakeup: wakeup
+            ) { _ in
+                rounds.withLock { $0 += 1 }
+                return .init(handled: 0)
+            }
+            let running = Task { try await task.run() }
+            defer { running.cancel() }
+            try await eventually("the first round", timeout: .seconds(30)) { rounds.withLock { $0 } >= 1 }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(rounds.withLock { $0 } == 1, "no second round without a signal")
+            wakeup.signal()
+            try await eventually("a round after the signal", timeout: .seconds(30)) { rounds.withLock { $0 } >= 2 }
+        }
+    }
 }

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Timed work that exactly one replica does at a time (sweeps, cutoffs): every round runs in one transaction that
 /// first takes a transaction-level advisory lock; a replica that does not get it skips the round. Events the
 /// round emits go to the outbox in the same transaction. Rounds repeat while they report work done, then the
-/// task sleeps for `interval`, or less when the last round said when its next work comes due.
+/// task sleeps for `interval`, or less when the last round said when its next work comes due or its `Wakeup` is
+/// signalled.
 public struct SingleReplicaTask: Service {
     public typealias Round = @Sendable (HandlerTransaction) async throws -> Int
     public typealias ScheduledRound = @Sendable (HandlerTransaction) async throws -> RoundResult
@@ -31,6 +32,8 @@ public struct SingleReplicaTask: Service {
     let client: PostgresClient
     let logger: Logger
     let round: ScheduledRound
+    /// Ends a sleep early: work arrived that the task would otherwise find only at its next interval.
+    let wakeup: Wakeup?
 
     /// - Parameters:
     ///   - lockKey: the advisory lock shared by every replica's copy of this task (one per kind of work).
@@ -40,13 +43,19 @@ public struct SingleReplicaTask: Service {
     }
 
     /// A task whose rounds know when their next work is due (a key that may be published again at a given time):
-    /// it wakes then rather than at its next `interval`, which is then only how often it looks for new work.
-    public init(name: String, lockKey: Int64, interval: Duration, client: PostgresClient, logger: Logger, scheduledRound: @escaping ScheduledRound) {
+    /// it wakes then rather than at its next `interval`, which is then only how often it looks for new work. A
+    /// `wakeup` signalled by whoever makes new work (in this process) runs a round at once; the interval still
+    /// finds work made elsewhere (another replica).
+    public init(
+        name: String, lockKey: Int64, interval: Duration, client: PostgresClient, logger: Logger, wakeup: Wakeup? = nil,
+        scheduledRound: @escaping ScheduledRound
+    ) {
         self.name = name
         self.lockKey = lockKey
         self.interval = interval
         self.client = client
         self.logger = logger
+        self.wakeup = wakeup
         self.round = scheduledRound
     }
 
@@ -64,7 +73,7 @@ public struct SingleReplicaTask: Service {
                     logger.warning("\(name) failed; will retry", metadata: ["error": "\(error)"])
                     wake = .now + interval
                 }
-                try? await Task.sleep(until: wake)
+                if let wakeup { await wakeup.sleep(until: wake) } else { try? await Task.sleep(until: wake) }
             }
         }
     }
