@@ -2,6 +2,7 @@ import Foundation
 import KepuTestSupport
 import Logging
 import PostgresNIO
+import KepuDomain
 import KepuRuntime
 import Testing
 
@@ -46,6 +47,31 @@ struct SnapshotScheduleTests {
             let overdue = try await nextDue()
             let retryIn = try #require(overdue.nextDue) - start
             #expect(retryIn >= .milliseconds(60) && retryIn < .seconds(10), "retry in \(retryIn)")
+        }
+    }
+
+    @Test("a fold's first change to a group with nothing pending asks the publisher to look; more changes before a snapshot do not")
+    func firstChangeAsksForARound() async throws {
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { [logger] client in
+            let sz = CounterGroup(unitId: "sz", period: ReportingPeriod(kind: .day, key: "2026-11-29"))
+            let d1 = CounterGroup(unitId: "sz-d1", period: ReportingPeriod(kind: .day, key: "2026-11-29"))
+            /// Whether adding `kpi` to each group asks for a round.
+            func add(_ groups: [CounterGroup], _ kpi: String = KPI.bookingsMade) async throws -> Bool {
+                try await client.withTransaction(logger: logger) { connection in
+                    try await MetricsStore(connection: connection, logger: logger).addCounters(
+                        Dictionary(uniqueKeysWithValues: groups.map { (CounterKey(group: $0, kpi: kpi), Int64(1)) }))
+                }
+            }
+            #expect(try await add([sz]), "a new group")
+            #expect(try await add([sz]) == false, "already pending")
+            #expect(try await add([sz], KPI.checkIns) == false, "already pending, another count")
+            #expect(try await add([sz, d1]), "one of them is new")
+            // A snapshot carries them (as `publishDue` marks its groups): the next change is a first one again.
+            try await client.query(
+                "UPDATE kpi_counter SET published_version = version, published_at = now(), pending_since = NULL, changed = 0", logger: logger)
+            #expect(try await add([sz]))
+            #expect(try await add([sz, d1]), "d1 had nothing pending")
+            #expect(try await add([sz, d1]) == false)
         }
     }
 }

@@ -13,6 +13,9 @@ struct BookingEventsHandler: EventHandler {
     let sessions: SessionCache
     /// Events folded per second, for the snapshot publisher's busy mode.
     var foldRate = FoldRate(busyAbove: MetricsSettings.defaults.busyEventsPerSecond)
+    /// Signalled when a batch gave a group with nothing pending a change: the snapshot publisher (if it runs in
+    /// this replica) looks at once, rather than at its next poll.
+    var snapshotsWanted = Wakeup()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingFact {
         try BookingFact.decode(event)
@@ -67,7 +70,9 @@ struct BookingEventsHandler: EventHandler {
         }
         try await store.ensureUnits(onPaths: newPaths)
         let earliest = fold.earliestEvent
-        try await store.addCounters(fold.groupDeltas, earliest: earliest)
+        if try await store.addCounters(fold.groupDeltas, earliest: earliest) {
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
+        }
         try await store.setReach(try await store.addReach(fold.reached), earliest: earliest)
         try await store.addSessionTallies(fold.sessionDeltas)
         // Counted when the batch commits would be exact; here it is when the batch is applied, close enough for a rate.

@@ -8,13 +8,14 @@ public enum MetricsService {
     public static func definition(environment: [String: String]) throws(ConfigurationError) -> ServiceDefinition {
         let settings = try MetricsSettings.load(environment: environment)
         let foldRate = FoldRate(busyAbove: settings.busyEventsPerSecond)
+        let snapshotsWanted = Wakeup()
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,
-            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate))],
+            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted))],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [
-                { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate) },
+                { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate, wakeup: snapshotsWanted) },
                 { context in WeakSpotAlerts.task(context: context, settings: settings) },
             ])
     }

@@ -86,9 +86,12 @@ struct MetricsStore {
     }
 
     /// Adds to the counters of each group (unit and period) and marks the groups changed for the snapshot
-    /// publisher, since the earliest upstream event of each (ms since 1970). One row per group.
-    func addCounters(_ deltas: [CounterGroup: [String: Int64]], earliest: [CounterGroup: Int64]) async throws {
-        guard !deltas.isEmpty else { return }
+    /// publisher, since the earliest upstream event of each (ms since 1970). One row per group. Returns whether a
+    /// group had nothing pending before (its first change since its last snapshot): the publisher learns when
+    /// such a group comes due only in a round, so it should run one.
+    @discardableResult
+    func addCounters(_ deltas: [CounterGroup: [String: Int64]], earliest: [CounterGroup: Int64]) async throws -> Bool {
+        guard !deltas.isEmpty else { return false }
         let groups = lockOrder(deltas.keys) { $0.stableHash }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var binds = PostgresBindings()
@@ -102,23 +105,31 @@ struct MetricsStore {
         let arrays = KPI.counts.indices.map { "$\($0 + 6)::bigint[]" }.joined(separator: ", ")
         let aliases = KPI.counts.indices.map { "c\($0)" }.joined(separator: ", ")
         let sums = KPI.counts.map { "\($0) = kpi_counter.\($0) + EXCLUDED.\($0)" }.joined(separator: ", ")
-        try await connection.query(
+        // A change adds one to `version`, a snapshot sets `published_version` to the version it carries: one
+        // ahead after this change means nothing was pending before it (a new row starts one ahead).
+        let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed, \(KPI.columns))
-                    SELECT u, k, p, to_timestamp(t / 1000.0), m, \(aliases)
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], \(arrays)) AS x(u, k, p, t, m, \(aliases))
-                    ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
-                    SET \(sums), version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
-                        pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
+                    WITH changed AS (
+                        INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed, \(KPI.columns))
+                        SELECT u, k, p, to_timestamp(t / 1000.0), m, \(aliases)
+                        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], \(arrays)) AS x(u, k, p, t, m, \(aliases))
+                        ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
+                        SET \(sums), version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
+                            pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
+                        RETURNING version - published_version AS unpublished
+                    )
+                    SELECT count(*) FILTER (WHERE unpublished = 1) FROM changed
                     """, binds: binds), logger: logger)
+        return try await rows.collect().first?.decode(Int64.self) ?? 0 > 0
     }
 
     /// Adds to counters given row by row (for tests and one-off changes).
-    func addCounters(_ deltas: [CounterKey: Int64]) async throws {
+    @discardableResult
+    func addCounters(_ deltas: [CounterKey: Int64]) async throws -> Bool {
         var grouped: [CounterGroup: [String: Int64]] = [:]
         for (key, amount) in deltas { grouped[key.group, default: [:]][key.kpi, default: 0] += amount }
-        try await addCounters(grouped, earliest: [:])
+        return try await addCounters(grouped, earliest: [:])
     }
 
     /// Sets `residents_reached` (an estimate, not a sum) and marks the groups changed.

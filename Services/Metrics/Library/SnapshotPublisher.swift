@@ -18,12 +18,14 @@ enum SnapshotPublisher {
     /// round holds its groups' rows until Kafka acknowledged their snapshots, and a batch folding into them waits.
     static let groupsPerRound = 250
 
-    static func task(context: RuntimeContext, settings: MetricsSettings, foldRate: FoldRate) -> SingleReplicaTask {
-        // Woken when the next pending group comes due; the task's own interval is how soon a change to a group
-        // that was quiet for an interval (so is due at once) is looked for.
+    static func task(context: RuntimeContext, settings: MetricsSettings, foldRate: FoldRate, wakeup: Wakeup) -> SingleReplicaTask {
+        // Woken when the next pending group comes due, and by this replica's fold when it gives a group with
+        // nothing pending a change (a quiet key is published as soon as it changes, and a key published within
+        // the interval gets its due time). The task's own interval is how soon such a change folded by another
+        // replica is looked for.
         SingleReplicaTask(
             name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
-            client: context.client, logger: context.logger
+            client: context.client, logger: context.logger, wakeup: wakeup
         ) { (transaction: HandlerTransaction) -> SingleReplicaTask.RoundResult in
             let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
             return try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
