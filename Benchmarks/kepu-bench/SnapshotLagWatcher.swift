@@ -45,6 +45,10 @@ final class SnapshotLagWatcher: Sendable {
         /// Load events of a session whose session-created the watcher did not see (none once it had joined).
         var unplaced: Int
         var perSnapshot: [Double]
+        /// Pairs whose event was published before a snapshot of its unit and period that did not carry it (it was
+        /// still on its way to the fold): by how long, ms. Each waits a whole interval for the next snapshot, so
+        /// these are the lags over the interval.
+        var missed: [Double]
     }
 
     init(bootstrap: String, eventPrefix: String) throws {
@@ -125,6 +129,7 @@ final class SnapshotLagWatcher: Sendable {
             var perEvent: [Double] = []
             var unmatched = 0
             var unplaced = 0
+            var missed: [Double] = []
             // In record-time order, so "the last with pendingSince ≤ t" is the latest snapshot that can carry it.
             let ordered = state.groupSnapshots.mapValues { $0.sorted { $0.published < $1.published } }
             for event in state.events {
@@ -133,14 +138,15 @@ final class SnapshotLagWatcher: Sendable {
                     continue
                 }
                 for group in groups {
-                    guard let carrier = ordered[group]?.last(where: { $0.pending <= event.published }) else {
+                    guard let list = ordered[group], let index = list.lastIndex(where: { $0.pending <= event.published }) else {
                         unmatched += 1
                         continue
                     }
-                    perEvent.append(Double(carrier.published - event.published))
+                    perEvent.append(Double(list[index].published - event.published))
+                    if index > 0, list[index - 1].published >= event.published { missed.append(Double(list[index - 1].published - event.published)) }
                 }
             }
-            return Lags(perEvent: perEvent, unmatched: unmatched, unplaced: unplaced, perSnapshot: state.snapshotLags)
+            return Lags(perEvent: perEvent, unmatched: unmatched, unplaced: unplaced, perSnapshot: state.snapshotLags, missed: missed)
         }
     }
 }
