@@ -8,36 +8,30 @@ import Synchronization
 /// per partition, committed together with what it did.
 enum ConsumerOffsets {
     /// Locks the rows of these partitions for the transaction and returns their next offsets (0 for a partition
-    /// never seen). Replicas that were handed the same partition during a rebalance queue up here.
+    /// never seen). Replicas that were handed the same partition during a rebalance queue up here. `existing`: the
+    /// partitions whose row is known to be committed (rows are never deleted); when all are, one statement does.
     static func lock(
-        _ partitions: Set<KafkaTopicPartition>, consumer: String, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [KafkaTopicPartition: Int64] {
-        // One statement when the rows exist, as they do after a partition's first batch: this runs before every
-        // batch's handler, so its round trips are in the time from an event's publication to its effect.
-        var result = try await lockExisting(partitions, consumer: consumer, on: connection, logger: logger)
-        let missing = partitions.subtracting(result.keys)
-        guard !missing.isEmpty else { return result }
-        let ordered = missing.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
-        try await connection.query(
-            """
-            INSERT INTO consumer_offsets (consumer_id, topic, partition, next_offset)
-            SELECT \(consumer), t, p, 0 FROM unnest(\(ordered.map(\.topic))::text[], \(ordered.map { Int($0.partition) })::int[]) AS u(t, p)
-            ON CONFLICT DO NOTHING
-            """, logger: logger)
-        // A new statement, so a row another replica inserted and committed meanwhile is seen (and waited for).
-        result.merge(try await lockExisting(missing, consumer: consumer, on: connection, logger: logger)) { _, new in new }
-        return result
-    }
-
-    /// Locks the partitions' rows that exist and returns their next offsets.
-    private static func lockExisting(
-        _ partitions: Set<KafkaTopicPartition>, consumer: String, on connection: PostgresConnection, logger: Logger
+        _ partitions: Set<KafkaTopicPartition>, existing: Set<KafkaTopicPartition> = [], consumer: String, on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> [KafkaTopicPartition: Int64] {
         let ordered = partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let topics = ordered.map(\.topic)
+        let numbers = ordered.map { Int($0.partition) }
+        // This runs before every batch's handler, so each round trip here is in the time from an event's publication
+        // to its effect. Rows are made first, before any is locked, so a transaction never waits for another's new
+        // row while holding rows of its own (the locks are then taken in one order by everyone).
+        if !partitions.isSubset(of: existing) {
+            try await connection.query(
+                """
+                INSERT INTO consumer_offsets (consumer_id, topic, partition, next_offset)
+                SELECT \(consumer), t, p, 0 FROM unnest(\(topics)::text[], \(numbers)::int[]) AS u(t, p)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
         let rows = try await connection.query(
             """
             SELECT o.topic, o.partition, o.next_offset FROM consumer_offsets o
-            JOIN unnest(\(ordered.map(\.topic))::text[], \(ordered.map { Int($0.partition) })::int[]) AS u(t, p) ON o.topic = u.t AND o.partition = u.p
+            JOIN unnest(\(topics)::text[], \(numbers)::int[]) AS u(t, p) ON o.topic = u.t AND o.partition = u.p
             WHERE o.consumer_id = \(consumer)
             ORDER BY o.topic, o.partition FOR UPDATE OF o
             """, logger: logger)

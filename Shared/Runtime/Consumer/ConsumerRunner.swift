@@ -26,6 +26,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private let stopping = Atomic(false)
     /// Whether the batch handed to `apply` last is done (so the next batch stops growing and starts).
     private let applied = Atomic(true)
+    /// Partitions whose `consumer_offsets` row a committed transaction of this runner has seen (rows are never
+    /// deleted), so their lock needs no insert first.
+    private let offsetRows = Mutex(Set<KafkaTopicPartition>())
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
@@ -193,7 +196,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         let settled = Handler.deliveryTracking == .offsets ? settledThrough : [:]
         guard !commands.isEmpty || !settled.isEmpty else { return }
         // The handler's events go to the outbox and its after-commit work runs once committed, as for any writer.
-        let (fresh, duplicates, seen) = try await client.withOutboxTransaction(logger: logger) { transaction in
+        let (fresh, duplicates, seen, settledRows) = try await client.withOutboxTransaction(logger: logger) { transaction in
             let (fresh, seen, advanced) =
                 switch Handler.deliveryTracking {
                 case .inbox: (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](), [KafkaTopicPartition: Int64]())
@@ -203,10 +206,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             // After the handler: the rows are locked already, and this keeps a round trip out of the time from an
             // event's publication to its effect.
             try await ConsumerOffsets.advance(advanced, consumer: self.consumerID, on: transaction.connection, logger: self.logger)
-            return (fresh.count, commands.count - fresh.count, seen)
+            return (fresh.count, commands.count - fresh.count, seen, Set(advanced.keys))
         }
-        // Committed: only now do these records count as seen (a failed transaction is retried against the old window).
+        // Committed: only now do these records count as seen (a failed transaction is retried against the old window),
+        // and only now are the partitions' offset rows sure to exist.
         recentEvents?.note(seen)
+        if !settledRows.isEmpty { offsetRows.withLock { $0.formUnion(settledRows) } }
         metrics.handlerEvents(handler.name, outcome: "processed").increment(by: Int64(fresh))
         if duplicates > 0 {
             metrics.handlerEvents(handler.name, outcome: "duplicate").increment(by: Int64(duplicates))
@@ -232,7 +237,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         // Closures, not key paths: a key path through `ReceivedCommand`'s accessors is applied by the runtime
         // (`swift_getAtKeyPath`, 1.5 % of the metrics fold's time), a closure is inlined.
         let partitions = Set(commands.map { $0.message.topicPartition }).union(settledThrough.keys)
-        let stored = try await ConsumerOffsets.lock(partitions, consumer: consumerID, on: connection, logger: logger)
+        let stored = try await ConsumerOffsets.lock(
+            partitions, existing: offsetRows.withLock { $0 }, consumer: consumerID, on: connection, logger: logger)
         var fresh: [ReceivedCommand<Handler.Command>] = []
         var seen: [RecentEventIDs.Record] = []
         var next: [KafkaTopicPartition: Int64] = [:]
