@@ -23,6 +23,32 @@ struct SnapshotCoalescingTests {
         #expect(closest < 4000, "closest pair \(closest) ms")
     }
 
+    @Test("a change to a key with nothing pending is published when its batch commits, not at the publisher's next poll")
+    func quietKeyPublishedOnChange() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let database = try await TestPostgres.freshDatabase()
+        // A ten-minute interval: the publisher polls every minute, so a snapshot within seconds comes from the fold
+        // waking it.
+        let service = try await MetricsHarness.start(database: database, cluster: cluster, extra: ["KEPU_METRICS_SNAPSHOT_INTERVAL_MS": "600000"])
+        /// Whether a snapshot carries an event published at or after `since` (its `pendingSince`).
+        func published(since: Date) async throws -> Bool {
+            try await readTopic(Topics.metricSnapshots.name, cluster: cluster, atLeast: 1, quiet: .milliseconds(300)).contains { record in
+                let snapshot = try? CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self)
+                return (snapshot?.pendingSince).map { $0 >= since } ?? false
+            }
+        }
+        for (prefix, day) in [("first", 0), ("second", 10)] {
+            // The second session is on another day: its day's groups are new, and nothing is pending anywhere.
+            // In whole milliseconds, like the record times `pendingSince` is made of.
+            let since = Date(timeIntervalSince1970: Double(Date().wholeMillisecondsSince1970) / 1000)
+            let stream = SyntheticBookingEvents(
+                sessions: 1, eventsPerSession: 5, firstDay: MetricsHarness.november2026.addingTimeInterval(Double(day) * 86_400), days: 1, prefix: prefix)
+            try await publish(stream.events, to: cluster)
+            try await eventually("the \(prefix) session's snapshots are published", timeout: .seconds(20)) { try await published(since: since) }
+        }
+        _ = await service.terminate()
+    }
+
     @Test("busy above the threshold, for a busy interval after the last busy second; the rate counts the last second")
     func busyThreshold() {
         #expect(SnapshotPublisher.intervalMilliseconds(settings: .defaults, busy: false) == 1000)
