@@ -11,7 +11,7 @@ enum ConsumerOffsets {
     /// never seen). Replicas that were handed the same partition during a rebalance queue up here. `existing`: the
     /// partitions whose row is known to be committed (rows are never deleted); when all are, one statement does.
     static func lock(
-        _ partitions: Set<KafkaTopicPartition>, existing: Set<KafkaTopicPartition> = [], consumer: String, on connection: PostgresConnection,
+        _ partitions: Set<KafkaTopicPartition>, existing: Set<KafkaTopicPartition>, consumer: String, on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [KafkaTopicPartition: Int64] {
         let ordered = partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
