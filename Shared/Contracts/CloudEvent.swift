@@ -43,9 +43,25 @@ public struct CloudEvent: Sendable, Hashable {
     }
 
     /// Decodes `data` as JSON: by the fast path over the bytes when it can, else (and for every error) by
-    /// `jsonDecoder`, so a payload decodes to the same value either way and errors are Foundation's.
+    /// `jsonDecoder`, so a payload decodes to the same value either way and errors are Foundation's. JSON that
+    /// readers would disagree about (a repeated key) is refused with a `JSONRejection` before either decodes it.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
-        if let payload = try? JSONFastPath.decode(Payload.self, from: data) { return payload }
+        try decodeJSON(Payload.self)
+    }
+
+    /// Decodes `data` as above, then checks the payload's lengths and ranges (`ContractViolation` names the field).
+    public func decodeData<Payload: Decodable & ValidatedPayload>(as type: Payload.Type) throws -> Payload {
+        let payload = try decodeJSON(Payload.self)
+        try payload.validate()
+        return payload
+    }
+
+    private func decodeJSON<Payload: Decodable>(_ type: Payload.Type) throws -> Payload {
+        do {
+            return try JSONFastPath.decode(Payload.self, from: data)
+        } catch let failure as JSONFastPathFailure {
+            if let rejection = failure.rejection { throw rejection }
+        } catch {}
         return try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
     }
 

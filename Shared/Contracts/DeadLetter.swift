@@ -13,9 +13,18 @@ public struct DeadLetter: Sendable, Hashable {
     public static let errorHeader = "kepu_dlq_error"
     public static let failedAtHeader = "kepu_dlq_failed_at"
     public static let truncatedHeader = "kepu_dlq_value_truncated"
+    /// Set when the key or original headers were cut: the original key's size, and how many headers were dropped.
+    public static let keyTruncatedHeader = "kepu_dlq_key_truncated"
+    public static let headersDroppedHeader = "kepu_dlq_headers_dropped"
     /// Larger values are cut to this size in the dead letter (the original stays on its source topic until
     /// retention): a dead letter must always fit in a record, or dead-lettering itself would stall the partition.
     public static let maxValueBytes = 256 * 1024
+    /// The key is cut to this many bytes, the error text to `maxErrorBytes`, and the original headers are kept
+    /// (in order) while they fit in `maxOriginalHeaderBytes`: with the value's bound, a dead letter stays under
+    /// 400 KB, well below `message.max.bytes` (1,000,000 by default) whatever the failed record was.
+    public static let maxKeyBytes = 16 * 1024
+    public static let maxErrorBytes = 1000
+    public static let maxOriginalHeaderBytes = 64 * 1024
 
     public var sourceTopic: String
     public var sourcePartition: Int32
@@ -35,28 +44,57 @@ public struct DeadLetter: Sendable, Hashable {
         sourceOffset = message.offset
         self.consumer = consumer
         self.errorCode = errorCode
-        // Bounded: a reason must never make the dead letter itself too large to produce.
-        self.error = String(error.prefix(1000))
+        // Bounded in bytes (cut on a character boundary): a reason must never make the dead letter too large.
+        self.error = DeadLetter.prefix(error, maxBytes: Self.maxErrorBytes)
         self.failedAt = failedAt
         key = message.key
         value = message.value
         originalHeaders = message.headers.filter { !$0.name.hasPrefix("kepu_dlq_") }
     }
 
-    /// The record to produce to `topic` (the service's dead-letter topic).
+    /// The record to produce to `topic` (the service's dead-letter topic), bounded in bytes: what was cut is said
+    /// in headers.
     public func kafkaMessage(topic: String) -> KafkaProducerMessage {
-        let truncated = value.count > Self.maxValueBytes
+        var headers: [KafkaHeader] = []
+        var headerBytes = 0
+        var dropped = 0
+        for header in originalHeaders {
+            let size = header.name.utf8.count + (header.value?.count ?? 0)
+            if headerBytes + size > Self.maxOriginalHeaderBytes || header.name.utf8.count > 256 {
+                dropped += 1
+                continue
+            }
+            headerBytes += size
+            headers.append(header)
+        }
+        if dropped > 0 { headers.append(KafkaHeader(name: Self.headersDroppedHeader, string: String(dropped))) }
+        if value.count > Self.maxValueBytes { headers.append(KafkaHeader(name: Self.truncatedHeader, string: String(value.count))) }
+        var key = self.key
+        if let original = key, original.count > Self.maxKeyBytes {
+            key = Array(original.prefix(Self.maxKeyBytes))
+            headers.append(KafkaHeader(name: Self.keyTruncatedHeader, string: String(original.count)))
+        }
+        headers += [
+            KafkaHeader(name: Self.sourceTopicHeader, string: sourceTopic),
+            KafkaHeader(name: Self.sourcePartitionHeader, string: String(sourcePartition)),
+            KafkaHeader(name: Self.sourceOffsetHeader, string: String(sourceOffset)),
+            KafkaHeader(name: Self.consumerHeader, string: DeadLetter.prefix(consumer, maxBytes: 256)),
+            KafkaHeader(name: Self.errorCodeHeader, string: DeadLetter.prefix(errorCode, maxBytes: 64)),
+            KafkaHeader(name: Self.errorHeader, string: DeadLetter.prefix(error, maxBytes: Self.maxErrorBytes)),
+            KafkaHeader(name: Self.failedAtHeader, string: RFC3339.format(failedAt)),
+        ]
         return KafkaProducerMessage(
-            topic: topic, key: key, value: truncated ? Array(value.prefix(Self.maxValueBytes)) : value,
-            headers: originalHeaders + (truncated ? [KafkaHeader(name: Self.truncatedHeader, string: String(value.count))] : []) + [
-                KafkaHeader(name: Self.sourceTopicHeader, string: sourceTopic),
-                KafkaHeader(name: Self.sourcePartitionHeader, string: String(sourcePartition)),
-                KafkaHeader(name: Self.sourceOffsetHeader, string: String(sourceOffset)),
-                KafkaHeader(name: Self.consumerHeader, string: consumer),
-                KafkaHeader(name: Self.errorCodeHeader, string: errorCode),
-                KafkaHeader(name: Self.errorHeader, string: error),
-                KafkaHeader(name: Self.failedAtHeader, string: RFC3339.format(failedAt)),
-            ])
+            topic: topic, key: key, value: value.count > Self.maxValueBytes ? Array(value.prefix(Self.maxValueBytes)) : value, headers: headers)
+    }
+
+    /// The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character's bytes.
+    static func prefix(_ text: String, maxBytes: Int) -> String {
+        let utf8 = Array(text.utf8)
+        guard utf8.count > maxBytes else { return text }
+        var end = maxBytes
+        // Back off continuation bytes (10xxxxxx): the cut lands before the first byte of a character.
+        while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: utf8[..<end], as: UTF8.self)
     }
 
     /// Reads a record from a dead-letter topic; nil if it lacks the `kepu_dlq_*` headers.

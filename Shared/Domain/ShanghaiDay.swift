@@ -6,6 +6,10 @@ public struct ShanghaiDay: Sendable, Hashable, Comparable, Codable, CustomString
     /// Days since 1970-01-01 (Shanghai).
     public let number: Int
 
+    /// The years a day parsed from text may fall in: four digits, as every key and RFC 3339 time writes them. The
+    /// arithmetic below is exact far beyond this; parsers check it so no text can reach an overflow.
+    public static let supportedYears = 1...9999
+
     public init(number: Int) { self.number = number }
 
     /// The Shanghai day `date` falls on.

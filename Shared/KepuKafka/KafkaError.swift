@@ -72,6 +72,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             code: err.rawValue, name: String(cString: rd_kafka_err2name(err)), message: message, severity: severity)
     }
 
+    /// A record not produced because an earlier one of the same `send` failed (`stopAtFirstFailure`): sending it
+    /// again later is right.
+    public static let notSent = KafkaError.client(RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS, "not sent: an earlier record of the batch failed", severity: .retriable)
+
     /// The response codes for which a later attempt can succeed.
     static let retriableCodes: Set<Int32> = Set(
         [

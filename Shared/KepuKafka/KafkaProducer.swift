@@ -57,7 +57,11 @@ public final class KafkaProducer: Service, Sendable {
 
     /// Sends records in order and returns each one's outcome, in the same order. Records for the same partition keep
     /// their order (the producer is idempotent). This is the fast path: one suspension for the whole batch.
-    public func send(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
+    ///
+    /// With `stopAtFirstFailure`, a record librdkafka refuses at once (too large, unknown partition) ends the call's
+    /// sending: the records after it are not produced and fail with `KafkaError.notSent`, so a caller that must
+    /// keep order (the outbox relay) never has a later record published before an earlier one.
+    public func send(_ messages: [KafkaProducerMessage], stopAtFirstFailure: Bool = false) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
         let batch = DeliveryBatch(messages: messages)
         var index = 0
@@ -84,6 +88,12 @@ public final class KafkaProducer: Service, Sendable {
             case .some(let error):
                 batch.complete(index, .failure(error))
                 index += 1
+                if stopAtFirstFailure {
+                    while index < messages.count {
+                        batch.complete(index, .failure(.notSent))
+                        index += 1
+                    }
+                }
             }
         }
         return await batch.results()

@@ -13,16 +13,19 @@ public struct ServiceDefinition: Sendable {
     public var routes: HTTPRoutes
     /// Other long-running work (timers and the like), started after migrations.
     public var background: [@Sendable (RuntimeContext) -> any Service]
+    /// Tables that remember input for deduplication, pruned with the inbox (see `RetainedTable`).
+    public var retainedTables: [RetainedTable]
 
     public init(
         name: ServiceName, migrations: [Migration] = [], handlers: [HandlerRegistration] = [], routes: HTTPRoutes = HTTPRoutes(),
-        background: [@Sendable (RuntimeContext) -> any Service] = []
+        background: [@Sendable (RuntimeContext) -> any Service] = [], retainedTables: [RetainedTable] = []
     ) {
         self.name = name
         self.migrations = migrations
         self.handlers = handlers
         self.routes = routes
         self.background = background
+        self.retainedTables = retainedTables
     }
 }
 
@@ -39,11 +42,14 @@ public struct RuntimeContext: Sendable {
 /// A handler, with its type erased so a service can list several.
 public struct HandlerRegistration: Sendable {
     let makeRunners: @Sendable (RuntimeContext) throws -> [any Service]
+    /// The topics the handler consumes (their retention bounds the inbox's).
+    let topics: [String]
 
     /// `KEPU_CONSUMER_CONCURRENCY` runners of `handler`, each with a consumer of its own in the handler's group: to
     /// Kafka and the database they are so many replicas (partitions are split among them, each applies its own
     /// batches in its own transactions), so what keeps replicas correct keeps them correct.
     public init<Handler: EventHandler>(_ handler: Handler) {
+        topics = handler.topics
         makeRunners = { context in
             let service = context.configuration.service.rawValue
             let consumerID = "\(service).\(handler.name)"

@@ -1,4 +1,5 @@
 import Foundation
+import KepuContracts
 import KepuKafka
 import Logging
 import PostgresNIO
@@ -19,6 +20,16 @@ public enum ServiceMain {
         } catch {
             FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
             return 78  // EX_CONFIG
+        }
+        // The inbox must remember an event as long as Kafka may deliver it again.
+        let inputRetention = definition.handlers.flatMap(\.topics).compactMap { name -> Int? in
+            guard case .delete(let days) = Topics.all.first(where: { $0.name == name })?.cleanup else { return nil }
+            return days
+        }.max() ?? 0
+        if configuration.inboxRetentionDays < inputRetention {
+            FileHandle.standardError.write(
+                Data("\(definition.name): KEPU_INBOX_RETENTION_DAYS (\(configuration.inboxRetentionDays)) must be at least the input topics' retention (\(inputRetention) days)\n".utf8))
+            return 78
         }
         JSONLogHandler.bootstrap(service: definition.name.rawValue, level: configuration.logLevel)
         let logger = Logger(label: "kepu.\(definition.name.rawValue)")
@@ -66,16 +77,25 @@ public enum ServiceMain {
                 logger: logger)
             services.append(GatedServices(gate: migrate, services: [relay]))
         }
-        let workers = try definition.handlers.flatMap { try $0.makeRunners(context) } + definition.background.map { $0(context) }
+        var workers = try definition.handlers.flatMap { try $0.makeRunners(context) } + definition.background.map { $0(context) }
+        if !definition.handlers.isEmpty || !definition.retainedTables.isEmpty {
+            workers.append(InboxRetention.task(tables: definition.retainedTables, context: context))
+        }
         services.append(GatedServices(gate: migrate, services: workers))
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger))
-        try await group.run()
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger)
+        // Whatever a service waits for (a database or broker that is down), the process exits within the grace
+        // period ops give it (Kubernetes: 30 s by default): what is not done by then is cancelled.
+        groupConfiguration.maximumGracefulShutdownDuration = shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
+
+    /// How long a graceful shutdown may take before the rest is cancelled.
+    static let shutdownGrace = Duration.seconds(20)
 
     /// Replicas may start before the database is reachable: retry connecting, not the migration's logic.
     static func migrateWithRetry(_ definition: ServiceDefinition, client: PostgresClient, logger: Logger) async throws {

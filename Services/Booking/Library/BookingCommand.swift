@@ -18,35 +18,38 @@ extension BookingCommand {
     /// Largest seat count a request may name before it is invalid regardless of the session.
     static let seatCeiling = 10_000
 
-    static func decode(_ event: CloudEvent) throws(PoisonMessage) -> BookingCommand {
+    /// `key` is the record's Kafka key: per-session order holds only if a request is keyed by the aggregate it
+    /// changes (the session; the museum's venue for a dedicated visit), so a request keyed otherwise is invalid.
+    static func decode(_ event: CloudEvent, key: [UInt8]?) throws(PoisonMessage) -> BookingCommand {
+        func keyProblem(_ expected: String, _ field: String) -> String? {
+            guard let key, key.elementsEqual(expected.utf8) else { return "the record's Kafka key must be its \(field)" }
+            return nil
+        }
         switch event.type {
         case BookingRequestType.seatsRequested:
             return try validated(try decodePayload(SeatsRequested.self, event)) { request in
                 switch request.party {
-                case .individual(let resident, let seats):
-                    if resident.isEmpty { return "residentId is empty" }
-                    if seats < 1 || seats > seatCeiling { return "seats must be 1...\(seatCeiling), got \(seats)" }
-                case .group(let unit, let headcount, _):
-                    if unit.isEmpty { return "a group needs the organising unit's unitId" }
-                    if headcount < 1 || headcount > seatCeiling { return "headcount must be 1...\(seatCeiling), got \(headcount)" }
+                case .individual(_, let seats):
+                    if seats < 1 || seats > seatCeiling { return "party.seats must be 1...\(seatCeiling), got \(seats)" }
+                case .group(_, let headcount, _):
+                    if headcount < 1 || headcount > seatCeiling { return "party.headcount must be 1...\(seatCeiling), got \(headcount)" }
                 }
-                return request.sessionId.isEmpty ? "sessionId is empty" : nil
+                return keyProblem(request.sessionId, "sessionId")
             } make: { .seats($0, fingerprint: $1) } session: { $0.sessionId }
         case BookingRequestType.cancellationRequested:
-            return try validated(try decodePayload(CancellationRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
+            return try validated(try decodePayload(CancellationRequested.self, event)) { _ in nil }
                 make: { .cancel($0, fingerprint: $1) } session: { _ in nil }
         case BookingRequestType.checkInRequested:
-            return try validated(try decodePayload(CheckInRequested.self, event)) { $0.bookingId.isEmpty ? "bookingId is empty" : nil }
+            return try validated(try decodePayload(CheckInRequested.self, event)) { _ in nil }
                 make: { .checkIn($0, fingerprint: $1) } session: { _ in nil }
         case BookingRequestType.dedicatedVisitRequested:
             return try validated(try decodePayload(DedicatedVisitRequested.self, event)) { request in
-                if request.venueId.isEmpty { return "venueId is empty" }
-                if request.unitId.isEmpty { return "a group needs the organising unit's unitId" }
                 if request.headcount < 1 || request.headcount > seatCeiling { return "headcount must be 1...\(seatCeiling), got \(request.headcount)" }
-                return isCalendarDate(request.date) ? nil : "date must be a calendar date yyyy-MM-dd, got '\(request.date)'"
+                guard isCalendarDate(request.date) else { return "date must be a calendar date yyyy-MM-dd, got '\(request.date)'" }
+                return keyProblem(request.venueId, "venueId")
             } make: { .dedicatedVisit($0, fingerprint: $1) } session: { _ in nil }
         default:
-            throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type)' on the booking requests topic")
+            throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type.prefix(FieldLimit.identifier))' on the booking requests topic")
         }
     }
 
@@ -60,11 +63,14 @@ extension BookingCommand {
         do {
             return .payload(try event.decodeData(as: Payload.self))
         } catch {
+            // Only a request id that could be answered (within its limits) is; the session id only if it could be a key.
             let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
-            guard let requestId = object?["requestId"] as? String, !requestId.isEmpty else {
-                throw PoisonMessage(code: "invalid_payload", reason: "\(error) (and no requestId to answer to)")
+            guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
+            else {
+                throw PoisonMessage(code: "invalid_payload", reason: "\(describe(error)) (and no usable requestId to answer to)")
             }
-            return .unreadable(requestId: requestId, sessionId: object?["sessionId"] as? String, detail: describe(error))
+            let sessionId = (object?["sessionId"] as? String).flatMap { (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil }
+            return .unreadable(requestId: requestId, sessionId: sessionId, detail: describe(error))
         }
     }
 
@@ -77,8 +83,6 @@ extension BookingCommand {
             return .invalid(requestId: requestId, sessionId: sessionId, detail: detail)
         case .payload(let payload):
             let requestId = payload.requestId
-            // Nobody could match a rejection without a request id: that goes to the dead-letter topic.
-            if requestId.isEmpty { throw PoisonMessage(code: "invalid_payload", reason: "requestId is empty") }
             if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
             let fingerprint = (try? CloudEvent.encodeData(payload)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             return make(payload, fingerprint)
@@ -102,7 +106,9 @@ extension BookingCommand {
         case DecodingError.typeMismatch(_, let context): "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         case DecodingError.valueNotFound(_, let context): "null at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.dataCorrupted(let context): "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-        default: "\(error)"
+        case let violation as ContractViolation: "\(violation.field) \(violation.problem)"
+        case let rejection as JSONRejection: "\(rejection)"
+        default: "\(String(describing: error).prefix(500))"
         }
     }
 }

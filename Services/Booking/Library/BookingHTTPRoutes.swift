@@ -55,7 +55,10 @@ enum BookingHTTPRoutes {
                 }
             }
             admin.put("sessions/:id/capacity") { request, context in
-                struct Capacity: Decodable { let capacity: Int }
+                struct Capacity: Decodable, ValidatedPayload {
+                    let capacity: Int
+                    func validate() throws(ContractViolation) { try FieldLimit.check(capacity, "capacity", in: FieldLimit.count) }
+                }
                 let id = try context.parameters.require("id")
                 let input = try await decodeBody(request, as: Capacity.self)
                 let changed = try await client.withOutboxTransaction(logger: logger) { transaction in
@@ -167,11 +170,18 @@ enum BookingHTTPRoutes {
     /// Admin bodies are JSON with RFC 3339 times (the suite's decoder), at most 1 MB.
     static func decodeBody<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
         let buffer = try await request.body.collect(upTo: 1 << 20)
+        let value: T
         do {
-            return try CloudEvent.jsonDecoder.decode(T.self, from: Data(buffer: buffer))
+            value = try CloudEvent.jsonDecoder.decode(T.self, from: Data(buffer: buffer))
         } catch {
             throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
         }
+        do {
+            try (value as? any ValidatedPayload)?.validate()
+        } catch {
+            throw HTTPError(.badRequest, message: "invalid field \(error)")
+        }
+        return value
     }
 
     private static func createSessions(_ sessions: [SessionInput], client: PostgresClient, logger: Logger) async throws -> Response {

@@ -14,7 +14,7 @@ struct BookingRequestHandler: EventHandler {
     var now: @Sendable () -> Date = { Date() }
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingCommand {
-        try BookingCommand.decode(event)
+        try BookingCommand.decode(event, key: message.key)
     }
 
     func apply(_ commands: [ReceivedCommand<BookingCommand>], in transaction: HandlerTransaction) async throws {

@@ -150,5 +150,10 @@ enum BookingSchema {
                 "CREATE INDEX IF NOT EXISTS booking_confirmed ON booking (session_id) WHERE status = 'confirmed'",
                 "CREATE INDEX IF NOT EXISTS session_by_end ON session (ends_at)",
             ]),
+        // Request ids are remembered as long as the inbox remembers events (`KEPU_INBOX_RETENTION_DAYS`), then
+        // pruned by age: the index keeps the pruning a walk over what it deletes.
+        Migration(
+            version: 5, name: "request ids pruned by age",
+            statements: ["CREATE INDEX IF NOT EXISTS booking_request_received_at ON booking_request (received_at)"]),
     ]
 }

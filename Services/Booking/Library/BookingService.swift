@@ -22,6 +22,7 @@ public enum BookingService {
                         try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).closeDuePools()
                     }
                 },
-            ])
+            ],
+            retainedTables: [RetainedTable(table: "booking_request", timeColumn: "received_at")])
     }
 }

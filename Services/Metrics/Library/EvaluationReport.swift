@@ -138,7 +138,9 @@ struct EvaluationReport: Sendable {
         var svg = "<svg id=\"fill-chart\" width=\"640\" height=\"\(max(1, bars.count) * height + 10)\" role=\"img\">"
         for (index, (label, value)) in bars.enumerated() {
             let y = index * height + 5
-            svg += "<text x=\"0\" y=\"\(y + 16)\" font-size=\"12\">\(escape(label))</text><rect class=\"bar\" x=\"200\" y=\"\(y)\" width=\"\(Int(min(1, value) * 400))\" height=\"18\"></rect><text x=\"\(205 + Int(min(1, value) * 400))\" y=\"\(y + 14)\" font-size=\"12\">\(percent(value))</text>"
+            // A rate is 0...1; anything else (NaN from an empty ratio included) draws as nothing, never traps.
+            let width = value.isFinite ? Int(min(1, max(0, value)) * 400) : 0
+            svg += "<text x=\"0\" y=\"\(y + 16)\" font-size=\"12\">\(escape(label))</text><rect class=\"bar\" x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"18\"></rect><text x=\"\(205 + width)\" y=\"\(y + 14)\" font-size=\"12\">\(percent(value))</text>"
         }
         return svg + "</svg>"
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KepuContracts
 import KepuDomain
 import KepuRuntime
 
@@ -20,7 +21,7 @@ enum MetricsHTTPRoutes {
             }
             router.get("/api/kpis") { request, _ in
                 guard let period = period(of: request) else { return badPeriod }
-                guard let id = request.uri.queryParameters.get("unit"), let unit = try await queries.unit(id) else {
+                guard let id = request.uri.queryParameters.get("unit"), isUnitID(id), let unit = try await queries.unit(id) else {
                     return jsonResponse(.notFound, ["error": "unknown unit (give ?unit=<unit id>)"])
                 }
                 let values = try await queries.values(units: [unit.id], period: period)
@@ -29,23 +30,30 @@ enum MetricsHTTPRoutes {
             router.get("/api/units/:id/children") { request, context in
                 guard let period = period(of: request) else { return badPeriod }
                 let id = try context.parameters.require("id")
-                guard let unit = try await queries.unit(id) else { return jsonResponse(.notFound, ["error": "unknown unit \(id)"]) }
+                guard isUnitID(id), let unit = try await queries.unit(id) else { return jsonResponse(.notFound, ["error": "unknown unit \(id)"]) }
                 let children = try await queries.children(of: id)
                 let values = try await queries.values(units: children.map(\.id), period: period)
                 return jsonResponse(.ok, ["unit": unit.json, "period": period.json, "children": children.map { unitJSON($0, values[$0.id]) }])
             }
             router.get("/api/trend") { request, _ in
-                guard let id = request.uri.queryParameters.get("unit"), try await queries.unit(id) != nil else {
+                guard let id = request.uri.queryParameters.get("unit"), isUnitID(id), try await queries.unit(id) != nil else {
                     return jsonResponse(.notFound, ["error": "unknown unit (give ?unit=<unit id>)"])
                 }
                 let count = min(max(Int(request.uri.queryParameters.get("days") ?? "") ?? 30, 1), 366)
-                let last = request.uri.queryParameters.get("to").flatMap(ShanghaiDay.init) ?? ShanghaiDay(Date())
+                var last = ShanghaiDay(Date())
+                if let to = request.uri.queryParameters.get("to") {
+                    guard let day = ShanghaiDay(to) else { return jsonResponse(.badRequest, ["error": "to must be a day yyyy-MM-dd"]) }
+                    last = day
+                }
                 let points = try await queries.dailyValues(unit: id, days: last.advanced(by: -(count - 1))...last)
                 return jsonResponse(.ok, ["unit": id, "points": points.map { ["day": $0.day.description, "kpis": $0.values.json] }])
             }
             router.get("/api/rankings") { request, _ in
                 guard let period = period(of: request) else { return badPeriod }
-                let level = request.uri.queryParameters.get("level") ?? UnitLevel.district.rawValue
+                let levelText = request.uri.queryParameters.get("level") ?? UnitLevel.district.rawValue
+                guard let level = UnitLevel(rawValue: levelText)?.rawValue else {
+                    return jsonResponse(.badRequest, ["error": "level must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))"])
+                }
                 return jsonResponse(.ok, ["period": period.json, "level": level, "units": try await report.unitRanking(level: level, period: period)])
             }
             router.get("/api/rankings/sessions") { request, _ in
@@ -72,6 +80,12 @@ enum MetricsHTTPRoutes {
                     body: .init(byteBuffer: ByteBuffer(string: csv)))
             }
         }
+    }
+
+    /// A unit id as the registry writes them: anything else names no unit (and a NUL would be refused by the
+    /// database as an error, not a miss).
+    static func isUnitID(_ text: String) -> Bool {
+        (try? FieldLimit.check(text, "unit", max: FieldLimit.identifier)) != nil
     }
 
     static var badPeriod: Response {

@@ -11,19 +11,38 @@ enum JSONNode: Sendable {
     case object([JSONMember])
 }
 
-/// One `"key": value` of an object; keys with escapes are not parsed (`JSONFastPath.unsupported`).
+/// One `"key": value` of an object. `name` holds the key's unescaped UTF-8 when it was written with escapes.
 struct JSONMember: Sendable {
     let key: Range<Int>
+    let name: [UInt8]?
     let value: JSONNode
 }
 
 /// Why the fast path gave up: the document is not JSON, uses something it leaves to Foundation's decoder, or does
-/// not fit the type. The caller then decodes with Foundation, whose result or error is the one that counts.
-struct JSONFastPathFailure: Error {}
+/// not fit the type. The caller then decodes with Foundation, whose result or error is the one that counts, unless
+/// `rejection` says the document is refused whatever any parser makes of it.
+struct JSONFastPathFailure: Error {
+    var rejection: JSONRejection?
+    init(_ rejection: JSONRejection? = nil) { self.rejection = rejection }
+}
+
+/// A document the suite refuses although it may be well-formed JSON: parsers disagree about it (a repeated key is
+/// the first value to one reader and the last to another), or it is built to cost (nesting).
+public enum JSONRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    case duplicateKey(String)
+    case tooDeep(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .duplicateKey(let key): "duplicate key '\(key.prefix(64))'"
+        case .tooDeep(let limit): "nested deeper than \(limit) levels"
+        }
+    }
+}
 
 /// A strict RFC 8259 parser over a document's bytes (UTF-8, validated once up front when not all ASCII).
 struct JSONNodeParser {
-    /// Deeper documents go to Foundation's decoder (which has its own limit).
+    /// Deeper documents are refused: no payload of the suite nests more than a few levels.
     static let maxDepth = 64
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -78,18 +97,105 @@ struct JSONNodeParser {
         let members = try elements(closedBy: UInt8(ascii: "}")) { parser throws(JSONFastPathFailure) in
             guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw JSONFastPathFailure() }
             let (key, escaped) = try parser.string()
-            // An escaped key could spell a known key differently: left to Foundation.
-            guard !escaped else { throw JSONFastPathFailure() }
+            // An escaped key may spell another key differently: compared (and looked up) by its unescaped bytes.
+            let name = escaped ? try parser.unescaped(key) : nil
             parser.skipWhitespace()
             guard parser.consume(UInt8(ascii: ":")) else { throw JSONFastPathFailure() }
             parser.skipWhitespace()
-            return JSONMember(key: key, value: try parser.value())
+            return JSONMember(key: key, name: name, value: try parser.value())
         }
-        // A repeated key is resolved by Foundation's rules: left to it.
-        for (index, member) in members.enumerated() where members[..<index].contains(where: { sameBytes($0.key, member.key) }) {
-            throw JSONFastPathFailure()
-        }
+        try rejectRepeatedKeys(members)
         return .object(members)
+    }
+
+    /// Throws the rejection for a key that occurs twice. Linear: small objects compare pairwise, larger ones by
+    /// hash (a document of many distinct keys costs one pass, not a comparison of every pair).
+    private func rejectRepeatedKeys(_ members: [JSONMember]) throws(JSONFastPathFailure) {
+        func same(_ a: JSONMember, _ b: JSONMember) -> Bool {
+            switch (a.name, b.name) {
+            case (nil, nil): return sameBytes(a.key, b.key)
+            case (let x?, nil): return x.elementsEqual(self.bytes[b.key])
+            case (nil, let y?): return y.elementsEqual(self.bytes[a.key])
+            case (let x?, let y?): return x == y
+            }
+        }
+        func reject(_ member: JSONMember) -> JSONFastPathFailure {
+            let key = member.name.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: self.bytes[member.key], as: UTF8.self)
+            return JSONFastPathFailure(.duplicateKey(key))
+        }
+        if members.count <= 8 {
+            for index in members.indices.dropFirst() where members[..<index].contains(where: { same($0, members[index]) }) {
+                throw reject(members[index])
+            }
+            return
+        }
+        var firstWithHash: [Int: Int] = [:]
+        firstWithHash.reserveCapacity(members.count)
+        for (index, member) in members.enumerated() {
+            var hasher = Hasher()
+            if let name = member.name {
+                name.withUnsafeBytes { hasher.combine(bytes: $0) }
+            } else {
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: self.bytes[member.key])))
+            }
+            let hash = hasher.finalize()
+            guard let earlier = firstWithHash[hash] else {
+                firstWithHash[hash] = index
+                continue
+            }
+            // The same hash: the same key, or (rarely) a collision, resolved by comparing with every earlier key.
+            if same(members[earlier], member) || members[..<index].contains(where: { same($0, member) }) { throw reject(member) }
+        }
+    }
+
+    /// The UTF-8 of a string written with escapes (`\uXXXX` pairs joined; a lone surrogate becomes U+FFFD).
+    private func unescaped(_ range: Range<Int>) throws(JSONFastPathFailure) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(range.count)
+        var index = range.lowerBound
+        func hex(_ at: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for offset in 0..<4 {
+                let byte = bytes[at + offset]
+                let digit: UInt8 =
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+                    default: byte - UInt8(ascii: "A") + 10
+                    }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < range.upperBound {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\") else {
+                result.append(byte)
+                index += 1
+                continue
+            }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): result.append(0x08)
+            case UInt8(ascii: "f"): result.append(0x0C)
+            case UInt8(ascii: "n"): result.append(0x0A)
+            case UInt8(ascii: "r"): result.append(0x0D)
+            case UInt8(ascii: "t"): result.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex(index)
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= range.upperBound, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u"), case let low = hex(index + 2), (0xDC00..<0xE000).contains(low)
+                {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                result.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+            default: result.append(escape)  // " \\ /
+            }
+        }
+        return result
     }
 
     private mutating func array() throws(JSONFastPathFailure) -> JSONNode {
@@ -101,7 +207,7 @@ struct JSONNodeParser {
         closedBy close: UInt8, _ element: (inout JSONNodeParser) throws(JSONFastPathFailure) -> Element
     ) throws(JSONFastPathFailure) -> [Element] {
         depth += 1
-        guard depth <= Self.maxDepth else { throw JSONFastPathFailure() }
+        guard depth <= Self.maxDepth else { throw JSONFastPathFailure(.tooDeep(limit: Self.maxDepth)) }
         defer { depth -= 1 }
         index += 1  // the opening bracket
         var elements: [Element] = []

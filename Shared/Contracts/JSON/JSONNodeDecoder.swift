@@ -6,9 +6,23 @@ import Foundation
 /// anything else, and every error, as `JSONFastPathFailure`: `CloudEvent.decodeData` then decodes with Foundation,
 /// so results and error messages are Foundation's whenever the fast path does not succeed.
 enum JSONFastPath {
+    /// Throws `JSONFastPathFailure`; with a `rejection` when the document is refused outright (the caller must not
+    /// fall back to Foundation then, which would accept it).
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let root = try bytes.withUnsafeBufferPointer { buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }
         return try JSONNodeDecoder(bytes: bytes, node: root).decode(T.self)
+    }
+
+    /// Throws the rejection if the document is JSON the suite refuses (a repeated key, deep nesting); returns
+    /// whether the fast parser read it at all (false: not JSON, or left to Foundation).
+    static func check(_ bytes: [UInt8]) throws(JSONRejection) -> Bool {
+        do {
+            _ = try bytes.withUnsafeBufferPointer { buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }
+            return true
+        } catch {
+            if let rejection = error.rejection { throw rejection }
+            return false
+        }
     }
 }
 
@@ -112,7 +126,7 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let members: [JSONMember]
 
     var codingPath: [any CodingKey] { [] }
-    var allKeys: [Key] { members.compactMap { Key(stringValue: String(decoding: bytes[$0.key], as: UTF8.self)) } }
+    var allKeys: [Key] { members.compactMap { Key(stringValue: String(decoding: $0.name ?? Array(bytes[$0.key]), as: UTF8.self)) } }
 
     func contains(_ key: Key) -> Bool { member(key) != nil }
 
@@ -120,7 +134,10 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         var name = key.stringValue
         return name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                members.first { $0.key.count == name.count && name.elementsEqual(bytes[$0.key]) }?.value
+                members.first { member in
+                    if let unescaped = member.name { return unescaped.elementsEqual(name) }
+                    return member.key.count == name.count && name.elementsEqual(bytes[member.key])
+                }?.value
             }
         }
     }

@@ -24,6 +24,9 @@ public struct RuntimeConfiguration: Sendable {
     public var outboxRelayEnabled: Bool
     public var outboxPollMilliseconds: Int
     public var outboxBatchSize: Int
+    /// How long consumed event ids (the inbox) and remembered request ids are kept: at least the input topics'
+    /// retention, so any record Kafka may deliver again is still recognised.
+    public var inboxRetentionDays: Int
 
     /// The default HTTP port of each service, so they can run side by side on one machine.
     public static func defaultHTTPPort(_ service: ServiceName) -> Int {
@@ -75,7 +78,8 @@ public struct RuntimeConfiguration: Sendable {
             consumerDedupeWindow: reader.integer("KEPU_CONSUMER_DEDUPE_WINDOW", default: 20_000, in: 0...1_000_000),
             outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
             outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
-            outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000))
+            outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000),
+            inboxRetentionDays: reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 14, in: 1...3650))
         try reader.finish()
         return configuration
     }

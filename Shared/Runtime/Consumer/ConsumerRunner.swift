@@ -113,8 +113,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     struct DecodedBatch: Sendable {
         var commands: [ReceivedCommand<Handler.Command>] = []
         var poisoned: [DeadLetter] = []
-        /// The event ids decoded so far, to drop a repeat within the batch.
-        var seen = Set<String>()
+        /// The events decoded so far, to drop a repeat within the batch.
+        var seen = Set<EventIdentity>()
     }
 
     /// Adds a batch's records to `decoded`: as commands, or as dead letters if they can never be processed.
@@ -125,7 +125,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 let command = try decodeCommand(event, message)
                 // A repeat within the batch is the same as a repeat across batches: the inbox keeps the first. (With
                 // offsets, the transaction drops repeats, so that their offsets still advance.)
-                if Handler.deliveryTracking == .offsets || decoded.seen.insert(event.id).inserted {
+                if Handler.deliveryTracking == .offsets || decoded.seen.insert(EventIdentity(event)).inserted {
                     decoded.commands.append(ReceivedCommand(command: command, event: event, message: message))
                 } else {
                     metrics.handlerEvents(handler.name, outcome: "duplicate").increment()
@@ -140,39 +140,34 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
     }
 
-    /// Dead letters, then the commands in one transaction (one by one if the batch fails for good), then the
-    /// offsets: returns only when all of it has succeeded, never with the batch half done.
+    /// Dead letters, then the commands in one transaction (narrowed down by halves if the batch fails for good),
+    /// then the offsets: returns only when all of it has succeeded, never with the batch half done, unless the
+    /// service is stopping (then the batch's offsets are not stored, and it is delivered again after a restart).
     func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
         let commands = decoded.commands
-        await retryingTransient("dead letters") {
+        let lettersOut = await retryingTransient("dead letters") {
             // With offsets, a partition is re-read from before its stored offset (to refill the recent-events window):
             // what lies before it was settled already, dead letters included.
             let letters = Handler.deliveryTracking == .offsets ? try await self.unsettled(decoded.poisoned) : decoded.poisoned
             try await self.publishDeadLetters(letters)
         }
+        guard lettersOut else { return }
         var failedAlone: [DeadLetter] = []
-        await retryingTransient("batch") {
+        let appliedAll = await retryingTransient("batch") {
             do {
                 // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
                 try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
             } catch where !TransientError.isTransient(error) {
-                // Something in the batch can never succeed: find it by applying one command at a time.
-                self.logger.warning("batch failed; retrying its commands one by one", metadata: ["error": "\(error)"])
-                failedAlone = []
-                for command in commands {
-                    do {
-                        try await self.applyInTransaction([command])
-                    } catch where !TransientError.isTransient(error) {
-                        failedAlone.append(
-                            DeadLetter(failed: command.message, consumer: self.consumerID, errorCode: "handler_failed", error: "\(error)"))
-                    }
-                }
+                // Something in the batch can never succeed: find it by halves (the good halves commit as they go).
+                self.logger.warning("batch failed; narrowing it down by halves", metadata: ["error": "\(error)", "commands": "\(commands.count)"])
+                failedAlone = try await self.isolateFailures(commands[...])
             }
         }
-        await retryingTransient("dead letters") { try await self.publishDeadLetters(failedAlone) }
+        guard appliedAll else { return }
+        guard await retryingTransient("dead letters", { try await self.publishDeadLetters(failedAlone) }) else { return }
         if !failedAlone.isEmpty {
             // Dead-lettered for good: with offsets, move past them so a restart does not send them again.
-            await retryingTransient("offsets") { try await self.applyInTransaction([], settledThrough: batch.nextOffsets) }
+            guard await retryingTransient("offsets", { try await self.applyInTransaction([], settledThrough: batch.nextOffsets) }) else { return }
         }
         await hooks.afterCommit()
         do {
@@ -181,6 +176,32 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             logger.warning("storing offsets failed; the batch will be redelivered and deduplicated", metadata: ["error": "\(error)"])
         }
         metrics.batchDuration(handler.name).record(ContinuousClock.now - started)
+    }
+
+    /// Applies `commands` in order, each half in a transaction of its own, splitting a half that fails for good
+    /// until the commands that fail alone are found: their dead letters are returned. A few bad commands in a
+    /// batch of n cost about 2·log2(n) transactions each, not n. Transient errors are thrown (the caller retries;
+    /// halves already committed are dropped as repeats by the inbox or the stored offsets).
+    func isolateFailures(_ commands: ArraySlice<ReceivedCommand<Handler.Command>>) async throws -> [DeadLetter] {
+        guard commands.count > 1 else {
+            guard let command = commands.first else { return [] }
+            do {
+                try await applyInTransaction([command])
+                return []
+            } catch where !TransientError.isTransient(error) {
+                return [DeadLetter(failed: command.message, consumer: consumerID, errorCode: "handler_failed", error: "\(error)")]
+            }
+        }
+        let middle = commands.startIndex + commands.count / 2
+        var failed: [DeadLetter] = []
+        for half in [commands[..<middle], commands[middle...]] {
+            do {
+                try await applyInTransaction(Array(half))
+            } catch where !TransientError.isTransient(error) {
+                failed += try await isolateFailures(half)
+            }
+        }
+        return failed
     }
 
     private func decodeCommand(_ event: CloudEvent, _ message: KafkaConsumerMessage) throws(PoisonMessage) -> Handler.Command {
@@ -221,11 +242,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
 
     /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
     private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
-        var inserted = Set<String>()
-        for try await id in try await connection.execute(InboxInsert(consumerID: consumerID, messageIDs: commands.map { $0.event.id }), logger: logger) {
-            inserted.insert(id)
+        var inserted = Set<EventIdentity>()
+        let insert = InboxInsert(consumerID: consumerID, sources: commands.map { $0.event.source }, ids: commands.map { $0.event.id })
+        for try await (source, id) in try await connection.execute(insert, logger: logger) {
+            inserted.insert(EventIdentity(source: source, id: id))
         }
-        return commands.filter { inserted.contains($0.event.id) }
+        return commands.filter { inserted.contains(EventIdentity($0.event)) }
     }
 
     /// Locks the partitions' stored offsets and keeps the commands at or past them whose event is not among the
@@ -242,11 +264,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         var fresh: [ReceivedCommand<Handler.Command>] = []
         var seen: [RecentEventIDs.Record] = []
         var next: [KafkaTopicPartition: Int64] = [:]
-        var inBatch = Set<String>()
+        var inBatch = Set<EventIdentity>()
         for command in commands {
             let partition = command.message.topicPartition
-            if recentEvents != nil { seen.append((partition, command.event.id)) }
-            let isRepeat = !inBatch.insert(command.event.id).inserted || recentEvents?.contains(command.event.id, on: partition) == true
+            let identity = EventIdentity(command.event)
+            if recentEvents != nil { seen.append((partition, identity)) }
+            let isRepeat = !inBatch.insert(identity).inserted || recentEvents?.contains(identity, on: partition) == true
             // Before the stored offset: counted already (it only refills the window).
             guard command.message.offset >= stored[partition] ?? 0 else { continue }
             next[partition] = max(next[partition] ?? 0, command.message.offset + 1)
@@ -265,34 +288,51 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
     }
 
+    /// Publishes dead letters; throws (to be retried) only for errors that can pass. A dead letter Kafka refuses for
+    /// good is logged with where it came from and counted, and the partition goes on: retrying it would stall it.
     func publishDeadLetters(_ letters: [DeadLetter]) async throws {
         guard !letters.isEmpty else { return }
         let results = await producer.send(letters.map { $0.kafkaMessage(topic: deadLetterTopic) })
+        if let retriable = results.lazy.compactMap({ if case .failure(let error) = $0, error.isRetriable { error } else { nil } }).first {
+            throw DeadLetterPublishError(underlying: retriable)
+        }
         for (letter, result) in zip(letters, results) {
-            if case .failure(let error) = result { throw DeadLetterPublishError(underlying: error) }
-            logger.warning(
-                "record dead-lettered",
-                metadata: [
-                    "topic": "\(letter.sourceTopic)", "partition": "\(letter.sourcePartition)", "offset": "\(letter.sourceOffset)",
-                    "error_code": "\(letter.errorCode)",
-                ])
+            let where_: Logger.Metadata = [
+                "topic": "\(letter.sourceTopic)", "partition": "\(letter.sourcePartition)", "offset": "\(letter.sourceOffset)",
+                "error_code": "\(letter.errorCode)",
+            ]
+            if case .failure(let error) = result {
+                metrics.deadLettersLost.increment()
+                logger.error("ALERT dead letter refused by Kafka; the record stays only on its source topic", metadata: where_.merging(["error": "\(error)"]) { a, _ in a })
+                continue
+            }
+            logger.warning("record dead-lettered", metadata: where_)
         }
         metrics.deadLetters(handler.name).increment(by: Int64(letters.count))
         metrics.handlerEvents(handler.name, outcome: "dead_lettered").increment(by: Int64(letters.count))
     }
 
     /// Runs `body` until it succeeds, backing off between attempts. Only transient errors reach here (the body
-    /// handles the others), so waiting is right: skipping would lose the batch.
-    private func retryingTransient(_ what: String, _ body: () async throws -> Void) async {
+    /// handles the others), so waiting is right: skipping would lose the batch. Returns false, without success,
+    /// when the service is stopping: a graceful shutdown during an outage must not wait for the outage to end.
+    private func retryingTransient(_ what: String, _ body: () async throws -> Void) async -> Bool {
         var backoff = Duration.milliseconds(100)
         while true {
             do {
                 try await body()
-                return
+                return true
             } catch {
                 metrics.handlerErrors(handler.name).increment()
+                if stopping.load(ordering: .acquiring) || Task.isCancelled {
+                    logger.warning("\(what) failed while stopping; the batch will be delivered again", metadata: ["error": "\(error)"])
+                    return false
+                }
                 logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
-                try? await Task.sleep(for: backoff)
+                // Sleeps in short steps so a stop is noticed within a tenth of a second.
+                let until = ContinuousClock.now + backoff
+                while ContinuousClock.now < until, !stopping.load(ordering: .acquiring) {
+                    try? await Task.sleep(for: min(.milliseconds(100), until - .now))
+                }
                 backoff = min(backoff * 2, .seconds(5))
             }
         }

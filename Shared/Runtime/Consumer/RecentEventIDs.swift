@@ -12,19 +12,19 @@ import Synchronization
 /// rebalanced replica, and a fresh database reading from the beginning, drop exactly the same resends.
 public final class RecentEventIDs: Sendable {
     /// A record as the window knows it.
-    typealias Record = (partition: KafkaTopicPartition, id: String)
+    typealias Record = (partition: KafkaTopicPartition, id: EventIdentity)
 
     /// Records remembered per partition.
     public let capacity: Int
     private let windows = Mutex<[KafkaTopicPartition: Window]>([:])
 
     private struct Window {
-        var ids: Set<String> = []
+        var ids: Set<EventIdentity> = []
         /// Oldest first, from `head`; each id at most once.
-        var order: [String] = []
+        var order: [EventIdentity] = []
         var head = 0
 
-        mutating func insert(_ id: String, capacity: Int) {
+        mutating func insert(_ id: EventIdentity, capacity: Int) {
             guard ids.insert(id).inserted else { return }
             order.append(id)
             if order.count - head > capacity {
@@ -52,7 +52,7 @@ public final class RecentEventIDs: Sendable {
     }
 
     /// Whether `id` is among the last records of `partition` noted so far.
-    func contains(_ id: String, on partition: KafkaTopicPartition) -> Bool {
+    func contains(_ id: EventIdentity, on partition: KafkaTopicPartition) -> Bool {
         windows.withLock { $0[partition]?.ids.contains(id) ?? false }
     }
 

@@ -75,5 +75,36 @@ enum RuntimeSchema {
                 SELECT m.* FROM outbox_message m WHERE m.id > (SELECT published_through FROM outbox_relay_progress)
                 """,
             ]),
+        // Rows Kafka refused for good (too large, unknown topic), copied here by the relay as it moves past them, so
+        // the relay never stalls on one and operators can see (and replay) them; pruning leaves this table alone.
+        Migration(
+            version: 4, name: "outbox parked",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS outbox_parked (
+                    id bigint PRIMARY KEY,
+                    event_id text NOT NULL,
+                    topic text NOT NULL,
+                    message_key text NOT NULL,
+                    event_type text NOT NULL,
+                    event_source text NOT NULL,
+                    event_time timestamptz NOT NULL,
+                    subject text,
+                    payload text NOT NULL,
+                    error text NOT NULL,
+                    parked_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]),
+        // CloudEvents identity is source + id: two senders may use one id. Rows from before keep the empty source
+        // (the insert also looks for those until retention has pruned them). `received_at` is indexed for pruning.
+        Migration(
+            version: 5, name: "inbox by source and id",
+            statements: [
+                "ALTER TABLE received_messages ADD COLUMN IF NOT EXISTS message_source text NOT NULL DEFAULT ''",
+                "ALTER TABLE received_messages DROP CONSTRAINT IF EXISTS received_messages_pkey",
+                "ALTER TABLE received_messages ADD PRIMARY KEY (consumer_id, message_source, message_id)",
+                "CREATE INDEX IF NOT EXISTS received_messages_received_at ON received_messages (received_at)",
+            ]),
     ]
 }

@@ -8,12 +8,18 @@ public final class ServiceMetrics: Sendable {
     let outboxBacklog: Gauge
     let outboxOldestAge: Gauge
     let outboxPublished: Counter
+    let outboxParked: Counter
+    let deadLettersLost: Counter
 
     public init() {
         outboxBacklog = registry.makeGauge(descriptor: .init(name: "kepu_outbox_backlog", help: "Outbox rows not yet published."))
         outboxOldestAge = registry.makeGauge(
             descriptor: .init(name: "kepu_outbox_oldest_age_seconds", help: "Age of the oldest unpublished outbox row."))
         outboxPublished = registry.makeCounter(descriptor: .init(name: "kepu_outbox_published_total", help: "Outbox rows published to Kafka."))
+        outboxParked = registry.makeCounter(
+            descriptor: .init(name: "kepu_outbox_parked_total", help: "Outbox rows Kafka refused for good, kept in outbox_parked (alert on any)."))
+        deadLettersLost = registry.makeCounter(
+            descriptor: .init(name: "kepu_dlq_publish_failed_total", help: "Dead letters Kafka refused for good: logged with their source offset (alert on any)."))
     }
 
     /// Events a handler finished, by outcome: `processed`, `duplicate` (inbox hit), `dead_lettered`.

@@ -19,8 +19,12 @@ public enum Outbox {
     /// rescanning the table (whose published rows leave dead index entries behind until vacuum). Appends are the
     /// last statements before a commit, so the lock is held only for the insert and the commit, and never while
     /// waiting for another lock.
+    ///
+    /// An event that could never be published (see `OutboxRefusal`) is refused here, so the transaction fails
+    /// instead of committing a row the relay could not send.
     public static func append(_ events: [OutgoingEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
+        for event in events { try OutboxRefusal.check(event) }
         _ = try await connection.execute(Append(events: events), logger: logger)
     }
 
@@ -55,5 +59,38 @@ public enum Outbox {
         }
 
         func decodeRow(_ row: PostgresRow) throws {}
+    }
+}
+
+/// Why an event cannot go into the outbox: as a record it would exceed what a broker accepts, or PostgreSQL could
+/// not store it. Not transient: the command that emitted it fails (and is dead-lettered, or its HTTP request answered
+/// with an error) instead of committing a row that would stall the relay.
+public struct OutboxRefusal: Error, CustomStringConvertible {
+    /// A record's key, value and headers together: under the producer's and broker's `message.max.bytes`
+    /// (1,000,000 by default), with room for the record's own framing.
+    public static let maxRecordBytes = 900_000
+    /// Kafka's limit on a topic name.
+    static let maxTopicBytes = 249
+
+    public let eventID: String
+    public let reason: String
+    public var description: String { "event \(eventID.prefix(128)) refused by the outbox: \(reason)" }
+
+    static func check(_ outgoing: OutgoingEvent) throws(OutboxRefusal) {
+        let event = outgoing.event
+        func refuse(_ reason: String) -> OutboxRefusal { OutboxRefusal(eventID: event.id, reason: reason) }
+        if outgoing.topic.isEmpty || outgoing.topic.utf8.count > maxTopicBytes
+            || !outgoing.topic.utf8.allSatisfy({ $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
+        {
+            throw refuse("topic '\(outgoing.topic.prefix(64))' is not a valid topic name")
+        }
+        // Text columns refuse NUL; the payload is JSON, which escapes it.
+        for (name, text) in [("key", outgoing.key), ("id", event.id), ("source", event.source), ("type", event.type), ("subject", event.subject ?? "")]
+        where text.utf8.contains(0) {
+            throw refuse("\(name) holds a NUL")
+        }
+        let size = outgoing.key.utf8.count + event.data.count + event.id.utf8.count + event.source.utf8.count + event.type.utf8.count
+            + (event.subject?.utf8.count ?? 0) + 200  // header names, spec version, time, content type
+        if size > maxRecordBytes { throw refuse("\(size) bytes as a record, at most \(maxRecordBytes)") }
     }
 }

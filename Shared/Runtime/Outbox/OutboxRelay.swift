@@ -84,31 +84,62 @@ public final class OutboxRelay: Service, Sendable {
 
     /// One batch: lock the progress, read the rows after it in order, send, move the progress past the
     /// acknowledged prefix. Returns rows published (0 also when another replica holds the round).
+    ///
+    /// Sending stops at the first record librdkafka refuses at once, so nothing after a failed row is produced in
+    /// the round (and published again in the next). A row that failed for good (too large, unknown topic: Kafka
+    /// will never take it) is parked in `outbox_parked`, counted and logged as an alert, and the progress moves
+    /// past it; a row that failed for now stops the progress there, to be retried.
     func publishOnce() async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
-            var ids: [Int64] = []
+            var rows: [NextRows.Row] = []
             var messages: [KafkaProducerMessage] = []
-            for try await (id, eventID, topic, key, type, source, time, subject, payload) in try await connection.execute(
-                NextRows(limit: batchSize), logger: logger)
-            {
-                ids.append(id)
+            for try await row in try await connection.execute(NextRows(limit: batchSize), logger: logger) {
+                let (_, eventID, topic, key, type, source, time, subject, payload) = row
+                rows.append(row)
                 let event = CloudEvent(id: eventID, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
                 messages.append(event.kafkaMessage(topic: topic, key: key))
             }
             guard !messages.isEmpty else { return 0 }
-            let results = await producer.send(messages)
-            // Move only past the first failure, so a later record of the same key is never published before it.
-            let acknowledged = results.prefix { if case .success = $0 { true } else { false } }.count
-            if acknowledged < results.count, case .failure(let error) = results[acknowledged] {
-                logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(messages[acknowledged].headers.value(named: "ce_id").map { String(decoding: $0, as: UTF8.self) } ?? "")"])
+            let results = await producer.send(messages, stopAtFirstFailure: true)
+            var settled = 0
+            var published = 0
+            var parked: [(row: NextRows.Row, error: KafkaError)] = []
+            for result in results {
+                switch result {
+                case .success: published += 1
+                case .failure(let error) where !error.isRetriable && !error.isFatal: parked.append((rows[settled], error))
+                case .failure(let error):
+                    logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(rows[settled].1)"])
+                }
+                if case .failure(let error) = result, error.isRetriable || error.isFatal { break }
+                settled += 1
             }
-            if acknowledged > 0 {
-                _ = try await connection.execute(MoveProgress(publishedThrough: ids[acknowledged - 1]), logger: logger)
+            if !parked.isEmpty { try await park(parked, on: connection) }
+            if settled > 0 {
+                _ = try await connection.execute(MoveProgress(publishedThrough: rows[settled - 1].0), logger: logger)
             }
-            metrics.outboxPublished.increment(by: Int64(acknowledged))
-            if acknowledged < results.count { throw OutboxPublishError(failed: results.count - acknowledged) }
-            return acknowledged
+            metrics.outboxPublished.increment(by: Int64(published))
+            if settled < results.count { throw OutboxPublishError(failed: results.count - settled) }
+            return settled
         }
+    }
+
+    /// Keeps rows Kafka refused for good out of the way (in the round's transaction, with the progress move).
+    private func park(_ parked: [(row: NextRows.Row, error: KafkaError)], on connection: PostgresConnection) async throws {
+        for (row, error) in parked {
+            try await connection.query(
+                """
+                INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, error)
+                SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, \(error.description)
+                FROM outbox_message WHERE id = \(row.0)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                logger: logger)
+            logger.error(
+                "ALERT outbox row parked: Kafka refused it for good; it stays in outbox_parked",
+                metadata: ["outbox_id": "\(row.0)", "event_id": "\(row.1)", "topic": "\(row.2)", "error": "\(error.name)"])
+        }
+        metrics.outboxParked.increment(by: Int64(parked.count))
     }
 
     func updateBacklogMetrics() async {

@@ -1,0 +1,39 @@
+/// The limits every contract uses, in one place (and in the AsyncAPI document as `maxLength`/`minimum`/`maximum`).
+public enum FieldLimit {
+    /// Ids chosen by a frontend or another service (request, session, booking, resident, unit, venue ids).
+    public static let identifier = 128
+    /// Short codes and tokens (check-in codes, closed-set values).
+    public static let code = 64
+    /// A person's or place's name.
+    public static let name = 200
+    /// A phone number as written (digits, `+`, spaces, dashes).
+    public static let phone = 32
+    /// Free text a person writes or a service explains with (a rejection's detail, a note).
+    public static let text = 2_000
+    /// A count of people or seats in one request or event.
+    public static let count = 0...1_000_000
+
+    /// Checks a string's length in UTF-8 bytes and that it holds no NUL or other control character.
+    public static func check(
+        _ value: String, _ field: @autoclosure () -> String, max: Int, allowEmpty: Bool = false
+    ) throws(ContractViolation) {
+        let utf8 = value.utf8
+        if utf8.isEmpty {
+            if allowEmpty { return }
+            throw ContractViolation(field: field(), "is empty")
+        }
+        if utf8.count > max { throw ContractViolation(field: field(), "is \(utf8.count) bytes, at most \(max) allowed") }
+        if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw ContractViolation(field: field(), "holds a control character (such as NUL)")
+        }
+    }
+
+    public static func check(_ value: String?, _ field: @autoclosure () -> String, max: Int) throws(ContractViolation) {
+        if let value { try check(value, field(), max: max, allowEmpty: true) }
+    }
+
+    /// Checks that an integer lies in `range`.
+    public static func check<Number: BinaryInteger>(_ value: Number, _ field: @autoclosure () -> String, in range: ClosedRange<Number>) throws(ContractViolation) {
+        guard range.contains(value) else { throw ContractViolation(field: field(), "must be \(range.lowerBound)...\(range.upperBound), got \(value)") }
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+import PostgresNIO
+
+/// Deletes what a service remembered of its input past the retention (`KEPU_INBOX_RETENTION_DAYS`): the inbox's
+/// rows and the service's `RetainedTable`s. The retention is at least the input topics' own (checked at start),
+/// so a record Kafka could still deliver again is still recognised. Bounded rounds, so a large backlog is pruned
+/// in steps that never hold many locks.
+enum InboxRetention {
+    static let rowsPerRound = 10_000
+
+    static func task(tables: [RetainedTable], context: RuntimeContext) -> SingleReplicaTask {
+        let days = context.configuration.inboxRetentionDays
+        let all = [RetainedTable(table: "received_messages", timeColumn: "received_at")] + tables
+        return SingleReplicaTask(
+            name: "input retention", lockKey: SingleReplicaTask.lockKey(named: "kepu.runtime.input-retention"), interval: .seconds(600),
+            client: context.client, logger: context.logger
+        ) { transaction in
+            var deleted = 0
+            for table in all {
+                let rows = try await transaction.connection.query(
+                    """
+                    WITH gone AS (
+                        DELETE FROM \(unescaped: "\(table.table)") WHERE ctid IN (
+                            SELECT ctid FROM \(unescaped: "\(table.table)")
+                            WHERE \(unescaped: "\(table.timeColumn)") < now() - make_interval(days => \(days)) LIMIT \(rowsPerRound))
+                        RETURNING 1)
+                    SELECT count(*)::int FROM gone
+                    """, logger: transaction.logger
+                ).collect()
+                deleted += try rows.first?.decode(Int.self) ?? 0
+            }
+            return deleted
+        }
+    }
+}
+
+extension SingleReplicaTask {
+    /// The advisory-lock key of a task, from its name (64 bits of FNV-1a): every replica's copy of a task takes the
+    /// same lock, and no two names are likely to collide.
+    public static func lockKey(named name: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
+    }
+}
