@@ -14,7 +14,7 @@ public enum ServiceMain {
         _ definition: ServiceDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
         hooks: RunnerHooks = RunnerHooks()
     ) async -> Int32 {
-        let configuration: RuntimeConfiguration
+        var configuration: RuntimeConfiguration
         do {
             configuration = try RuntimeConfiguration.load(service: definition.name, environment: environment)
         } catch {
@@ -26,11 +26,12 @@ public enum ServiceMain {
             guard case .delete(let days) = Topics.all.first(where: { $0.name == name })?.cleanup else { return nil }
             return days
         }.max() ?? 0
-        if configuration.inboxRetentionDays < inputRetention {
+        if let days = configuration.inboxRetentionDays, days < inputRetention {
             FileHandle.standardError.write(
-                Data("\(definition.name): KEPU_INBOX_RETENTION_DAYS (\(configuration.inboxRetentionDays)) must be at least the input topics' retention (\(inputRetention) days)\n".utf8))
+                Data("\(definition.name): KEPU_INBOX_RETENTION_DAYS (\(days)) must be at least the input topics' retention (\(inputRetention) days)\n".utf8))
             return 78
         }
+        configuration.inboxRetentionDays = configuration.inboxRetentionDays ?? inputRetention + 1
         JSONLogHandler.bootstrap(service: definition.name.rawValue, level: configuration.logLevel)
         let logger = Logger(label: "kepu.\(definition.name.rawValue)")
         do {

@@ -57,4 +57,18 @@ struct ReportingPeriodTests {
         #expect(try keys("2025-06-01T00:00:00Z").suffix(2) == ["phase:rollout", "phase:evaluation"])
         #expect(try keys("2026-06-01T00:00:00Z").allSatisfy { !$0.hasPrefix("phase:") })
     }
+
+    @Test("periods with years that would overflow the day arithmetic do not parse")
+    func periodRanges() {
+        for text in [
+            "month:100000000000000000-01", "week:9223372036854775807-W01", "quarter:-9223372036854775808-Q1", "year:99999",
+            "day:9999999999-01-01", "month:0000-01", "week:2026-W001",
+        ] {
+            let parts = text.split(separator: ":", maxSplits: 1)
+            let period = ReportingPeriod(kind: ReportingPeriod.Kind(rawValue: String(parts[0])) ?? .day, key: String(parts[1]))
+            #expect(period.days == nil, "\(text)")
+        }
+        #expect(ReportingPeriod(kind: .week, key: "9999-W52").days != nil)
+        #expect(ReportingPeriod(kind: .month, key: "0001-01").days != nil)
+    }
 }

@@ -36,14 +36,15 @@ enum MetricsHTTPRoutes {
                 return jsonResponse(.ok, ["unit": unit.json, "period": period.json, "children": children.map { unitJSON($0, values[$0.id]) }])
             }
             router.get("/api/trend") { request, _ in
-                guard let id = request.uri.queryParameters.get("unit"), isUnitID(id), try await queries.unit(id) != nil else {
-                    return jsonResponse(.notFound, ["error": "unknown unit (give ?unit=<unit id>)"])
-                }
+                // Parameters first: a malformed one is a 400 whatever the unit.
                 let count = min(max(Int(request.uri.queryParameters.get("days") ?? "") ?? 30, 1), 366)
                 var last = ShanghaiDay(Date())
                 if let to = request.uri.queryParameters.get("to") {
                     guard let day = ShanghaiDay(to) else { return jsonResponse(.badRequest, ["error": "to must be a day yyyy-MM-dd"]) }
                     last = day
+                }
+                guard let id = request.uri.queryParameters.get("unit"), isUnitID(id), try await queries.unit(id) != nil else {
+                    return jsonResponse(.notFound, ["error": "unknown unit (give ?unit=<unit id>)"])
                 }
                 let points = try await queries.dailyValues(unit: id, days: last.advanced(by: -(count - 1))...last)
                 return jsonResponse(.ok, ["unit": id, "points": points.map { ["day": $0.day.description, "kpis": $0.values.json] }])

@@ -25,8 +25,9 @@ public struct RuntimeConfiguration: Sendable {
     public var outboxPollMilliseconds: Int
     public var outboxBatchSize: Int
     /// How long consumed event ids (the inbox) and remembered request ids are kept: at least the input topics'
-    /// retention, so any record Kafka may deliver again is still recognised.
-    public var inboxRetentionDays: Int
+    /// retention, so any record Kafka may deliver again is still recognised. Nil (unset): the longest retention of
+    /// the service's input topics, plus a day.
+    public var inboxRetentionDays: Int?
 
     /// The default HTTP port of each service, so they can run side by side on one machine.
     public static func defaultHTTPPort(_ service: ServiceName) -> Int {
@@ -79,7 +80,7 @@ public struct RuntimeConfiguration: Sendable {
             outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
             outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
             outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000),
-            inboxRetentionDays: reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 14, in: 1...3650))
+            inboxRetentionDays: environment["KEPU_INBOX_RETENTION_DAYS"] == nil ? nil : reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 0, in: 1...3650))
         try reader.finish()
         return configuration
     }

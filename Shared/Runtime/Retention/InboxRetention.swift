@@ -9,7 +9,7 @@ enum InboxRetention {
     static let rowsPerRound = 10_000
 
     static func task(tables: [RetainedTable], context: RuntimeContext) -> SingleReplicaTask {
-        let days = context.configuration.inboxRetentionDays
+        let days = context.configuration.inboxRetentionDays ?? 3650
         let all = [RetainedTable(table: "received_messages", timeColumn: "received_at")] + tables
         return SingleReplicaTask(
             name: "input retention", lockKey: SingleReplicaTask.lockKey(named: "kepu.runtime.input-retention"), interval: .seconds(600),
