@@ -55,6 +55,8 @@ public final class ServiceProcess: @unchecked Sendable {
         try process.run()
     }
 
+    public var isRunning: Bool { process.isRunning }
+
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// The group session timeout of every test service process.

@@ -29,6 +29,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Partitions whose `consumer_offsets` row a committed transaction of this runner has seen (rows are never
     /// deleted), so their lock needs no insert first.
     private let offsetRows = Mutex(Set<KafkaTopicPartition>())
+    /// Partitions whose last batch this runner finished (so its own in-flight marker there is no sign of a death).
+    private let finished = Mutex(Set<KafkaTopicPartition>())
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
@@ -106,6 +108,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .releasing)
         }
+        await clearInFlightMarkers()
         await consumer.close()
     }
 
@@ -144,16 +147,42 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// then the offsets: returns only when all of it has succeeded, never with the batch half done, unless the
     /// service is stopping (then the batch's offsets are not stored, and it is delivered again after a restart).
     func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
-        let commands = decoded.commands
+        // The crash-loop guard: the batch's ranges are marked in flight (committed) before anything is applied.
+        var suspicion = InFlightMarker.Suspicion()
+        let marked = await retryingTransient("in-flight marker") {
+            suspicion = try await InFlightMarker.mark(
+                batch.messages, consumer: self.consumerID, finished: self.finished.withLock { $0 }, client: self.client, logger: self.logger)
+        }
+        guard marked else { return }
+        var commands = decoded.commands
+        var poisoned = decoded.poisoned
+        if !suspicion.killers.isEmpty {
+            // In flight alone when a process died: the record that keeps killing it.
+            commands.removeAll { command in
+                guard suspicion.killers.contains(KafkaRecordPosition(partition: command.message.topicPartition, offset: command.message.offset)) else { return false }
+                poisoned.append(
+                    DeadLetter(failed: command.message, consumer: consumerID, errorCode: "crash_loop", error: "the process died twice while applying this record"))
+                return true
+            }
+        }
         let lettersOut = await retryingTransient("dead letters") {
             // With offsets, a partition is re-read from before its stored offset (to refill the recent-events window):
             // what lies before it was settled already, dead letters included.
-            let letters = Handler.deliveryTracking == .offsets ? try await self.unsettled(decoded.poisoned) : decoded.poisoned
+            let letters = Handler.deliveryTracking == .offsets ? try await self.unsettled(poisoned) : poisoned
             try await self.publishDeadLetters(letters)
         }
         guard lettersOut else { return }
         var failedAlone: [DeadLetter] = []
+        let careful = !suspicion.diedOn.isEmpty
+        if careful {
+            logger.warning(
+                "a process died applying these records; applying them one at a time", metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
+        }
         let appliedAll = await retryingTransient("batch") {
+            if careful {
+                failedAlone = try await self.applyOneByOne(commands)
+                return
+            }
             do {
                 // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
                 try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
@@ -165,10 +194,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
         guard appliedAll else { return }
         guard await retryingTransient("dead letters", { try await self.publishDeadLetters(failedAlone) }) else { return }
-        if !failedAlone.isEmpty {
-            // Dead-lettered for good: with offsets, move past them so a restart does not send them again.
+        if careful || !failedAlone.isEmpty {
+            // Applied record by record, or dead-lettered for good: with offsets, move past the whole batch so a
+            // restart does not read it again.
             guard await retryingTransient("offsets", { try await self.applyInTransaction([], settledThrough: batch.nextOffsets) }) else { return }
         }
+        finished.withLock { $0.formUnion(batch.nextOffsets.keys) }
         await hooks.afterCommit()
         do {
             try consumer.markProcessed(batch)
@@ -176,6 +207,38 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             logger.warning("storing offsets failed; the batch will be redelivered and deduplicated", metadata: ["error": "\(error)"])
         }
         metrics.batchDuration(handler.name).record(ContinuousClock.now - started)
+    }
+
+    /// A graceful stop leaves no marker of its finished batches behind, so the next start does not take them for a
+    /// death (a consumer that keeps offsets reads some records again at start, overlapping its last batch).
+    private func clearInFlightMarkers() async {
+        let partitions = finished.withLock { $0 }
+        guard !partitions.isEmpty else { return }
+        do {
+            try await client.query(
+                """
+                DELETE FROM consumer_in_flight m USING unnest(\(partitions.map(\.topic))::text[], \(partitions.map(\.partition))::int[]) AS f(topic, partition)
+                WHERE m.consumer_id = \(consumerID) AND m.topic = f.topic AND m.partition = f.partition
+                """, logger: logger)
+        } catch {
+            logger.debug("in-flight markers not cleared; the next start applies their batch one record at a time", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// After a death: each command marked in flight alone, then applied in a transaction of its own; those that
+    /// fail for good are returned as dead letters.
+    func applyOneByOne(_ commands: [ReceivedCommand<Handler.Command>]) async throws -> [DeadLetter] {
+        var failed: [DeadLetter] = []
+        for command in commands {
+            _ = try await InFlightMarker.mark(
+                [command.message], consumer: consumerID, finished: [command.message.topicPartition], client: client, logger: logger)
+            do {
+                try await applyInTransaction([command])
+            } catch where !TransientError.isTransient(error) {
+                failed.append(DeadLetter(failed: command.message, consumer: consumerID, errorCode: "handler_failed", error: "\(error)"))
+            }
+        }
+        return failed
     }
 
     /// Applies `commands` in order, each half in a transaction of its own, splitting a half that fails for good

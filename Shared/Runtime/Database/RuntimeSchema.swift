@@ -106,5 +106,24 @@ enum RuntimeSchema {
                 "ALTER TABLE received_messages ADD PRIMARY KEY (consumer_id, message_source, message_id)",
                 "CREATE INDEX IF NOT EXISTS received_messages_received_at ON received_messages (received_at)",
             ]),
+        // The crash-loop guard's markers (see `InFlightMarker`): per consumer and partition, the offsets in flight.
+        Migration(
+            version: 6, name: "in-flight markers",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS consumer_in_flight (
+                    consumer_id text NOT NULL,
+                    topic text NOT NULL,
+                    partition integer NOT NULL,
+                    from_offset bigint NOT NULL,
+                    through_offset bigint NOT NULL,
+                    previous_done boolean NOT NULL,
+                    deaths integer NOT NULL DEFAULT 0,
+                    lone_killer bigint,
+                    marked_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (consumer_id, topic, partition)
+                )
+                """
+            ]),
     ]
 }

@@ -72,8 +72,13 @@ public final class OutboxRelay: Service, Sendable {
     func drain() async {
         while true {
             do {
-                let published = try await publishOnce()
-                if published < batchSize { return }
+                let round = try await publishOnce()
+                if round.retryLater {
+                    logger.warning("outbox publish failed; will retry", metadata: ["unsent": "\(round.read - round.settled)"])
+                    return
+                }
+                // Rows left unsent after a parked one go out in the next round, at once.
+                if round.settled == round.read && round.read < batchSize { return }
             } catch {
                 // The next wake-up (at the latest the poll timer) tries again.
                 logger.warning("outbox relay failed; will retry", metadata: ["error": "\(error)"])
@@ -89,7 +94,7 @@ public final class OutboxRelay: Service, Sendable {
     /// the round (and published again in the next). A row that failed for good (too large, unknown topic: Kafka
     /// will never take it) is parked in `outbox_parked`, counted and logged as an alert, and the progress moves
     /// past it; a row that failed for now stops the progress there, to be retried.
-    func publishOnce() async throws -> Int {
+    func publishOnce() async throws -> Round {
         try await client.withTransaction(logger: logger) { connection in
             var rows: [NextRows.Row] = []
             var messages: [KafkaProducerMessage] = []
@@ -99,7 +104,7 @@ public final class OutboxRelay: Service, Sendable {
                 let event = CloudEvent(id: eventID, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
                 messages.append(event.kafkaMessage(topic: topic, key: key))
             }
-            guard !messages.isEmpty else { return 0 }
+            guard !messages.isEmpty else { return Round(read: 0, settled: 0, retryLater: false) }
             let results = await producer.send(messages, stopAtFirstFailure: true)
             var settled = 0
             var published = 0
@@ -109,7 +114,9 @@ public final class OutboxRelay: Service, Sendable {
                 case .success: published += 1
                 case .failure(let error) where !error.isRetriable && !error.isFatal: parked.append((rows[settled], error))
                 case .failure(let error):
-                    logger.warning("outbox publish failed; will retry", metadata: ["error": "\(error)", "event_id": "\(rows[settled].1)"])
+                    if error != .notSent {
+                        logger.warning("outbox publish failed", metadata: ["error": "\(error)", "event_id": "\(rows[settled].1)"])
+                    }
                 }
                 if case .failure(let error) = result, error.isRetriable || error.isFatal { break }
                 settled += 1
@@ -119,9 +126,18 @@ public final class OutboxRelay: Service, Sendable {
                 _ = try await connection.execute(MoveProgress(publishedThrough: rows[settled - 1].0), logger: logger)
             }
             metrics.outboxPublished.increment(by: Int64(published))
-            if settled < results.count { throw OutboxPublishError(failed: results.count - settled) }
-            return settled
+            // Unsent only because a parked row stopped the sending: not a failure, the next round sends them.
+            let onlyNotSent = results[settled...].allSatisfy { if case .failure(let error) = $0 { error == .notSent } else { false } }
+            return Round(read: rows.count, settled: settled, retryLater: settled < results.count && !(onlyNotSent && !parked.isEmpty))
         }
+    }
+
+    /// What a round did: rows read, rows settled (published or parked), and whether a failure that may pass
+    /// stopped it.
+    struct Round {
+        let read: Int
+        let settled: Int
+        let retryLater: Bool
     }
 
     /// Keeps rows Kafka refused for good out of the way (in the round's transaction, with the progress move).
@@ -236,7 +252,3 @@ extension OutboxRelay {
     }
 }
 
-struct OutboxPublishError: Error, CustomStringConvertible {
-    let failed: Int
-    var description: String { "\(failed) outbox rows were not acknowledged by Kafka" }
-}

@@ -22,7 +22,7 @@ enum InboxRetention {
                     WITH gone AS (
                         DELETE FROM \(unescaped: "\(table.table)") WHERE ctid IN (
                             SELECT ctid FROM \(unescaped: "\(table.table)")
-                            WHERE \(unescaped: "\(table.timeColumn)") < now() - make_interval(days => \(days)) LIMIT \(rowsPerRound))
+                            WHERE \(unescaped: "\(table.timeColumn)") < now() - make_interval(days => \(days)::int) LIMIT \(rowsPerRound))
                         RETURNING 1)
                     SELECT count(*)::int FROM gone
                     """, logger: transaction.logger

@@ -9,10 +9,16 @@ import KepuRuntime
 /// It consumes `kepu.test.commands.v1` (`{"n": Int}`), records an effect row per command (deliberately without a
 /// unique constraint, so a duplicate effect would show) and emits `kepu.test.applied.v1` to `kepu.test.results.v1`.
 /// `KEPU_TEST_REPLICA` names the replica in its rows; `KEPU_TEST_EXIT_AFTER_COMMIT=1` kills the process right after
-/// its first database commit, before offsets are stored.
+/// its first database commit, before offsets are stored. `{"n": -666}` traps whenever it is applied; `pad` makes the
+/// applied event that many bytes larger.
 struct CountCommand: Sendable, Decodable {
     let n: Int
+    /// Optional: the applied event carries this many bytes more (`OutboxRefusal`'s test).
+    let pad: Int?
 }
+
+/// `n` of a record that traps in `apply`.
+let killerCount = -666
 
 struct CountHandler: EventHandler {
     let replica: String
@@ -31,6 +37,8 @@ struct CountHandler: EventHandler {
     }
 
     func apply(_ commands: [ReceivedCommand<CountCommand>], in transaction: HandlerTransaction) async throws {
+        // A record that kills the process whenever it is applied (the crash-loop guard's test).
+        if commands.contains(where: { $0.command.n == killerCount }) { fatalError("fixture: this record kills the process") }
         let ids = commands.map(\.event.id)
         let values = commands.map(\.command.n)
         try await transaction.connection.query(
@@ -41,7 +49,10 @@ struct CountHandler: EventHandler {
             transaction.emit(
                 OutgoingEvent(
                     topic: TestTopics.results, key: key,
-                    event: CloudEvent(id: "applied-\(command.event.id)", source: "/kepu/test-service", type: "kepu.test.applied.v1", data: command.event.data)))
+                    event: CloudEvent(
+                        id: "applied-\(command.event.id)", source: "/kepu/test-service", type: "kepu.test.applied.v1",
+                        data: command.event.data + Array(repeating: 0x20, count: max(0, min(command.command.pad ?? 0, 4_000_000)))))
+            )
         }
     }
 }

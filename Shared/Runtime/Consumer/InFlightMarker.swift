@@ -1,0 +1,98 @@
+import KepuKafka
+import PostgresNIO
+
+/// The crash-loop guard: before a batch is applied, each of its partitions' offset range is committed as "in
+/// flight" (`consumer_in_flight`). A runner that finds a range it did not itself finish still overlapping its new
+/// batch knows a process died applying those records, and narrows down: it applies that batch one record at a
+/// time, each marked alone first. A record that was in flight alone when a process died is the one that keeps
+/// killing it: it is dead-lettered (`crash_loop`) and the partition moves on. Two deaths, not one per restart
+/// forever.
+///
+/// The marker is one statement per batch, outside the batch's transaction (it must survive the transaction's
+/// death); it need not wait for the disk (a marker lost with the database server costs one more death).
+struct InFlightMarker: PostgresPreparedStatement {
+    static let sql = """
+        WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+        INSERT INTO consumer_in_flight AS m (consumer_id, topic, partition, from_offset, through_offset, previous_done)
+        SELECT $1, b.topic, b.partition, b.from_offset, b.through_offset, b.previous_done
+        FROM relaxed, unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bool[]) AS b(topic, partition, from_offset, through_offset, previous_done)
+        ON CONFLICT (consumer_id, topic, partition) DO UPDATE SET
+            deaths = CASE WHEN NOT EXCLUDED.previous_done AND EXCLUDED.from_offset <= m.through_offset AND EXCLUDED.through_offset >= m.from_offset
+                          THEN m.deaths + 1 ELSE 0 END,
+            lone_killer = CASE WHEN NOT EXCLUDED.previous_done AND m.from_offset = m.through_offset
+                                    AND EXCLUDED.from_offset <= m.from_offset AND EXCLUDED.through_offset >= m.from_offset
+                               THEN m.from_offset END,
+            from_offset = EXCLUDED.from_offset, through_offset = EXCLUDED.through_offset, previous_done = EXCLUDED.previous_done,
+            marked_at = now()
+        RETURNING topic, partition, deaths, lone_killer
+        """
+    typealias Row = (String, Int32, Int32, Int64?)
+
+    struct Range {
+        var partition: KafkaTopicPartition
+        var from: Int64
+        var through: Int64
+        /// This runner finished its last batch on the partition: an open marker there is its own, not a death.
+        var previousDone: Bool
+    }
+
+    let consumerID: String
+    let ranges: [Range]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 6)
+        bindings.append(consumerID)
+        bindings.append(ranges.map(\.partition.topic))
+        bindings.append(ranges.map(\.partition.partition))
+        bindings.append(ranges.map(\.from))
+        bindings.append(ranges.map(\.through))
+        bindings.append(ranges.map(\.previousDone))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+
+    /// What the markers found: partitions where a process died with records in flight, and the records that were
+    /// in flight alone when one did.
+    struct Suspicion {
+        var diedOn: Set<KafkaTopicPartition> = []
+        var killers: Set<KafkaRecordPosition> = []
+        var isEmpty: Bool { diedOn.isEmpty && killers.isEmpty }
+    }
+
+    /// Marks `messages`' partitions in flight; returns what earlier markers say.
+    static func mark(
+        _ messages: some Sequence<KafkaConsumerMessage>, consumer: String, finished: Set<KafkaTopicPartition>, client: PostgresClient, logger: Logger
+    ) async throws -> Suspicion {
+        var ranges: [KafkaTopicPartition: Range] = [:]
+        for message in messages {
+            let partition = message.topicPartition
+            if var range = ranges[partition] {
+                range.from = min(range.from, message.offset)
+                range.through = max(range.through, message.offset)
+                ranges[partition] = range
+            } else {
+                ranges[partition] = Range(partition: partition, from: message.offset, through: message.offset, previousDone: finished.contains(partition))
+            }
+        }
+        guard !ranges.isEmpty else { return Suspicion() }
+        var suspicion = Suspicion()
+        for try await (topic, partition, deaths, killer) in try await client.execute(
+            InFlightMarker(consumerID: consumer, ranges: Array(ranges.values)), logger: logger)
+        {
+            let where_ = KafkaTopicPartition(topic: topic, partition: partition)
+            if let killer {
+                suspicion.killers.insert(KafkaRecordPosition(partition: where_, offset: killer))
+            } else if deaths > 0 {
+                suspicion.diedOn.insert(where_)
+            }
+        }
+        return suspicion
+    }
+}
+
+/// One record's place: its partition and offset.
+struct KafkaRecordPosition: Hashable, Sendable {
+    let partition: KafkaTopicPartition
+    let offset: Int64
+}
