@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu-bench",
         abstract: "Benchmarks for Kepu Classroom, each against its baseline in the same run.",
-        subcommands: [KafkaBench.self, BookingBench.self, MetricsBench.self]
+        subcommands: [KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self]
     )
 }
 

@@ -46,10 +46,14 @@ public struct CloudEvent: Sendable, Hashable {
     /// `jsonDecoder`, so a payload decodes to the same value either way and errors are Foundation's. JSON that
     /// readers would disagree about (a repeated key) is refused with a `JSONRejection` before either decodes it.
     ///
-    /// A payload that is a `ValidatedPayload` is checked after decoding (`ContractViolation` names the field). The
-    /// check is found at run time, so it also runs where the payload type is only known as `Decodable`.
+    /// A payload that is a `ValidatedPayload` is checked after decoding, and a `ClosedPayload` for fields it does
+    /// not define (`ContractViolation` names the field). The checks are found at run time, so they also run where
+    /// the payload type is only known as `Decodable`.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
         let payload = try decodeJSON(Payload.self)
+        if let closed = Payload.self as? any ClosedPayload.Type, let unknown = JSONFastPath.unknownField(in: data, closed.fields) {
+            throw ContractViolation(field: String(unknown.prefix(FieldLimit.identifier)), "is not a field of this payload")
+        }
         if let validated = payload as? any ValidatedPayload { try validated.validate() }
         return payload
     }

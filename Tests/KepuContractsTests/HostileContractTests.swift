@@ -91,4 +91,25 @@ struct HostileContractTests {
         #expect(errorText.utf8.count <= DeadLetter.maxErrorBytes && errorText.utf8.count > DeadLetter.maxErrorBytes - 3)
         #expect(errorText.allSatisfy { $0 == "错" }, "cut on a character boundary")
     }
+
+    @Test("a request with a field its schema does not define is refused, naming the field; events stay open to new optional fields")
+    func unknownFields() throws {
+        func violation<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
+            do {
+                _ = try event(json).decodeData(as: T.self)
+                return nil
+            } catch {
+                return (error as? ContractViolation)?.field ?? "\(error)"
+            }
+        }
+        #expect(violation(SeatsRequested.self, #"{"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"extra":1}"#) == "extra")
+        #expect(violation(SeatsRequested.self, #"{"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptpartial":true}}"#) == "party.acceptpartial")
+        // A field of the other kind of party is not one of this kind's.
+        #expect(violation(SeatsRequested.self, #"{"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1,"acceptPartial":true}}"#) == "party.acceptPartial")
+        #expect(violation(SeatsRequested.self, #"{"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"n","phone":"1","email":"e"}}"#) == "contact.email")
+        #expect(violation(CancellationRequested.self, #"{"requestId":"a","bookingId":"b","code":"c","reason":"x"}"#) == "reason")
+        #expect(violation(SeatsRequested.self, #"{"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptPartial":true},"contact":null}"#) == nil)
+        // An event with a field this build does not know yet (added by a newer booking) is read.
+        #expect(violation(BookingCancelled.self, #"{"requestId":"a","bookingId":"b","sessionId":"s","seatsFreed":2,"late":false,"refund":"none"}"#) == nil)
+    }
 }

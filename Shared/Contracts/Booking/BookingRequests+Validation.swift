@@ -55,3 +55,34 @@ extension DedicatedVisitRequested: ValidatedPayload {
         try contact?.validate("contact")
     }
 }
+
+/// What frontends may send: exactly the fields of the AsyncAPI schemas.
+extension BookingParty {
+    static let fields = PayloadFields.tagged(
+        tag: "kind",
+        [
+            "individual": ["kind": .value, "residentId": .value, "seats": .value],
+            "group": ["kind": .value, "unitId": .value, "headcount": .value, "acceptPartial": .value],
+        ])
+}
+
+extension BookingContact {
+    static let fields = PayloadFields.object(["name": .value, "phone": .value])
+}
+
+extension SeatsRequested: ClosedPayload {
+    public static let fields = PayloadFields.object(["requestId": .value, "sessionId": .value, "party": BookingParty.fields, "contact": BookingContact.fields])
+}
+
+extension CancellationRequested: ClosedPayload {
+    public static let fields = PayloadFields.object(["requestId": .value, "bookingId": .value, "code": .value])
+}
+
+extension CheckInRequested: ClosedPayload {
+    public static let fields = PayloadFields.object(["requestId": .value, "bookingId": .value, "code": .value])
+}
+
+extension DedicatedVisitRequested: ClosedPayload {
+    public static let fields = PayloadFields.object(
+        ["requestId": .value, "venueId": .value, "date": .value, "unitId": .value, "headcount": .value, "contact": BookingContact.fields])
+}
