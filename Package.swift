@@ -170,6 +170,14 @@ let package = Package(
             path: "Tests/KepuRuntimeTests",
             swiftSettings: swiftSettings
         ),
+        // The fuzz targets (`infra/fuzz.sh` runs each for a million inputs; the test command runs them briefly).
+        .testTarget(
+            name: "KepuFuzzTests",
+            dependencies: ["BookingService", "MetricsService", "KepuContracts", "KepuDomain", "KepuKafka"],
+            path: "Tests/KepuFuzzTests",
+            exclude: ["Corpus"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KepuDeploymentTests",
             dependencies: ["KepuRuntime", "KepuDomain", .product(name: "Yams", package: "Yams")],

@@ -128,6 +128,12 @@ extension CloudEvent {
     }
 
     private static func decodeStructured(_ value: [UInt8]) throws(EnvelopeError) -> CloudEvent {
+        // Readers disagree about a repeated key (in the envelope or its data): refused before anything reads it.
+        do {
+            _ = try JSONFastPath.check(value)
+        } catch {
+            throw EnvelopeError(code: "malformed_structured", detail: "\(error)")
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed])) as? [String: Any] else {
             throw EnvelopeError(code: "malformed_structured", detail: "structured-mode value is not a JSON object")
         }

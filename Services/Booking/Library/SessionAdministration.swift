@@ -101,6 +101,10 @@ enum SessionAdministration {
         guard let from = day.date(from: input.fromDate), let to = day.date(from: input.toDate), from <= to else {
             throw AdminInputError("fromDate and toDate must be yyyy-MM-dd with fromDate <= toDate")
         }
+        // The expansion walks the range day by day: a year at most, so no body makes it walk for seconds.
+        guard to.timeIntervalSince(from) <= Double(SessionLimit.daysAhead) * 86_400 else {
+            throw AdminInputError("fromDate to toDate spans at most \(SessionLimit.daysAhead) days")
+        }
         let times = try input.times.map(parseTime)
         guard !input.weekdays.isEmpty, input.weekdays.allSatisfy({ (1...7).contains($0) }) else { throw AdminInputError("weekdays are 1 (Monday) ... 7 (Sunday)") }
         guard input.durationMinutes > 0 else { throw AdminInputError("durationMinutes must be positive") }
