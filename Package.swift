@@ -173,7 +173,7 @@ let package = Package(
         // The fuzz targets (`infra/fuzz.sh` runs each for a million inputs; the test command runs them briefly).
         .testTarget(
             name: "KepuFuzzTests",
-            dependencies: ["BookingService", "MetricsService", "KepuContracts", "KepuDomain", "KepuKafka"],
+            dependencies: ["BookingService", "MetricsService", "KepuContracts", "KepuDomain", "KepuKafka", "KepuTestSupport"],
             path: "Tests/KepuFuzzTests",
             exclude: ["Corpus"],
             swiftSettings: swiftSettings

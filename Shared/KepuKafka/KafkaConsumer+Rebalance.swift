@@ -12,6 +12,8 @@ final class RebalanceState: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var owned: [KafkaTopicPartition: UInt64] = [:]
+        /// The group gave this member an assignment (perhaps empty) at least once.
+        var joined = false
     }
 
     private let state = Mutex(State())
@@ -25,6 +27,7 @@ final class RebalanceState: Sendable {
     }
 
     var assigned: Set<KafkaTopicPartition> { state.withLock { Set($0.owned.keys) } }
+    var joined: Bool { state.withLock { $0.joined } }
 
     func currentGenerations(for partitions: some Sequence<KafkaTopicPartition>) -> [KafkaTopicPartition: UInt64] {
         state.withLock { state in
@@ -37,6 +40,7 @@ final class RebalanceState: Sendable {
     func assign(_ partitions: [KafkaTopicPartition]) {
         state.withLock { state in
             state.generation += 1
+            state.joined = true
             for tp in partitions { state.owned[tp] = state.generation }
         }
     }

@@ -152,6 +152,10 @@ public final class KafkaConsumer: Service, Sendable {
     /// The partitions currently assigned to this member.
     public var assignment: Set<KafkaTopicPartition> { rebalance.assigned }
 
+    /// Whether the group has given this member its partitions (perhaps none, when it has more members than
+    /// partitions): until then it consumes nothing.
+    public var hasJoinedGroup: Bool { rebalance.joined }
+
     /// Stops fetching from these partitions until `resume`; records already fetched are not redelivered.
     public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         let list = makePartitionList(partitions)

@@ -37,6 +37,7 @@ public struct RuntimeContext: Sendable {
     public let metrics: ServiceMetrics
     public let logger: Logger
     public let hooks: RunnerHooks
+    let readiness: ReadinessChecks
 }
 
 /// A handler, with its type erased so a service can list several.
@@ -68,7 +69,9 @@ public struct HandlerRegistration: Sendable {
                     ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, recentEvents: $0, logger: logger)
                 }
                 let consumer = try KafkaConsumer(
-                    configuration: context.configuration.consumerConfiguration(group: consumerID), startingOffsets: startingOffsets, logger: logger)
+                    configuration: context.configuration.consumerConfiguration(group: consumerID, member: "\(handler.name)-\(member)"),
+                    startingOffsets: startingOffsets, logger: logger)
+                context.readiness.track(consumer)
                 return ConsumerRunner(
                     handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
                     deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,

@@ -59,7 +59,8 @@ public enum ServiceMain {
         let metrics = ServiceMetrics()
         let readiness = ReadinessChecks(client: database.client, admin: admin, logger: logger)
         let context = RuntimeContext(
-            configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks)
+            configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks,
+            readiness: readiness)
         let http = HTTPServer.make(configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context, logger: logger)
 
         // Migrations run while the pool is up, before anything consumes or publishes.

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import KepuContracts
 import KepuKafka
 import KepuTestSupport
@@ -128,9 +129,11 @@ struct BookingRulesTests {
         #expect(try await harness.outcome(of: "three").type == BookingEventType.confirmed)
         #expect(await harness.service.admin("PUT", "/admin/sessions/\(session)/capacity", json: #"{"capacity":2}"#)?.status == 409)
         #expect(await harness.service.admin("PUT", "/admin/sessions/\(session)/capacity", json: #"{"capacity":6}"#)?.status == 200)
-        await #expect(throws: (any Error).self, "the CHECK constraint holds even against a direct write") {
+        // The CHECK constraint holds even against a direct write: SQLSTATE 23514 (check_violation), not any error.
+        let refusal = await #expect(throws: PSQLError.self) {
             _ = try await TestPostgres.count(harness.database, "UPDATE session SET confirmed_seats = capacity + 1 WHERE id = '\(session)' RETURNING 1")
         }
+        #expect(refusal?.serverInfo?[.sqlState] == "23514", "\(String(describing: refusal))")
         #expect(await harness.stop() == 0)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KepuTestSupport
 import Testing
 
 /// A mutational fuzzer over the suite's parsers of untrusted input: each target's seeds (its corpus folder, plus
@@ -14,7 +15,7 @@ struct Fuzzer {
     let target: String
     var seeds: [[UInt8]]
     let tokens: [[UInt8]]
-    var random: SplitMix64
+    var random: SplitMix
 
     static var inputs: Int { Int(ProcessInfo.processInfo.environment["KEPU_FUZZ_INPUTS"] ?? "") ?? 5_000 }
     static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["KEPU_FUZZ_SEED"] ?? "") ?? 20_261_206 }
@@ -37,7 +38,7 @@ struct Fuzzer {
         ]
         self.tokens = (breakers + tokens).map { Array($0.utf8) }
         // Each target its own stream from the one seed (a stable hash of its name, not `hashValue`, which varies).
-        random = SplitMix64(seed: Self.seed &+ target.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) })
+        random = SplitMix(seed: Self.seed &+ target.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) })
     }
 
     mutating func mutant() -> [UInt8] {
@@ -136,18 +137,5 @@ final class CurrentInput {
         guard descriptor >= 0 else { return }
         close(descriptor)
         unlink(path)
-    }
-}
-
-/// A small, seeded generator (SplitMix64), so a run can be repeated from its printed seed.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -39,4 +39,25 @@ struct AfterCommitTests {
         #expect(notes.all == ["first"])
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM things") == 1)
     }
+
+    @Test("never runs when the COMMIT itself fails (a deferred constraint), though the body succeeded")
+    func notWhenCommitFails() async throws {
+        let database = try await TestPostgres.freshDatabase()
+        let logger = Logger(label: "test.after-commit")
+        let notes = Notes()
+        try await TestPostgres.withClient(database) { client in
+            try await client.query("CREATE TABLE deferred_things (id integer, CONSTRAINT one_each UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)")
+            try await client.query("INSERT INTO deferred_things VALUES (1)")
+            let failure = await #expect(throws: PostgresTransactionError.self) {
+                try await client.withOutboxTransaction(logger: logger) { transaction in
+                    // Accepted here; the constraint is checked at COMMIT.
+                    try await transaction.connection.query("INSERT INTO deferred_things VALUES (1)", logger: logger)
+                    transaction.afterCommit { notes.add("after a failed commit") }
+                }
+            }
+            #expect(failure?.commitError != nil, "the failure came at COMMIT: \(String(describing: failure))")
+        }
+        #expect(notes.all.isEmpty)
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM deferred_things") == 1)
+    }
 }

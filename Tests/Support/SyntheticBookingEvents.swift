@@ -124,8 +124,9 @@ public struct SyntheticBookingEvents: Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so the stream is the same on every machine.
-public struct SplitMix: Sendable {
+/// A small deterministic generator (SplitMix64), so the stream is the same on every machine (and a seeded test can
+/// be repeated from its printed seed).
+public struct SplitMix: Sendable, RandomNumberGenerator {
     var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

@@ -2,8 +2,10 @@ import Foundation
 import KepuRuntime
 import Synchronization
 
-/// The service processes `kepu dev` started. A child that exits on its own is reported at once, with the end of
-/// its log; stopping sends SIGTERM, then SIGKILL to whatever is still running after the grace period.
+/// The service processes `kepu dev` started, supervised as a container runtime would: a child that exits on its
+/// own is reported at once, with the end of its log, and started again after a backoff (1 s, doubling to 30 s; back
+/// to 1 s once a run lasted a minute). Stopping sends SIGTERM, then SIGKILL to whatever is still running after
+/// the grace period, and restarts nothing.
 final class ChildProcesses: Sendable {
     private struct Child: Sendable {
         let name: String
@@ -14,19 +16,49 @@ final class ChildProcesses: Sendable {
     private let children = Mutex<[Child]>([])
     private let stopping = Atomic(false)
 
+    static let firstBackoff = Duration.seconds(1)
+    static let longestBackoff = Duration.seconds(30)
+    /// A run this long counts as healthy: the next crash starts the backoff over.
+    static let healthyRun = Duration.seconds(60)
+
     func start(name: String, executable: URL, environment: [String: String], log: URL) throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw DevError("\(executable.path) is not built: run `swift build` first (infra/run.sh does)")
         }
+        let first = try spawn(name: name, executable: executable, environment: environment, log: log)
+        Task { [weak self] in await self?.supervise(first, name: name, executable: executable, environment: environment, log: log) }
+    }
+
+    private func spawn(name: String, executable: URL, environment: [String: String], log: URL) throws -> Subprocess {
         let process = try Subprocess.spawn(executable.path, environment: environment, output: log.path)
         children.withLock { $0.append(Child(name: name, process: process, log: log)) }
-        // Watch it: a crash is reported, not hidden.
-        Task { [weak self] in
+        return process
+    }
+
+    /// Waits for the child; while not stopping, reports its exit and starts it again after the backoff.
+    private func supervise(_ first: Subprocess, name: String, executable: URL, environment: [String: String], log: URL) async {
+        var process = first
+        var backoff = Self.firstBackoff
+        var restarts = 0
+        while true {
+            let started = ContinuousClock.now
             let status = await process.wait()
-            guard let self, !self.stopping.load(ordering: .acquiring) else { return }
+            children.withLock { $0.removeAll { $0.process.pid == process.pid } }
+            guard !stopping.load(ordering: .acquiring) else { return }
+            if ContinuousClock.now - started >= Self.healthyRun { backoff = Self.firstBackoff }
             let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
-            step("SERVICE \(name) EXITED (\(status)); last log lines:\n\(tail)")
-            self.children.withLock { $0.removeAll { $0.process.pid == process.pid } }
+            step("SERVICE \(name) EXITED (\(status)); restarting in \(backoff) (restart \(restarts + 1)); last log lines:\n\(tail)")
+            try? await Task.sleep(for: backoff)
+            guard !stopping.load(ordering: .acquiring) else { return }
+            do {
+                process = try spawn(name: name, executable: executable, environment: environment, log: log)
+                restarts += 1
+                step("SERVICE \(name) restarted (pid \(process.pid))")
+            } catch {
+                step("SERVICE \(name) could not be restarted: \(error)")
+                return
+            }
+            backoff = min(backoff * 2, Self.longestBackoff)
         }
     }
 

@@ -87,6 +87,8 @@ final class DevSupervisor: Service, Sendable {
                 "KEPU_ADMIN_TOKEN": adminToken,
                 "KEPU_HTTP_HOST": "127.0.0.1",
                 "KEPU_HTTP_PORT": String(port),
+                // One replica per service, restarted under the same name: a static group member (see the README).
+                "KEPU_REPLICA_ID": "dev-\(service.rawValue)",
             ]) { _, new in new }
             try children.start(
                 name: service.rawValue, executable: binaries.appendingPathComponent(service.rawValue), environment: environment,

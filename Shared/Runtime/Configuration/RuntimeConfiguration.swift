@@ -28,6 +28,10 @@ public struct RuntimeConfiguration: Sendable {
     /// retention, so any record Kafka may deliver again is still recognised. Nil (unset): the longest retention of
     /// the service's input topics, plus a day.
     public var inboxRetentionDays: Int?
+    /// A name this replica keeps across restarts (a StatefulSet pod's name): with it, each consumer is a static
+    /// group member (`group.instance.id` = `<replica>-<handler>-<n>`), and a replacement takes over its partitions
+    /// as it joins instead of after the old member's session timed out.
+    public var replicaID: String?
 
     /// The default HTTP port of each service, so they can run side by side on one machine.
     public static func defaultHTTPPort(_ service: ServiceName) -> Int {
@@ -80,7 +84,13 @@ public struct RuntimeConfiguration: Sendable {
             outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
             outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
             outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000),
-            inboxRetentionDays: environment["KEPU_INBOX_RETENTION_DAYS"] == nil ? nil : reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 0, in: 1...3650))
+            inboxRetentionDays: environment["KEPU_INBOX_RETENTION_DAYS"] == nil ? nil : reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 0, in: 1...3650),
+            replicaID: environment["KEPU_REPLICA_ID"].flatMap { $0.isEmpty ? nil : $0 })
+        if let replica = configuration.replicaID,
+            replica.utf8.count > 64 || !replica.utf8.allSatisfy({ $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
+        {
+            reader.problem("KEPU_REPLICA_ID must be 1-64 letters, digits, '.', '_' or '-'")
+        }
         try reader.finish()
         return configuration
     }
@@ -92,7 +102,10 @@ public struct RuntimeConfiguration: Sendable {
         .producer(bootstrapServers: kafkaBootstrapServers, overrides: ["linger.ms": "0"].merging(kafkaProperties) { _, given in given })
     }
 
-    public func consumerConfiguration(group: String) -> KafkaConfiguration {
-        .consumer(bootstrapServers: kafkaBootstrapServers, groupID: group, overrides: kafkaProperties)
+    /// A consumer of `group`; `member` names it among this replica's consumers (for static membership).
+    public func consumerConfiguration(group: String, member: String? = nil) -> KafkaConfiguration {
+        var properties = kafkaProperties
+        if let replicaID, let member { properties["group.instance.id"] = properties["group.instance.id"] ?? "\(replicaID)-\(member)" }
+        return .consumer(bootstrapServers: kafkaBootstrapServers, groupID: group, overrides: properties)
     }
 }

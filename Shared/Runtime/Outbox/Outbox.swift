@@ -85,10 +85,14 @@ public struct OutboxRefusal: Error, CustomStringConvertible {
             throw refuse("topic '\(outgoing.topic.prefix(64))' is not a valid topic name")
         }
         // Text columns refuse NUL; the payload is JSON, which escapes it.
-        for (name, text) in [("key", outgoing.key), ("id", event.id), ("source", event.source), ("type", event.type), ("subject", event.subject ?? "")]
-        where text.utf8.contains(0) {
-            throw refuse("\(name) holds a NUL")
+        func checkText(_ text: String, _ name: StaticString) throws(OutboxRefusal) {
+            if text.utf8.contains(0) { throw refuse("\(name) holds a NUL") }
         }
+        try checkText(outgoing.key, "key")
+        try checkText(event.id, "id")
+        try checkText(event.source, "source")
+        try checkText(event.type, "type")
+        try checkText(event.subject ?? "", "subject")
         let size = outgoing.key.utf8.count + event.data.count + event.id.utf8.count + event.source.utf8.count + event.type.utf8.count
             + (event.subject?.utf8.count ?? 0) + 200  // header names, spec version, time, content type
         if size > maxRecordBytes { throw refuse("\(size) bytes as a record, at most \(maxRecordBytes)") }
