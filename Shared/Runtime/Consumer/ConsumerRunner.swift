@@ -231,7 +231,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         var failed: [DeadLetter] = []
         for command in commands {
             _ = try await InFlightMarker.mark(
-                [command.message], consumer: consumerID, finished: [command.message.topicPartition], client: client, logger: logger)
+                [command.message], consumer: consumerID, finished: [command.message.topicPartition], alone: true, client: client, logger: logger)
             do {
                 try await applyInTransaction([command])
             } catch where !TransientError.isTransient(error) {

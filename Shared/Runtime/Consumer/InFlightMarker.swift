@@ -4,26 +4,27 @@ import PostgresNIO
 /// The crash-loop guard: before a batch is applied, each of its partitions' offset range is committed as "in
 /// flight" (`consumer_in_flight`). A runner that finds a range it did not itself finish still overlapping its new
 /// batch knows a process died applying those records, and narrows down: it applies that batch one record at a
-/// time, each marked alone first. A record that was in flight alone when a process died is the one that keeps
-/// killing it: it is dead-lettered (`crash_loop`) and the partition moves on. Two deaths, not one per restart
-/// forever.
+/// time, each marked alone first. A record that was in flight alone (so marked) when a process died is the one that
+/// keeps killing it: it is dead-lettered (`crash_loop`) and the partition moves on. Two deaths, not one per restart
+/// forever; one death (a kill, a lost node) never dead-letters anything.
 ///
 /// The marker is one statement per batch, outside the batch's transaction (it must survive the transaction's
 /// death); it need not wait for the disk (a marker lost with the database server costs one more death).
 struct InFlightMarker: PostgresPreparedStatement {
     static let sql = """
         WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
-        INSERT INTO consumer_in_flight AS m (consumer_id, topic, partition, from_offset, through_offset, previous_done)
-        SELECT $1, b.topic, b.partition, b.from_offset, b.through_offset, b.previous_done
-        FROM relaxed, unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bool[]) AS b(topic, partition, from_offset, through_offset, previous_done)
+        INSERT INTO consumer_in_flight AS m (consumer_id, topic, partition, from_offset, through_offset, previous_done, alone)
+        SELECT $1, b.topic, b.partition, b.from_offset, b.through_offset, b.previous_done, b.alone
+        FROM relaxed, unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bool[], $7::bool[])
+            AS b(topic, partition, from_offset, through_offset, previous_done, alone)
         ON CONFLICT (consumer_id, topic, partition) DO UPDATE SET
             deaths = CASE WHEN NOT EXCLUDED.previous_done AND EXCLUDED.from_offset <= m.through_offset AND EXCLUDED.through_offset >= m.from_offset
                           THEN m.deaths + 1 ELSE 0 END,
-            lone_killer = CASE WHEN NOT EXCLUDED.previous_done AND m.from_offset = m.through_offset
+            lone_killer = CASE WHEN NOT EXCLUDED.previous_done AND m.alone
                                     AND EXCLUDED.from_offset <= m.from_offset AND EXCLUDED.through_offset >= m.from_offset
                                THEN m.from_offset END,
             from_offset = EXCLUDED.from_offset, through_offset = EXCLUDED.through_offset, previous_done = EXCLUDED.previous_done,
-            marked_at = now()
+            alone = EXCLUDED.alone, marked_at = now()
         RETURNING topic, partition, deaths, lone_killer
         """
     typealias Row = (String, Int32, Int32, Int64?)
@@ -34,19 +35,23 @@ struct InFlightMarker: PostgresPreparedStatement {
         var through: Int64
         /// This runner finished its last batch on the partition: an open marker there is its own, not a death.
         var previousDone: Bool
+        /// Applied alone because a process died applying its batch: only a record marked so, found open after
+        /// another death, is named the killer (a batch of one record, under light load, is no such proof).
+        var alone: Bool
     }
 
     let consumerID: String
     let ranges: [Range]
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 6)
+        var bindings = PostgresBindings(capacity: 7)
         bindings.append(consumerID)
         bindings.append(ranges.map(\.partition.topic))
         bindings.append(ranges.map(\.partition.partition))
         bindings.append(ranges.map(\.from))
         bindings.append(ranges.map(\.through))
         bindings.append(ranges.map(\.previousDone))
+        bindings.append(ranges.map(\.alone))
         return bindings
     }
 
@@ -62,7 +67,8 @@ struct InFlightMarker: PostgresPreparedStatement {
 
     /// Marks `messages`' partitions in flight; returns what earlier markers say.
     static func mark(
-        _ messages: some Sequence<KafkaConsumerMessage>, consumer: String, finished: Set<KafkaTopicPartition>, client: PostgresClient, logger: Logger
+        _ messages: some Sequence<KafkaConsumerMessage>, consumer: String, finished: Set<KafkaTopicPartition>, alone: Bool = false,
+        client: PostgresClient, logger: Logger
     ) async throws -> Suspicion {
         var ranges: [KafkaTopicPartition: Range] = [:]
         for message in messages {
@@ -72,7 +78,8 @@ struct InFlightMarker: PostgresPreparedStatement {
                 range.through = max(range.through, message.offset)
                 ranges[partition] = range
             } else {
-                ranges[partition] = Range(partition: partition, from: message.offset, through: message.offset, previousDone: finished.contains(partition))
+                ranges[partition] = Range(
+                    partition: partition, from: message.offset, through: message.offset, previousDone: finished.contains(partition), alone: alone)
             }
         }
         guard !ranges.isEmpty else { return Suspicion() }

@@ -118,6 +118,7 @@ enum RuntimeSchema {
                     from_offset bigint NOT NULL,
                     through_offset bigint NOT NULL,
                     previous_done boolean NOT NULL,
+                    alone boolean NOT NULL,
                     deaths integer NOT NULL DEFAULT 0,
                     lone_killer bigint,
                     marked_at timestamptz NOT NULL DEFAULT now(),
