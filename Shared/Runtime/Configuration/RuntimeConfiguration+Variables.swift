@@ -26,6 +26,12 @@ extension RuntimeConfiguration {
         Variable(name: "KEPU_OUTBOX_RELAY", defaultValue: "true", meaning: "run the outbox relay in this replica"),
         Variable(name: "KEPU_OUTBOX_POLL_MS", defaultValue: "1000", meaning: "relay polling fallback (LISTEN/NOTIFY wakes it sooner)"),
         Variable(name: "KEPU_OUTBOX_BATCH_SIZE", defaultValue: "1000", meaning: "outbox rows published per round"),
+        Variable(
+            name: "KEPU_REPLICA_ID", defaultValue: "",
+            meaning: "a name the replica keeps across restarts: its consumers become static group members (`group.instance.id`)"),
+        Variable(
+            name: "KEPU_INBOX_RETENTION_DAYS", defaultValue: "",
+            meaning: "days consumed event ids and remembered request ids are kept (default: the input topics' longest retention + 1)"),
         Variable(name: "KEPU_KAFKA_PROP_*", defaultValue: "", meaning: "any librdkafka property for all of the service's clients: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol`"),
     ]
 
