@@ -50,21 +50,23 @@ public struct CloudEvent: Sendable, Hashable {
     /// not define (`ContractViolation` names the field). The checks are found at run time, so they also run where
     /// the payload type is only known as `Decodable`.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
-        let payload = try decodeJSON(Payload.self)
-        if let closed = Payload.self as? any ClosedPayload.Type, let unknown = JSONFastPath.unknownField(in: data, closed.fields) {
-            throw ContractViolation(field: String(unknown.prefix(FieldLimit.identifier)), "is not a field of this payload")
+        let closed = (Payload.self as? any ClosedPayload.Type)?.fields
+        let payload: Payload
+        do {
+            // The fast path checks a closed payload's fields on the document it parsed (no second parse).
+            payload = try JSONFastPath.decode(Payload.self, from: data, closedFields: closed)
+        } catch let failure as JSONFastPathFailure {
+            if let rejection = failure.rejection { throw rejection }
+            payload = try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
+            if let closed, let unknown = JSONFastPath.unknownField(in: data, closed) { throw ContractViolation.unknownField(unknown) }
+        } catch let violation as ContractViolation {
+            throw violation
+        } catch {
+            payload = try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
+            if let closed, let unknown = JSONFastPath.unknownField(in: data, closed) { throw ContractViolation.unknownField(unknown) }
         }
         if let validated = payload as? any ValidatedPayload { try validated.validate() }
         return payload
-    }
-
-    private func decodeJSON<Payload: Decodable>(_ type: Payload.Type) throws -> Payload {
-        do {
-            return try JSONFastPath.decode(Payload.self, from: data)
-        } catch let failure as JSONFastPathFailure {
-            if let rejection = failure.rejection { throw rejection }
-        } catch {}
-        return try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
     }
 
     /// The suite's JSON conventions: ISO 8601 dates, sorted keys (stable bytes for the same value).

@@ -120,6 +120,27 @@ struct HostileRuntimeTests {
         #expect(await service.terminate() == 0)
     }
 
+    @Test("an event recorded before the inbox knew sources is still a repeat after the upgrade")
+    func legacyInboxRows() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        let first = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
+        try await first.waitUntilReady()
+        #expect(await first.terminate() == 0)
+        // As migration 5 leaves a row of an older version: no source.
+        _ = try await TestPostgres.count(
+            database,
+            "WITH old AS (INSERT INTO received_messages (consumer_id, message_id) VALUES ('test-service.counter', 'seen-before') RETURNING 1) SELECT count(*)::int FROM old")
+        let second = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "b")
+        try await publish([countCommand(1, id: "seen-before"), countCommand(2, id: "new")], to: cluster)
+        try await eventually("the new event applied") {
+            try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE event_id = 'new'") == 1
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects WHERE event_id = 'seen-before'") == 0)
+        #expect(await second.terminate() == 0)
+    }
+
     @Test("the inbox forgets events past the retention, and keeps the rest")
     func inboxRetention() async throws {
         let cluster = try makeTestCluster()

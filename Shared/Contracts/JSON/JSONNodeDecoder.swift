@@ -8,8 +8,12 @@ import Foundation
 enum JSONFastPath {
     /// Throws `JSONFastPathFailure`; with a `rejection` when the document is refused outright (the caller must not
     /// fall back to Foundation then, which would accept it).
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    ///
+    /// With `closedFields`, a field the payload does not define throws a `ContractViolation` (checked on the parsed
+    /// document, before decoding).
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], closedFields: PayloadFields? = nil) throws -> T {
         let root = try bytes.withUnsafeBufferPointer { buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }
+        if let closedFields, let unknown = unknownField(in: root, bytes: bytes, closedFields) { throw ContractViolation.unknownField(unknown) }
         return try JSONNodeDecoder(bytes: bytes, node: root).decode(T.self)
     }
 

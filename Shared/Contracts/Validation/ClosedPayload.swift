@@ -20,6 +20,11 @@ extension JSONFastPath {
     /// not JSON the fast parser reads, which then fail to decode anyway).
     static func unknownField(in bytes: [UInt8], _ fields: PayloadFields) -> String? {
         guard let root = try? bytes.withUnsafeBufferPointer({ buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }) else { return nil }
+        return unknownField(in: root, bytes: bytes, fields)
+    }
+
+    /// The same, on a document already parsed.
+    static func unknownField(in root: JSONNode, bytes: [UInt8], _ fields: PayloadFields) -> String? {
         func search(_ node: JSONNode, _ fields: PayloadFields, _ path: String) -> String? {
             guard case .object(let members) = node else { return nil }
             let known: [String: PayloadFields]
@@ -42,5 +47,11 @@ extension JSONFastPath {
             return nil
         }
         return search(root, fields, "")
+    }
+}
+
+extension ContractViolation {
+    static func unknownField(_ path: String) -> ContractViolation {
+        ContractViolation(field: String(path.prefix(FieldLimit.identifier)), "is not a field of this payload")
     }
 }

@@ -31,6 +31,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private let offsetRows = Mutex(Set<KafkaTopicPartition>())
     /// Partitions whose last batch this runner finished (so its own in-flight marker there is no sign of a death).
     private let finished = Mutex(Set<KafkaTopicPartition>())
+    /// Whether the inbox holds ids recorded before it knew sources (nil: not asked yet).
+    private let legacyInbox = Mutex<Bool?>(nil)
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
@@ -307,10 +309,22 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
         var inserted = Set<EventIdentity>()
         let insert = InboxInsert(consumerID: consumerID, sources: commands.map { $0.event.source }, ids: commands.map { $0.event.id })
-        for try await (source, id) in try await connection.execute(insert, logger: logger) {
+        let legacy = try await hasLegacyInboxRows(on: connection)
+        let rows = legacy ? try await connection.execute(InboxInsertBesideLegacy(insert: insert), logger: logger) : try await connection.execute(insert, logger: logger)
+        for try await (source, id) in rows {
             inserted.insert(EventIdentity(source: source, id: id))
         }
         return commands.filter { inserted.contains(EventIdentity($0.event)) }
+    }
+
+    /// Whether this consumer's inbox still holds ids recorded without their source (asked once per runner).
+    private func hasLegacyInboxRows(on connection: PostgresConnection) async throws -> Bool {
+        if let known = legacyInbox.withLock({ $0 }) { return known }
+        let found = try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumerID) AND message_source = '')", logger: logger
+        ).collect().first?.decode(Bool.self) ?? false
+        legacyInbox.withLock { $0 = found }
+        return found
     }
 
     /// Locks the partitions' stored offsets and keeps the commands at or past them whose event is not among the

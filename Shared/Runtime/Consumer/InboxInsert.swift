@@ -3,8 +3,9 @@ import PostgresNIO
 /// Records a batch's events in the inbox (`received_messages`, keyed by consumer, source and id); returns the
 /// (source, id) pairs that were not there yet.
 ///
-/// Rows written before the inbox knew sources have an empty source: an id found there counts as seen too, until
-/// retention has pruned them (the probe is one index lookup that finds nothing after that).
+/// Rows written before the inbox knew sources have an empty source: while a consumer has any (it looks once, at
+/// start), it uses `InboxInsertBesideLegacy`, which counts an id found there as seen too; once retention has pruned
+/// them, the next start drops that probe (an index lookup per event).
 ///
 /// A prepared statement, like every statement a batch runs: an unnamed one is parsed and planned again at every
 /// execution, which for the few-statement transactions of a batch was a fifth of the server's time per batch.
@@ -12,7 +13,6 @@ struct InboxInsert: PostgresPreparedStatement {
     static let sql = """
         INSERT INTO received_messages (consumer_id, message_source, message_id)
         SELECT $1, m.source, m.id FROM unnest($2::text[], $3::text[]) AS m(source, id)
-        WHERE NOT EXISTS (SELECT 1 FROM received_messages r WHERE r.consumer_id = $1 AND r.message_source = '' AND r.message_id = m.id)
         ON CONFLICT DO NOTHING RETURNING message_source, message_id
         """
     typealias Row = (String, String)
@@ -29,5 +29,21 @@ struct InboxInsert: PostgresPreparedStatement {
         return bindings
     }
 
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// `InboxInsert`, also dropping ids recorded before the inbox knew sources (with an empty source).
+struct InboxInsertBesideLegacy: PostgresPreparedStatement {
+    static let sql = """
+        INSERT INTO received_messages (consumer_id, message_source, message_id)
+        SELECT $1, m.source, m.id FROM unnest($2::text[], $3::text[]) AS m(source, id)
+        WHERE NOT EXISTS (SELECT 1 FROM received_messages r WHERE r.consumer_id = $1 AND r.message_source = '' AND r.message_id = m.id)
+        ON CONFLICT DO NOTHING RETURNING message_source, message_id
+        """
+    typealias Row = (String, String)
+
+    let insert: InboxInsert
+
+    func makeBindings() -> PostgresBindings { insert.makeBindings() }
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
