@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "KepuRuntimeTests",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka", "kepu-test-service", "kepu", "KepuTestSupport",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "CRdKafka", "kepu-test-service", "kepu", "KepuTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",

@@ -1,3 +1,4 @@
+import CRdKafka
 import Foundation
 import KepuContracts
 import KepuKafka
@@ -161,6 +162,27 @@ struct HostileRuntimeTests {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM received_messages") == 5
         }
         #expect(await second.terminate() == 0)
+    }
+
+    @Test("readiness is not 200 while a consumer waits for its partitions, and is once the group has given them")
+    func readinessWaitsForPartitions() async throws {
+        let cluster = try makeTestCluster()
+        let database = try await TestPostgres.freshDatabase()
+        // The group coordinator answers JoinGroup with a retriable error for a while: the consumer is up, without
+        // partitions.
+        cluster.pushRequestErrors(.joinGroup, Array(repeating: RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, count: 6))
+        let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
+        var sawWaiting = false
+        try await eventually("ready once the consumer joined", timeout: .seconds(90)) {
+            guard let answer = await service.get("/health/ready") else { return false }
+            if answer.status == 503, answer.body.contains(#""migrations":"ok""#), answer.body.contains("not yet given their partitions") {
+                sawWaiting = true
+            }
+            return answer.status == 200
+        }
+        #expect(sawWaiting, "readiness said 503 for the consumer while migrations were done")
+        #expect(service.log.contains("partitions assigned"))
+        #expect(await service.terminate() == 0)
     }
 
     @Test("SIGTERM while PostgreSQL is unreachable ends the process within the grace period")
