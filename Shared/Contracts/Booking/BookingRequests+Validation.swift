@@ -29,21 +29,25 @@ extension SeatsRequested: ValidatedPayload {
     }
 }
 
-extension CancellationRequested: ValidatedPayload {
-    public func validate() throws(ContractViolation) {
-        try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
-        try FieldLimit.check(bookingId, "bookingId", max: FieldLimit.identifier)
-        try FieldLimit.check(code, "code", max: FieldLimit.code)
-    }
+/// A request about one booking, proven by its code (cancellation, check-in).
+protocol BookingClaim {
+    var requestId: String { get }
+    var bookingId: String { get }
+    var code: String { get }
 }
 
-extension CheckInRequested: ValidatedPayload {
+extension BookingClaim {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(bookingId, "bookingId", max: FieldLimit.identifier)
         try FieldLimit.check(code, "code", max: FieldLimit.code)
     }
+
+    public static var fields: PayloadFields { .object(["requestId": .value, "bookingId": .value, "code": .value]) }
 }
+
+extension CancellationRequested: BookingClaim, ValidatedPayload {}
+extension CheckInRequested: BookingClaim, ValidatedPayload {}
 
 extension DedicatedVisitRequested: ValidatedPayload {
     public func validate() throws(ContractViolation) {
@@ -74,13 +78,8 @@ extension SeatsRequested: ClosedPayload {
     public static let fields = PayloadFields.object(["requestId": .value, "sessionId": .value, "party": BookingParty.fields, "contact": BookingContact.fields])
 }
 
-extension CancellationRequested: ClosedPayload {
-    public static let fields = PayloadFields.object(["requestId": .value, "bookingId": .value, "code": .value])
-}
-
-extension CheckInRequested: ClosedPayload {
-    public static let fields = PayloadFields.object(["requestId": .value, "bookingId": .value, "code": .value])
-}
+extension CancellationRequested: ClosedPayload {}
+extension CheckInRequested: ClosedPayload {}
 
 extension DedicatedVisitRequested: ClosedPayload {
     public static let fields = PayloadFields.object(

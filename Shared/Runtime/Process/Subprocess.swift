@@ -11,6 +11,9 @@ public struct Subprocess: Sendable {
     public enum Status: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
+        /// Ended, but reaped by someone else in this process (a `waitpid(-1)` elsewhere, e.g. Foundation's
+        /// `Process` in the same test process), so its status is gone.
+        case unknown
     }
 
     /// Starts `executable` with `arguments` and `environment`; stdout and stderr go to `output` (appended) if given.
@@ -50,7 +53,10 @@ public struct Subprocess: Sendable {
     /// The exit status if the child has ended (reaping it), else nil.
     public func poll() -> Status? {
         var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        let reaped = waitpid(pid, &status, WNOHANG)
+        // No such child any more: it ended and another waiter took its status.
+        if reaped == -1 && errno == ECHILD { return .unknown }
+        guard reaped == pid else { return nil }
         return (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
     }
 
