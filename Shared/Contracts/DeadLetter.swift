@@ -45,7 +45,7 @@ public struct DeadLetter: Sendable, Hashable {
         self.consumer = consumer
         self.errorCode = errorCode
         // Bounded in bytes (cut on a character boundary): a reason must never make the dead letter too large.
-        self.error = DeadLetter.prefix(error, maxBytes: Self.maxErrorBytes)
+        self.error = FieldLimit.truncated(error, maxBytes: Self.maxErrorBytes)
         self.failedAt = failedAt
         key = message.key
         value = message.value
@@ -78,23 +78,13 @@ public struct DeadLetter: Sendable, Hashable {
             KafkaHeader(name: Self.sourceTopicHeader, string: sourceTopic),
             KafkaHeader(name: Self.sourcePartitionHeader, string: String(sourcePartition)),
             KafkaHeader(name: Self.sourceOffsetHeader, string: String(sourceOffset)),
-            KafkaHeader(name: Self.consumerHeader, string: DeadLetter.prefix(consumer, maxBytes: 256)),
-            KafkaHeader(name: Self.errorCodeHeader, string: DeadLetter.prefix(errorCode, maxBytes: 64)),
-            KafkaHeader(name: Self.errorHeader, string: DeadLetter.prefix(error, maxBytes: Self.maxErrorBytes)),
+            KafkaHeader(name: Self.consumerHeader, string: FieldLimit.truncated(consumer, maxBytes: 256)),
+            KafkaHeader(name: Self.errorCodeHeader, string: FieldLimit.truncated(errorCode, maxBytes: 64)),
+            KafkaHeader(name: Self.errorHeader, string: FieldLimit.truncated(error, maxBytes: Self.maxErrorBytes)),
             KafkaHeader(name: Self.failedAtHeader, string: RFC3339.format(failedAt)),
         ]
         return KafkaProducerMessage(
             topic: topic, key: key, value: value.count > Self.maxValueBytes ? Array(value.prefix(Self.maxValueBytes)) : value, headers: headers)
-    }
-
-    /// The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character's bytes.
-    static func prefix(_ text: String, maxBytes: Int) -> String {
-        let utf8 = Array(text.utf8)
-        guard utf8.count > maxBytes else { return text }
-        var end = maxBytes
-        // Back off continuation bytes (10xxxxxx): the cut lands before the first byte of a character.
-        while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
-        return String(decoding: utf8[..<end], as: UTF8.self)
     }
 
     /// Reads a record from a dead-letter topic; nil if it lacks the `kepu_dlq_*` headers.

@@ -187,8 +187,11 @@ struct BookingDecisions {
     }
 
     func reject(requestId: String, sessionId: String?, _ reason: RejectionReason, _ detail: String, suspendedUntil: Date? = nil) {
+        // A detail can quote input (a decoder's message): bounded as the contract bounds it.
         emit(BookingEventType.rejected, session: sessionId ?? "unknown",
-             BookingRejected(requestId: requestId, sessionId: sessionId, reason: reason, detail: detail, suspendedUntil: suspendedUntil))
+             BookingRejected(
+                requestId: requestId, sessionId: sessionId, reason: reason, detail: FieldLimit.truncated(detail, maxBytes: FieldLimit.text),
+                suspendedUntil: suspendedUntil))
     }
 
     func emit<Payload: Encodable>(_ type: String, session: String, _ payload: Payload) {

@@ -36,4 +36,15 @@ public enum FieldLimit {
     public static func check<Number: BinaryInteger>(_ value: Number, _ field: @autoclosure () -> String, in range: ClosedRange<Number>) throws(ContractViolation) {
         guard range.contains(value) else { throw ContractViolation(field: field(), "must be \(range.lowerBound)...\(range.upperBound), got \(value)") }
     }
+
+    /// The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character's bytes: for
+    /// text made from input (an error's detail) that goes on into an event or a header.
+    public static func truncated(_ text: String, maxBytes: Int) -> String {
+        guard text.utf8.count > maxBytes else { return text }
+        let utf8 = Array(text.utf8)
+        var end = maxBytes
+        // Back off continuation bytes (10xxxxxx): the cut lands before the first byte of a character.
+        while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: utf8[..<end], as: UTF8.self)
+    }
 }
