@@ -26,6 +26,8 @@ struct HostileInputTests {
             (BookingHarness.request(seats, key: session, json: #"{"requestId":"twice","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1,"seats":999}}"#), ("invalid", "duplicate key 'seats'")),
             (BookingHarness.request(seats, key: "another-key", json: seatsJSON("wrong-key")), ("invalid", "Kafka key")),
             (BookingHarness.request(seats, key: session, json: seatsJSON("huge-name", contact: #","contact":{"name":"\#(String(repeating: "n", count: 300_000))","phone":"1"}"#)), ("invalid", "contact.name")),
+            // The decoder's own message quotes the unknown party kind: the rejection's detail must not carry 300 KB on.
+            (BookingHarness.request(seats, key: session, json: #"{"requestId":"huge-kind","sessionId":"\#(session)","party":{"kind":"\#(String(repeating: "k", count: 300_000))","seats":1}}"#), ("invalid", "party")),
         ]
         let valid = (0..<2000).map { BookingHarness.seats("valid-\($0)", session: session, resident: "resident-\($0)") }
         let producer = try KafkaProducer(configuration: .producer(bootstrapServers: harness.cluster.bootstrapServers, overrides: ["message.max.bytes": "4000000"]))
@@ -41,13 +43,15 @@ struct HostileInputTests {
             #expect((outcome.json["detail"] as? String ?? "").contains(expect.detail), "\(requestId): \(outcome.json)")
         }
         _ = try await harness.outcome(of: "valid-1999", timeout: .seconds(60))
-        let answers = try await harness.outcomes(atLeast: 2006)
+        let answers = try await harness.outcomes(atLeast: 2007)
         let answered = answers.compactMap { ((try? JSONSerialization.jsonObject(with: Data($0.data))) as? [String: Any])?["requestId"] as? String }
         let validAnswers = answered.filter { $0.hasPrefix("valid-") }
         #expect(validAnswers.count == 2000, "each valid request answered once")
         #expect(Set(validAnswers).count == 2000)
         #expect(Set(answers.map(\.id)).count == answers.count, "no event published twice")
         #expect(harness.outcomes.all.allSatisfy { ($0.key?.count ?? 0) + $0.value.count < 10_000 }, "no answer echoes the oversized input")
+        // Every answer is within the contract its consumers check (metrics would dead-letter one that is not).
+        for answer in answers where answer.type == BookingEventType.rejected { #expect(throws: Never.self) { try answer.decodeData(as: BookingRejected.self) } }
         let letters = try await readTopic("kepu.booking.dlq.v1", cluster: harness.cluster, atLeast: 1).compactMap(DeadLetter.init(deadLetterRecord:))
         #expect(letters.map(\.errorCode) == ["invalid_payload"])
         #expect(letters.first?.error.contains("requestId") == true)
@@ -68,6 +72,15 @@ struct HostileInputTests {
         #expect(venue?.body.contains("id") == true)
         let capacity = await harness.service.admin("PUT", "/admin/sessions/x/capacity", json: #"{"capacity":-1}"#)
         #expect(capacity?.status == 400)
+        // Ids and codes from the path and query are checked before they reach SQL.
+        let longID = String(repeating: "s", count: 300)
+        #expect(await harness.service.get("/sessions/\(longID)")?.status == 400)
+        #expect(await harness.service.admin("GET", "/admin/sessions/\(longID)/roster")?.status == 400)
+        #expect(await harness.service.get("/bookings/b?code=\(String(repeating: "c", count: 100))")?.status == 400)
+        for path in ["/sessions/s%00", "/bookings/b%00?code=x", "/bookings/b?code=x%00"] {
+            let status = await harness.service.get(path)?.status ?? 0
+            #expect(status == 400 || status == 404, "\(path): \(status)")
+        }
         #expect(await harness.service.get("/health/ready")?.status == 200)
         #expect(await harness.stop() == 0)
     }

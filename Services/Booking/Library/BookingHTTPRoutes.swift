@@ -59,7 +59,7 @@ enum BookingHTTPRoutes {
                     let capacity: Int
                     func validate() throws(ContractViolation) { try FieldLimit.check(capacity, "capacity", in: FieldLimit.count) }
                 }
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 let input = try await decodeBody(request, as: Capacity.self)
                 let changed = try await client.withOutboxTransaction(logger: logger) { transaction in
                     // Never below what is confirmed: the condition is in the statement, not a separate read.
@@ -77,7 +77,7 @@ enum BookingHTTPRoutes {
                 return jsonResponse(.ok, ["id": id, "capacity": input.capacity])
             }
             admin.post("sessions/:id/close") { _, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 let closed = try await client.withOutboxTransaction(logger: logger) { transaction in
                     let rows = try await transaction.connection.query(
                         """
@@ -94,7 +94,7 @@ enum BookingHTTPRoutes {
                 return known.isEmpty ? jsonResponse(.notFound, ["error": "no such session"]) : jsonResponse(.ok, ["id": id, "closed": true])
             }
             admin.get("sessions/:id/roster") { _, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 var roster: [[String: Any]] = []
                 for try await (bookingID, status, seats, resident, unit, name, phone) in try await client.query(
                     """
@@ -110,7 +110,7 @@ enum BookingHTTPRoutes {
                 return jsonResponse(.ok, ["sessionId": id, "roster": roster])
             }
             router.get("sessions/:id") { _, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 let rows = try await client.query(
                     "SELECT \(unescaped: publicSessionColumns) FROM session WHERE id = \(id)", logger: logger
                 ).collect()
@@ -118,7 +118,7 @@ enum BookingHTTPRoutes {
                 return jsonResponse(.ok, try publicSession(row))
             }
             router.get("venues/:id/sessions") { request, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 // Dates are Asia/Shanghai calendar days, both inclusive; by default the next 30 days.
                 let today = ShanghaiCalendar.day(Date())
                 let from = request.uri.queryParameters.get("from") ?? today
@@ -141,8 +141,11 @@ enum BookingHTTPRoutes {
                 return jsonResponse(.ok, ["venueId": id, "from": from, "to": to, "sessions": sessions])
             }
             router.get("bookings/:id") { request, context in
-                let id = try context.parameters.require("id")
+                let id = try context.parameters.requireIdentifier("id")
                 let code = request.uri.queryParameters.get("code") ?? ""
+                guard (try? FieldLimit.check(code, "code", max: FieldLimit.code, allowEmpty: true)) != nil else {
+                    return jsonResponse(.badRequest, ["error": "code must be at most \(FieldLimit.code) bytes, without control characters"])
+                }
                 let rows = try await client.query(
                     "SELECT id, session_id, status, seats, check_in_code FROM booking WHERE id = \(id)", logger: logger
                 ).collect()
