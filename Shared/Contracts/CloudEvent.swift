@@ -51,17 +51,20 @@ public struct CloudEvent: Sendable, Hashable {
     /// the payload type is only known as `Decodable`.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
         let closed = (Payload.self as? any ClosedPayload.Type)?.fields
-        let payload: Payload
+        var decoded: Payload?
         do {
             // The fast path checks a closed payload's fields on the document it parsed (no second parse).
-            payload = try JSONFastPath.decode(Payload.self, from: data, closedFields: closed)
-        } catch let failure as JSONFastPathFailure {
-            if let rejection = failure.rejection { throw rejection }
-            payload = try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
-            if let closed, let unknown = JSONFastPath.unknownField(in: data, closed) { throw ContractViolation.unknownField(unknown) }
+            decoded = try JSONFastPath.decode(Payload.self, from: data, closedFields: closed)
+        } catch let failure as JSONFastPathFailure where failure.rejection != nil {
+            throw failure.rejection ?? .tooDeep(limit: JSONNodeParser.maxDepth)
         } catch let violation as ContractViolation {
             throw violation
-        } catch {
+        } catch {}
+        let payload: Payload
+        if let decoded {
+            payload = decoded
+        } else {
+            // Foundation decides (its value or its error), and the closed fields are checked on a parse of their own.
             payload = try CloudEvent.jsonDecoder.decode(Payload.self, from: Data(data))
             if let closed, let unknown = JSONFastPath.unknownField(in: data, closed) { throw ContractViolation.unknownField(unknown) }
         }
