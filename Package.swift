@@ -20,6 +20,7 @@ let serviceTargets: [Target] = services.flatMap { service -> [Target] in
                 "KepuRuntime", "KepuContracts", "KepuDomain", "KepuKafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Services/\(service.folder)/Library",
             swiftSettings: swiftSettings
@@ -49,6 +50,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Already in the graph through postgres-nio: SHA-256 for claim tokens and fingerprints, TLS to PostgreSQL.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Tests only: parsing the compose file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -73,7 +78,7 @@ let package = Package(
         .target(name: "KepuDomain", path: "Shared/Domain", swiftSettings: swiftSettings),
         .target(
             name: "KepuContracts",
-            dependencies: ["KepuKafka", "KepuDomain"],
+            dependencies: ["KepuKafka", "KepuDomain", .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/Contracts",
             exclude: ["asyncapi.json"],
             swiftSettings: swiftSettings
@@ -87,6 +92,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Shared/Runtime",
             swiftSettings: swiftSettings

@@ -36,7 +36,7 @@ struct BadInputTests {
         // (record, expected rejection reason for a request id, or expected dead-letter error code)
         let cases: [(KafkaProducerMessage, expect: String)] = [
             (BookingHarness.request(seats, key: session, json: "{\"requestId\": \"malformed\", "), "dlq:invalid_payload"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"wrong-type","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":"two"}}"#), "invalid"),
+            (BookingHarness.request(seats, key: session, json: #"{"requestId":"wrong-type","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":"two"},\#(BookingHarness.claimField("wrong-type"))}"#), "invalid"),
             (BookingHarness.request(seats, key: session, json: #"{"requestId":"no-party","sessionId":"\#(session)"}"#), "invalid"),
             (BookingHarness.seats("zero", session: session, seats: 0), "invalid"),
             (BookingHarness.seats("negative", session: session, seats: -3), "invalid"),
@@ -49,8 +49,11 @@ struct BadInputTests {
             (invalidUTF8, "dlq:invalid_payload"),
             (huge, "dlq:invalid_payload"),
             (replacing("ce_time", "next tuesday", valid("bad-time")), "dlq:invalid_time"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"group-no-unit","sessionId":"\#(session)","party":{"kind":"group","headcount":6}}"#), "invalid"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"alien-party","sessionId":"\#(session)","party":{"kind":"alien","seats":1}}"#), "invalid"),
+            (BookingHarness.request(seats, key: session, json: #"{"requestId":"group-no-unit","sessionId":"\#(session)","party":{"kind":"group","headcount":6},\#(BookingHarness.claimField("group-no-unit"))}"#), "invalid"),
+            (BookingHarness.request(seats, key: session, json: #"{"requestId":"alien-party","sessionId":"\#(session)","party":{"kind":"alien","seats":1},\#(BookingHarness.claimField("alien-party"))}"#), "invalid"),
+            // A frontend still on v1 (no claim token) is told which version replaced it.
+            (BookingHarness.request("kepu.booking.seats-requested.v1", key: session, json: #"{"requestId":"old-frontend","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#), "invalid"),
+            (BookingHarness.seats("no-claim", session: session).withoutClaim(), "invalid"),
             (raw("{oops", [KafkaHeader(name: "content-type", string: "application/cloudevents+json")]), "dlq:malformed_structured"),
             (BookingHarness.request(seats, key: session, json: #"{"requestId":"","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#), "dlq:invalid_payload"),
             (replacing("ce_specversion", "0.3", valid("old-spec")), "dlq:unsupported_specversion"),
@@ -77,6 +80,9 @@ struct BadInputTests {
             #expect(outcome.type == BookingEventType.rejected, "\(requestId)")
             #expect(outcome.json["reason"] as? String == expect, "\(requestId): \(outcome.json)")
         }
+        let retired = try await harness.outcome(of: "old-frontend")
+        #expect((retired.json["detail"] as? String)?.contains(BookingRequestType.seatsRequested) == true, "\(retired.json)")
+        #expect((try await harness.outcome(of: "no-claim").json["detail"] as? String)?.contains("claimTokenHash") == true)
         let expectedLetters = cases.map(\.expect).filter { $0.hasPrefix("dlq:") }.map { String($0.dropFirst(4)) }
         let letters = try await readTopic("kepu.booking.dlq.v1", cluster: harness.cluster, atLeast: expectedLetters.count)
             .compactMap(DeadLetter.init(deadLetterRecord:))

@@ -44,24 +44,31 @@ struct BookingHarness {
         CloudEvent(id: id, source: "/frontend/tests", type: type, data: Array(json.utf8)).kafkaMessage(topic: Topics.bookingRequests.name, key: key)
     }
 
+    /// The claim token the tests' frontend draws for `requestId` (a real frontend draws `ClaimToken.generate()`).
+    static func token(for requestId: String) -> String { "token-\(requestId)" }
+
+    /// The `claimTokenHash` member for `requestId`'s token, to splice into a request's JSON.
+    static func claimField(_ requestId: String) -> String { #""claimTokenHash":"\#(ClaimToken.hash(token(for: requestId)))""# }
+
     static func seats(_ requestId: String, session: String, resident: String = "r-1", seats: Int = 1) -> KafkaProducerMessage {
         request(
             BookingRequestType.seatsRequested, key: session,
-            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)},"contact":{"name":"张三","phone":"13800000000"}}"#)
+            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)},"contact":{"name":"张三","phone":"13800000000"},\#(claimField(requestId))}"#)
     }
 
     static func group(_ requestId: String, session: String, unit: String = "futian-center", headcount: Int, acceptPartial: Bool = false) -> KafkaProducerMessage {
         request(
             BookingRequestType.seatsRequested, key: session,
-            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"group","unitId":"\#(unit)","headcount":\#(headcount),"acceptPartial":\#(acceptPartial)}}"#)
+            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"group","unitId":"\#(unit)","headcount":\#(headcount),"acceptPartial":\#(acceptPartial)},\#(claimField(requestId))}"#)
     }
 
-    static func cancel(_ requestId: String, session: String, booking: String, code: String) -> KafkaProducerMessage {
-        request(BookingRequestType.cancellationRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","code":"\#(code)"}"#)
+    static func cancel(_ requestId: String, session: String, booking: String, token: String) -> KafkaProducerMessage {
+        request(
+            BookingRequestType.cancellationRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
     }
 
-    static func checkIn(_ requestId: String, session: String, booking: String, code: String) -> KafkaProducerMessage {
-        request(BookingRequestType.checkInRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","code":"\#(code)"}"#)
+    static func checkIn(_ requestId: String, session: String, booking: String, token: String) -> KafkaProducerMessage {
+        request(BookingRequestType.checkInRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
     }
 
     func publish(_ messages: KafkaProducerMessage...) async throws {
@@ -91,5 +98,15 @@ struct BookingHarness {
         await outcomes.stop()
         cluster.stop()
         return status
+    }
+}
+
+extension KafkaProducerMessage {
+    /// The same request without its `claimTokenHash`, as a frontend that forgot it would send.
+    func withoutClaim() -> KafkaProducerMessage {
+        var copy = self
+        let text = String(decoding: value, as: UTF8.self)
+        copy.value = Array(text.replacingOccurrences(of: #","claimTokenHash":"[0-9a-f]{64}""#, with: "", options: .regularExpression).utf8)
+        return copy
     }
 }

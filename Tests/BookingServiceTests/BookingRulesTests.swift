@@ -28,8 +28,8 @@ struct BookingRulesTests {
         #expect(d.json["position"] as? Int == 2)
 
         let bookingA = try #require(a.json["bookingId"] as? String)
-        let codeA = try #require(a.json["checkInCode"] as? String)
-        try await harness.publish(BookingHarness.cancel("cancel-a", session: session, booking: bookingA, code: codeA))
+        #expect(a.json["checkInCode"] == nil && a.json["claimToken"] == nil && a.json["claimTokenHash"] == nil, "the answer carries no secret")
+        try await harness.publish(BookingHarness.cancel("cancel-a", session: session, booking: bookingA, token: BookingHarness.token(for: "a")))
         let cancelled = try await harness.outcome(of: "cancel-a")
         #expect(cancelled.type == BookingEventType.cancelled)
         #expect(cancelled.json["late"] as? Bool == false)
@@ -85,7 +85,7 @@ struct BookingRulesTests {
         #expect(await harness.stop() == 0)
     }
 
-    @Test("late cancellation, check-in with the code, and the roster behind the admin token")
+    @Test("late cancellation, check-in with the claim token, and the roster behind the admin token")
     func lateCancellationAndCheckIn() async throws {
         let harness = try await BookingHarness.start()
         let now = Date()
@@ -100,12 +100,12 @@ struct BookingRulesTests {
         let door = try await harness.outcome(of: "door")
         let lateID = try #require(late.json["bookingId"] as? String)
         let doorID = try #require(door.json["bookingId"] as? String)
-        let doorCode = try #require(door.json["checkInCode"] as? String)
+        let doorToken = BookingHarness.token(for: "door")
         try await harness.publish(
-            BookingHarness.cancel("cancel-late", session: soon, booking: lateID, code: try #require(late.json["checkInCode"] as? String)),
-            BookingHarness.checkIn("wrong-code", session: soon, booking: doorID, code: "XXXXXX"),
-            BookingHarness.checkIn("right-code", session: soon, booking: doorID, code: doorCode),
-            BookingHarness.checkIn("again", session: soon, booking: doorID, code: doorCode))
+            BookingHarness.cancel("cancel-late", session: soon, booking: lateID, token: BookingHarness.token(for: "late")),
+            BookingHarness.checkIn("wrong-code", session: soon, booking: doorID, token: BookingHarness.token(for: "late")),
+            BookingHarness.checkIn("right-code", session: soon, booking: doorID, token: doorToken),
+            BookingHarness.checkIn("again", session: soon, booking: doorID, token: doorToken))
         #expect(try await harness.outcome(of: "cancel-late").json["late"] as? Bool == true)
         #expect(try await harness.outcome(of: "wrong-code").json["reason"] as? String == "invalid")
         let checkedIn = try await harness.outcome(of: "right-code")
@@ -113,8 +113,10 @@ struct BookingRulesTests {
         #expect(checkedIn.json["seats"] as? Int == 2)
         #expect(try await harness.outcome(of: "again").json["reason"] as? String == "invalid", "already checked in")
 
-        #expect(await harness.service.get("/bookings/\(doorID)?code=\(doorCode)")?.body.contains("checked_in") == true)
-        #expect(await harness.service.get("/bookings/\(doorID)?code=WRONG1")?.status == 404)
+        #expect(await harness.service.get("/bookings/\(doorID)", headers: ["Kepu-Claim-Token": doorToken])?.body.contains("checked_in") == true)
+        #expect(await harness.service.get("/bookings/\(doorID)", headers: ["Kepu-Claim-Token": "token-late"])?.status == 404)
+        #expect(await harness.service.get("/bookings/\(doorID)")?.status == 401, "no token, no booking")
+        #expect(await harness.service.get("/bookings/\(doorID)?code=\(doorToken)")?.status == 400, "a token in the query string is refused")
         #expect(await harness.service.get("/admin/sessions/\(soon)/roster")?.status == 401)
         let roster = try #require(await harness.service.admin("GET", "/admin/sessions/\(soon)/roster"))
         #expect(roster.status == 200 && roster.body.contains("13800000000"), "contact details only in the admin roster")

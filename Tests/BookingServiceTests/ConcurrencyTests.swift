@@ -50,15 +50,17 @@ struct ConcurrencyTests {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= 9_000
         }
         // Cancel some confirmed and waitlisted bookings, send the second wave, and kill a replica in the middle.
-        let bookings = answers.all.compactMap { record -> (requestId: String, booking: String, code: String, session: String)? in
-            guard let json = (try? JSONSerialization.jsonObject(with: Data(record.value))) as? [String: Any],
-                let booking = json["bookingId"] as? String, let code = json["checkInCode"] as? String, let session = json["sessionId"] as? String,
+        let bookings = answers.all.compactMap { record -> (requestId: String, booking: String, token: String, session: String)? in
+            let type = record.headers.value(named: "ce_type").map { String(decoding: $0, as: UTF8.self) }
+            guard type == BookingEventType.confirmed || type == BookingEventType.waitlisted,
+                let json = (try? JSONSerialization.jsonObject(with: Data(record.value))) as? [String: Any],
+                let booking = json["bookingId"] as? String, let session = json["sessionId"] as? String,
                 let request = json["requestId"] as? String
             else { return nil }
-            return (request, booking, code, session)
+            return (request, booking, BookingHarness.token(for: request), session)
         }
         let cancellations = bookings.shuffled(using: &generator).prefix(1_000).enumerated().map { index, booking in
-            BookingHarness.cancel("cancel-\(index)", session: booking.session, booking: booking.booking, code: booking.code)
+            BookingHarness.cancel("cancel-\(index)", session: booking.session, booking: booking.booking, token: booking.token)
         }
         let secondWave = Array(cancellations) + seatRequests(9_000..<(20_000 - cancellations.count))
         let sending = Task { await producer.send(secondWave) }

@@ -18,7 +18,7 @@ struct DedicatedSessionTests {
     static func visit(_ requestId: String, venue: String, date: String, unit: String = "futian-center", headcount: Int) -> KafkaProducerMessage {
         BookingHarness.request(
             BookingRequestType.dedicatedVisitRequested, key: venue,
-            json: #"{"requestId":"\#(requestId)","venueId":"\#(venue)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(headcount),"contact":{"name":"李老师","phone":"13800000001"}}"#)
+            json: #"{"requestId":"\#(requestId)","venueId":"\#(venue)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(headcount),"contact":{"name":"李老师","phone":"13800000001"},\#(BookingHarness.claimField(requestId))}"#)
     }
 
     func museum(_ harness: BookingHarness, id: String, threshold: Int, capacity: Int, cutoffDays: Int) async throws {

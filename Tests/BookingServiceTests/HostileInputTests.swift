@@ -15,7 +15,7 @@ struct HostileInputTests {
         let session = try await harness.session(["capacity": 5000, "maxSeatsPerRequest": 4])
         let seats = BookingRequestType.seatsRequested
         func seatsJSON(_ id: String, session: String = session, resident: String = "r", seats: String = "1", contact: String = "") -> String {
-            #"{"requestId":"\#(id)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)}\#(contact)}"#
+            #"{"requestId":"\#(id)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)}\#(contact),\#(BookingHarness.claimField(id))}"#
         }
         // (record, the rejection's expected reason and words in its detail; nil: expected in the dead-letter topic)
         let cases: [(KafkaProducerMessage, expect: (reason: String, detail: String)?)] = [

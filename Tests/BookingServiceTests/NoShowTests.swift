@@ -48,7 +48,7 @@ struct NoShowTests {
         // A cancellation after the deadline (24 h before a session an hour away) is the third.
         try await harness.publish(BookingHarness.cancel(
             "late", session: soon, booking: try #require(soonBooking.json["bookingId"] as? String),
-            code: try #require(soonBooking.json["checkInCode"] as? String)))
+            token: BookingHarness.token(for: "soon")))
         #expect(try await harness.outcome(of: "late").json["late"] as? Bool == true)
         let suspended = try await harness.outcomes.first {
             $0.headers.value(named: "ce_type") == Array(BookingEventType.residentSuspended.utf8)

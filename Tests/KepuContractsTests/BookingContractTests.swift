@@ -72,4 +72,39 @@ struct BookingContractTests {
         #expect(!validator.validate(zeroSeats, against: schema).isEmpty)
         #expect(!validator.validate(groupWithoutUnit, against: schema).isEmpty)
     }
+
+    @Test("no event any service publishes has a field that could authorise an action")
+    func eventsCarryNoSecrets() throws {
+        let channels = AsyncAPIDocumentTests.document["channels"] as? [String: [String: Any]] ?? [:]
+        let secretWords = ["code", "token", "secret", "password", "hash", "credential"]
+        let published = Topics.all.filter { !$0.name.hasSuffix(".requests.v1") && !$0.name.contains(".dlq.") }
+        #expect(published.contains { $0.name == Topics.bookingEvents.name })
+        for topic in published {
+            let channel = try #require(channels.values.first { $0["address"] as? String == topic.name })
+            for reference in (channel["messages"] as? [String: [String: String]] ?? [:]).values.compactMap({ $0["$ref"] }) {
+                let message = validator.resolve(reference)
+                let payload = validator.resolve((message["payload"] as? [String: String])?["$ref"] ?? "")
+                let names = Array((payload["properties"] as? [String: Any] ?? [:]).keys)
+                #expect(!names.isEmpty, "\(reference) has a payload schema")
+                for name in names {
+                    #expect(!secretWords.contains { name.lowercased().contains($0) }, "\(reference).\(name)")
+                }
+            }
+        }
+    }
+
+    @Test("a v1 confirmation or waitlisting still in the topic reads as v2, its check-in code ignored")
+    func earlierVersionsStillRead() throws {
+        #expect(BookingEventType.readableAs["kepu.booking.confirmed.v1"] == BookingEventType.confirmed)
+        #expect(BookingEventType.readableAs["kepu.booking.waitlisted.v1"] == BookingEventType.waitlisted)
+        let v1 = CloudEvent(
+            source: "/kepu/booking", type: "kepu.booking.confirmed.v1",
+            data: Array(#"{"requestId":"r","bookingId":"b","sessionId":"s","venueId":"v","seats":2,"partyKind":"individual","checkInCode":"K7PQ2M"}"#.utf8))
+        let confirmed = try v1.decodeData(as: BookingConfirmed.self)
+        #expect(confirmed.bookingId == "b" && confirmed.seats == 2)
+        #expect(!String(decoding: try CloudEvent.encodeData(confirmed), as: UTF8.self).contains("K7PQ2M"))
+        for (retired, successor) in BookingRequestType.retired {
+            #expect(BookingRequestType.all.contains(successor) && !BookingRequestType.all.contains(retired))
+        }
+    }
 }

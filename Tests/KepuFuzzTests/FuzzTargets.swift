@@ -10,21 +10,21 @@ import Testing
 /// Every parser of untrusted input, fuzzed (see `Fuzzer`): none may trap, hang or take over a second on any input.
 @Suite("Fuzzing the parsers of untrusted input")
 struct FuzzTargets {
-    static let seatsRequest = #"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"张三","phone":"13800000000"}}"#
-    static let groupRequest = #"{"requestId":"r-2","sessionId":"s-1","party":{"kind":"group","unitId":"sz-futian-center","headcount":30,"acceptPartial":true}}"#
-    static let cancellation = #"{"requestId":"r-3","bookingId":"b-1","code":"K7Q2"}"#
-    static let dedicatedVisit = #"{"requestId":"r-4","venueId":"museum-1","date":"2026-12-24","unitId":"sz-futian","headcount":40,"contact":{"name":"王老师","phone":"138"}}"#
+    static let seatsRequest = #"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"张三","phone":"13800000000"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
+    static let groupRequest = #"{"requestId":"r-2","sessionId":"s-1","party":{"kind":"group","unitId":"sz-futian-center","headcount":30,"acceptPartial":true},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
+    static let cancellation = #"{"requestId":"r-3","bookingId":"b-1","claimToken":"hJ3kQ9wZ7vR2mX5pL8nB4cT6yF1gD0sA-uE_iO3qW7e"}"#
+    static let dedicatedVisit = #"{"requestId":"r-4","venueId":"museum-1","date":"2026-12-24","unitId":"sz-futian","headcount":40,"contact":{"name":"王老师","phone":"138"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
     static let requestTokens = ["requestId", "sessionId", "party", "kind", "individual", "group", "residentId", "seats", "unitId", "headcount",
-        "acceptPartial", "contact", "name", "phone", "bookingId", "code", "venueId", "date"]
+        "acceptPartial", "contact", "name", "phone", "bookingId", "claimToken", "claimTokenHash", "venueId", "date"]
 
     @Test("the CloudEvents Kafka binding: binary-mode headers and structured-mode values")
     func cloudEventBinding() {
         var fuzzer = Fuzzer(
             target: "cloudevent-binding",
             seeds: [
-                #"{"specversion":"1.0","id":"e-1","source":"/frontend/app","type":"kepu.booking.seats-requested.v1","time":"2026-11-29T09:30:00+08:00","datacontenttype":"application/json","data":{"requestId":"r"}}"#,
+                #"{"specversion":"1.0","id":"e-1","source":"/frontend/app","type":"kepu.booking.seats-requested.v2","time":"2026-11-29T09:30:00+08:00","datacontenttype":"application/json","data":{"requestId":"r"}}"#,
                 #"{"specversion":"1.0","id":"e-2","source":"/f","type":"t","data_base64":"eyJhIjoxfQ=="}"#,
-                "e-1\u{FF}/frontend/app\u{FF}kepu.booking.seats-requested.v1\u{FF}2026-11-29T01:30:00.250Z\u{FF}1.0",
+                "e-1\u{FF}/frontend/app\u{FF}kepu.booking.seats-requested.v2\u{FF}2026-11-29T01:30:00.250Z\u{FF}1.0",
             ],
             tokens: ["specversion", "id", "source", "type", "time", "data", "data_base64", "subject", "datacontenttype", "1.0", "\u{FF}"])
         fuzzer.run { input in
@@ -56,7 +56,7 @@ struct FuzzTargets {
     @Test("metrics' booking-event decoding: every event type booking publishes")
     func bookingEvents() {
         let seeds = [
-            #"{"requestId":"r","bookingId":"b","sessionId":"s","venueId":"v","seats":2,"partyKind":"individual","residentId":"res","checkInCode":"K7Q2"}"#,
+            #"{"requestId":"r","bookingId":"b","sessionId":"s","venueId":"v","seats":2,"partyKind":"individual","residentId":"res"}"#,
             #"{"requestId":"r","bookingId":"b","sessionId":"s","seatsFreed":2,"late":true}"#,
             #"{"sessionId":"s","venueId":"v","venueKind":"museum","unitPath":["sz","sz-futian"],"title":"t","startsAt":"2026-03-07T01:00:00Z","endsAt":"2026-03-07T03:00:00Z","capacity":120,"dedicated":false}"#,
             #"{"requestId":"r","sessionId":"s","reason":"full","detail":"no seats","suspendedUntil":null}"#,

@@ -168,7 +168,7 @@ struct ExactlyOnceTests {
         let second = try await MetricsHarness.start(database: database, cluster: cluster)
         let later = try CloudEvent(
             source: "/kepu/booking", type: BookingEventType.waitlisted,
-            payload: BookingWaitlisted(requestId: "later", bookingId: "later", sessionId: key, seats: 1, position: 1, checkInCode: "1"))
+            payload: BookingWaitlisted(requestId: "later", bookingId: "later", sessionId: key, seats: 1, position: 1))
         try await publish([later.kafkaMessage(topic: topic, key: key)], to: cluster)
         try await eventually("the later event is counted") { try await MetricsHarness.folded(database) == total + 1 }
         #expect(try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1)).count == 2, "no second copy of the dead letters")

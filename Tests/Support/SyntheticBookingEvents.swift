@@ -60,7 +60,7 @@ public struct SyntheticBookingEvents: Sendable {
                             session, BookingEventType.confirmed,
                             BookingConfirmed(
                                 requestId: request, bookingId: booking, sessionId: session, venueId: "v", seats: seats, partyKind: group ? "group" : "individual",
-                                residentId: group ? nil : resident, unitId: group ? path[3] : nil, checkInCode: "123456"))
+                                residentId: group ? nil : resident, unitId: group ? path[3] : nil))
                         totals["bookings_confirmed", default: 0] += 1
                         totals["seats_confirmed", default: 0] += Int64(seats)
                         totals["bookings_made", default: 0] += 1
@@ -71,7 +71,7 @@ public struct SyntheticBookingEvents: Sendable {
                         }
                     } else if waiting.count < 5 {
                         waiting.append((booking, seats, group, resident))
-                        emit(session, BookingEventType.waitlisted, BookingWaitlisted(requestId: request, bookingId: booking, sessionId: session, seats: seats, position: waiting.count, checkInCode: "1"))
+                        emit(session, BookingEventType.waitlisted, BookingWaitlisted(requestId: request, bookingId: booking, sessionId: session, seats: seats, position: waiting.count))
                         totals["waitlisted", default: 0] += 1
                     } else {
                         emit(session, BookingEventType.rejected, BookingRejected(requestId: request, sessionId: session, reason: .full, detail: "full"))

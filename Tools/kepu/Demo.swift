@@ -56,14 +56,18 @@ struct Demo: AsyncParsableCommand {
         let requestId = "demo-\(UUID().uuidString.lowercased())"
         if roll >= 87, let booking = confirmed.randomBooking(using: &generator) {
             let type = roll >= 97 ? BookingRequestType.checkInRequested : BookingRequestType.cancellationRequested
-            let payload = #"{"requestId":"\#(requestId)","bookingId":"\#(booking.id)","code":"\#(booking.code)"}"#
+            let payload = #"{"requestId":"\#(requestId)","bookingId":"\#(booking.id)","claimToken":"\#(booking.claimToken)"}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: type, data: Array(payload.utf8))
                 .kafkaMessage(topic: Topics.bookingRequests.name, key: booking.session)
         }
+        // As a frontend does: draw the booking's claim token, keep it, send only its hash.
+        let claimToken = ClaimToken.generate()
+        confirmed.remember(claimToken, for: requestId)
+        let claim = #""claimTokenHash":"\#(ClaimToken.hash(claimToken))""#
         if (72..<75).contains(roll) {
             let date = ShanghaiCalendar.day(Date().addingTimeInterval(TimeInterval(Int.random(in: 4...14, using: &generator) * 86400)))
             let unit = ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
-            let payload = #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"}}"#
+            let payload = #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"},\#(claim)}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.dedicatedVisitRequested, data: Array(payload.utf8))
                 .kafkaMessage(topic: Topics.bookingRequests.name, key: DemoData.museum)
         }
@@ -77,21 +81,36 @@ struct Demo: AsyncParsableCommand {
         } else {
             party = #"{"kind":"individual","residentId":"demo-r-\#(Int.random(in: 1...5000, using: &generator))","seats":\#(Int.random(in: 1...4, using: &generator))}"#
         }
-        let payload = #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"演示用户","phone":"13800000000"}}"#
+        let payload = #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"演示用户","phone":"13800000000"},\#(claim)}"#
         return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.seatsRequested, data: Array(payload.utf8))
             .kafkaMessage(topic: Topics.bookingRequests.name, key: session)
     }
 }
 
-/// Bookings the demo saw confirmed (to cancel or check in some), and a count of answers by type.
+/// Bookings the demo saw confirmed (to cancel or check in some), the claim tokens of its requests (a frontend's own
+/// store: they never travel on the bus), and a count of answers by type.
 final class ConfirmedBookings: Sendable {
     struct Booking: Sendable {
         let id: String
-        let code: String
+        let claimToken: String
         let session: String
     }
 
-    private let state = Mutex<(bookings: [Booking], counts: [String: Int])>(([], [:]))
+    private struct State {
+        var bookings: [Booking] = []
+        var counts: [String: Int] = [:]
+        var tokens: [String: String] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func remember(_ claimToken: String, for requestId: String) {
+        state.withLock { state in
+            // Answers come within seconds; a bounded memory of the latest requests is enough for a demo.
+            if state.tokens.count > 20_000 { state.tokens.removeAll(keepingCapacity: true) }
+            state.tokens[requestId] = claimToken
+        }
+    }
 
     func follow(_ consumer: KafkaConsumer) async throws {
         for try await batch in consumer.batches(maxMessages: 500, maxWait: .milliseconds(200)) {
@@ -101,8 +120,8 @@ final class ConfirmedBookings: Sendable {
                 let confirmation = event.type == BookingEventType.confirmed ? try? event.decodeData(as: BookingConfirmed.self) : nil
                 state.withLock { state in
                     state.counts[kind, default: 0] += 1
-                    if let confirmation {
-                        state.bookings.append(Booking(id: confirmation.bookingId, code: confirmation.checkInCode, session: confirmation.sessionId))
+                    if let confirmation, let token = state.tokens.removeValue(forKey: confirmation.requestId) {
+                        state.bookings.append(Booking(id: confirmation.bookingId, claimToken: token, session: confirmation.sessionId))
                         if state.bookings.count > 5000 { state.bookings.removeFirst(1000) }
                     }
                 }

@@ -3,8 +3,8 @@ import KepuContracts
 import KepuKafka
 import KepuRuntime
 
-/// A decoded request. `fingerprint` is the request's canonical JSON, to tell a repeat from a conflicting reuse of
-/// its request id.
+/// A decoded request. `fingerprint` is the SHA-256 of the request's canonical JSON (`RequestFingerprint`), to tell a
+/// repeat from a conflicting reuse of its request id without keeping the request's contact details.
 enum BookingCommand: Sendable {
     case seats(SeatsRequested, fingerprint: String)
     case cancel(CancellationRequested, fingerprint: String)
@@ -48,6 +48,15 @@ extension BookingCommand {
                 guard isCalendarDate(request.date) else { return "date must be a calendar date yyyy-MM-dd, got '\(request.date)'" }
                 return keyProblem(request.venueId, "venueId")
             } make: { .dedicatedVisit($0, fingerprint: $1) } session: { _ in nil }
+        case let type where BookingRequestType.retired[type] != nil:
+            // Readable enough to answer: an old frontend learns which version replaced the one it sent.
+            let successor = BookingRequestType.retired[type] ?? ""
+            let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
+            guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
+            else {
+                throw PoisonMessage(code: "retired_type", reason: "\(type) is retired: send \(successor) (and no usable requestId to answer to)")
+            }
+            return .invalid(requestId: requestId, sessionId: nil, detail: "\(type) is retired: send \(successor), with a claim token's hash")
         default:
             throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type.prefix(FieldLimit.identifier))' on the booking requests topic")
         }
@@ -84,7 +93,8 @@ extension BookingCommand {
         case .payload(let payload):
             let requestId = payload.requestId
             if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
-            let fingerprint = (try? CloudEvent.encodeData(payload)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            // Encoding a payload that just decoded cannot fail short of a bug.
+            let fingerprint = (try? RequestFingerprint.of(payload)) ?? ""
             return make(payload, fingerprint)
         }
     }

@@ -53,7 +53,7 @@ struct BookingDecisions {
     }
 
     func cancel(_ request: CancellationRequested, fingerprint: String) async throws {
-        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, code: request.code) else {
+        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken) else {
             return
         }
         switch booking.status {
@@ -90,7 +90,7 @@ struct BookingDecisions {
     static let checkInOpensBefore: TimeInterval = 2 * 3600
 
     func checkIn(_ request: CheckInRequested, fingerprint: String) async throws {
-        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, code: request.code) else {
+        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken) else {
             return
         }
         guard booking.status == "confirmed" else {
@@ -106,7 +106,7 @@ struct BookingDecisions {
 
     /// What cancellations and check-ins start with: claim the request id, lock the booking and its session, check
     /// the code. Nil when the request is already answered (a repeat) or was rejected here.
-    private func claimBooking(_ requestID: String, fingerprint: String, booking bookingID: String, code: String) async throws -> (BookingRow, Session)? {
+    private func claimBooking(_ requestID: String, fingerprint: String, booking bookingID: String, claimToken: String) async throws -> (BookingRow, Session)? {
         switch try await claim(requestID, fingerprint: fingerprint) {
         case .repeated: return nil
         case .conflict:
@@ -118,8 +118,8 @@ struct BookingDecisions {
             reject(requestId: requestID, sessionId: nil, .unknownBooking, "no booking \(bookingID)")
             return nil
         }
-        guard booking.code == code else {
-            reject(requestId: requestID, sessionId: session.id, .invalid, "the code does not match the booking")
+        guard let stored = booking.claimTokenHash, ClaimToken.hash(claimToken) == stored else {
+            reject(requestId: requestID, sessionId: session.id, .invalid, "the claim token does not match the booking")
             return nil
         }
         return (booking, session)
@@ -138,20 +138,20 @@ struct BookingDecisions {
         guard !taken.isEmpty else {
             return reject(requestId: request.requestId, sessionId: session.id, .full, "no seats left")
         }
-        let booking = try await insertBooking(request, session: session, seats: seats, status: "confirmed")
+        let bookingID = try await insertBooking(request, session: session, seats: seats, status: "confirmed")
         let (kind, resident, unit) = partyColumns(request.party)
         emit(BookingEventType.confirmed, session: session.id,
-             BookingConfirmed(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, venueId: session.venueID, seats: seats,
-                              partyKind: kind, residentId: resident, unitId: unit, checkInCode: booking.code))
+             BookingConfirmed(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, venueId: session.venueID, seats: seats,
+                              partyKind: kind, residentId: resident, unitId: unit))
     }
 
     private func waitlist(_ request: SeatsRequested, session: Session) async throws {
         try await connection.query(
             "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
-        let booking = try await insertBooking(request, session: session, seats: request.party.seats, status: "waitlisted")
+        let bookingID = try await insertBooking(request, session: session, seats: request.party.seats, status: "waitlisted")
         emit(BookingEventType.waitlisted, session: session.id,
-             BookingWaitlisted(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: request.party.seats,
-                               position: session.waitingEntries + 1, checkInCode: booking.code))
+             BookingWaitlisted(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, seats: request.party.seats,
+                               position: session.waitingEntries + 1))
     }
 
     /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
@@ -236,24 +236,24 @@ struct BookingDecisions {
         let status: String
         let seats: Int
         let requestedSeats: Int
-        let code: String
+        /// Nil only for a booking placed from a pool entry made before claim tokens (it cannot be claimed).
+        let claimTokenHash: String?
         let residentID: String?
         let unitID: String?
     }
 
     private func lockBooking(_ id: String) async throws -> BookingRow? {
         let rows = try await connection.query(
-            "SELECT id, session_id, status, seats, requested_seats, check_in_code, resident_id, unit_id FROM booking WHERE id = \(id) FOR UPDATE",
+            "SELECT id, session_id, status, seats, requested_seats, claim_token_hash, resident_id, unit_id FROM booking WHERE id = \(id) FOR UPDATE",
             logger: logger
         ).collect()
         guard let row = rows.first else { return nil }
-        let c = try row.decode((String, String, String, Int, Int, String, String?, String?).self)
-        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, code: c.5, residentID: c.6, unitID: c.7)
+        let c = try row.decode((String, String, String, Int, Int, String?, String?, String?).self)
+        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, claimTokenHash: c.5, residentID: c.6, unitID: c.7)
     }
 
-    private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> (id: String, code: String) {
+    private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> String {
         let id = Self.newBookingID()
-        let code = CheckInCode.make()
         let (kind, resident, unit) = partyColumns(request.party)
         var acceptPartial = false
         if case .group(_, _, let partial) = request.party { acceptPartial = partial }
@@ -261,12 +261,12 @@ struct BookingDecisions {
         try await connection.query(
             """
             INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
-                                 status, waitlist_seq, check_in_code, contact_name, contact_phone)
+                                 status, waitlist_seq, claim_token_hash, contact_name, contact_phone)
             VALUES (\(id), \(session.id), \(request.requestId), \(kind), \(resident), \(unit), \(request.party.seats), \(seats), \(acceptPartial),
-                    \(status), CASE WHEN \(waitlisted) THEN nextval('booking_waitlist_seq') END, \(code),
+                    \(status), CASE WHEN \(waitlisted) THEN nextval('booking_waitlist_seq') END, \(request.claimTokenHash.isEmpty ? nil : request.claimTokenHash),
                     \(request.contact?.name), \(request.contact?.phone))
             """, logger: logger)
-        return (id, code)
+        return id
     }
 
     /// `bk_` and 16 lowercase hex digits: 64 random bits, drawn in one call (a UUID string, then edited, cost more
@@ -282,23 +282,5 @@ struct BookingDecisions {
         case .individual(let resident, _): ("individual", resident, nil)
         case .group(let unit, _, _): ("group", nil, unit)
         }
-    }
-}
-
-/// Short codes shown to residents and typed at the door: no 0/O or 1/I to misread.
-enum CheckInCode {
-    /// 32 symbols: five random bits pick one, without bias.
-    static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-
-    /// Six symbols (30 bits) from one random draw.
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bits: UInt64 = generator.next()
-        var code = ""
-        for _ in 0..<6 {
-            code.append(alphabet[Int(bits & 31)])
-            bits >>= 5
-        }
-        return code
     }
 }

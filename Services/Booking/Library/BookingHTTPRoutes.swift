@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KepuContracts
 import KepuDomain
@@ -6,7 +7,7 @@ import KepuRuntime
 import PostgresNIO
 
 /// Booking's HTTP API. Admin (bearer token): venues, sessions (single and recurring), capacity, close, rosters.
-/// Public: a session's availability and one booking by id and code.
+/// Public: a session's availability and one booking by id and claim token (`Kepu-Claim-Token` header).
 enum BookingHTTPRoutes {
     static func make(policy: NoShowPolicy) -> HTTPRoutes {
         HTTPRoutes { router, admin, runtime in
@@ -142,21 +143,28 @@ enum BookingHTTPRoutes {
             }
             router.get("bookings/:id") { request, context in
                 let id = try context.parameters.requireIdentifier("id")
-                let code = request.uri.queryParameters.get("code") ?? ""
-                guard (try? FieldLimit.check(code, "code", max: FieldLimit.code, allowEmpty: true)) != nil else {
-                    return jsonResponse(.badRequest, ["error": "code must be at most \(FieldLimit.code) bytes, without control characters"])
+                // The token travels in a header, not the query string, so access logs and proxies never record it.
+                guard request.uri.queryParameters.get("code") == nil else {
+                    return jsonResponse(.badRequest, ["error": "send the claim token in the \(claimTokenHeader) header; ?code= is retired"])
+                }
+                guard let token = request.headers[claimTokenHeader], (try? ClaimToken.checkToken(token, claimTokenHeader.rawName)) != nil else {
+                    return jsonResponse(
+                        .unauthorized, ["error": "the \(claimTokenHeader) header must carry the booking's claim token (1...\(ClaimToken.maxLength) bytes)"])
                 }
                 let rows = try await client.query(
-                    "SELECT id, session_id, status, seats, check_in_code FROM booking WHERE id = \(id)", logger: logger
+                    "SELECT id, session_id, status, seats, claim_token_hash FROM booking WHERE id = \(id)", logger: logger
                 ).collect()
-                // The same answer for a wrong code as for no booking: ids cannot be probed.
-                guard let row = rows.first, let c = try? row.decode((String, String, String, Int, String).self), c.4 == code else {
-                    return jsonResponse(.notFound, ["error": "no booking with this id and code"])
+                // The same answer for a wrong token as for no booking: ids cannot be probed.
+                guard let row = rows.first, let c = try? row.decode((String, String, String, Int, String?).self), c.4 == ClaimToken.hash(token) else {
+                    return jsonResponse(.notFound, ["error": "no booking with this id and claim token"])
                 }
                 return jsonResponse(.ok, ["id": c.0, "sessionId": c.1, "status": c.2, "seats": c.3])
             }
         }
     }
+
+    /// Where `GET /bookings/{id}` expects the booking's claim token.
+    static let claimTokenHeader = HTTPField.Name("Kepu-Claim-Token")!
 
     static let publicSessionColumns =
         "id, venue_id, title, starts_at, ends_at, capacity, confirmed_seats, waitlisted_seats, closed, dedicated"

@@ -155,5 +155,24 @@ enum BookingSchema {
         Migration(
             version: 5, name: "request ids pruned by age",
             statements: ["CREATE INDEX IF NOT EXISTS booking_request_received_at ON booking_request (received_at)"]),
+        // A booking is claimed with a token only the resident's frontend knows; booking keeps its hash (docs/contracts.md,
+        // "Claim tokens"). A code issued before is hashed into the same column, so it keeps working as a token, and
+        // erased. The request fingerprints lose their copies of names and phones the same way. `check_in_code` stays
+        // (nullable) so a replica of the previous version can still insert while a rollout is under way.
+        Migration(
+            version: 6, name: "claim token hashes instead of check-in codes; hashed fingerprints",
+            statements: [
+                "ALTER TABLE booking ADD COLUMN IF NOT EXISTS claim_token_hash text",
+                "ALTER TABLE booking ALTER COLUMN check_in_code DROP NOT NULL",
+                """
+                UPDATE booking SET claim_token_hash = encode(sha256(convert_to(check_in_code, 'UTF8')), 'hex'), check_in_code = NULL
+                WHERE check_in_code IS NOT NULL
+                """,
+                "ALTER TABLE dedicated_pool_entry ADD COLUMN IF NOT EXISTS claim_token_hash text",
+                """
+                UPDATE booking_request SET fingerprint = encode(sha256(convert_to(fingerprint, 'UTF8')), 'hex')
+                WHERE fingerprint !~ '^[0-9a-f]{64}$'
+                """,
+            ]),
     ]
 }

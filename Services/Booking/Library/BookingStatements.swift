@@ -81,13 +81,13 @@ struct WriteBookings: PostgresPreparedStatement {
     static let sql = """
         WITH inserted AS (
             INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
-                                 status, waitlist_seq, check_in_code, contact_name, contact_phone)
+                                 status, waitlist_seq, claim_token_hash, contact_name, contact_phone)
             SELECT b.id, b.session, b.request, b.kind, NULLIF(b.resident, ''), NULLIF(b.unit, ''), b.requested, b.seats, b.partial,
-                   b.status, CASE WHEN b.status = 'waitlisted' THEN nextval('booking_waitlist_seq') END, b.code, NULLIF(b.name, ''),
+                   b.status, CASE WHEN b.status = 'waitlisted' THEN nextval('booking_waitlist_seq') END, b.claim, NULLIF(b.name, ''),
                    NULLIF(b.phone, '')
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::bool[],
                         $10::text[], $11::text[], $12::text[], $13::text[])
-                 WITH ORDINALITY AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, code, name, phone, n)
+                 WITH ORDINALITY AS b(id, session, request, kind, resident, unit, requested, seats, partial, status, claim, name, phone, n)
             ORDER BY b.n
         )
         UPDATE session s SET confirmed_seats = s.confirmed_seats + d.confirmed, waitlisted_seats = s.waitlisted_seats + d.waitlisted
@@ -107,7 +107,7 @@ struct WriteBookings: PostgresPreparedStatement {
     var seats: [Int] = []
     var acceptPartial: [Bool] = []
     var statuses: [String] = []
-    var codes: [String] = []
+    var claimTokenHashes: [String] = []
     var names: [String] = []
     var phones: [String] = []
     /// Per session: the seats confirmed and waitlisted by the run.
@@ -121,7 +121,7 @@ struct WriteBookings: PostgresPreparedStatement {
         bindings.append(requestedSeats)
         bindings.append(seats)
         bindings.append(acceptPartial)
-        for column in [statuses, codes, names, phones, sessionIDs] { bindings.append(column) }
+        for column in [statuses, claimTokenHashes, names, phones, sessionIDs] { bindings.append(column) }
         bindings.append(confirmedDeltas)
         bindings.append(waitlistedDeltas)
         return bindings

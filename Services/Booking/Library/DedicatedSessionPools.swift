@@ -53,9 +53,9 @@ extension BookingDecisions {
             let total = pooled + request.headcount
             try await connection.query(
                 """
-                INSERT INTO dedicated_pool_entry (request_id, venue_id, visit_date, unit_id, headcount, contact_name, contact_phone)
+                INSERT INTO dedicated_pool_entry (request_id, venue_id, visit_date, unit_id, headcount, contact_name, contact_phone, claim_token_hash)
                 VALUES (\(request.requestId), \(request.venueId), \(request.date)::date, \(request.unitId), \(request.headcount),
-                        \(request.contact?.name), \(request.contact?.phone))
+                        \(request.contact?.name), \(request.contact?.phone), \(request.claimTokenHash))
                 """, logger: logger)
             try await connection.query(
                 "UPDATE dedicated_pool SET pooled_headcount = \(total) WHERE venue_id = \(request.venueId) AND visit_date = \(request.date)::date",
@@ -161,22 +161,26 @@ extension BookingDecisions {
         let unitID: String
         let headcount: Int
         let contact: BookingContact?
+        /// Empty for an entry pooled before claim tokens: its booking is stored without one.
+        let claimTokenHash: String
 
         func seatsRequest(session: String) -> SeatsRequested {
-            SeatsRequested(requestId: requestID, sessionId: session, party: .group(unitID: unitID, headcount: headcount, acceptPartial: false), contact: contact)
+            SeatsRequested(
+                requestId: requestID, sessionId: session, party: .group(unitID: unitID, headcount: headcount, acceptPartial: false), contact: contact,
+                claimTokenHash: claimTokenHash)
         }
     }
 
     private func pooledEntries(venue: String, date: String) async throws -> [PoolEntry] {
         try await connection.query(
             """
-            SELECT request_id, unit_id, headcount, contact_name, contact_phone FROM dedicated_pool_entry
+            SELECT request_id, unit_id, headcount, contact_name, contact_phone, claim_token_hash FROM dedicated_pool_entry
             WHERE venue_id = \(venue) AND visit_date = \(date)::date AND status = 'pooled' ORDER BY seq
             """, logger: logger
         ).collect().map { row in
-            let c = try row.decode((String, String, Int, String?, String?).self)
+            let c = try row.decode((String, String, Int, String?, String?, String?).self)
             let contact = c.3.map { BookingContact(name: $0, phone: c.4 ?? "") }
-            return PoolEntry(requestID: c.0, unitID: c.1, headcount: c.2, contact: contact)
+            return PoolEntry(requestID: c.0, unitID: c.1, headcount: c.2, contact: contact, claimTokenHash: c.5 ?? "")
         }
     }
 
@@ -196,7 +200,9 @@ extension BookingDecisions {
     }
 
     private func seatsRequest(_ request: DedicatedVisitRequested, session: String) -> SeatsRequested {
-        PoolEntry(requestID: request.requestId, unitID: request.unitId, headcount: request.headcount, contact: request.contact)
+        PoolEntry(
+            requestID: request.requestId, unitID: request.unitId, headcount: request.headcount, contact: request.contact,
+            claimTokenHash: request.claimTokenHash)
             .seatsRequest(session: session)
     }
 

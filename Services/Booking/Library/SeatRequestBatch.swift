@@ -19,7 +19,6 @@ extension BookingDecisions {
 
     private struct NewBooking {
         let id: String
-        let code: String
         let request: SeatsRequested
         let session: Session
         let seats: Int
@@ -64,14 +63,14 @@ extension BookingDecisions {
             switch SeatPlacement.decide(requested: request.party.seats, acceptPartial: acceptPartial, on: session) {
             case .confirm(let seats):
                 session.confirmed += seats
-                decisions.append(.confirm(NewBooking(id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: seats)))
+                decisions.append(.confirm(NewBooking(id: Self.newBookingID(), request: request, session: session, seats: seats)))
             case .waitlist:
                 session.waitlisted += request.party.seats
                 session.waitingEntries += 1
                 decisions.append(
                     .waitlist(
                         NewBooking(
-                            id: Self.newBookingID(), code: CheckInCode.make(), request: request, session: session, seats: request.party.seats,
+                            id: Self.newBookingID(), request: request, session: session, seats: request.party.seats,
                             position: session.waitingEntries)))
             case .full(let detail):
                 decisions.append(.reject(requestId: request.requestId, sessionId: session.id, .init(reason: .full, detail: detail)))
@@ -90,13 +89,13 @@ extension BookingDecisions {
                     BookingEventType.confirmed, session: booking.session.id,
                     BookingConfirmed(
                         requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueID,
-                        seats: booking.seats, partyKind: kind, residentId: resident, unitId: unit, checkInCode: booking.code))
+                        seats: booking.seats, partyKind: kind, residentId: resident, unitId: unit))
             case .waitlist(let booking):
                 emit(
                     BookingEventType.waitlisted, session: booking.session.id,
                     BookingWaitlisted(
                         requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, seats: booking.seats,
-                        position: booking.position, checkInCode: booking.code))
+                        position: booking.position))
             }
         }
     }
@@ -163,7 +162,7 @@ extension BookingDecisions {
             statement.seats.append(booking.seats)
             statement.acceptPartial.append(partial)
             statement.statuses.append(isWaitlisted ? "waitlisted" : "confirmed")
-            statement.codes.append(booking.code)
+            statement.claimTokenHashes.append(booking.request.claimTokenHash)
             statement.names.append(booking.request.contact?.name ?? "")
             statement.phones.append(booking.request.contact?.phone ?? "")
             delta[booking.session.id, default: (0, 0)].confirmed += isWaitlisted ? 0 : booking.seats

@@ -18,7 +18,8 @@ enum BookingFact: Sendable {
 
     static func decode(_ event: CloudEvent) throws(PoisonMessage) -> BookingFact {
         do {
-            switch event.type {
+            // An earlier version still in the topic reads as its successor (v2 only dropped fields).
+            switch BookingEventType.readableAs[event.type] ?? event.type {
             case BookingEventType.sessionCreated: return .sessionPublished(try event.decodeData(as: SessionPublished.self), created: true)
             case BookingEventType.sessionChanged: return .sessionPublished(try event.decodeData(as: SessionPublished.self), created: false)
             case BookingEventType.sessionClosed: return .sessionClosed(sessionId: try event.decodeData(as: SessionClosed.self).sessionId)

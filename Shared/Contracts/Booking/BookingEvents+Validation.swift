@@ -10,7 +10,6 @@ extension BookingConfirmed: ValidatedPayload {
         try FieldLimit.check(partyKind, "partyKind", max: FieldLimit.code)
         try FieldLimit.check(residentId, "residentId", max: FieldLimit.identifier)
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
-        try FieldLimit.check(checkInCode, "checkInCode", max: FieldLimit.code)
     }
 }
 

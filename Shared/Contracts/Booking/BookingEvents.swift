@@ -3,8 +3,8 @@ import Foundation
 /// What `booking` publishes on `kepu.booking.events.v1` (key: the session id; for pooling, the museum's venue id).
 /// Ids only: never names or phones.
 public enum BookingEventType {
-    public static let confirmed = "kepu.booking.confirmed.v1"
-    public static let waitlisted = "kepu.booking.waitlisted.v1"
+    public static let confirmed = "kepu.booking.confirmed.v2"
+    public static let waitlisted = "kepu.booking.waitlisted.v2"
     public static let rejected = "kepu.booking.rejected.v1"
     public static let cancelled = "kepu.booking.cancelled.v1"
     public static let promoted = "kepu.booking.promoted.v1"
@@ -19,6 +19,13 @@ public enum BookingEventType {
     public static let all = [
         confirmed, waitlisted, rejected, cancelled, promoted, checkedIn, noShowRecorded, residentSuspended, sessionCreated, sessionChanged,
         sessionClosed, groupPooled, dedicatedSessionOpened,
+    ]
+
+    /// Earlier versions still in the topic (within its retention) that consumers read as their successor: v1 of
+    /// `confirmed` and `waitlisted` carried the check-in code, which v2 dropped (docs/contracts.md, "Versions").
+    public static let readableAs: [String: String] = [
+        "kepu.booking.confirmed.v1": confirmed,
+        "kepu.booking.waitlisted.v1": waitlisted,
     ]
 }
 
@@ -47,7 +54,8 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case invalid
 }
 
-/// `kepu.booking.confirmed.v1`: seats held; `checkInCode` is shown to the resident and asked at the door.
+/// `kepu.booking.confirmed.v2`: seats held. Nothing in it authorises an action: the resident proves the booking
+/// with the claim token the frontend kept (`ClaimToken`).
 public struct BookingConfirmed: Sendable, Hashable, Codable {
     public var requestId: String
     public var bookingId: String
@@ -57,9 +65,8 @@ public struct BookingConfirmed: Sendable, Hashable, Codable {
     public var partyKind: String
     public var residentId: String?
     public var unitId: String?
-    public var checkInCode: String
 
-    public init(requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil, unitId: String? = nil, checkInCode: String) {
+    public init(requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil, unitId: String? = nil) {
         self.requestId = requestId
         self.bookingId = bookingId
         self.sessionId = sessionId
@@ -68,11 +75,10 @@ public struct BookingConfirmed: Sendable, Hashable, Codable {
         self.partyKind = partyKind
         self.residentId = residentId
         self.unitId = unitId
-        self.checkInCode = checkInCode
     }
 }
 
-/// `kepu.booking.waitlisted.v1`
+/// `kepu.booking.waitlisted.v2`
 public struct BookingWaitlisted: Sendable, Hashable, Codable {
     public var requestId: String
     public var bookingId: String
@@ -80,15 +86,13 @@ public struct BookingWaitlisted: Sendable, Hashable, Codable {
     public var seats: Int
     /// 1 is next in line.
     public var position: Int
-    public var checkInCode: String
 
-    public init(requestId: String, bookingId: String, sessionId: String, seats: Int, position: Int, checkInCode: String) {
+    public init(requestId: String, bookingId: String, sessionId: String, seats: Int, position: Int) {
         self.requestId = requestId
         self.bookingId = bookingId
         self.sessionId = sessionId
         self.seats = seats
         self.position = position
-        self.checkInCode = checkInCode
     }
 }
 

@@ -26,24 +26,25 @@ extension SeatsRequested: ValidatedPayload {
         try FieldLimit.check(sessionId, "sessionId", max: FieldLimit.identifier)
         try party.validate()
         try contact?.validate("contact")
+        try ClaimToken.checkHash(claimTokenHash, "claimTokenHash")
     }
 }
 
-/// A request about one booking, proven by its code (cancellation, check-in).
+/// A request about one booking, proven by its claim token (cancellation, check-in).
 protocol BookingClaim {
     var requestId: String { get }
     var bookingId: String { get }
-    var code: String { get }
+    var claimToken: String { get }
 }
 
 extension BookingClaim {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(bookingId, "bookingId", max: FieldLimit.identifier)
-        try FieldLimit.check(code, "code", max: FieldLimit.code)
+        try ClaimToken.checkToken(claimToken, "claimToken")
     }
 
-    public static var fields: PayloadFields { .object(["requestId": .value, "bookingId": .value, "code": .value]) }
+    public static var fields: PayloadFields { .object(["requestId": .value, "bookingId": .value, "claimToken": .value]) }
 }
 
 extension CancellationRequested: BookingClaim, ValidatedPayload {}
@@ -57,6 +58,7 @@ extension DedicatedVisitRequested: ValidatedPayload {
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
         try FieldLimit.check(headcount, "headcount", in: FieldLimit.count)
         try contact?.validate("contact")
+        try ClaimToken.checkHash(claimTokenHash, "claimTokenHash")
     }
 }
 
@@ -75,7 +77,9 @@ extension BookingContact {
 }
 
 extension SeatsRequested: ClosedPayload {
-    public static let fields = PayloadFields.object(["requestId": .value, "sessionId": .value, "party": BookingParty.fields, "contact": BookingContact.fields])
+    public static let fields = PayloadFields.object([
+        "requestId": .value, "sessionId": .value, "party": BookingParty.fields, "contact": BookingContact.fields, "claimTokenHash": .value,
+    ])
 }
 
 extension CancellationRequested: ClosedPayload {}
@@ -83,5 +87,5 @@ extension CheckInRequested: ClosedPayload {}
 
 extension DedicatedVisitRequested: ClosedPayload {
     public static let fields = PayloadFields.object(
-        ["requestId": .value, "venueId": .value, "date": .value, "unitId": .value, "headcount": .value, "contact": BookingContact.fields])
+        ["requestId": .value, "venueId": .value, "date": .value, "unitId": .value, "headcount": .value, "contact": BookingContact.fields, "claimTokenHash": .value])
 }

@@ -2,11 +2,20 @@ import Foundation
 
 /// What a frontend publishes on `kepu.booking.requests.v1` (key: the session id), as CloudEvents data.
 public enum BookingRequestType {
-    public static let seatsRequested = "kepu.booking.seats-requested.v1"
-    public static let cancellationRequested = "kepu.booking.cancellation-requested.v1"
-    public static let checkInRequested = "kepu.booking.check-in-requested.v1"
-    public static let dedicatedVisitRequested = "kepu.booking.dedicated-visit-requested.v1"
+    public static let seatsRequested = "kepu.booking.seats-requested.v2"
+    public static let cancellationRequested = "kepu.booking.cancellation-requested.v2"
+    public static let checkInRequested = "kepu.booking.check-in-requested.v2"
+    public static let dedicatedVisitRequested = "kepu.booking.dedicated-visit-requested.v2"
     public static let all = [seatsRequested, cancellationRequested, checkInRequested, dedicatedVisitRequested]
+
+    /// Versions no longer accepted, with what replaced them (docs/contracts.md, "Versions"). Booking answers a
+    /// retired request with `invalid` naming its successor, so an old frontend learns why instead of waiting.
+    public static let retired: [String: String] = [
+        "kepu.booking.seats-requested.v1": seatsRequested,
+        "kepu.booking.cancellation-requested.v1": cancellationRequested,
+        "kepu.booking.check-in-requested.v1": checkInRequested,
+        "kepu.booking.dedicated-visit-requested.v1": dedicatedVisitRequested,
+    ]
 }
 
 /// Who the seats are for: one resident, or a group organised by a practice site (以中心/所/站为单位).
@@ -63,45 +72,48 @@ public struct BookingContact: Sendable, Hashable, Codable {
     }
 }
 
-/// `kepu.booking.seats-requested.v1`
+/// `kepu.booking.seats-requested.v2`
 public struct SeatsRequested: Sendable, Hashable, Codable {
     /// Chosen by the frontend; a repeat with the same content is a no-op, with other content a conflict.
     public var requestId: String
     public var sessionId: String
     public var party: BookingParty
     public var contact: BookingContact?
+    /// `ClaimToken.hash` of the token the frontend drew for this booking; the token itself stays with the resident.
+    public var claimTokenHash: String
 
-    public init(requestId: String, sessionId: String, party: BookingParty, contact: BookingContact? = nil) {
+    public init(requestId: String, sessionId: String, party: BookingParty, contact: BookingContact? = nil, claimTokenHash: String) {
         self.requestId = requestId
         self.sessionId = sessionId
         self.party = party
         self.contact = contact
+        self.claimTokenHash = claimTokenHash
     }
 }
 
-/// `kepu.booking.cancellation-requested.v1`
+/// `kepu.booking.cancellation-requested.v2`
 public struct CancellationRequested: Sendable, Hashable, Codable {
     public var requestId: String
     public var bookingId: String
-    /// The check-in code the booking was confirmed with: proof the requester holds the booking.
-    public var code: String
+    /// The token whose hash the booking was requested with: proof the requester holds the booking.
+    public var claimToken: String
 
-    public init(requestId: String, bookingId: String, code: String) {
+    public init(requestId: String, bookingId: String, claimToken: String) {
         self.requestId = requestId
         self.bookingId = bookingId
-        self.code = code
+        self.claimToken = claimToken
     }
 }
 
-/// `kepu.booking.check-in-requested.v1`
+/// `kepu.booking.check-in-requested.v2`: sent by the site's door app after reading the resident's token.
 public struct CheckInRequested: Sendable, Hashable, Codable {
     public var requestId: String
     public var bookingId: String
-    public var code: String
+    public var claimToken: String
 
-    public init(requestId: String, bookingId: String, code: String) {
+    public init(requestId: String, bookingId: String, claimToken: String) {
         self.requestId = requestId
         self.bookingId = bookingId
-        self.code = code
+        self.claimToken = claimToken
     }
 }

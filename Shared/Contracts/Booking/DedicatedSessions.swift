@@ -1,6 +1,6 @@
 import Foundation
 
-/// `kepu.booking.dedicated-visit-requested.v1` (on `kepu.booking.requests.v1`, key: the museum's venue id): a group
+/// `kepu.booking.dedicated-visit-requested.v2` (on `kepu.booking.requests.v1`, key: the museum's venue id): a group
 /// asks to visit the museum on a date. Groups are pooled per (museum, date); enough of them open a dedicated
 /// session (专场).
 public struct DedicatedVisitRequested: Sendable, Hashable, Codable {
@@ -12,14 +12,19 @@ public struct DedicatedVisitRequested: Sendable, Hashable, Codable {
     public var unitId: String
     public var headcount: Int
     public var contact: BookingContact?
+    /// As in `SeatsRequested`: the booking the group ends up with is claimed with this token.
+    public var claimTokenHash: String
 
-    public init(requestId: String, venueId: String, date: String, unitId: String, headcount: Int, contact: BookingContact? = nil) {
+    public init(
+        requestId: String, venueId: String, date: String, unitId: String, headcount: Int, contact: BookingContact? = nil, claimTokenHash: String
+    ) {
         self.requestId = requestId
         self.venueId = venueId
         self.date = date
         self.unitId = unitId
         self.headcount = headcount
         self.contact = contact
+        self.claimTokenHash = claimTokenHash
     }
 }
 
