@@ -116,7 +116,7 @@ struct BookingBench: AsyncParsableCommand {
             n % 20 == 0
             ? #"{"kind":"group","unitId":"unit-\#(n % 97)","headcount":\#(5 + n % 26),"acceptPartial":true}"#
             : #"{"kind":"individual","residentId":"r-\#(n)\#(run == "poisoned" && n % 100 == 0 ? #"\u0000"# : "")","seats":\#(1 + n % 4)}"#
-        let json = #"{"requestId":"\#(id)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"Bench","phone":"13800000000"}}"#
+        let json = #"{"requestId":"\#(id)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"Bench","phone":"13800000000"},"claimTokenHash":"\#(ClaimToken.hash(id))"}"#
         let event = CloudEvent(id: id, source: "/frontend/bench", type: BookingRequestType.seatsRequested, data: Array(json.utf8))
         return (id, event.kafkaMessage(topic: Topics.bookingRequests.name, key: session))
     }

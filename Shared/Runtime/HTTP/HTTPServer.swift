@@ -23,10 +23,13 @@ enum HTTPServer {
         let router = Router(context: BasicRequestContext.self)
         router.get("/health/live") { _, _ in jsonResponse(.ok, ["status": "live"]) }
         router.get("/health/ready") { _, _ in
+            // Public: which check failed, never the server's own words (host names, users, versions): those go to
+            // the log, once per change.
             let checks = await readiness.run()
+            readiness.logChanges(checks)
             let ready = checks.allSatisfy(\.ok)
             var body: [String: Any] = ["status": ready ? "ready" : "not_ready"]
-            body["checks"] = Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0.ok ? "ok" : "failing: \($0.detail)") })
+            body["checks"] = Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0.ok ? "ok" : "failing") })
             return jsonResponse(ready ? .ok : .serviceUnavailable, body)
         }
         router.get("/metrics") { _, _ in
@@ -35,12 +38,13 @@ enum HTTPServer {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware<BasicRequestContext>(token: configuration.adminToken))
-        // The effective configuration, for operators (no secrets: the password and token are left out).
+        // The effective configuration, for operators: the database password and admin token are left out, every
+        // credential-like Kafka property is masked (`SensitiveSettings`).
         admin.get("config") { _, _ in
             jsonResponse(.ok, [
                 "service": configuration.service.rawValue, "database": configuration.database.redacted,
                 "kafka_bootstrap_servers": configuration.kafkaBootstrapServers,
-                "kafka_properties": configuration.kafkaProperties.filter { !$0.key.contains("password") && !$0.key.contains("secret") },
+                "kafka_properties": SensitiveSettings.masked(configuration.kafkaProperties),
                 "consumer_batch_size": configuration.consumerBatchSize, "consumer_batch_wait_ms": configuration.consumerBatchWaitMilliseconds,
                 "consumer_concurrency": configuration.consumerConcurrency,
                 "outbox_relay": configuration.outboxRelayEnabled, "outbox_poll_ms": configuration.outboxPollMilliseconds,
