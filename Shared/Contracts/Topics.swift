@@ -3,12 +3,16 @@ import KepuDomain
 /// The registry of every topic in the suite (the one place that lists them; `kepu topics create` makes them).
 public enum Topics {
     /// The dead-letter topic of a consuming service: records its consumers could never process, with where they
-    /// came from and why in `kepu_dlq_*` headers (see `DeadLetter`).
+    /// came from and why in `kepu_dlq_*` headers (see `DeadLetter`). A dead letter is the original record, contact
+    /// details included, so it is kept no longer than the shortest-lived topic it can come from (7 days: the
+    /// frontends' request topics).
     public static func deadLetter(_ service: ServiceName) -> TopicDefinition {
         TopicDefinition(
             name: "kepu.\(service.rawValue).dlq.v1", owner: service, key: "the original record's key",
-            eventTypes: [], partitions: 3, cleanup: .delete(retentionDays: 30))
+            eventTypes: [], partitions: 3, cleanup: .delete(retentionDays: deadLetterRetentionDays))
     }
+
+    public static let deadLetterRetentionDays = 7
 
     /// Booking requests from frontends: seats, cancellations, check-ins. Key: the session id, so one session's
     /// requests are decided in order.

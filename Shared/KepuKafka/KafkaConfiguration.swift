@@ -13,6 +13,16 @@ public struct KafkaConfiguration: Sendable, Hashable {
 
     public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
 
+    /// librdkafka properties from `KEPU_KAFKA_PROP_*` variables, the one way every service and the `kepu` tool take
+    /// them: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol` (underscores become dots).
+    public static func properties(fromEnvironment environment: [String: String]) -> [String: String] {
+        var properties: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix("KEPU_KAFKA_PROP_") {
+            properties[name.dropFirst("KEPU_KAFKA_PROP_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = value
+        }
+        return properties
+    }
+
     public subscript(key: String) -> String? {
         get { properties[key] }
         set { properties[key] = newValue }

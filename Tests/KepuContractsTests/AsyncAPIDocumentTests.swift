@@ -81,3 +81,17 @@ struct AsyncAPIDocumentTests {
         #expect(validator.validate(headers, against: schema).count == 2)
     }
 }
+
+extension AsyncAPIDocumentTests {
+    @Test("a dead-letter topic keeps records no longer than any topic they can come from")
+    func deadLettersDoNotOutliveTheirSources() throws {
+        func retention(_ topic: TopicDefinition) -> Int? { topic.configs["retention.ms"].flatMap { Int($0) } }
+        let deadLetters = Topics.all.filter { $0.name.hasSuffix(".dlq.v1") }
+        let sources = Topics.all.filter { !$0.name.hasSuffix(".dlq.v1") }.compactMap(retention)
+        #expect(!deadLetters.isEmpty && !sources.isEmpty)
+        for topic in deadLetters {
+            let kept = try #require(retention(topic), "\(topic.name) has a retention")
+            #expect(kept <= sources.min() ?? 0, "\(topic.name) keeps \(kept) ms, a source only \(sources.min() ?? 0)")
+        }
+    }
+}

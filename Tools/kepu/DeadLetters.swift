@@ -13,16 +13,17 @@ struct DeadLetters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print every dead letter of a service (reads from the start, commits nothing).")
         @OptionGroup var kafka: KafkaOptions
         @Argument(help: "The service, e.g. booking.") var service: String
+        @Flag(help: "Print contact details as stored instead of masked.") var showPersonalData = false
 
         func run() async throws {
             let topic = Topics.deadLetter(ServiceName(rawValue: service)).name
             let consumer = try KafkaConsumer(
-                configuration: .consumer(bootstrapServers: try kafka.servers(), groupID: "kepu-dlq-list-\(UUID().uuidString.prefix(8))"))
+                configuration: try kafka.consumer(groupID: "kepu-dlq-list-\(UUID().uuidString.prefix(8))"))
             try consumer.subscribe(topics: [topic])
             var count = 0
             try await readUntilIdle(consumer) { batch in
                 for message in batch.messages {
-                    print(Tail.describe(message))
+                    print(Tail.describe(message, showPersonalData: showPersonalData))
                     count += 1
                 }
             }
@@ -38,14 +39,13 @@ struct DeadLetters: AsyncParsableCommand {
         @Argument(help: "The service, e.g. booking.") var service: String
 
         func run() async throws {
-            let servers = try kafka.servers()
             let topic = Topics.deadLetter(ServiceName(rawValue: service)).name
             // A fixed group: a second replay continues where the first stopped instead of replaying twice.
             // A short session: a previous replay's membership must not hold this one up for long.
             let consumer = try KafkaConsumer(
-                configuration: .consumer(bootstrapServers: servers, groupID: "kepu.dlq-replay.\(service)", overrides: ["session.timeout.ms": "10000"]))
+                configuration: try kafka.consumer(groupID: "kepu.dlq-replay.\(service)", overrides: ["session.timeout.ms": "10000"]))
             try consumer.subscribe(topics: [topic])
-            let producer = try KafkaProducer(configuration: .producer(bootstrapServers: servers))
+            let producer = try KafkaProducer(configuration: try kafka.producer())
             defer { FileHandle.standardError.write(Data("\n".utf8)) }
 
             // Where the topic ends now: a record that is still poison comes back as a new dead letter past this

@@ -17,13 +17,12 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
 
     func run() async throws {
-        let bootstrap = try kafka.servers()
         let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
         let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token) { step($0) }
-        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: bootstrap))
+        let producer = try KafkaProducer(configuration: try kafka.producer())
         let confirmed = ConfirmedBookings()
         let outcomes = try KafkaConsumer(
-            configuration: .consumer(bootstrapServers: bootstrap, groupID: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
+            configuration: try kafka.consumer(groupID: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
         try outcomes.subscribe(topics: [Topics.bookingEvents.name])
         let reader = Task { try await confirmed.follow(outcomes) }
         defer { reader.cancel() }

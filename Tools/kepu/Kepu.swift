@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KepuKafka
 
 /// `kepu`: the operators' command line for Kepu Classroom.
 @main
@@ -20,6 +21,21 @@ struct KafkaOptions: ParsableArguments {
         if let bootstrap, !bootstrap.isEmpty { return bootstrap }
         if let environment = ProcessInfo.processInfo.environment["KEPU_KAFKA_BOOTSTRAP_SERVERS"], !environment.isEmpty { return environment }
         throw ValidationError("no Kafka bootstrap servers: pass --bootstrap or set KEPU_KAFKA_BOOTSTRAP_SERVERS")
+    }
+
+    /// `KEPU_KAFKA_PROP_*` as the services read them, so the tool reaches a TLS or SASL cluster the same way.
+    var properties: [String: String] { KafkaConfiguration.properties(fromEnvironment: ProcessInfo.processInfo.environment) }
+
+    func consumer(groupID: String, overrides: [String: String] = [:]) throws -> KafkaConfiguration {
+        .consumer(bootstrapServers: try servers(), groupID: groupID, overrides: properties.merging(overrides) { _, new in new })
+    }
+
+    func producer() throws -> KafkaConfiguration {
+        .producer(bootstrapServers: try servers(), overrides: properties)
+    }
+
+    func admin() throws -> KafkaConfiguration {
+        KafkaConfiguration(bootstrapServers: try servers(), properties: properties)
     }
 }
 

@@ -10,17 +10,17 @@ struct Tail: AsyncParsableCommand {
     @Argument(help: "The topic, e.g. kepu.booking.events.v1.") var topic: String
     @Flag(help: "Start at the beginning instead of the end.") var fromBeginning = false
     @Option(help: "Stop after this many events.") var max: Int?
+    @Flag(help: "Print contact details as stored instead of masked (see docs/contracts.md, \"Personal data\").") var showPersonalData = false
 
     func run() async throws {
         let consumer = try KafkaConsumer(
-            configuration: .consumer(
-                bootstrapServers: try kafka.servers(), groupID: "kepu-tail-\(UUID().uuidString.prefix(8))",
-                overrides: ["auto.offset.reset": fromBeginning ? "earliest" : "latest"]))
+            configuration: try kafka.consumer(
+                groupID: "kepu-tail-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": fromBeginning ? "earliest" : "latest"]))
         try consumer.subscribe(topics: [topic])
         var printed = 0
         for try await batch in consumer.batches(maxMessages: 500, maxWait: .milliseconds(200)) {
             for message in batch.messages {
-                print(Self.describe(message))
+                print(Self.describe(message, showPersonalData: showPersonalData))
                 printed += 1
                 if let max, printed >= max {
                     await consumer.close()
@@ -31,7 +31,12 @@ struct Tail: AsyncParsableCommand {
     }
 
     /// One record as a JSON line: position, key, CloudEvents attributes and data (or why it is not a CloudEvent).
-    static func describe(_ message: KafkaConsumerMessage) -> String {
+    /// Personal fields of the data are masked unless `showPersonalData`; a value that is not JSON (so cannot be
+    /// masked field by field) is left out whole.
+    static func describe(_ message: KafkaConsumerMessage, showPersonalData: Bool) -> String {
+        func unreadable(_ bytes: [UInt8]) -> Any {
+            showPersonalData ? String(decoding: bytes, as: UTF8.self) : "(\(bytes.count) bytes, not JSON: not shown, it may hold personal data; --show-personal-data shows it)"
+        }
         var line: [String: Any] = [
             "topic": message.topic, "partition": message.partition, "offset": message.offset,
             "key": message.key.map { String(decoding: $0, as: UTF8.self) } ?? NSNull(),
@@ -43,11 +48,14 @@ struct Tail: AsyncParsableCommand {
             line["source"] = event.source
             if let time = event.time { line["time"] = RFC3339.format(time) }
             if let subject = event.subject { line["subject"] = subject }
-            line["data"] = (try? JSONSerialization.jsonObject(with: Data(event.data), options: [.fragmentsAllowed]))
-                ?? String(decoding: event.data, as: UTF8.self)
+            if let data = try? JSONSerialization.jsonObject(with: Data(event.data), options: [.fragmentsAllowed]) {
+                line["data"] = showPersonalData ? data : PersonalData.masked(data)
+            } else {
+                line["data"] = unreadable(event.data)
+            }
         } catch {
             line["not_cloudevent"] = "\(error)"
-            line["value"] = String(decoding: message.value, as: UTF8.self)
+            line["value"] = unreadable(message.value)
         }
         if let letter = DeadLetter(deadLetterRecord: message) {
             line["dead_letter"] = [

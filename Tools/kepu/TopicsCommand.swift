@@ -13,7 +13,7 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Replication factor for new topics.") var replicationFactor: Int32 = 3
 
         func run() async throws {
-            let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: try kafka.servers()))
+            let admin = try KafkaAdmin(configuration: try kafka.admin())
             let existing = Set(try await admin.listTopics().map(\.name))
             for (index, topic) in Topics.all.enumerated() {
                 let prefix = "[\(index + 1)/\(Topics.all.count)] \(topic.name)"
@@ -32,7 +32,7 @@ struct TopicsCommand: AsyncParsableCommand {
         @OptionGroup var kafka: KafkaOptions
 
         func run() async throws {
-            let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: try kafka.servers()))
+            let admin = try KafkaAdmin(configuration: try kafka.admin())
             for topic in try await admin.listTopics() {
                 let registered = Topics.named(topic.name) == nil ? "" : "  (registry)"
                 print("\(topic.name)  partitions=\(topic.partitions.count) replicas=\(topic.replicationFactor)\(registered)")

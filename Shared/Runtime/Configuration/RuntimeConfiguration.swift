@@ -62,11 +62,7 @@ public struct RuntimeConfiguration: Sendable {
             reader.problem("KEPU_ADMIN_TOKEN must be at least 16 characters")
         }
         let level = reader.oneOf("KEPU_LOG_LEVEL", Logger.Level.allCases.map(\.rawValue), default: "info")
-        var kafkaProperties: [String: String] = [:]
-        for (name, value) in environment where name.hasPrefix("KEPU_KAFKA_PROP_") {
-            let property = name.dropFirst("KEPU_KAFKA_PROP_".count).lowercased().replacingOccurrences(of: "_", with: ".")
-            kafkaProperties[property] = value
-        }
+        let kafkaProperties = KafkaConfiguration.properties(fromEnvironment: environment)
         let configuration = RuntimeConfiguration(
             service: service,
             httpHost: reader.string("KEPU_HTTP_HOST", default: "0.0.0.0"),
