@@ -46,7 +46,7 @@ struct EvaluationReport: Sendable {
 
     func sessionRanking(period: ReportingPeriod, limit: Int = 50) async throws -> [[String: Any]] {
         guard let days = period.days else { return [] }
-        return Recognition.rankSessions(try await queries.sessions(in: days)).prefix(limit).enumerated().map { index, entry in
+        return try await queries.topSessions(in: days, limit: limit).enumerated().map { index, entry in
             let s = entry.session
             return [
                 "rank": index + 1, "score": (entry.score * 10).rounded() / 10, "session": s.sessionId, "title": s.title, "unit": s.unitId,
@@ -148,8 +148,15 @@ struct EvaluationReport: Sendable {
 
 func fixed(_ value: Double) -> String { String(format: "%.4f", value) }
 
+/// One CSV cell. A cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return: a title or id from input can) is prefixed with `'`, OWASP's advice against CSV injection; a number this
+/// report writes itself (a negative change) is left as it is.
 func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    var cell = text
+    if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), Double(cell) == nil {
+        cell = "'" + cell
+    }
+    return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
 }
 
 func escape(_ text: String) -> String {

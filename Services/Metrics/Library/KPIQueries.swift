@@ -110,18 +110,24 @@ struct KPIQueries {
     }
 
     /// Sessions whose day is in `days`, with their tallies.
-    func sessions(in days: ClosedRange<ShanghaiDay>) async throws -> [SessionTallyRow] {
+    /// The `limit` best sessions of the days by `Recognition.sessionScore`, computed and ordered by PostgreSQL:
+    /// a phase of three years holds hundreds of thousands of sessions, and only the top ones leave the database (a
+    /// bounded top-N sort there, not every row here).
+    func topSessions(in days: ClosedRange<ShanghaiDay>, limit: Int) async throws -> [(session: SessionTallyRow, score: Double)] {
         let rows = try await client.query(
             """
-            SELECT session_id, title, unit_id, venue_kind, day::text, capacity, seats_booked, bookings_made, check_ins, no_shows
-            FROM metric_session WHERE day BETWEEN \(days.lowerBound.description)::date AND \(days.upperBound.description)::date
+            SELECT session_id, title, unit_id, venue_kind, day::text, capacity, seats_booked, bookings_made, check_ins, no_shows,
+                   \(unescaped: Recognition.sessionScoreSQL) AS score
+            FROM metric_session
+            WHERE day BETWEEN \(days.lowerBound.description)::date AND \(days.upperBound.description)::date AND bookings_made > 0
+            ORDER BY score DESC, session_id LIMIT \(max(0, min(limit, 1000)))
             """, logger: logger)
-        var result: [SessionTallyRow] = []
-        for try await row in rows.decode((String, String, String, String, String, Int, Int64, Int64, Int64, Int64).self) {
+        var result: [(SessionTallyRow, Double)] = []
+        for try await row in rows.decode((String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Double).self) {
             result.append(
-                SessionTallyRow(
+                (SessionTallyRow(
                     sessionId: row.0, title: row.1, unitId: row.2, venueKind: row.3, day: row.4, capacity: Int64(row.5), seatsBooked: row.6,
-                    bookingsMade: row.7, checkIns: row.8, noShows: row.9))
+                    bookingsMade: row.7, checkIns: row.8, noShows: row.9), row.10))
         }
         return result
     }

@@ -35,8 +35,10 @@ enum Recognition {
         }
     }
 
-    static func rankSessions(_ sessions: [SessionTallyRow]) -> [(session: SessionTallyRow, score: Double)] {
-        sessions.compactMap { session in sessionScore(session).map { (session, $0) } }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.session.sessionId < $1.session.sessionId }
-    }
+    /// `sessionScore` as PostgreSQL computes it over `metric_session`, so the ranking's top N is chosen there
+    /// (the same double-precision arithmetic, in the same order: a test holds the two to the same numbers).
+    static let sessionScoreSQL = """
+        100 * (0.5::float8 * CASE WHEN capacity > 0 THEN least(1::float8, seats_booked::float8 / capacity::float8) ELSE 0 END
+               + 0.5::float8 * least(1::float8, check_ins::float8 / bookings_made::float8))
+        """
 }
