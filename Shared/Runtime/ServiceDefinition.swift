@@ -15,10 +15,13 @@ public struct ServiceDefinition: Sendable {
     public var background: [@Sendable (RuntimeContext) -> any Service]
     /// Tables that remember input for deduplication, pruned with the inbox (see `RetainedTable`).
     public var retainedTables: [RetainedTable]
+    /// Contact details the service keeps, and when their purpose ends (see `PersonalDataRetention`).
+    public var personalData: [PersonalDataRetention]
 
     public init(
         name: ServiceName, migrations: [Migration] = [], handlers: [HandlerRegistration] = [], routes: HTTPRoutes = HTTPRoutes(),
-        background: [@Sendable (RuntimeContext) -> any Service] = [], retainedTables: [RetainedTable] = []
+        background: [@Sendable (RuntimeContext) -> any Service] = [], retainedTables: [RetainedTable] = [],
+        personalData: [PersonalDataRetention] = []
     ) {
         self.name = name
         self.migrations = migrations
@@ -26,6 +29,7 @@ public struct ServiceDefinition: Sendable {
         self.routes = routes
         self.background = background
         self.retainedTables = retainedTables
+        self.personalData = personalData
     }
 }
 

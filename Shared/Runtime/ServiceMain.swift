@@ -83,6 +83,9 @@ public enum ServiceMain {
         if !definition.handlers.isEmpty || !definition.retainedTables.isEmpty {
             workers.append(InboxRetention.task(tables: definition.retainedTables, context: context))
         }
+        if !definition.personalData.isEmpty {
+            workers.append(PersonalDataRetention.task(definition.personalData, context: context))
+        }
         services.append(GatedServices(gate: migrate, services: workers))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup) },

@@ -174,5 +174,30 @@ enum BookingSchema {
                 WHERE fingerprint !~ '^[0-9a-f]{64}$'
                 """,
             ]),
+        // Contact details are erased a set number of days after their session ends (`contactDetails`); a session is
+        // marked when its bookings' details are gone, so the erasure reads only sessions still holding some.
+        Migration(
+            version: 7, name: "contact details erased after the purpose",
+            statements: [
+                "ALTER TABLE session ADD COLUMN IF NOT EXISTS contacts_erased_at timestamptz",
+                "CREATE INDEX IF NOT EXISTS session_contacts_held ON session (ends_at) WHERE contacts_erased_at IS NULL",
+                "ALTER TABLE dedicated_pool_entry ADD COLUMN IF NOT EXISTS contacts_erased_at timestamptz",
+            ]),
+    ]
+
+    /// Booking's contact details and their purposes: a booking's name and phone serve its session's roster; a pooled
+    /// group's serve its visit date (then its booking holds them). `KEPU_CONTACT_RETENTION_DAYS` after the end, the
+    /// runtime erases them. (Pool entries are few: their table is read whole, without an index.)
+    static let contactDetails = [
+        PersonalDataRetention(
+            name: "session roster",
+            purpose: .init(table: "session", key: "id", endsAt: "ends_at", erasedAt: "contacts_erased_at"),
+            details: [.init(table: "booking", purposeKey: "session_id", columns: ["contact_name", "contact_phone"])]),
+        PersonalDataRetention(
+            name: "museum pool entry",
+            purpose: .init(
+                table: "dedicated_pool_entry", key: "request_id", endsAt: "((visit_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')",
+                erasedAt: "contacts_erased_at"),
+            details: [.init(table: "dedicated_pool_entry", purposeKey: "request_id", columns: ["contact_name", "contact_phone"])]),
     ]
 }

@@ -23,6 +23,7 @@ public enum BookingService {
                     }
                 },
             ],
-            retainedTables: [RetainedTable(table: "booking_request", timeColumn: "received_at")])
+            retainedTables: [RetainedTable(table: "booking_request", timeColumn: "received_at")],
+            personalData: BookingSchema.contactDetails)
     }
 }

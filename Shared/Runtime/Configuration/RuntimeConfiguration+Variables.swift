@@ -32,6 +32,9 @@ extension RuntimeConfiguration {
         Variable(
             name: "KEPU_INBOX_RETENTION_DAYS", defaultValue: "",
             meaning: "days consumed event ids and remembered request ids are kept (default: the input topics' longest retention + 1)"),
+        Variable(
+            name: "KEPU_CONTACT_RETENTION_DAYS", defaultValue: "30",
+            meaning: "days contact details are kept after their purpose ended (booking: the session's end), then erased; the rest of the row stays"),
         Variable(name: "KEPU_KAFKA_PROP_*", defaultValue: "", meaning: "any librdkafka property for all of the service's clients: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol`"),
     ]
 

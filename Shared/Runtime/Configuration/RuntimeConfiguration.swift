@@ -28,6 +28,8 @@ public struct RuntimeConfiguration: Sendable {
     /// retention, so any record Kafka may deliver again is still recognised. Nil (unset): the longest retention of
     /// the service's input topics, plus a day.
     public var inboxRetentionDays: Int?
+    /// Days contact details are kept after their purpose ended (a booking's: its session's end), then erased.
+    public var contactRetentionDays: Int
     /// A name this replica keeps across restarts (a StatefulSet pod's name): with it, each consumer is a static
     /// group member (`group.instance.id` = `<replica>-<handler>-<n>`), and a replacement takes over its partitions
     /// as it joins instead of after the old member's session timed out.
@@ -81,6 +83,7 @@ public struct RuntimeConfiguration: Sendable {
             outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
             outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000),
             inboxRetentionDays: environment["KEPU_INBOX_RETENTION_DAYS"] == nil ? nil : reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 0, in: 1...3650),
+            contactRetentionDays: reader.integer("KEPU_CONTACT_RETENTION_DAYS", default: 30, in: 0...3650),
             replicaID: environment["KEPU_REPLICA_ID"].flatMap { $0.isEmpty ? nil : $0 })
         if let replica = configuration.replicaID,
             replica.utf8.count > 64 || !replica.utf8.allSatisfy({ $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
