@@ -13,9 +13,10 @@ cleanup() {
     rm -rf "$pgdata"
 }
 trap cleanup EXIT
-# Durability is not under test here; fsync off keeps the throwaway server fast.
-KEPU_PG_FSYNC=off infra/scripts/postgres.sh start "$pgdata" "$port"
-export KEPU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+# Durability is not under test here; fsync off keeps the throwaway server fast. TLS is: the server takes TCP
+# connections over TLS only, and every test connects with sslmode=verify-full against its throwaway CA.
+KEPU_PG_FSYNC=off KEPU_PG_TLS=on infra/scripts/postgres.sh start "$pgdata" "$port"
+export KEPU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=verify-full&sslrootcert=$pgdata/tls/ca.crt"
 echo "throwaway PostgreSQL at $KEPU_TEST_POSTGRES_URL" >&2
 
 swift build --build-tests

@@ -81,3 +81,20 @@ struct DeploymentFileTests {
         }
     }
 }
+
+extension DeploymentFileTests {
+    @Test("compose publishes ports on loopback unless told otherwise, and has no default password")
+    func composeIsClosedByDefault() throws {
+        let text = try Self.text("compose/docker-compose.yml")
+        for (name, service) in try Self.composeServices() {
+            for port in service["ports"] as? [String] ?? [] {
+                #expect(port.hasPrefix("${KEPU_KAFKA_BIND:-127.0.0.1}:") || port.hasPrefix("${KEPU_HTTP_BIND:-127.0.0.1}:"), "\(name) publishes \(port)")
+            }
+            for (variable, value) in Self.environment(service) where variable.contains("PASSWORD") || value.contains("PASSWORD") {
+                #expect(!value.contains("PASSWORD:-"), "\(name).\(variable) has a default: \(value)")
+            }
+        }
+        #expect(text.contains("${KEPU_DB_PASSWORD:?"), "the database password is a required variable")
+        #expect(!text.contains("KEPU_DB_PASSWORD:-"))
+    }
+}

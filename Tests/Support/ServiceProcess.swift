@@ -33,7 +33,7 @@ public final class ServiceProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "KEPU_DATABASE_URL": "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)",
+            "KEPU_DATABASE_URL": "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)\(database.tlsParameters)",
             "KEPU_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "KEPU_ADMIN_TOKEN": ServiceProcess.adminToken,
             "KEPU_HTTP_HOST": "127.0.0.1",

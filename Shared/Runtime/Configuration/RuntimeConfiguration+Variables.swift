@@ -8,7 +8,7 @@ extension RuntimeConfiguration {
     }
 
     public static let variables: [Variable] = [
-        Variable(name: "KEPU_DATABASE_URL", defaultValue: nil, meaning: "`postgres://user:password@host:port/database`: the service's own database"),
+        Variable(name: "KEPU_DATABASE_URL", defaultValue: nil, meaning: "`postgres://user:password@host:port/database[?sslmode=...&sslrootcert=...]`: the service's own database"),
         Variable(name: "KEPU_KAFKA_BOOTSTRAP_SERVERS", defaultValue: nil, meaning: "Kafka brokers, `host:port[,host:port...]`"),
         Variable(name: "KEPU_ADMIN_TOKEN", defaultValue: nil, meaning: "bearer token for `/admin/*` (at least 16 characters)"),
         Variable(name: "KEPU_HTTP_HOST", defaultValue: "0.0.0.0", meaning: "HTTP listen address"),
