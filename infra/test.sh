@@ -8,9 +8,10 @@ infra/scripts/install-deps.sh
 
 pgdata=$(mktemp -d /tmp/kepu-test-pg.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+logs=$(mktemp -d /tmp/kepu-test-logs.XXXXXX)
 cleanup() {
     infra/scripts/postgres.sh stop "$pgdata" || true
-    rm -rf "$pgdata"
+    rm -rf "$pgdata" "$logs"
 }
 trap cleanup EXIT
 # Durability is not under test here; fsync off keeps the throwaway server fast. TLS is: the server takes TCP
@@ -19,5 +20,9 @@ KEPU_PG_FSYNC=off KEPU_PG_TLS=on infra/scripts/postgres.sh start "$pgdata" "$por
 export KEPU_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=verify-full&sslrootcert=$pgdata/tls/ca.crt"
 echo "throwaway PostgreSQL at $KEPU_TEST_POSTGRES_URL" >&2
 
+# Every service process the tests start logs here; after the tests, no log line may hold a contact detail.
+export KEPU_TEST_LOG_DIR="$logs"
+
 swift build --build-tests
 swift test --skip-build "$@"
+infra/scripts/scan-personal-data.sh "$logs"

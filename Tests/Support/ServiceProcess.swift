@@ -29,7 +29,9 @@ public final class ServiceProcess: @unchecked Sendable {
         extra: [String: String] = [:], replaceEnvironment: [String: String]? = nil
     ) throws {
         httpPort = freePort()
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("kepu-\(executable)-\(replica)-\(UUID().uuidString.prefix(6)).log")
+        // infra/test.sh collects every service's log in one folder and scans it for contact details afterwards.
+        let folder = ProcessInfo.processInfo.environment["KEPU_TEST_LOG_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        logFile = folder.appendingPathComponent("kepu-\(executable)-\(replica)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
