@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "BookingServiceTests",
             dependencies: [
-                "BookingService", "booking", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                "BookingService", "booking", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/BookingServiceTests",

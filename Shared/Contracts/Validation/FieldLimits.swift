@@ -2,7 +2,7 @@
 public enum FieldLimit {
     /// Ids chosen by a frontend or another service (request, session, booking, resident, unit, venue ids).
     public static let identifier = 128
-    /// Short codes and tokens (check-in codes, closed-set values).
+    /// Short codes (closed-set values, kinds).
     public static let code = 64
     /// A person's or place's name.
     public static let name = 200
