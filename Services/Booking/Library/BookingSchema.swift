@@ -183,21 +183,29 @@ enum BookingSchema {
                 "CREATE INDEX IF NOT EXISTS session_contacts_held ON session (ends_at) WHERE contacts_erased_at IS NULL",
                 "ALTER TABLE dedicated_pool_entry ADD COLUMN IF NOT EXISTS contacts_erased_at timestamptz",
             ]),
+        // Migration 7's marker and its index undone: a session row is updated with every booking, and one more index
+        // on it made each of those updates dearer (booking's benchmark lost 5-9 %, docs/benchmarks.md). The erasure
+        // keeps its position in the runtime's `personal_data_erasure` instead and walks `session_by_end`.
+        Migration(
+            version: 8, name: "contact erasure by position, not by marker",
+            statements: [
+                "DROP INDEX IF EXISTS session_contacts_held",
+                "ALTER TABLE session DROP COLUMN IF EXISTS contacts_erased_at",
+                "ALTER TABLE dedicated_pool_entry DROP COLUMN IF EXISTS contacts_erased_at",
+            ]),
     ]
 
     /// Booking's contact details and their purposes: a booking's name and phone serve its session's roster; a pooled
     /// group's serve its visit date (then its booking holds them). `KEPU_CONTACT_RETENTION_DAYS` after the end, the
-    /// runtime erases them. (Pool entries are few: their table is read whole, without an index.)
+    /// runtime erases them. (Pool entries are few: their table is read without an index on the visit's end.)
     static let contactDetails = [
         PersonalDataRetention(
-            name: "session roster",
-            purpose: .init(table: "session", key: "id", endsAt: "ends_at", erasedAt: "contacts_erased_at"),
+            name: "booking.session-roster",
+            purpose: .init(table: "session", key: "id", endsAt: "ends_at"),
             details: [.init(table: "booking", purposeKey: "session_id", columns: ["contact_name", "contact_phone"])]),
         PersonalDataRetention(
-            name: "museum pool entry",
-            purpose: .init(
-                table: "dedicated_pool_entry", key: "request_id", endsAt: "((visit_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')",
-                erasedAt: "contacts_erased_at"),
+            name: "booking.museum-pool-entry",
+            purpose: .init(table: "dedicated_pool_entry", key: "request_id", endsAt: "((visit_date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')"),
             details: [.init(table: "dedicated_pool_entry", purposeKey: "request_id", columns: ["contact_name", "contact_phone"])]),
     ]
 }

@@ -126,5 +126,18 @@ enum RuntimeSchema {
                 )
                 """
             ]),
+        // How far each `PersonalDataRetention` has erased, as a keyset position over its purposes' ends: a round
+        // reads only purposes that ended since, through the index the purpose table has on its end anyway.
+        Migration(
+            version: 7, name: "personal-data erasure positions",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS personal_data_erasure (
+                    name text PRIMARY KEY,
+                    erased_through timestamptz NOT NULL,
+                    last_key text NOT NULL
+                )
+                """
+            ]),
     ]
 }

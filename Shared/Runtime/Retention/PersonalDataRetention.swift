@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -6,9 +7,9 @@ import PostgresNIO
 /// rounds, and keeps the rest of each row: a booking and its numbers stay, its roster line loses the name and phone.
 ///
 /// PIPL asks for storage no longer than the purpose needs; the purpose is declared here, beside the columns, so a
-/// new table of contact details is one more entry, not one more task. Each purpose row (a session) is marked once
-/// its details are erased, so a round reads only purposes still holding details (the marker's partial index), never
-/// the history of rows erased before.
+/// new table of contact details is one more entry, not one more task. The erasure walks the purposes in order of
+/// their end and remembers how far it got (`personal_data_erasure`), so a round reads only what ended since, and
+/// the purpose table gets no column or index of its own to keep (a session row is updated with every booking).
 public struct PersonalDataRetention: Sendable, Hashable {
     /// The rows whose end ends the purpose (a booking's contact details serve its session's roster).
     public struct Purpose: Sendable, Hashable {
@@ -16,16 +17,13 @@ public struct PersonalDataRetention: Sendable, Hashable {
         public let table: String
         /// Its primary key (text).
         public let key: String
-        /// When the purpose ends: a timestamptz expression over the table's columns.
+        /// When the purpose ends: a timestamptz expression over the table's columns (indexed where the table is large).
         public let endsAt: String
-        /// A nullable timestamptz column set when the details were erased.
-        public let erasedAt: String
 
-        public init(table: StaticString, key: StaticString, endsAt: StaticString, erasedAt: StaticString) {
+        public init(table: StaticString, key: StaticString, endsAt: StaticString) {
             self.table = "\(table)"
             self.key = "\(key)"
             self.endsAt = "\(endsAt)"
-            self.erasedAt = "\(erasedAt)"
         }
     }
 
@@ -43,6 +41,7 @@ public struct PersonalDataRetention: Sendable, Hashable {
         }
     }
 
+    /// Names the erasure's position; unique within the service.
     public let name: String
     public let purpose: Purpose
     public let details: [Details]
@@ -56,21 +55,39 @@ public struct PersonalDataRetention: Sendable, Hashable {
     /// Purposes erased per round.
     static let purposesPerRound = 200
 
-    /// The purposes that ended `days` ago or more and still hold details, oldest first; `SKIP LOCKED`, so a row a
-    /// handler holds waits for the next round instead of blocking either side.
-    public func duePurposes(retentionDays days: Int) -> PostgresQuery {
+    /// The next purposes past the position (`erased_through`, `last_key`) that ended `days` ago or more, in order
+    /// of their end and key.
+    public func duePurposes(after position: (endedAt: Date, key: String), retentionDays days: Int) -> PostgresQuery {
         """
-        SELECT \(unescaped: purpose.key) FROM \(unescaped: purpose.table)
-        WHERE \(unescaped: purpose.erasedAt) IS NULL AND \(unescaped: purpose.endsAt) < now() - make_interval(days => \(days)::int)
-        ORDER BY \(unescaped: purpose.endsAt) LIMIT \(Self.purposesPerRound) FOR UPDATE SKIP LOCKED
+        SELECT \(unescaped: purpose.key), \(unescaped: purpose.endsAt) FROM \(unescaped: purpose.table)
+        WHERE \(unescaped: purpose.endsAt) >= \(position.endedAt) AND \(unescaped: purpose.endsAt) < now() - make_interval(days => \(days)::int)
+          AND (\(unescaped: purpose.endsAt) > \(position.endedAt) OR \(unescaped: purpose.key) > \(position.key))
+        ORDER BY \(unescaped: purpose.endsAt), \(unescaped: purpose.key) LIMIT \(Self.purposesPerRound)
         """
     }
 
-    /// One round: erases the details of up to `purposesPerRound` purposes and marks them; returns how many.
+    /// One round: erases the details of up to `purposesPerRound` purposes and moves the position past them;
+    /// returns how many purposes it passed.
     func eraseRound(retentionDays days: Int, connection: PostgresConnection, logger: Logger) async throws -> Int {
-        var keys: [String] = []
-        for try await key in try await connection.query(duePurposes(retentionDays: days), logger: logger).decode(String.self) { keys.append(key) }
-        guard !keys.isEmpty else { return 0 }
+        // The walk starts before any purpose this suite can hold (a finite date: it is bound again as a Date).
+        try await connection.query(
+            """
+            INSERT INTO personal_data_erasure (name, erased_through, last_key) VALUES (\(name), '2000-01-01T00:00:00Z', '')
+            ON CONFLICT (name) DO NOTHING
+            """, logger: logger)
+        guard
+            let position = try await connection.query(
+                "SELECT erased_through, last_key FROM personal_data_erasure WHERE name = \(name) FOR UPDATE", logger: logger
+            ).collect().first?.decode((Date, String).self)
+        else { return 0 }
+        var due: [(key: String, endedAt: Date)] = []
+        for try await row in try await connection.query(duePurposes(after: (position.0, position.1), retentionDays: days), logger: logger)
+            .decode((String, Date).self)
+        {
+            due.append(row)
+        }
+        guard let last = due.last else { return 0 }
+        let keys = due.map(\.key)
         var rows = 0
         for table in details {
             let set = table.columns.map { "\($0) = NULL" }.joined(separator: ", ")
@@ -86,8 +103,7 @@ public struct PersonalDataRetention: Sendable, Hashable {
             rows += try erased.first?.decode(Int.self) ?? 0
         }
         try await connection.query(
-            "UPDATE \(unescaped: purpose.table) SET \(unescaped: purpose.erasedAt) = now() WHERE \(unescaped: purpose.key) = ANY(\(keys))",
-            logger: logger)
+            "UPDATE personal_data_erasure SET erased_through = \(last.endedAt), last_key = \(last.key) WHERE name = \(name)", logger: logger)
         logger.info("contact details erased", metadata: ["retention": "\(name)", "purposes": "\(keys.count)", "rows": "\(rows)"])
         return keys.count
     }
