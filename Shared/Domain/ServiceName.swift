@@ -4,6 +4,9 @@ public struct ServiceName: RawRepresentable, Sendable, Hashable, Codable, Custom
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 
+    /// The CloudEvents `source` of every event the service publishes.
+    public var eventSource: String { "/kepu/\(rawValue)" }
+
     /// Reservations: visits to science bases, demonstration sites and the museum, lecture seats (预约).
     public static let booking = ServiceName(rawValue: "booking")
     /// The activity menu (菜单) and its events, and the practice-network registry.

@@ -1,3 +1,4 @@
+import KepuContracts
 import KepuDomain
 import KepuKafka
 import Logging
@@ -78,7 +79,7 @@ public struct HandlerRegistration: Sendable {
                 context.readiness.track(consumer)
                 return ConsumerRunner(
                     handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
-                    deadLetterTopic: "kepu.\(service).dlq.v1", batchSize: context.configuration.consumerBatchSize,
+                    deadLetterTopic: Topics.deadLetter(context.configuration.service).name, batchSize: context.configuration.consumerBatchSize,
                     batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
                     recentEvents: recentEvents, hooks: context.hooks, logger: logger)
             }

@@ -10,6 +10,19 @@ import ServiceLifecycle
 /// server in one `ServiceGroup` until SIGTERM/SIGINT. Shutdown runs in reverse: consumers finish their batch, HTTP
 /// stops, the relay publishes what was committed, the producer flushes, the pool closes; exit code 0.
 public enum ServiceMain {
+    /// The whole of a service's `main.swift`: builds the definition from the process's environment (a configuration
+    /// problem ends the process with every problem listed, exit code 78), runs it, and exits with its status.
+    public static func main(_ definition: ([String: String]) throws(ConfigurationError) -> ServiceDefinition) async -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            exit(await run(try definition(environment), environment: environment))
+        } catch {
+            let name = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "service"
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            exit(78)  // EX_CONFIG
+        }
+    }
+
     public static func run(
         _ definition: ServiceDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
         hooks: RunnerHooks = RunnerHooks()

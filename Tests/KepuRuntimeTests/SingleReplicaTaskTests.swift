@@ -13,7 +13,7 @@ struct SingleReplicaTaskTests {
         try await TestPostgres.withClient(database) { client in
             // An interval far longer than the test: a second round can only come from the due time the first named.
             let task = SingleReplicaTask(
-                name: "test", lockKey: 42, interval: .seconds(3600), client: client, logger: Logger(label: "test.single-replica")
+                name: "test.single-replica-42", interval: .seconds(3600), client: client, logger: Logger(label: "test.single-replica")
             ) { _ in
                 let count = rounds.withLock { rounds in
                     rounds.append(.now)
@@ -40,7 +40,7 @@ struct SingleReplicaTaskTests {
         try await TestPostgres.withClient(database) { client in
             // An interval far longer than the test, and no due time: only the signal can bring a second round.
             let task = SingleReplicaTask(
-                name: "test", lockKey: 43, interval: .seconds(3600), client: client, logger: Logger(label: "test.single-replica"), wakeup: wakeup
+                name: "test.single-replica-43", interval: .seconds(3600), client: client, logger: Logger(label: "test.single-replica"), wakeup: wakeup
             ) { _ in
                 rounds.withLock { $0 += 1 }
                 return .init(handled: 0)

@@ -18,6 +18,50 @@ extension BookingCommand {
     /// Largest seat count a request may name before it is invalid regardless of the session.
     static let seatCeiling = 10_000
 
+    /// A request as its payload reads, before booking's own checks (the record's key, the seat ceiling).
+    enum Request {
+        case seats(SeatsRequested)
+        case cancel(CancellationRequested)
+        case checkIn(CheckInRequested)
+        case dedicatedVisit(DedicatedVisitRequested)
+        /// Readable enough to answer, not to act on: the sender is told why.
+        case unanswerable(requestId: String, sessionId: String?, detail: String)
+    }
+
+    /// The requests topic's types. A payload that does not decode but names a usable request id is answered (not
+    /// dead-lettered); a retired version is answered with its successor's name.
+    static let decoder = EventDecoder<Request>(
+        [
+            .on(BookingRequestType.seatsRequested, as: SeatsRequested.self) { .seats($0) },
+            .on(BookingRequestType.cancellationRequested, as: CancellationRequested.self) { .cancel($0) },
+            .on(BookingRequestType.checkInRequested, as: CheckInRequested.self) { .checkIn($0) },
+            .on(BookingRequestType.dedicatedVisitRequested, as: DedicatedVisitRequested.self) { .dedicatedVisit($0) },
+        ]
+            + BookingRequestType.retired.map { type, successor in
+                .read(type) { event throws(PoisonMessage) in
+                    guard let (requestId, _) = answerable(event) else {
+                        throw PoisonMessage(code: "retired_type", reason: "\(type) is retired: send \(successor) (and no usable requestId to answer to)")
+                    }
+                    return .unanswerable(requestId: requestId, sessionId: nil, detail: "\(type) is retired: send \(successor), with a claim token's hash")
+                }
+            },
+        onUndecodable: { event, error throws(PoisonMessage) in
+            guard let (requestId, sessionId) = answerable(event) else {
+                throw PoisonMessage(code: "invalid_payload", reason: "\(describe(error)) (and no usable requestId to answer to)")
+            }
+            return .unanswerable(requestId: requestId, sessionId: sessionId, detail: describe(error))
+        })
+
+    /// The request id a payload names, if it is one that can be answered (within its limits), and its session id if
+    /// that could be a key.
+    private static func answerable(_ event: CloudEvent) -> (requestId: String, sessionId: String?)? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
+        guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
+        else { return nil }
+        let sessionId = (object?["sessionId"] as? String).flatMap { (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil }
+        return (requestId, sessionId)
+    }
+
     /// `key` is the record's Kafka key: per-session order holds only if a request is keyed by the aggregate it
     /// changes (the session; the museum's venue for a dedicated visit), so a request keyed otherwise is invalid.
     static func decode(_ event: CloudEvent, key: [UInt8]?) throws(PoisonMessage) -> BookingCommand {
@@ -25,78 +69,42 @@ extension BookingCommand {
             guard let key, key.elementsEqual(expected.utf8) else { return "the record's Kafka key must be its \(field)" }
             return nil
         }
-        switch event.type {
-        case BookingRequestType.seatsRequested:
-            return try validated(try decodePayload(SeatsRequested.self, event)) { request in
-                switch request.party {
-                case .individual(_, let seats):
-                    if seats < 1 || seats > seatCeiling { return "party.seats must be 1...\(seatCeiling), got \(seats)" }
-                case .group(_, let headcount, _):
-                    if headcount < 1 || headcount > seatCeiling { return "party.headcount must be 1...\(seatCeiling), got \(headcount)" }
-                }
-                return keyProblem(request.sessionId, "sessionId")
-            } make: { .seats($0, fingerprint: $1) } session: { $0.sessionId }
-        case BookingRequestType.cancellationRequested:
-            return try validated(try decodePayload(CancellationRequested.self, event)) { _ in nil }
-                make: { .cancel($0, fingerprint: $1) } session: { _ in nil }
-        case BookingRequestType.checkInRequested:
-            return try validated(try decodePayload(CheckInRequested.self, event)) { _ in nil }
-                make: { .checkIn($0, fingerprint: $1) } session: { _ in nil }
-        case BookingRequestType.dedicatedVisitRequested:
-            return try validated(try decodePayload(DedicatedVisitRequested.self, event)) { request in
-                if request.headcount < 1 || request.headcount > seatCeiling { return "headcount must be 1...\(seatCeiling), got \(request.headcount)" }
-                guard isCalendarDate(request.date) else { return "date must be a calendar date yyyy-MM-dd, got '\(request.date)'" }
-                return keyProblem(request.venueId, "venueId")
-            } make: { .dedicatedVisit($0, fingerprint: $1) } session: { _ in nil }
-        case let type where BookingRequestType.retired[type] != nil:
-            // Readable enough to answer: an old frontend learns which version replaced the one it sent.
-            let successor = BookingRequestType.retired[type] ?? ""
-            let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
-            guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
-            else {
-                throw PoisonMessage(code: "retired_type", reason: "\(type) is retired: send \(successor) (and no usable requestId to answer to)")
-            }
-            return .invalid(requestId: requestId, sessionId: nil, detail: "\(type) is retired: send \(successor), with a claim token's hash")
-        default:
-            throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type '\(event.type.prefix(FieldLimit.identifier))' on the booking requests topic")
-        }
-    }
-
-    private enum Decoded<Payload> {
-        case payload(Payload)
-        case unreadable(requestId: String, sessionId: String?, detail: String)
-    }
-
-    /// Decodes the payload; when it does not decode but names a request id, the sender is told (not the DLQ).
-    private static func decodePayload<Payload: Decodable>(_ type: Payload.Type, _ event: CloudEvent) throws(PoisonMessage) -> Decoded<Payload> {
-        do {
-            return .payload(try event.decodeData(as: Payload.self))
-        } catch {
-            // Only a request id that could be answered (within its limits) is; the session id only if it could be a key.
-            let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
-            guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
-            else {
-                throw PoisonMessage(code: "invalid_payload", reason: "\(describe(error)) (and no usable requestId to answer to)")
-            }
-            let sessionId = (object?["sessionId"] as? String).flatMap { (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil }
-            return .unreadable(requestId: requestId, sessionId: sessionId, detail: describe(error))
-        }
-    }
-
-    private static func validated<Payload: BookingRequestPayload & Encodable & Sendable>(
-        _ decoded: Decoded<Payload>, _ problem: (Payload) -> String?, make: (Payload, String) -> BookingCommand,
-        session: (Payload) -> String?
-    ) throws(PoisonMessage) -> BookingCommand {
-        switch decoded {
-        case .unreadable(let requestId, let sessionId, let detail):
+        switch try decoder.decode(event) {
+        case .unanswerable(let requestId, let sessionId, let detail):
             return .invalid(requestId: requestId, sessionId: sessionId, detail: detail)
-        case .payload(let payload):
-            let requestId = payload.requestId
-            if let problem = problem(payload) { return .invalid(requestId: requestId, sessionId: session(payload), detail: problem) }
-            // Encoding a payload that just decoded cannot fail short of a bug.
-            let fingerprint = (try? RequestFingerprint.of(payload)) ?? ""
-            return make(payload, fingerprint)
+        case .seats(let request):
+            var problem: String?
+            switch request.party {
+            case .individual(_, let seats):
+                if seats < 1 || seats > seatCeiling { problem = "party.seats must be 1...\(seatCeiling), got \(seats)" }
+            case .group(_, let headcount, _):
+                if headcount < 1 || headcount > seatCeiling { problem = "party.headcount must be 1...\(seatCeiling), got \(headcount)" }
+            }
+            if let problem = problem ?? keyProblem(request.sessionId, "sessionId") {
+                return .invalid(requestId: request.requestId, sessionId: request.sessionId, detail: problem)
+            }
+            return .seats(request, fingerprint: fingerprint(request))
+        case .cancel(let request):
+            return .cancel(request, fingerprint: fingerprint(request))
+        case .checkIn(let request):
+            return .checkIn(request, fingerprint: fingerprint(request))
+        case .dedicatedVisit(let request):
+            var problem: String?
+            if request.headcount < 1 || request.headcount > seatCeiling {
+                problem = "headcount must be 1...\(seatCeiling), got \(request.headcount)"
+            } else if !isCalendarDate(request.date) {
+                problem = "date must be a calendar date yyyy-MM-dd, got '\(request.date)'"
+            }
+            if let problem = problem ?? keyProblem(request.venueId, "venueId") {
+                return .invalid(requestId: request.requestId, sessionId: nil, detail: problem)
+            }
+            return .dedicatedVisit(request, fingerprint: fingerprint(request))
         }
+    }
+
+    /// Encoding a payload that just decoded cannot fail short of a bug.
+    private static func fingerprint<Payload: Encodable>(_ payload: Payload) -> String {
+        (try? RequestFingerprint.of(payload)) ?? ""
     }
 
     /// "yyyy-MM-dd" naming a day that exists (no 2026-02-30).
@@ -122,10 +130,3 @@ extension BookingCommand {
         }
     }
 }
-
-/// The request payloads all carry a request id.
-protocol BookingRequestPayload { var requestId: String { get } }
-extension SeatsRequested: BookingRequestPayload {}
-extension CancellationRequested: BookingRequestPayload {}
-extension CheckInRequested: BookingRequestPayload {}
-extension DedicatedVisitRequested: BookingRequestPayload {}

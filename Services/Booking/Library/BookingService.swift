@@ -16,8 +16,7 @@ public enum BookingService {
                 { context in NoShowSweeper.task(client: context.client, policy: policy, logger: context.logger) },
                 { context in
                     SingleReplicaTask(
-                        name: "dedicated-session cutoff", lockKey: 0x6B65_7075_706F_6F6C,  // "kepupool"
-                        interval: .seconds(policy.sweepSeconds), client: context.client, logger: context.logger
+                        name: "booking.dedicated-session-cutoff", interval: .seconds(policy.sweepSeconds), client: context.client, logger: context.logger
                     ) { transaction in
                         try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).closeDuePools()
                     }

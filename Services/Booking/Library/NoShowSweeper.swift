@@ -9,10 +9,8 @@ import PostgresNIO
 /// Safe with several replicas: it runs as a `SingleReplicaTask` (one replica sweeps at a time) and the status change
 /// is a conditional update, so no booking is counted twice.
 enum NoShowSweeper {
-    static let lockKey: Int64 = 0x6B65_7075_6E6F_7368  // "kepunosh"
-
     static func task(client: PostgresClient, policy: NoShowPolicy, logger: Logger) -> SingleReplicaTask {
-        SingleReplicaTask(name: "no-show sweep", lockKey: lockKey, interval: .seconds(policy.sweepSeconds), client: client, logger: logger) {
+        SingleReplicaTask(name: "booking.no-show-sweep", interval: .seconds(policy.sweepSeconds), client: client, logger: logger) {
             try await sweep($0, policy: policy)
         }
     }

@@ -1,5 +1,4 @@
 import ContentSupplyService
-import Foundation
 import KepuRuntime
 
-exit(await ServiceMain.run(ContentSupplyService.definition))
+await ServiceMain.main(ContentSupplyService.definition)

@@ -16,30 +16,26 @@ enum BookingFact: Sendable {
     case rejected(sessionId: String?, reason: RejectionReason)
     case ignored
 
+    /// Every type booking publishes, read as a fact (earlier versions as their successor).
+    static let decoder = EventDecoder<BookingFact>(
+        [
+            .on(BookingEventType.sessionCreated, as: SessionPublished.self) { .sessionPublished($0, created: true) },
+            .on(BookingEventType.sessionChanged, as: SessionPublished.self) { .sessionPublished($0, created: false) },
+            .on(BookingEventType.sessionClosed, as: SessionClosed.self) { .sessionClosed(sessionId: $0.sessionId) },
+            .on(BookingEventType.confirmed, as: BookingConfirmed.self) { .confirmed($0) },
+            .on(BookingEventType.waitlisted, as: BookingWaitlisted.self) { .waitlisted(sessionId: $0.sessionId) },
+            .on(BookingEventType.promoted, as: BookingPromoted.self) { .promoted($0) },
+            .on(BookingEventType.cancelled, as: BookingCancelled.self) { .cancelled($0) },
+            .on(BookingEventType.checkedIn, as: BookingCheckedIn.self) { .checkedIn($0) },
+            .on(BookingEventType.noShowRecorded, as: NoShowRecorded.self) { .noShow($0) },
+            .on(BookingEventType.rejected, as: BookingRejected.self) { .rejected(sessionId: $0.sessionId, reason: $0.reason) },
+            .ignore(BookingEventType.residentSuspended) { .ignored },
+            .ignore(BookingEventType.groupPooled) { .ignored },
+            .ignore(BookingEventType.dedicatedSessionOpened) { .ignored },
+        ], aliases: BookingEventType.readableAs)
+
     static func decode(_ event: CloudEvent) throws(PoisonMessage) -> BookingFact {
-        do {
-            // An earlier version still in the topic reads as its successor (v2 only dropped fields).
-            switch BookingEventType.readableAs[event.type] ?? event.type {
-            case BookingEventType.sessionCreated: return .sessionPublished(try event.decodeData(as: SessionPublished.self), created: true)
-            case BookingEventType.sessionChanged: return .sessionPublished(try event.decodeData(as: SessionPublished.self), created: false)
-            case BookingEventType.sessionClosed: return .sessionClosed(sessionId: try event.decodeData(as: SessionClosed.self).sessionId)
-            case BookingEventType.confirmed: return .confirmed(try event.decodeData(as: BookingConfirmed.self))
-            case BookingEventType.waitlisted: return .waitlisted(sessionId: try event.decodeData(as: BookingWaitlisted.self).sessionId)
-            case BookingEventType.promoted: return .promoted(try event.decodeData(as: BookingPromoted.self))
-            case BookingEventType.cancelled: return .cancelled(try event.decodeData(as: BookingCancelled.self))
-            case BookingEventType.checkedIn: return .checkedIn(try event.decodeData(as: BookingCheckedIn.self))
-            case BookingEventType.noShowRecorded: return .noShow(try event.decodeData(as: NoShowRecorded.self))
-            case BookingEventType.rejected:
-                let rejected = try event.decodeData(as: BookingRejected.self)
-                return .rejected(sessionId: rejected.sessionId, reason: rejected.reason)
-            case BookingEventType.residentSuspended, BookingEventType.groupPooled, BookingEventType.dedicatedSessionOpened: return .ignored
-            default: throw PoisonMessage(code: "unknown_type", reason: "metrics does not know the event type \(event.type)")
-            }
-        } catch let poison as PoisonMessage {
-            throw poison
-        } catch {
-            throw PoisonMessage(code: "invalid_payload", reason: "\(event.type): \(error)")
-        }
+        try decoder.decode(event)
     }
 
     /// The session the fact is about, if any.

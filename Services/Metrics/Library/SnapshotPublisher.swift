@@ -13,7 +13,6 @@ import PostgresNIO
 /// topic, while the outbox would add two writes per snapshot to the database the fold needs. A row is marked
 /// published only after Kafka acknowledged its snapshot.
 enum SnapshotPublisher {
-    static let lockKey: Int64 = 0x6B65_7075_736E_6170  // "kepusnap"
     /// Groups (unit and period) per round; a round that fills it is followed at once by another. Small, because a
     /// round holds its groups' rows until Kafka acknowledged their snapshots, and a batch folding into them waits.
     static let groupsPerRound = 250
@@ -24,7 +23,7 @@ enum SnapshotPublisher {
         // the interval gets its due time). The task's own interval is how soon such a change folded by another
         // replica is looked for.
         SingleReplicaTask(
-            name: "metric snapshots", lockKey: lockKey, interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
+            name: "metrics.snapshots", interval: .milliseconds(max(10, settings.snapshotIntervalMilliseconds / 10)),
             client: context.client, logger: context.logger, wakeup: wakeup
         ) { (transaction: HandlerTransaction) -> SingleReplicaTask.RoundResult in
             let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
@@ -118,7 +117,7 @@ enum SnapshotPublisher {
                 // The id names the key and the group's version: the same numbers published twice (a crash before
                 // the commit) carry the same id, and no random id is drawn per snapshot.
                 let event = CloudEvent(
-                    id: "\(snapshot.key)@\(entry.version)", source: "/kepu/metrics", type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
+                    id: "\(snapshot.key)@\(entry.version)", source: ServiceName.metrics.eventSource, type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
                     dataContentType: "application/json", data: snapshot.jsonBytes)
                 var message = event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key)
                 message.timestamp = publishedAt

@@ -8,14 +8,13 @@ import PostgresNIO
 /// (`alert-raised`), an open alert with no finding is resolved (`alert-resolved`). Each is emitted once, in the
 /// transaction that changes the table, so repeated rounds publish nothing new while nothing crosses.
 struct WeakSpotAlerts: Sendable {
-    static let lockKey: Int64 = 0x6B65_7075_616C_7274  // "kepualrt"
     let settings: MetricsSettings
     let queries: KPIQueries
 
     static func task(context: RuntimeContext, settings: MetricsSettings) -> SingleReplicaTask {
         let alerts = WeakSpotAlerts(settings: settings, queries: KPIQueries(client: context.client, logger: context.logger))
         return SingleReplicaTask(
-            name: "weak-spot alerts", lockKey: lockKey, interval: .seconds(settings.alertIntervalSeconds), client: context.client,
+            name: "metrics.weak-spot-alerts", interval: .seconds(settings.alertIntervalSeconds), client: context.client,
             logger: context.logger
         ) { transaction in
             // Counted as no work, so the task sleeps until the next interval instead of evaluating again at once.
@@ -84,7 +83,7 @@ struct WeakSpotAlerts: Sendable {
             transaction.emit(
                 OutgoingEvent(
                     topic: Topics.metricAlerts.name, key: alert.key,
-                    event: try CloudEvent(source: "/kepu/metrics", type: type, subject: alert.key, payload: alert)))
+                    event: try CloudEvent(source: ServiceName.metrics.eventSource, type: type, subject: alert.key, payload: alert)))
         }
         return (raised, resolved)
     }

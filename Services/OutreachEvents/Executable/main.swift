@@ -1,5 +1,4 @@
 import OutreachEventsService
-import Foundation
 import KepuRuntime
 
-exit(await ServiceMain.run(OutreachEventsService.definition))
+await ServiceMain.main(OutreachEventsService.definition)

@@ -1,5 +1,4 @@
 import VolunteerService
-import Foundation
 import KepuRuntime
 
-exit(await ServiceMain.run(VolunteerService.definition))
+await ServiceMain.main(VolunteerService.definition)

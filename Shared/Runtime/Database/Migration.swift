@@ -21,7 +21,8 @@ public struct Migration: Sendable {
 /// queue up: the first applies, the others then find everything applied. Versions are recorded per component
 /// (`kepu.runtime` for the outbox and inbox, the service's name for its own tables).
 public enum Migrator {
-    /// The advisory lock key (an arbitrary constant, the same for every service and version).
+    /// The advisory lock key, the same for every service and version. Kept as first chosen rather than derived
+    /// from a name (`AdvisoryLock`): a replica of any earlier release must take the same lock.
     static let lockKey: Int64 = 0x6B65_7075_6D69_6772  // "kepumigr"
 
     /// A service's database: the runtime's tables (outbox, inbox, stored offsets), then the service's own.

@@ -7,7 +7,9 @@ public enum Outbox {
     /// The NOTIFY channel that wakes the relay when a transaction with outbox rows commits.
     static let channel = "kepu_outbox"
 
-    /// The transaction-level advisory lock that orders appends (an arbitrary constant).
+    /// The transaction-level advisory lock that orders appends. Kept as first chosen rather than derived from a name
+    /// (`AdvisoryLock`): replicas of two releases appending during a rollout must still take the same lock, or the
+    /// relay could pass a row that commits late.
     static let appendLockKey: Int64 = 0x6B65_7075_6F72_6472  // "kepuordr"
 
     /// Appends events and notifies the relay (the notification is delivered at commit), in one statement.

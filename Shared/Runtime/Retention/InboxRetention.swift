@@ -12,7 +12,7 @@ enum InboxRetention {
         let days = context.configuration.inboxRetentionDays ?? 3650
         let all = [RetainedTable(table: "received_messages", timeColumn: "received_at")] + tables
         return SingleReplicaTask(
-            name: "input retention", lockKey: SingleReplicaTask.lockKey(named: "kepu.runtime.input-retention"), interval: .seconds(600),
+            name: "kepu.runtime.input-retention", interval: .seconds(600),
             client: context.client, logger: context.logger
         ) { transaction in
             var deleted = 0
@@ -31,18 +31,5 @@ enum InboxRetention {
             }
             return deleted
         }
-    }
-}
-
-extension SingleReplicaTask {
-    /// The advisory-lock key of a task, from its name (64 bits of FNV-1a): every replica's copy of a task takes the
-    /// same lock, and no two names are likely to collide.
-    public static func lockKey(named name: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int64(bitPattern: hash)
     }
 }

@@ -113,7 +113,7 @@ public struct PersonalDataRetention: Sendable, Hashable {
     static func task(_ entries: [PersonalDataRetention], context: RuntimeContext) -> SingleReplicaTask {
         let days = context.configuration.contactRetentionDays
         return SingleReplicaTask(
-            name: "contact-details retention", lockKey: SingleReplicaTask.lockKey(named: "kepu.runtime.contact-retention"), interval: .seconds(600),
+            name: "kepu.runtime.contact-retention", interval: .seconds(600),
             client: context.client, logger: context.logger
         ) { transaction in
             var handled = 0

@@ -26,8 +26,9 @@ public struct SingleReplicaTask: Service {
         }
     }
 
+    /// Names the work, and its advisory lock (`AdvisoryLock.key(named:)`): unique within the service.
     public let name: String
-    public let lockKey: Int64
+    public var lockKey: Int64 { AdvisoryLock.key(named: name) }
     public let interval: Duration
     let client: PostgresClient
     let logger: Logger
@@ -36,10 +37,10 @@ public struct SingleReplicaTask: Service {
     let wakeup: Wakeup?
 
     /// - Parameters:
-    ///   - lockKey: the advisory lock shared by every replica's copy of this task (one per kind of work).
+    ///   - name: the work's name; every replica's copy of the task takes the advisory lock named by it.
     ///   - round: does one bounded piece of work; returns how many items it handled (0 = nothing left).
-    public init(name: String, lockKey: Int64, interval: Duration, client: PostgresClient, logger: Logger, round: @escaping Round) {
-        self.init(name: name, lockKey: lockKey, interval: interval, client: client, logger: logger, scheduledRound: { RoundResult(handled: try await round($0)) })
+    public init(name: String, interval: Duration, client: PostgresClient, logger: Logger, round: @escaping Round) {
+        self.init(name: name, interval: interval, client: client, logger: logger, scheduledRound: { RoundResult(handled: try await round($0)) })
     }
 
     /// A task whose rounds know when their next work is due (a key that may be published again at a given time):
@@ -47,11 +48,9 @@ public struct SingleReplicaTask: Service {
     /// `wakeup` signalled by whoever makes new work (in this process) runs a round at once; the interval still
     /// finds work made elsewhere (another replica).
     public init(
-        name: String, lockKey: Int64, interval: Duration, client: PostgresClient, logger: Logger, wakeup: Wakeup? = nil,
-        scheduledRound: @escaping ScheduledRound
+        name: String, interval: Duration, client: PostgresClient, logger: Logger, wakeup: Wakeup? = nil, scheduledRound: @escaping ScheduledRound
     ) {
         self.name = name
-        self.lockKey = lockKey
         self.interval = interval
         self.client = client
         self.logger = logger

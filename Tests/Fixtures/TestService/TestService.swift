@@ -25,15 +25,10 @@ struct CountHandler: EventHandler {
     var name: String { "counter" }
     var topics: [String] { [TestTopics.commands] }
 
+    static let decoder = EventDecoder<CountCommand>([.on("kepu.test.count.v1", as: CountCommand.self) { $0 }])
+
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> CountCommand {
-        guard event.type == "kepu.test.count.v1" else {
-            throw PoisonMessage(code: "unknown_type", reason: "unknown ce_type \(event.type)")
-        }
-        do {
-            return try event.decodeData(as: CountCommand.self)
-        } catch {
-            throw PoisonMessage(code: "invalid_payload", reason: "\(error)")
-        }
+        try Self.decoder.decode(event)
     }
 
     func apply(_ commands: [ReceivedCommand<CountCommand>], in transaction: HandlerTransaction) async throws {
