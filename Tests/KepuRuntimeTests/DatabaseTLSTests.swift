@@ -89,5 +89,11 @@ struct DatabaseTLSTests {
         let settings = try DatabaseSettings.parse("postgres://u:secret@h:6543/d?sslmode=verify-full&sslrootcert=\(ca)").get()
         #expect(settings.redacted.contains("sslmode=verify-full") && !settings.redacted.contains("secret"))
         #expect(try DatabaseSettings.parse(settings.redacted).get().tls == settings.tls, "the redacted URL carries the TLS settings on")
+        // A CA path with characters that mean something in a query survives being passed on to a child process.
+        let odd = FileManager.default.temporaryDirectory.appendingPathComponent("kepu ca&b=c+d.crt").path
+        _ = FileManager.default.createFile(atPath: odd, contents: Data("x".utf8))
+        defer { try? FileManager.default.removeItem(atPath: odd) }
+        let passedOn = try DatabaseSettings.parse("postgres://u@h/d" + DatabaseSettings(host: "h", username: "u", database: "d", tls: .verifyFull(caFile: odd)).tlsParameters).get()
+        #expect(passedOn.tls == .verifyFull(caFile: odd))
     }
 }

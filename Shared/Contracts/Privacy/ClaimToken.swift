@@ -44,9 +44,12 @@ public enum ClaimToken {
 
 /// Lowercase hex of a digest.
 enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Once per request (its fingerprint): the digits are made once, the text reserved at its final size.
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
+        text.reserveCapacity(64)
         for byte in bytes {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 15)])

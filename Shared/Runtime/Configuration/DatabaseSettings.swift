@@ -87,10 +87,13 @@ public struct DatabaseSettings: Sendable, Hashable {
     public var tlsParameters: String {
         switch tls {
         case .disable: ""
-        case .verifyFull(let caFile?): "?sslmode=verify-full&sslrootcert=\(caFile.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? caFile)"
+        case .verifyFull(let caFile?): "?sslmode=verify-full&sslrootcert=\(caFile.addingPercentEncoding(withAllowedCharacters: Self.pathInQuery) ?? caFile)"
         default: "?sslmode=\(tls.sslmode)"
         }
     }
+
+    /// What a file path keeps unescaped inside a query value (`&`, `=`, `+` and `#` would end or change it).
+    private static let pathInQuery = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "/._-~"))
 
     /// For logs: never the password.
     public var redacted: String { "postgres://\(username)@\(host):\(port)/\(database)\(tlsParameters)" }

@@ -28,7 +28,7 @@ public struct SingleReplicaTask: Service {
 
     /// Names the work, and its advisory lock (`AdvisoryLock.key(named:)`): unique within the service.
     public let name: String
-    public var lockKey: Int64 { AdvisoryLock.key(named: name) }
+    public let lockKey: Int64
     public let interval: Duration
     let client: PostgresClient
     let logger: Logger
@@ -51,6 +51,7 @@ public struct SingleReplicaTask: Service {
         name: String, interval: Duration, client: PostgresClient, logger: Logger, wakeup: Wakeup? = nil, scheduledRound: @escaping ScheduledRound
     ) {
         self.name = name
+        self.lockKey = AdvisoryLock.key(named: name)
         self.interval = interval
         self.client = client
         self.logger = logger
