@@ -50,6 +50,11 @@ public struct CloudEvent: Sendable, Hashable {
     /// not define (`ContractViolation` names the field). The checks are found at run time, so they also run where
     /// the payload type is only known as `Decodable`.
     public func decodeData<Payload: Decodable>(as type: Payload.Type) throws -> Payload {
+        try Self.decodePayload(Payload.self, from: data)
+    }
+
+    /// `decodeData` over any JSON bytes (an HTTP body decodes by the same rules as an event's payload).
+    public static func decodePayload<Payload: Decodable>(_ type: Payload.Type, from data: [UInt8]) throws -> Payload {
         let closed = (Payload.self as? any ClosedPayload.Type)?.fields
         var decoded: Payload?
         do {

@@ -84,7 +84,7 @@ struct FuzzTargets {
         fuzzer.run { input in
             let text = String(decoding: input, as: UTF8.self)
             if let period = ReportingPeriod(parsing: text) {
-                _ = period.json
+                _ = PeriodInfo(period)
                 _ = period.previous
             }
             for kind in ReportingPeriod.Kind.allCases { _ = ReportingPeriod(kind: kind, key: text).days }

@@ -67,7 +67,7 @@ struct KPICounterPlanTests {
 
             let totals = try await KPIQueries(client: client, logger: logger).windowTotals(days: last.advanced(by: -29)...last)
             #expect(totals.count == 200)
-            #expect(totals.values.allSatisfy { $0["bookings_made"] == 30 })
+            #expect(totals.values.allSatisfy { $0[.bookingsMade] == 30 })
         }
     }
 }

@@ -11,7 +11,7 @@ struct MetricsFoldTests {
         sessionId: "s1", venueId: "v1", venueKind: "practice_site", unitPath: ["sz", "sz-futian"], day: ShanghaiDay(year: 2026, month: 11, day: 29),
         dedicated: false)
 
-    func value(_ fold: MetricsFold, _ unit: String, _ period: String, _ kpi: String) -> Int64 {
+    func value(_ fold: MetricsFold, _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
         fold.deltas.first { $0.key.group.unitId == unit && $0.key.group.period.description == period && $0.key.kpi == kpi }?.value ?? 0
     }
 
@@ -59,9 +59,9 @@ struct MetricsFoldTests {
     func rates() {
         var values = KPIValues()
         values.counts = [KPI.seatsBooked: 30, KPI.seatsOffered: 40, KPI.noShows: 1, KPI.bookingsMade: 4]
-        #expect(values.rate(KPI.fillRate) == (0.75, 30, 40))
-        #expect(values.rate(KPI.noShowRate) == (0.25, 1, 4))
-        #expect(values.rate(KPI.waitlistConversion) == (0, 0, 0))
+        #expect(values.rate(KPI.Rate.fillRate) == (0.75, 30, 40))
+        #expect(values.rate(KPI.Rate.noShowRate) == (0.25, 1, 4))
+        #expect(values.rate(KPI.Rate.waitlistConversion) == (0, 0, 0))
     }
 
     @Test("the reach sketch counts distinct residents within its documented error, whatever the order")
@@ -82,7 +82,7 @@ struct MetricsFoldTests {
     @Test("weak-spot rules: peers, idle sites, no-shows and overflow")
     func rules() {
         let rules = WeakSpotRules(settings: .defaults)
-        func values(_ counts: [String: Int64]) -> KPIValues { var v = KPIValues(); v.counts = counts; return v }
+        func values(_ counts: [KPI: Int64]) -> KPIValues { var v = KPIValues(); v.counts = counts; return v }
         let today = ShanghaiDay(year: 2026, month: 11, day: 29)
         let measurements = rules.measure(
             totals: [

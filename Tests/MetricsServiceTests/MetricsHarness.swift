@@ -48,7 +48,10 @@ enum MetricsHarness {
         try await TestPostgres.withClient(database) { client in
             let result = try await client.query(
                 "SELECT \(unescaped: KPI.columns) FROM kpi_counter WHERE unit_id = \(unit) AND period_kind = \(kind) AND period_key = \(key)")
-            for try await row in result { return try KPIValues(row: row.makeRandomAccess(), from: 0).counts }
+            for try await row in result {
+                let counts = try KPIValues(row: row.makeRandomAccess(), from: 0).counts
+                return Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+            }
             return [:]
         }
     }

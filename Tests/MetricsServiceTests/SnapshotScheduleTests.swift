@@ -56,7 +56,7 @@ struct SnapshotScheduleTests {
             let sz = CounterGroup(unitId: "sz", period: ReportingPeriod(kind: .day, key: "2026-11-29"))
             let d1 = CounterGroup(unitId: "sz-d1", period: ReportingPeriod(kind: .day, key: "2026-11-29"))
             /// Whether adding `kpi` to each group asks for a round.
-            func add(_ groups: [CounterGroup], _ kpi: String = KPI.bookingsMade) async throws -> Bool {
+            func add(_ groups: [CounterGroup], _ kpi: KPI = .bookingsMade) async throws -> Bool {
                 try await client.withTransaction(logger: logger) { connection in
                     try await MetricsStore(connection: connection, logger: logger).addCounters(
                         Dictionary(uniqueKeysWithValues: groups.map { (CounterKey(group: $0, kpi: kpi), Int64(1)) }))

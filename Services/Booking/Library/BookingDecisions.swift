@@ -57,7 +57,7 @@ struct BookingDecisions {
             return
         }
         switch booking.status {
-        case "confirmed":
+        case .confirmed:
             let late = now > session.cancellationDeadline
             try await connection.query(
                 "UPDATE booking SET status = 'cancelled', cancelled_late = \(late), updated_at = now() WHERE id = \(booking.id)", logger: logger)
@@ -75,14 +75,14 @@ struct BookingDecisions {
                 }
             }
             try await promote(sessionID: session.id)
-        case "waitlisted":
+        case .waitlisted:
             try await connection.query("UPDATE booking SET status = 'cancelled', updated_at = now() WHERE id = \(booking.id)", logger: logger)
             try await connection.query(
                 "UPDATE session SET waitlisted_seats = waitlisted_seats - \(booking.requestedSeats) WHERE id = \(session.id)", logger: logger)
             emit(BookingEventType.cancelled, session: session.id,
                  BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: 0, late: false))
         default:
-            reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.replacingOccurrences(of: "_", with: " "))")
+            reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.words)")
         }
     }
 
@@ -93,8 +93,8 @@ struct BookingDecisions {
         guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken) else {
             return
         }
-        guard booking.status == "confirmed" else {
-            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.replacingOccurrences(of: "_", with: " "))")
+        guard booking.status == .confirmed else {
+            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.words)")
         }
         guard now >= session.startsAt.addingTimeInterval(-Self.checkInOpensBefore), now <= session.endsAt else {
             return reject(requestId: request.requestId, sessionId: session.id, .invalid, "check-in is open from two hours before the session until it ends")
@@ -138,17 +138,17 @@ struct BookingDecisions {
         guard !taken.isEmpty else {
             return reject(requestId: request.requestId, sessionId: session.id, .full, "no seats left")
         }
-        let bookingID = try await insertBooking(request, session: session, seats: seats, status: "confirmed")
+        let bookingID = try await insertBooking(request, session: session, seats: seats, status: .confirmed)
         let (kind, resident, unit) = partyColumns(request.party)
         emit(BookingEventType.confirmed, session: session.id,
              BookingConfirmed(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, venueId: session.venueID, seats: seats,
-                              partyKind: kind, residentId: resident, unitId: unit))
+                              partyKind: kind.rawValue, residentId: resident, unitId: unit))
     }
 
     private func waitlist(_ request: SeatsRequested, session: Session) async throws {
         try await connection.query(
             "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
-        let bookingID = try await insertBooking(request, session: session, seats: request.party.seats, status: "waitlisted")
+        let bookingID = try await insertBooking(request, session: session, seats: request.party.seats, status: .waitlisted)
         emit(BookingEventType.waitlisted, session: session.id,
              BookingWaitlisted(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, seats: request.party.seats,
                                position: session.waitingEntries + 1))
@@ -233,7 +233,7 @@ struct BookingDecisions {
     struct BookingRow {
         let id: String
         let sessionID: String
-        let status: String
+        let status: BookingStatus
         let seats: Int
         let requestedSeats: Int
         /// Nil only for a booking placed from a pool entry made before claim tokens (it cannot be claimed).
@@ -248,16 +248,16 @@ struct BookingDecisions {
             logger: logger
         ).collect()
         guard let row = rows.first else { return nil }
-        let c = try row.decode((String, String, String, Int, Int, String?, String?, String?).self)
+        let c = try row.decode((String, String, BookingStatus, Int, Int, String?, String?, String?).self)
         return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, claimTokenHash: c.5, residentID: c.6, unitID: c.7)
     }
 
-    private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: String) async throws -> String {
+    private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: BookingStatus) async throws -> String {
         let id = Self.newBookingID()
         let (kind, resident, unit) = partyColumns(request.party)
         var acceptPartial = false
         if case .group(_, _, let partial) = request.party { acceptPartial = partial }
-        let waitlisted = status == "waitlisted"
+        let waitlisted = status == .waitlisted
         try await connection.query(
             """
             INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, unit_id, requested_seats, seats, accept_partial,
@@ -277,10 +277,10 @@ struct BookingDecisions {
         return "bk_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    func partyColumns(_ party: BookingParty) -> (kind: String, resident: String?, unit: String?) {
+    func partyColumns(_ party: BookingParty) -> (kind: PartyKind, resident: String?, unit: String?) {
         switch party {
-        case .individual(let resident, _): ("individual", resident, nil)
-        case .group(let unit, _, _): ("group", nil, unit)
+        case .individual(let resident, _): (.individual, resident, nil)
+        case .group(let unit, _, _): (.group, nil, unit)
         }
     }
 }

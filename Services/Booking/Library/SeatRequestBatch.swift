@@ -89,7 +89,7 @@ extension BookingDecisions {
                     BookingEventType.confirmed, session: booking.session.id,
                     BookingConfirmed(
                         requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueID,
-                        seats: booking.seats, partyKind: kind, residentId: resident, unitId: unit))
+                        seats: booking.seats, partyKind: kind.rawValue, residentId: resident, unitId: unit))
             case .waitlist(let booking):
                 emit(
                     BookingEventType.waitlisted, session: booking.session.id,
@@ -155,13 +155,13 @@ extension BookingDecisions {
             statement.ids.append(booking.id)
             statement.sessions.append(booking.session.id)
             statement.requests.append(booking.request.requestId)
-            statement.kinds.append(kind)
+            statement.kinds.append(kind.rawValue)
             statement.residents.append(resident ?? "")
             statement.units.append(unit ?? "")
             statement.requestedSeats.append(booking.request.party.seats)
             statement.seats.append(booking.seats)
             statement.acceptPartial.append(partial)
-            statement.statuses.append(isWaitlisted ? "waitlisted" : "confirmed")
+            statement.statuses.append((isWaitlisted ? BookingStatus.waitlisted : .confirmed).rawValue)
             statement.claimTokenHashes.append(booking.request.claimTokenHash)
             statement.names.append(booking.request.contact?.name ?? "")
             statement.phones.append(booking.request.contact?.phone ?? "")

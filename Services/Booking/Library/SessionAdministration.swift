@@ -45,7 +45,7 @@ struct RecurringSessionsInput: Decodable, Sendable {
 
 struct VenueInput: Decodable, Sendable {
     var id: String
-    var kind: String
+    var kind: VenueKind
     var name: String
     var unitPath: [String]?
     /// Museums only: when to open a dedicated session (专场) for pooled groups.

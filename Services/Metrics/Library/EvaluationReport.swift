@@ -9,7 +9,7 @@ struct EvaluationReport: Sendable {
     let settings: MetricsSettings
 
     /// The KPIs the report shows, in order: counts, then rates.
-    static let columns: [String] = [
+    static let columns: [KPI] = [
         KPI.sessionsOffered, KPI.seatsOffered, KPI.seatsBooked, KPI.bookingsMade, KPI.checkIns, KPI.noShows, KPI.waitlisted, KPI.promoted,
         KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached,
     ]
@@ -24,7 +24,7 @@ struct EvaluationReport: Sendable {
     /// The city (each root unit) first, then its districts.
     func rows(period: ReportingPeriod) async throws -> [Row] {
         let roots = try await queries.roots()
-        let districts = try await queries.units(atLevel: UnitLevel.district.rawValue)
+        let districts = try await queries.units(atLevel: .district)
         let units = roots + districts
         let current = try await queries.values(units: units.map(\.id), period: period)
         var previous: [String: KPIValues] = [:]
@@ -32,27 +32,24 @@ struct EvaluationReport: Sendable {
         return units.map { Row(unit: $0, current: current[$0.id] ?? KPIValues(), previous: previous[$0.id] ?? KPIValues()) }
     }
 
-    func unitRanking(level: String, period: ReportingPeriod) async throws -> [[String: Any]] {
+    func unitRanking(level: UnitLevel, period: ReportingPeriod) async throws -> [RankedUnit] {
         let units = try await queries.units(atLevel: level)
         let values = try await queries.values(units: units.map(\.id), period: period)
         return Recognition.rankUnits(units, values: values, minimumBookings: settings.minimumBookings).enumerated().map { index, entry in
-            var json = MetricsHTTPRoutes.unitJSON(entry.unit, entry.values)
-            json["rank"] = entry.score == nil ? NSNull() : index + 1
-            json["score"] = entry.score.map { ($0 * 10).rounded() / 10 } ?? NSNull()
-            json["eligible"] = entry.score != nil
-            return json
+            RankedUnit(
+                entry: UnitKPIs(unit: entry.unit, kpis: entry.values), rank: entry.score == nil ? nil : index + 1,
+                score: entry.score.map { ($0 * 10).rounded() / 10 })
         }
     }
 
-    func sessionRanking(period: ReportingPeriod, limit: Int = 50) async throws -> [[String: Any]] {
+    func sessionRanking(period: ReportingPeriod, limit: Int = 50) async throws -> [RankedSession] {
         guard let days = period.days else { return [] }
         return try await queries.topSessions(in: days, limit: limit).enumerated().map { index, entry in
             let s = entry.session
-            return [
-                "rank": index + 1, "score": (entry.score * 10).rounded() / 10, "session": s.sessionId, "title": s.title, "unit": s.unitId,
-                "venueKind": s.venueKind, "day": s.day, "capacity": s.capacity, "seatsBooked": s.seatsBooked, "bookingsMade": s.bookingsMade,
-                "checkIns": s.checkIns, "noShows": s.noShows,
-            ]
+            return RankedSession(
+                rank: index + 1, score: (entry.score * 10).rounded() / 10, session: s.sessionId, title: s.title, unit: s.unitId,
+                venueKind: s.venueKind, day: s.day, capacity: s.capacity, seatsBooked: s.seatsBooked, bookingsMade: s.bookingsMade,
+                checkIns: s.checkIns, noShows: s.noShows)
         }
     }
 
@@ -62,26 +59,26 @@ struct EvaluationReport: Sendable {
             for kpi in Self.columns {
                 let now = row.current[kpi]
                 let before = row.previous[kpi]
-                lines.append(["kpi", row.unit.id, row.unit.level, kpi, "\(now)", "", "", "\(before)", "\(now - before)"].map(csvField).joined(separator: ","))
+                lines.append(["kpi", row.unit.id, row.unit.level.rawValue, kpi.rawValue, "\(now)", "", "", "\(before)", "\(now - before)"].map(csvField).joined(separator: ","))
             }
             for rate in Self.rateColumns {
                 let now = row.current.rate(rate)
                 let before = row.previous.rate(rate)
                 lines.append(
-                    ["kpi", row.unit.id, row.unit.level, rate.name, fixed(now.value), "\(now.numerator)", "\(now.denominator)", fixed(before.value), fixed(now.value - before.value)]
+                    ["kpi", row.unit.id, row.unit.level.rawValue, rate.name, fixed(now.value), "\(now.numerator)", "\(now.denominator)", fixed(before.value), fixed(now.value - before.value)]
                         .map(csvField).joined(separator: ","))
             }
         }
         for alert in try await queries.openAlerts() {
             lines.append(
-                ["weak_spot", "\(alert["unit"] ?? "")", "\(alert["level"] ?? "")", "\(alert["rule"] ?? "")", fixed(alert["value"] as? Double ?? 0), "", "\(alert["threshold"] ?? "")", "", "\(alert["detail"] ?? "")"]
+                ["weak_spot", alert.unit, alert.level.rawValue, alert.rule, fixed(alert.value), "", "\(alert.threshold)", "", alert.detail]
                     .map(csvField).joined(separator: ","))
         }
-        for entry in try await unitRanking(level: UnitLevel.district.rawValue, period: period) where entry["eligible"] as? Bool == true {
-            lines.append(["recognition_unit", "\(entry["unit"] ?? "")", "\(entry["level"] ?? "")", "score", "\(entry["score"] ?? "")", "", "", "", "rank \(entry["rank"] ?? "")"].map(csvField).joined(separator: ","))
+        for ranked in try await unitRanking(level: .district, period: period) where ranked.eligible {
+            lines.append(["recognition_unit", ranked.entry.unit.id, ranked.entry.unit.level.rawValue, "score", ranked.score.map { "\($0)" } ?? "", "", "", "", "rank \(ranked.rank.map { "\($0)" } ?? "")"].map(csvField).joined(separator: ","))
         }
         for entry in try await sessionRanking(period: period, limit: 10) {
-            lines.append(["recognition_session", "\(entry["session"] ?? "")", "\(entry["unit"] ?? "")", "score", "\(entry["score"] ?? "")", "", "", "", "rank \(entry["rank"] ?? "")"].map(csvField).joined(separator: ","))
+            lines.append(["recognition_session", entry.session, entry.unit, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -89,7 +86,7 @@ struct EvaluationReport: Sendable {
     func html(period: ReportingPeriod) async throws -> String {
         let rows = try await rows(period: period)
         let alerts = try await queries.openAlerts()
-        let ranking = try await unitRanking(level: UnitLevel.district.rawValue, period: period).filter { $0["eligible"] as? Bool == true }
+        let ranking = try await unitRanking(level: .district, period: period).filter(\.eligible)
         let sessions = try await sessionRanking(period: period, limit: 10)
         let previous = period.previous.map { "\($0.kind.rawValue) \($0.key)" } ?? "none"
         var html = """
@@ -97,12 +94,12 @@ struct EvaluationReport: Sendable {
             <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
             th:first-child,td:first-child{text-align:left}.up{color:#17803d}.down{color:#b42318}.bar{fill:#3b82f6}</style></head><body>
             <h1>Kepu Classroom evaluation report (评估报告)</h1>
-            <p id="period">Period: <b>\(escape(period.kind.rawValue)) \(escape(period.key))</b> (\(escape(period.json["from"] as? String ?? "")) to \(escape(period.json["to"] as? String ?? ""))); compared with the previous period: \(escape(previous)).</p>
+            <p id="period">Period: <b>\(escape(period.kind.rawValue)) \(escape(period.key))</b> (\(escape(period.days?.lowerBound.description ?? "")) to \(escape(period.days?.upperBound.description ?? ""))); compared with the previous period: \(escape(previous)).</p>
             <h2>KPIs by district</h2><table id="kpis"><tr><th>unit</th>
             """
-        html += Self.columns.map { "<th>\(escape($0))</th>" }.joined() + Self.rateColumns.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>"
+        html += Self.columns.map { "<th>\(escape($0.rawValue))</th>" }.joined() + Self.rateColumns.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>"
         for row in rows {
-            html += "<tr data-unit=\"\(escape(row.unit.id))\"><td>\(escape(row.unit.id)) (\(escape(row.unit.level)))</td>"
+            html += "<tr data-unit=\"\(escape(row.unit.id))\"><td>\(escape(row.unit.id)) (\(escape(row.unit.level.rawValue)))</td>"
             for kpi in Self.columns {
                 let change = row.current[kpi] - row.previous[kpi]
                 html += "<td data-kpi=\"\(kpi)\" data-value=\"\(row.current[kpi])\">\(row.current[kpi]) <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(change)</small></td>"
@@ -114,17 +111,17 @@ struct EvaluationReport: Sendable {
             }
             html += "</tr>"
         }
-        html += "</table><h2>Fill rate by district</h2>" + barChart(rows.filter { $0.unit.level == UnitLevel.district.rawValue }.map { ($0.unit.id, $0.current.rate(KPI.fillRate).value) })
+        html += "</table><h2>Fill rate by district</h2>" + barChart(rows.filter { $0.unit.level == .district }.map { ($0.unit.id, $0.current.rate(KPI.Rate.fillRate).value) })
         html += "<h2>Weak spots (薄弱环节)</h2><table id=\"alerts\"><tr><th>rule</th><th>unit</th><th>detail</th><th>since</th></tr>"
         for alert in alerts {
-            html += "<tr><td>\(escape("\(alert["rule"] ?? "")"))</td><td>\(escape("\(alert["unit"] ?? "")"))</td><td>\(escape("\(alert["detail"] ?? "")"))</td><td>\(escape("\(alert["raisedAt"] ?? "")"))</td></tr>"
+            html += "<tr><td>\(escape(alert.rule))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
         }
         if alerts.isEmpty { html += "<tr><td colspan=\"4\">none</td></tr>" }
         html += "</table><h2>Recognition: outstanding implementing units (优秀实施单位)</h2><table id=\"ranking\"><tr><th>rank</th><th>district</th><th>score</th></tr>"
-        for entry in ranking { html += "<tr><td>\(entry["rank"] ?? "")</td><td>\(escape("\(entry["unit"] ?? "")"))</td><td>\(entry["score"] ?? "")</td></tr>" }
+        for ranked in ranking { html += "<tr><td>\(ranked.rank.map { "\($0)" } ?? "")</td><td>\(escape(ranked.entry.unit.id))</td><td>\(ranked.score.map { "\($0)" } ?? "")</td></tr>" }
         html += "</table><h2>Recognition: outstanding sessions (典型活动)</h2><table id=\"sessions\"><tr><th>rank</th><th>session</th><th>unit</th><th>day</th><th>score</th></tr>"
         for entry in sessions {
-            html += "<tr><td>\(entry["rank"] ?? "")</td><td>\(escape("\(entry["title"] ?? "") (\(entry["session"] ?? ""))"))</td><td>\(escape("\(entry["unit"] ?? "")"))</td><td>\(entry["day"] ?? "")</td><td>\(entry["score"] ?? "")</td></tr>"
+            html += "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.title) (\(entry.session))"))</td><td>\(escape(entry.unit))</td><td>\(escape(entry.day))</td><td>\(entry.score)</td></tr>"
         }
         html += """
             </table><p>Scores: unit = 100 × (0.4 × fill rate + 0.4 × check-in rate + 0.2 × (1 − no-show rate)), units with at least \(settings.minimumBookings) bookings; session = 100 × (0.5 × seats booked / capacity + 0.5 × check-ins / bookings).

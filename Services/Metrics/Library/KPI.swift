@@ -6,81 +6,100 @@ import PostgresNIO
 ///
 /// Everything about a session counts in the period of the session's start (its Shanghai day), so a month's seats
 /// booked and seats offered describe the same sessions and the fill rate means what it says.
-enum KPI {
+enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     // Offer (from session-created / session-changed).
-    static let sessionsOffered = "sessions_offered"
-    static let seatsOffered = "seats_offered"
+    case sessionsOffered = "sessions_offered"
+    case seatsOffered = "seats_offered"
     /// Museum dedicated sessions (专场) opened for pooled groups.
-    static let dedicatedSessions = "dedicated_sessions"
+    case dedicatedSessions = "dedicated_sessions"
     // Demand and what became of it.
-    static let bookingsConfirmed = "bookings_confirmed"
-    static let seatsConfirmed = "seats_confirmed"
+    case bookingsConfirmed = "bookings_confirmed"
+    case seatsConfirmed = "seats_confirmed"
     /// Confirmed bookings plus promotions from the waitlist: the bookings that held seats.
-    static let bookingsMade = "bookings_made"
+    case bookingsMade = "bookings_made"
     /// Seats held right now: confirmed + promoted − released by cancellations.
-    static let seatsBooked = "seats_booked"
-    static let groupBookings = "group_bookings"
-    static let groupHeadcount = "group_headcount"
-    static let waitlisted = "waitlisted"
-    static let promoted = "promoted"
-    static let promotedSeats = "promoted_seats"
-    static let cancelledOnTime = "cancelled_on_time"
-    static let cancelledLate = "cancelled_late"
-    static let checkIns = "check_ins"
-    static let checkedInSeats = "checked_in_seats"
-    static let noShows = "no_shows"
-    static let rejected = "rejected"
+    case seatsBooked = "seats_booked"
+    case groupBookings = "group_bookings"
+    case groupHeadcount = "group_headcount"
+    case waitlisted
+    case promoted
+    case promotedSeats = "promoted_seats"
+    case cancelledOnTime = "cancelled_on_time"
+    case cancelledLate = "cancelled_late"
+    case checkIns = "check_ins"
+    case checkedInSeats = "checked_in_seats"
+    case noShows = "no_shows"
+    case rejected
     /// Turned away because the session and its waitlist were full: demand the unit did not meet.
-    static let rejectedFull = "rejected_full"
+    case rejectedFull = "rejected_full"
     /// Distinct residents with a confirmed individual booking: a HyperLogLog estimate (see `ReachSketch`), kept
     /// for months, quarters, years and phases (a day or a week has no reach figure: the sketch rewrite per batch
     /// for every touched day would cost more than the rest of the fold).
-    static let residentsReached = "residents_reached"
+    case residentsReached = "residents_reached"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
-    static let counts = [
-        sessionsOffered, seatsOffered, dedicatedSessions, bookingsConfirmed, seatsConfirmed, bookingsMade, seatsBooked, groupBookings,
-        groupHeadcount, waitlisted, promoted, promotedSeats, cancelledOnTime, cancelledLate, checkIns, checkedInSeats, noShows, rejected,
-        rejectedFull, residentsReached,
-    ]
+    /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
+    /// goes last, with a migration adding its column).
+    static let counts = allCases
+
+    /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
+    var description: String { rawValue }
 
     /// A rate: `numerator / denominator`, both counts above.
-    struct Rate: Sendable {
-        let name: String
-        let numerator: String
-        let denominator: String
+    enum Rate: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case fillRate = "fill_rate"
+        case noShowRate = "no_show_rate"
+        case checkInRate = "check_in_rate"
+        /// Waitlist conversion: how many waitlisted entries got seats.
+        case waitlistConversion = "waitlist_conversion"
+
+        var name: String { rawValue }
+        var description: String { rawValue }
+
+        var numerator: KPI {
+            switch self {
+            case .fillRate: .seatsBooked
+            case .noShowRate: .noShows
+            case .checkInRate: .checkIns
+            case .waitlistConversion: .promoted
+            }
+        }
+
+        var denominator: KPI {
+            switch self {
+            case .fillRate: .seatsOffered
+            case .noShowRate, .checkInRate: .bookingsMade
+            case .waitlistConversion: .waitlisted
+            }
+        }
     }
 
-    static let fillRate = Rate(name: "fill_rate", numerator: seatsBooked, denominator: seatsOffered)
-    static let noShowRate = Rate(name: "no_show_rate", numerator: noShows, denominator: bookingsMade)
-    static let checkInRate = Rate(name: "check_in_rate", numerator: checkIns, denominator: bookingsMade)
-    /// Waitlist conversion: how many waitlisted entries got seats.
-    static let waitlistConversion = Rate(name: "waitlist_conversion", numerator: promoted, denominator: waitlisted)
-    static let rates = [fillRate, noShowRate, checkInRate, waitlistConversion]
+    static let rates = Rate.allCases
 }
 
 extension KPI {
     /// The count columns of `kpi_counter`, comma-separated (names from the fixed list above, never from input).
-    static let columns = counts.joined(separator: ", ")
+    static let columns = counts.map(\.rawValue).joined(separator: ", ")
 
     /// A bit per count, in `counts` order, for the counts `deltas` changes (non-zero).
-    static func changeMask(of deltas: [String: Int64]) -> Int64 {
+    static func changeMask(of deltas: [KPI: Int64]) -> Int64 {
         var mask: Int64 = 0
         for (index, kpi) in counts.enumerated() where (deltas[kpi] ?? 0) != 0 { mask |= 1 << Int64(index) }
         return mask
     }
 
     /// The counts a mask names.
-    static func changed(in mask: Int64) -> Set<String> {
+    static func changed(in mask: Int64) -> Set<KPI> {
         Set(counts.enumerated().filter { mask & (1 << Int64($0.offset)) != 0 }.map(\.element))
     }
 }
 
 /// A unit's numbers for one period: counts by KPI name, and the rates computed from them.
 struct KPIValues: Sendable, Hashable {
-    var counts: [String: Int64] = [:]
+    var counts: [KPI: Int64] = [:]
 
-    subscript(_ kpi: String) -> Int64 { counts[kpi] ?? 0 }
+    subscript(_ kpi: KPI) -> Int64 { counts[kpi] ?? 0 }
 
     /// From a row whose columns `start...` are `KPI.columns`, in that order.
     init(row: PostgresRandomAccessRow, from start: Int) throws {
@@ -95,14 +114,30 @@ struct KPIValues: Sendable, Hashable {
         return (denominator > 0 ? Double(numerator) / Double(denominator) : 0, numerator, denominator)
     }
 
-    /// As JSON for the HTTP API: every count, and each rate as value, numerator and denominator.
-    var json: [String: Any] {
-        var result: [String: Any] = [:]
-        for kpi in KPI.counts { result[kpi] = self[kpi] }
+}
+
+/// A rate as the API shows it: the value with what it was computed from.
+struct RateValue: Codable, Sendable, Equatable {
+    let value: Double
+    let numerator: Int64
+    let denominator: Int64
+}
+
+extension KPIValues: Encodable {
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// For the HTTP API: every count by name, and each rate as value, numerator and denominator.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for kpi in KPI.counts { try container.encode(self[kpi], forKey: Key(stringValue: kpi.rawValue)) }
         for rate in KPI.rates {
             let (value, numerator, denominator) = self.rate(rate)
-            result[rate.name] = ["value": value, "numerator": numerator, "denominator": denominator]
+            try container.encode(RateValue(value: value, numerator: numerator, denominator: denominator), forKey: Key(stringValue: rate.rawValue))
         }
-        return result
     }
 }

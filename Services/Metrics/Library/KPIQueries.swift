@@ -1,16 +1,27 @@
 import Foundation
+import KepuContracts
 import KepuDomain
+import KepuRuntime
 import Logging
 import PostgresNIO
 
 /// A unit as the API shows it.
-struct UnitInfo: Sendable, Hashable {
+struct UnitInfo: Sendable, Hashable, Encodable {
     let id: String
-    let level: String
+    let level: UnitLevel
     let path: [String]
-    let parentId: String?
+    let parentID: String?
 
-    var json: [String: Any] { ["unit": id, "level": level, "path": path, "parent": parentId ?? NSNull()] }
+    enum CodingKeys: String, CodingKey { case id = "unit", level, path, parentID = "parent" }
+
+    // A city has no parent: written as null, so every unit has the same fields.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(level, forKey: .level)
+        try container.encode(path, forKey: .path)
+        try container.encode(parentID, forKey: .parentID)
+    }
 }
 
 /// Reads for the HTTP API, the dashboard and the report.
@@ -31,7 +42,7 @@ struct KPIQueries {
         try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE parent_id = \(id) ORDER BY unit_id", logger: logger))
     }
 
-    func units(atLevel level: String) async throws -> [UnitInfo] {
+    func units(atLevel level: UnitLevel) async throws -> [UnitInfo] {
         try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE level = \(level) ORDER BY unit_id", logger: logger))
     }
 
@@ -39,8 +50,8 @@ struct KPIQueries {
 
     private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
         var result: [UnitInfo] = []
-        for try await (id, level, path, parent) in rows.decode((String, String, String, String?).self) {
-            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent))
+        for try await (id, level, path, parent) in rows.decode((String, UnitLevel, String, String?).self) {
+            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentID: parent))
         }
         return result
     }
@@ -132,18 +143,15 @@ struct KPIQueries {
         return result
     }
 
-    func openAlerts() async throws -> [[String: Any]] {
+    func openAlerts() async throws -> [OpenAlert] {
         let rows = try await client.query(
             """
             SELECT a.rule, a.unit_id, coalesce(u.level, 'site'), a.value, a.threshold, a.detail, a.raised_at
             FROM weak_spot_alert a LEFT JOIN metric_unit u USING (unit_id) WHERE a.resolved_at IS NULL ORDER BY a.raised_at, a.rule, a.unit_id
             """, logger: logger)
-        var result: [[String: Any]] = []
-        for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode((String, String, String, Double, Double, String, Date).self) {
-            result.append([
-                "rule": rule, "unit": unit, "level": level, "value": value, "threshold": threshold, "detail": detail,
-                "raisedAt": ISO8601DateFormatter().string(from: raisedAt),
-            ])
+        var result: [OpenAlert] = []
+        for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode((String, String, UnitLevel, Double, Double, String, Date).self) {
+            result.append(OpenAlert(rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt))
         }
         return result
     }
@@ -162,3 +170,7 @@ struct SessionTallyRow: Sendable, Hashable {
     let checkIns: Int64
     let noShows: Int64
 }
+
+// Stored as its raw value in `metric_unit.level` (KepuDomain does not depend on PostgresNIO, so the conformance is
+// declared where the column is read).
+extension UnitLevel: TextEnum {}

@@ -25,7 +25,7 @@ struct MetricsFold: Sendable {
     }
 
     /// Additions to counters by group (never to `residents_reached`, which is a sketch; see `reached`).
-    var groupDeltas: [CounterGroup: [String: Int64]] {
+    var groupDeltas: [CounterGroup: [KPI: Int64]] {
         // Summed by position (a session's changes are added to each of its twenty or so groups: by name that was
         // a string hash per count per group), named once per group at the end.
         var sums: [CounterGroup: CountChanges] = [:]
@@ -67,7 +67,7 @@ struct MetricsFold: Sendable {
 
     /// A session offered (created) or its capacity changed by `capacityChange`.
     mutating func offer(_ session: SessionFacts, newSession: Bool, capacityChange: Int, at timestamp: Int64?) {
-        var changes: [(String, Int64)] = [(KPI.seatsOffered, Int64(capacityChange))]
+        var changes: [(KPI, Int64)] = [(KPI.seatsOffered, Int64(capacityChange))]
         if newSession {
             changes.append((KPI.sessionsOffered, 1))
             if session.dedicated { changes.append((KPI.dedicatedSessions, 1)) }
@@ -89,7 +89,7 @@ struct MetricsFold: Sendable {
             return
         case .confirmed(let event):
             let seats = Int64(event.seats)
-            var changes: [(String, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
+            var changes: [(KPI, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
             if event.partyKind != "group", let resident = event.residentId { residents[session.sessionId, default: []].append(ReachSketch.hash(resident)) }
@@ -99,7 +99,7 @@ struct MetricsFold: Sendable {
             add([(KPI.waitlisted, 1)], to: session, at: timestamp)
         case .promoted(let event):
             let seats = Int64(event.seats)
-            var changes: [(String, Int64)] = [(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
+            var changes: [(KPI, Int64)] = [(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             // A group served from the waitlist is served all the same; a resident promoted is reached.
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
@@ -121,7 +121,7 @@ struct MetricsFold: Sendable {
         sessionDeltas[session.sessionId] = tally
     }
 
-    private mutating func add(_ changes: [(String, Int64)], to session: SessionFacts, at timestamp: Int64?) {
+    private mutating func add(_ changes: [(KPI, Int64)], to session: SessionFacts, at timestamp: Int64?) {
         let id = session.sessionId
         if sessions[id] == nil { sessions[id] = session }
         for (kpi, amount) in changes { perSession[id, default: CountChanges()].add(amount, to: kpi) }
@@ -134,7 +134,7 @@ struct CountChanges: Sendable {
     private static let positions = Dictionary(uniqueKeysWithValues: KPI.counts.enumerated().map { ($1, $0) })
     private var amounts = [Int64](repeating: 0, count: KPI.counts.count)
 
-    mutating func add(_ amount: Int64, to kpi: String) {
+    mutating func add(_ amount: Int64, to kpi: KPI) {
         guard let position = Self.positions[kpi] else { return }
         amounts[position] += amount
     }
@@ -144,8 +144,8 @@ struct CountChanges: Sendable {
     }
 
     /// The counts that changed, by name.
-    var byName: [String: Int64] {
-        var result: [String: Int64] = [:]
+    var byName: [KPI: Int64] {
+        var result: [KPI: Int64] = [:]
         for (position, amount) in amounts.enumerated() where amount != 0 { result[KPI.counts[position]] = amount }
         return result
     }

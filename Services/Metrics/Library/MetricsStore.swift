@@ -90,7 +90,7 @@ struct MetricsStore {
     /// group had nothing pending before (its first change since its last snapshot): the publisher learns when
     /// such a group comes due only in a round, so it should run one.
     @discardableResult
-    func addCounters(_ deltas: [CounterGroup: [String: Int64]], earliest: [CounterGroup: Int64]) async throws -> Bool {
+    func addCounters(_ deltas: [CounterGroup: [KPI: Int64]], earliest: [CounterGroup: Int64]) async throws -> Bool {
         guard !deltas.isEmpty else { return false }
         let groups = lockOrder(deltas.keys) { $0.stableHash }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -127,7 +127,7 @@ struct MetricsStore {
     /// Adds to counters given row by row (for tests and one-off changes).
     @discardableResult
     func addCounters(_ deltas: [CounterKey: Int64]) async throws -> Bool {
-        var grouped: [CounterGroup: [String: Int64]] = [:]
+        var grouped: [CounterGroup: [KPI: Int64]] = [:]
         for (key, amount) in deltas { grouped[key.group, default: [:]][key.kpi, default: 0] += amount }
         return try await addCounters(grouped, earliest: [:])
     }

@@ -7,9 +7,9 @@
 enum Recognition {
     static func unitScore(_ values: KPIValues, minimumBookings: Int) -> Double? {
         guard values[KPI.bookingsMade] >= Int64(minimumBookings) else { return nil }
-        let fill = min(1, values.rate(KPI.fillRate).value)
-        let checkIn = min(1, values.rate(KPI.checkInRate).value)
-        let noShow = min(1, values.rate(KPI.noShowRate).value)
+        let fill = min(1, values.rate(KPI.Rate.fillRate).value)
+        let checkIn = min(1, values.rate(KPI.Rate.checkInRate).value)
+        let noShow = min(1, values.rate(KPI.Rate.noShowRate).value)
         return 100 * (0.4 * fill + 0.4 * checkIn + 0.2 * (1 - noShow))
     }
 

@@ -51,9 +51,9 @@ public struct CounterGroup: Sendable, Hashable {
 /// One counter row.
 struct CounterKey: Sendable, Hashable {
     let group: CounterGroup
-    let kpi: String
+    let kpi: KPI
 
-    var stableHash: UInt64 { fnv1a([group.unitId, group.period.kind.rawValue, group.period.key, kpi]) }
+    var stableHash: UInt64 { fnv1a([group.unitId, group.period.kind.rawValue, group.period.key, kpi.rawValue]) }
 }
 
 /// FNV-1a over the parts, with a separator byte between them.

@@ -75,7 +75,7 @@ enum SnapshotPublisher {
             let pendingSince: Date?
             let level: String
             let path: [String]
-            let changed: Set<String>
+            let changed: Set<KPI>
             let values: KPIValues
         }
         var due: [CounterGroup: Due] = [:]
@@ -108,7 +108,7 @@ enum SnapshotPublisher {
                         periodKey: entry.group.period.key, kpi: kpi, value: value, numerator: numerator, denominator: denominator, asOf: asOf,
                         pendingSince: entry.pendingSince))
             }
-            for kpi in KPI.counts where entry.changed.contains(kpi) { add(kpi, Double(entry.values[kpi])) }
+            for kpi in KPI.counts where entry.changed.contains(kpi) { add(kpi.rawValue, Double(entry.values[kpi])) }
             for rate in KPI.rates where entry.changed.contains(rate.numerator) || entry.changed.contains(rate.denominator) {
                 let (value, numerator, denominator) = entry.values.rate(rate)
                 add(rate.name, value, numerator, denominator)

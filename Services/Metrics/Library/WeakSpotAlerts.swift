@@ -28,7 +28,7 @@ struct WeakSpotAlerts: Sendable {
         let today = ShanghaiDay(now)
         let window = today.advanced(by: -(settings.windowDays - 1))...today
         let totals = try await queries.windowTotals(days: window)
-        let districts = Set(try await queries.units(atLevel: UnitLevel.district.rawValue).map(\.id))
+        let districts = Set(try await queries.units(atLevel: .district).map(\.id))
         let lastHeld = try await queries.lastSessionHeld(before: now)
         let measurements = WeakSpotRules(settings: settings).measure(totals: totals, districts: districts, lastHeld: lastHeld, today: today)
         let findings = measurements.filter(\.crossed)
@@ -47,7 +47,7 @@ struct WeakSpotAlerts: Sendable {
         var units: [String: UnitInfo] = [:]
         func info(_ id: String) async throws -> UnitInfo {
             if let known = units[id] { return known }
-            let found = try await queries.unit(id) ?? UnitInfo(id: id, level: UnitLevel.site.rawValue, path: [id], parentId: nil)
+            let found = try await queries.unit(id) ?? UnitInfo(id: id, level: .site, path: [id], parentID: nil)
             units[id] = found
             return found
         }
@@ -63,7 +63,7 @@ struct WeakSpotAlerts: Sendable {
             let unit = try await info(finding.unitId)
             raised.append(
                 WeakSpotAlert(
-                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: finding.value, threshold: finding.threshold,
+                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: finding.value, threshold: finding.threshold,
                     detail: finding.detail, raisedAt: now))
         }
         for (key, alert) in open where !flagged.contains(key) {
@@ -75,7 +75,7 @@ struct WeakSpotAlerts: Sendable {
             let measured = current[key]
             resolved.append(
                 WeakSpotAlert(
-                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level, unitPath: unit.path, value: measured?.value ?? alert.value,
+                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: measured?.value ?? alert.value,
                     threshold: measured?.threshold ?? alert.threshold, detail: measured?.detail ?? "no longer measured (\(alert.detail))",
                     raisedAt: alert.raisedAt, resolvedAt: now))
         }

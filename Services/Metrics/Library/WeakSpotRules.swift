@@ -31,7 +31,7 @@ struct WeakSpotRules: Sendable {
         var findings: [Finding] = []
         let window = settings.windowDays
         // A district far below its peers: fill rate under peerRatio × the median of the districts' fill rates.
-        let districtRates = totals.filter { districts.contains($0.key) && $0.value[KPI.seatsOffered] > 0 }.mapValues { $0.rate(KPI.fillRate).value }
+        let districtRates = totals.filter { districts.contains($0.key) && $0.value[KPI.seatsOffered] > 0 }.mapValues { $0.rate(KPI.Rate.fillRate).value }
         if districtRates.count >= 2 {
             let sorted = districtRates.values.sorted()
             let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -53,7 +53,7 @@ struct WeakSpotRules: Sendable {
         }
         let noShowThreshold = Double(settings.noShowRatePercent) / 100
         for (unit, values) in totals {
-            let (rate, _, bookings) = values.rate(KPI.noShowRate)
+            let (rate, _, bookings) = values.rate(KPI.Rate.noShowRate)
             findings.append(
                 Finding(
                     rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,

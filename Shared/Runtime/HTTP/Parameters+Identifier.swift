@@ -9,7 +9,7 @@ extension Parameters {
         do {
             try FieldLimit.check(value, name, max: FieldLimit.identifier)
         } catch {
-            throw HTTPError(.badRequest, message: "invalid \(error)")
+            throw APIError.badRequest("invalid \(error)")
         }
         return value
     }

@@ -1,0 +1,63 @@
+import Hummingbird
+import KepuContracts
+import KepuRuntime
+
+/// Sessions: created one by one or from a weekly pattern, capacity changed, closed, their roster (admin); one
+/// session's availability (public).
+struct SessionRoutes: RouteCollectionInstaller {
+    let policy: NoShowPolicy
+
+    func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
+        let store = SessionStore(client: context.client, logger: context.logger)
+        admin.post("sessions") { request, context in
+            try await create([try await request.decode(as: SessionInput.self, context: context)], store: store)
+        }
+        admin.post("sessions/recurring") { request, context in
+            let input = try await request.decode(as: RecurringSessionsInput.self, context: context)
+            let sessions: [SessionInput]
+            do {
+                sessions = try SessionAdministration.expand(input)
+            } catch let error as AdminInputError {
+                throw APIError.badRequest(error.description)
+            }
+            return try await create(sessions, store: store)
+        }
+        admin.put("sessions/:id/capacity") { request, context in
+            struct Capacity: Decodable, ValidatedPayload {
+                let capacity: Int
+                func validate() throws(ContractViolation) { try FieldLimit.check(capacity, "capacity", in: FieldLimit.count) }
+            }
+            let id = try context.parameters.requireIdentifier("id")
+            let input = try await request.decode(as: Capacity.self, context: context)
+            guard try await store.setCapacity(input.capacity, session: id, policy: policy) else {
+                throw APIError.conflict("unknown session, or capacity below the confirmed seats")
+            }
+            return SessionCapacity(id: id, capacity: input.capacity)
+        }
+        admin.post("sessions/:id/close") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            guard try await store.close(session: id) != .unknown else { throw APIError.notFound("no such session") }
+            return SessionClosure(id: id, closed: true)
+        }
+        admin.get("sessions/:id/roster") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            return SessionRoster(sessionID: id, roster: try await store.roster(session: id))
+        }
+        router.get("sessions/:id") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            guard let session = try await store.publicSession(id) else { throw APIError.notFound("no such session") }
+            return session
+        }
+    }
+
+    private func create(_ sessions: [SessionInput], store: SessionStore) async throws -> EditedResponse<SessionsCreated> {
+        do {
+            let ids = try await store.create(sessions)
+            return EditedResponse(status: .created, response: SessionsCreated(ids: ids, count: ids.count))
+        } catch let error as AdminInputError {
+            throw APIError.badRequest(error.description)
+        } catch {
+            throw APIError.badRequest("could not create sessions (unknown venue or a duplicate id?)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import KepuContracts
+import KepuDomain
+import KepuRuntime
+
+/// `POST /admin/venues` (create or replace) and `GET /venues/{id}/sessions` (public).
+struct VenueRoutes: RouteCollectionInstaller {
+    func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
+        let venues = VenueStore(client: context.client, logger: context.logger)
+        let sessions = SessionStore(client: context.client, logger: context.logger)
+        admin.post("venues") { request, context in
+            let input = try await request.decode(as: VenueInput.self, context: context)
+            if let dedicated = input.dedicatedSessions {
+                guard input.kind == .museum else { throw APIError.badRequest("only a museum opens dedicated sessions") }
+                if let problem = dedicated.problem { throw APIError.badRequest(problem) }
+            }
+            try await venues.save(input)
+            return VenueSaved(id: input.id)
+        }
+        router.get("venues/:id/sessions") { request, context in
+            let id = try context.parameters.requireIdentifier("id")
+            // Dates are Asia/Shanghai calendar days, both inclusive; by default the next 30 days.
+            let from = request.uri.queryParameters.get("from") ?? ShanghaiCalendar.day(Date())
+            let to = request.uri.queryParameters.get("to") ?? ShanghaiCalendar.day(Date().addingTimeInterval(30 * 86400))
+            guard BookingCommand.isCalendarDate(from), BookingCommand.isCalendarDate(to), from <= to else {
+                throw APIError.badRequest("from and to are yyyy-MM-dd with from <= to")
+            }
+            return VenueSessions(venueID: id, from: from, to: to, sessions: try await sessions.sessions(venue: id, from: from, to: to))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import KepuDomain
+import KepuRuntime
+import Logging
+import PostgresNIO
+
+/// Venues as the admin API writes them.
+struct VenueStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Creates or replaces a venue and, for a museum, its dedicated-session settings, in one transaction.
+    func save(_ input: VenueInput) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                INSERT INTO venue (id, kind, name, unit_path) VALUES (\(input.id), \(input.kind), \(input.name), \(input.unitPath ?? []))
+                ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, unit_path = EXCLUDED.unit_path
+                """, logger: logger)
+            guard let d = input.dedicatedSessions else { return }
+            let groupMin = d.groupMin ?? 5
+            try await connection.query(
+                """
+                INSERT INTO museum_dedicated_settings (venue_id, threshold, capacity, cutoff_days, start_time, duration_minutes, group_min, group_max)
+                VALUES (\(input.id), \(d.threshold), \(d.capacity), \(d.cutoffDays), \(d.startTime ?? "09:30"), \(d.durationMinutes ?? 120),
+                        \(groupMin), \(d.groupMax ?? max(groupMin, 60)))
+                ON CONFLICT (venue_id) DO UPDATE SET
+                    threshold = EXCLUDED.threshold, capacity = EXCLUDED.capacity, cutoff_days = EXCLUDED.cutoff_days,
+                    start_time = EXCLUDED.start_time, duration_minutes = EXCLUDED.duration_minutes,
+                    group_min = EXCLUDED.group_min, group_max = EXCLUDED.group_max
+                """, logger: logger)
+        }
+    }
+}
+
+extension VenueKind: TextEnum {}

@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import KepuDomain
+
+/// A period as the API names it: kind, key and (for periods that are days) its first and last day.
+struct PeriodInfo: Encodable, Equatable {
+    let kind: ReportingPeriod.Kind
+    let key: String
+    let from: String?
+    let to: String?
+
+    init(_ period: ReportingPeriod) {
+        kind = period.kind
+        key = period.key
+        from = period.days?.lowerBound.description
+        to = period.days?.upperBound.description
+    }
+}
+
+/// A unit with its KPIs for a period.
+struct UnitKPIs: Encodable {
+    let unit: UnitInfo
+    let kpis: KPIValues
+
+    enum CodingKeys: String, CodingKey { case kpis }
+
+    // The unit's fields sit beside `kpis` (`{"unit": ..., "level": ..., "kpis": {...}}`), as the dashboard reads them.
+    func encode(to encoder: any Encoder) throws {
+        try unit.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kpis, forKey: .kpis)
+    }
+}
+
+/// `GET /api/units`: the top of the hierarchy.
+struct RootUnits: ResponseEncodable {
+    let period: PeriodInfo
+    let units: [UnitKPIs]
+}
+
+/// `GET /api/kpis?unit=`: one unit.
+struct UnitKPIsInPeriod: ResponseEncodable {
+    let unit: UnitKPIs
+    let period: PeriodInfo
+
+    enum CodingKeys: String, CodingKey { case period }
+
+    func encode(to encoder: any Encoder) throws {
+        try unit.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(period, forKey: .period)
+    }
+}
+
+/// `GET /api/units/{id}/children`.
+struct UnitChildren: ResponseEncodable {
+    let unit: UnitInfo
+    let period: PeriodInfo
+    let children: [UnitKPIs]
+}
+
+/// `GET /api/trend`: a unit's KPIs day by day.
+struct Trend: ResponseEncodable {
+    struct Point: Encodable {
+        let day: String
+        let kpis: KPIValues
+    }
+
+    let unit: String
+    let points: [Point]
+}
+
+/// One entry of the unit ranking (优秀实施单位): rank and score are null for a unit below the minimum bookings.
+struct RankedUnit: Encodable {
+    let entry: UnitKPIs
+    let rank: Int?
+    let score: Double?
+
+    var eligible: Bool { score != nil }
+
+    enum CodingKeys: String, CodingKey { case rank, score, eligible }
+
+    func encode(to encoder: any Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rank, forKey: .rank)
+        try container.encode(score, forKey: .score)
+        try container.encode(eligible, forKey: .eligible)
+    }
+}
+
+/// `GET /api/rankings`.
+struct UnitRanking: ResponseEncodable {
+    let period: PeriodInfo
+    let level: UnitLevel
+    let units: [RankedUnit]
+}
+
+/// One entry of the session ranking (典型活动).
+struct RankedSession: Encodable {
+    let rank: Int
+    let score: Double
+    let session: String
+    let title: String
+    let unit: String
+    let venueKind: String
+    let day: String
+    let capacity: Int64
+    let seatsBooked: Int64
+    let bookingsMade: Int64
+    let checkIns: Int64
+    let noShows: Int64
+}
+
+/// `GET /api/rankings/sessions`.
+struct SessionRanking: ResponseEncodable {
+    let period: PeriodInfo
+    let sessions: [RankedSession]
+}
+
+/// An open weak-spot alert (薄弱环节).
+struct OpenAlert: Encodable {
+    let rule: String
+    let unit: String
+    let level: UnitLevel
+    let value: Double
+    let threshold: Double
+    let detail: String
+    let raisedAt: Date
+}
+
+/// `GET /api/alerts`.
+struct OpenAlerts: ResponseEncodable {
+    let alerts: [OpenAlert]
+}
+
+/// An HTML page or a CSV file.
+struct TextDocument: ResponseGenerator {
+    let contentType: String
+    let text: String
+    var disposition: String?
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let disposition { headers[.contentDisposition] = disposition }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
