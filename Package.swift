@@ -145,6 +145,7 @@ let package = Package(
             dependencies: [
                 "KepuRuntime", "KepuContracts", "KepuKafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/Support",
             swiftSettings: swiftSettings
@@ -154,6 +155,8 @@ let package = Package(
             dependencies: [
                 "BookingService", "booking", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/BookingServiceTests",
             swiftSettings: swiftSettings
@@ -163,6 +166,7 @@ let package = Package(
             dependencies: [
                 "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/MetricsServiceTests",
             swiftSettings: swiftSettings

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KepuRuntime
+import Logging
+import PostgresNIO
+
+/// In-process route tests: a service's routes (HummingbirdTesting's router framework, no socket, no broker) over a
+/// fresh database migrated as the service's.
+public enum RouteTesting {
+    public static let adminToken = "route-test-admin-token"
+
+    public static func withRoutes(
+        of definition: ServiceDefinition, _ body: @escaping @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
+    ) async throws {
+        try await TestPostgres.withServiceDatabase(component: definition.name.rawValue, migrations: definition.migrations) { client in
+            let router = definition.routes.router(adminToken: adminToken, context: RouteContext(client: client, logger: Logger(label: "test.routes")))
+            try await Application(router: router).test(.router) { http in try await body(http, client) }
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// One request, JSON in and the status and JSON object out.
+    public func json(
+        _ method: HTTPRequest.Method, _ uri: String, admin: Bool = false, headers: HTTPFields = [:], body: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+        var headers = headers
+        if admin { headers[.authorization] = "Bearer \(RouteTesting.adminToken)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+}
