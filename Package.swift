@@ -95,6 +95,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Shared/Runtime",
+            exclude: ["HTTP/openapi.json"],
             swiftSettings: swiftSettings
         ),
         // The baseline the benchmark compares against: plain C loops over the same librdkafka.
@@ -135,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KepuContractsTests",
-            dependencies: ["KepuContracts", "KepuKafka"],
+            dependencies: ["KepuContracts", "KepuKafka", "KepuTestSupport"],
             path: "Tests/KepuContractsTests",
             swiftSettings: swiftSettings
         ),
@@ -190,7 +191,13 @@ let package = Package(
         ),
         .testTarget(
             name: "KepuDeploymentTests",
-            dependencies: ["KepuRuntime", "KepuDomain", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "KepuRuntime", "KepuDomain", "KepuTestSupport", "KepuContracts", "KepuKafka",
+                "BookingService", "OutreachEventsService", "VolunteerService", "ContentSupplyService", "MetricsService",
+                "booking", "metrics",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tests/KepuDeploymentTests",
             swiftSettings: swiftSettings
         ),

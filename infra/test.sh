@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 infra/scripts/install-deps.sh
+# schemathesis (PyPI) fuzzes each running service against its OpenAPI document.
+KEPU_SCHEMATHESIS=$(infra/scripts/install-schemathesis.sh)
+export KEPU_SCHEMATHESIS
 
 pgdata=$(mktemp -d /tmp/kepu-test-pg.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

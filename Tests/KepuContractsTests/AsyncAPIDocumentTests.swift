@@ -1,6 +1,7 @@
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuTestSupport
 import Testing
 
 /// Keeps `Shared/Contracts/asyncapi.json`, its schemas and the Swift types in step.

@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuTestSupport
 import Testing
 
 /// Every booking message in the AsyncAPI document: its example decodes into the Swift type, the Swift value

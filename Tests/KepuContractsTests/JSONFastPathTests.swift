@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import KepuContracts
+import KepuTestSupport
 
 /// The payload fast path must decode exactly what Foundation's decoder decodes, to the same value, and leave
 /// everything else to it: `decodeData` then returns Foundation's value or error.

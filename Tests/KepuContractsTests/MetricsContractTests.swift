@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuTestSupport
 import Testing
 
 /// The metrics messages in the AsyncAPI document: examples decode into the Swift types, what the service publishes

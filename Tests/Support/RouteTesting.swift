@@ -6,7 +6,8 @@ import Logging
 import PostgresNIO
 
 /// In-process route tests: a service's routes (HummingbirdTesting's router framework, no socket, no broker) over a
-/// fresh database migrated as the service's.
+/// fresh database migrated as the service's. Every response is held to the service's OpenAPI document
+/// (`DocumentedClient`): one the document does not describe fails the request.
 public enum RouteTesting {
     public static let adminToken = "route-test-admin-token"
 
@@ -15,9 +16,15 @@ public enum RouteTesting {
     ) async throws {
         try await TestPostgres.withServiceDatabase(component: definition.name.rawValue, migrations: definition.migrations) { client in
             let router = definition.routes.router(adminToken: adminToken, context: RouteContext(client: client, logger: Logger(label: "test.routes")))
-            try await Application(router: router).test(.router) { http in try await body(http, client) }
+            let document = try OpenAPIDocument.load(service: folder(of: definition))
+            try await Application(router: router).test(.router) { http in try await body(DocumentedClient(http, document: document), client) }
         }
     }
+}
+
+/// The folder under `Services/` of a service (`outreach-events` → `OutreachEvents`).
+public func folder(of definition: ServiceDefinition) -> String {
+    definition.name.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
 }
 
 extension TestClientProtocol {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Kepu Classroom needs from Debian 12 when it is missing: librdkafka (with its mock cluster),
-# kcat, PostgreSQL 15 (and openssl, for its throwaway TLS certificates), pkg-config, and for the dashboard test Python 3 and Chromium (headless). Idempotent; needs root (or sudo) only when something is missing.
+# kcat, PostgreSQL 15 (and openssl, for its throwaway TLS certificates), pkg-config, Python 3 with venv (schemathesis, and the dashboard test with Chromium headless). Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-needed=(librdkafka-dev kcat postgresql pkg-config python3 chromium openssl)
+needed=(librdkafka-dev kcat postgresql pkg-config python3 python3-venv chromium openssl)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 
 enum HTTPServer {
     static func make(
@@ -8,7 +9,19 @@ enum HTTPServer {
         context: RuntimeContext, logger: Logger
     ) -> some ApplicationProtocol {
         let router = routes.router(adminToken: configuration.adminToken, context: RouteContext(client: context.client, logger: logger))
-        RuntimeRoutes(configuration: configuration, metrics: metrics, readiness: readiness).add(to: router)
+        let effective = EffectiveConfiguration(configuration)
+        RuntimeRoutes(
+            adminToken: configuration.adminToken,
+            readiness: {
+                // Public: which check failed, never the server's own words (host names, users, versions): those go to
+                // the log, once per change.
+                let checks = await readiness.run()
+                readiness.logChanges(checks)
+                return checks.map { ($0.name, $0.ok) }
+            },
+            metrics: { metrics.render() },
+            configuration: { effective }
+        ).add(to: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: configuration.service.rawValue),
@@ -18,17 +31,18 @@ enum HTTPServer {
 
 /// The routes every service has: `/health/live`, `/health/ready`, `/metrics` and `/admin/config`.
 struct RuntimeRoutes {
-    let configuration: RuntimeConfiguration
-    let metrics: ServiceMetrics
-    let readiness: ReadinessChecks
+    let adminToken: String
+    let readiness: @Sendable () async -> [(name: String, ok: Bool)]
+    let metrics: @Sendable () -> [UInt8]
+    /// The effective configuration, for operators: the database password and admin token are left out, every
+    /// credential-like Kafka property is masked (`SensitiveSettings`).
+    let configuration: @Sendable () -> EffectiveConfiguration?
 
     func add(to router: Router<KepuRequestContext>) {
         router.get("/health/live") { _, _ in Health(status: "live", checks: nil) }
+        let readiness = readiness
         router.get("/health/ready") { _, _ in
-            // Public: which check failed, never the server's own words (host names, users, versions): those go to
-            // the log, once per change.
-            let checks = await readiness.run()
-            readiness.logChanges(checks)
+            let checks = await readiness()
             let ready = checks.allSatisfy(\.ok)
             let body = Health(
                 status: ready ? "ready" : "not_ready",
@@ -39,14 +53,28 @@ struct RuntimeRoutes {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics())))
         }
-        // The effective configuration, for operators: the database password and admin token are left out, every
-        // credential-like Kafka property is masked (`SensitiveSettings`).
         let configuration = configuration
-        router.group("admin").add(middleware: AdminAuthMiddleware<KepuRequestContext>(token: configuration.adminToken)).get("config") { _, _ in
-            EffectiveConfiguration(configuration)
+        router.group("admin").add(middleware: AdminAuthMiddleware<KepuRequestContext>(token: adminToken)).get("config") { _, _ in
+            guard let effective = configuration() else { throw APIError(.serviceUnavailable, "no configuration") }
+            return effective
         }
+    }
+}
+
+extension ServiceDefinition {
+    /// Every route the service answers, the runtime's and its own, as `METHOD /path` with `{name}` for a path
+    /// parameter: what its OpenAPI document must list, no more and no less.
+    public func routeTable() -> [String] {
+        // Building the router runs no route: the client is never started and no query is sent.
+        let client = PostgresClient(configuration: .init(host: "127.0.0.1", username: "unused", password: nil, database: nil, tls: .disable))
+        let router = routes.router(adminToken: "unused", context: RouteContext(client: client, logger: Logger(label: "kepu.routes")))
+        RuntimeRoutes(adminToken: "unused", readiness: { [] }, metrics: { [] }, configuration: { nil }).add(to: router)
+        return router.routes.map { route in
+            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            return "\(route.method) /" + path.joined(separator: "/")
+        }.sorted()
     }
 }
 

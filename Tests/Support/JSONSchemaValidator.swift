@@ -1,12 +1,17 @@
 import Foundation
 
-/// The subset of JSON Schema (2020-12) the AsyncAPI document uses: type, const, enum, oneOf, required, properties,
-/// additionalProperties, items, pattern, minLength, maxLength, minimum, maximum, format date-time, and local $ref.
-struct JSONSchemaValidator {
-    let root: [String: Any]
+/// The subset of JSON Schema (2020-12) the AsyncAPI and OpenAPI documents use: type (one or a list), const, enum,
+/// oneOf, required, properties, additionalProperties (false or a schema), items, pattern, minLength, maxLength,
+/// minimum, maximum, format date-time, and local $ref.
+public struct JSONSchemaValidator {
+    public let root: [String: Any]
+
+    public init(root: [String: Any]) {
+        self.root = root
+    }
 
     /// Problems found, as JSON-pointer-ish paths with reasons; empty when `value` is valid.
-    func validate(_ value: Any, against schema: [String: Any], at path: String = "$") -> [String] {
+    public func validate(_ value: Any, against schema: [String: Any], at path: String = "$") -> [String] {
         if let reference = schema["$ref"] as? String { return validate(value, against: resolve(reference), at: path) }
         if let options = schema["oneOf"] as? [[String: Any]] {
             let matching = options.filter { validate(value, against: $0, at: path).isEmpty }.count
@@ -20,6 +25,9 @@ struct JSONSchemaValidator {
         if let type = schema["type"] as? String, !matches(type, value) {
             return problems + ["\(path): expected \(type), got \(Swift.type(of: value))"]
         }
+        if let types = schema["type"] as? [String], !types.contains(where: { matches($0, value) }) {
+            return problems + ["\(path): expected one of \(types), got \(Swift.type(of: value))"]
+        }
         if let text = value as? String {
             if let min = schema["minLength"] as? Int, text.count < min { problems.append("\(path): shorter than \(min)") }
             if let max = schema["maxLength"] as? Int, text.count > max { problems.append("\(path): longer than \(max)") }
@@ -32,7 +40,7 @@ struct JSONSchemaValidator {
                 problems.append("\(path): '\(text)' is not a date-time")
             }
         }
-        if let number = value as? NSNumber, !(value is Bool) {
+        if let number = value as? NSNumber, !isBoolean(value) {
             if let min = schema["minimum"] as? Double, number.doubleValue < min { problems.append("\(path): below \(min)") }
             if let max = schema["maximum"] as? Double, number.doubleValue > max { problems.append("\(path): above \(max)") }
         }
@@ -46,6 +54,8 @@ struct JSONSchemaValidator {
                     problems += validate(member, against: propertySchema, at: "\(path).\(name)")
                 } else if schema["additionalProperties"] as? Bool == false {
                     problems.append("\(path).\(name): not allowed")
+                } else if let additional = schema["additionalProperties"] as? [String: Any] {
+                    problems += validate(member, against: additional, at: "\(path).\(name)")
                 }
             }
         }
@@ -55,7 +65,7 @@ struct JSONSchemaValidator {
         return problems
     }
 
-    func resolve(_ reference: String) -> [String: Any] {
+    public func resolve(_ reference: String) -> [String: Any] {
         var node: Any = root
         for part in reference.dropFirst(2).split(separator: "/") {
             node = (node as? [String: Any])?[String(part)] ?? [:]
@@ -68,12 +78,18 @@ struct JSONSchemaValidator {
         case "string": value is String
         case "object": value is [String: Any]
         case "array": value is [Any]
-        case "boolean": value is Bool
+        case "boolean": isBoolean(value)
         case "null": value is NSNull
-        case "integer": (value as? NSNumber).map { !($0 is Bool) && $0.doubleValue.rounded() == $0.doubleValue } ?? false
-        case "number": value is NSNumber && !(value is Bool)
+        case "integer": !isBoolean(value) && (value as? NSNumber).map { $0.doubleValue.rounded() == $0.doubleValue } ?? false
+        case "number": value is NSNumber && !isBoolean(value)
         default: false
         }
+    }
+
+    /// On Linux a JSON 0 or 1 also casts to `Bool`; JSONSerialization's booleans are the NSNumbers of type `c`.
+    private func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return value is Bool }
+        return String(cString: number.objCType) == "c"
     }
 
     private func equal(_ a: Any, _ b: Any) -> Bool {

@@ -1,0 +1,87 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import KepuTestSupport
+import PostgresNIO
+import Testing
+
+/// schemathesis (PyPI) against each running service and its OpenAPI document: generated requests, valid and
+/// not, public and admin, and no answer may be a 5xx or break the document. The HTTP counterpart of the AsyncAPI
+/// checks.
+@Suite("schemathesis against the running services", .serialized)
+struct SchemathesisTests {
+    static func executable() throws -> String {
+        guard let path = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS"], FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError("KEPU_SCHEMATHESIS is not set: run the tests with infra/test.sh (it installs schemathesis with infra/scripts/install-schemathesis.sh)")
+        }
+        return path
+    }
+
+    /// Runs `service` with the embedded cluster and a fresh database, lets `seed` give it data, then schemathesis.
+    func fuzz(_ service: String, folder: String, seed: (ServiceProcess, DatabaseSettings) async throws -> Void) async throws {
+        let schemathesis = try Self.executable()
+        let cluster = try EmbeddedKafkaCluster(brokers: 1)
+        for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
+        let database = try await TestPostgres.freshDatabase()
+        let process = try ServiceProcess(service, database: database, bootstrap: cluster.bootstrapServers)
+        try await process.waitUntilReady()
+        // The documents' examples name what is seeded here, so the examples phase reads real rows.
+        try await seed(process, database)
+
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("kepu-schemathesis-\(service)-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let document = work.appendingPathComponent("openapi.json")
+        try OpenAPIDocument.load(service: folder).write(to: document)
+        let output = work.appendingPathComponent("schemathesis.log")
+        // A fixed seed keeps CI reproducible; KEPU_SCHEMATHESIS_SEED explores other inputs.
+        let seedValue = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS_SEED"] ?? "20261206"
+        let run = try Subprocess.spawn(
+            schemathesis,
+            [
+                "run", document.path, "--url", "http://127.0.0.1:\(process.httpPort)",
+                "--header", "Authorization: Bearer \(ServiceProcess.adminToken)",
+                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                "--max-examples", "40", "--seed", seedValue, "--workers", "1", "--request-timeout", "10",
+                "--phases", "examples,coverage,fuzzing", "--warnings", "off",
+            ],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": work.path, "LANG": "C.UTF-8", "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""],
+            output: output.path)
+        let status = await run.wait()
+        let log = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        // The summary (operations, test cases, checks) goes to the test output, so a CI log shows what ran.
+        print("schemathesis against \(service):\n" + log.split(separator: "\n").suffix(25).joined(separator: "\n"))
+        let exit = await process.terminate()
+        #expect(exit == 0, "\(service) did not stop cleanly after the run:\n\(process.log.suffix(2000))")
+        #expect(status == .exited(0), "schemathesis found problems in \(service):\n\(log.split(separator: "\n").suffix(80).joined(separator: "\n"))")
+        #expect(log.contains("passed"), "schemathesis ran no operation against \(service):\n\(log)")
+    }
+
+    @Test("booking answers every generated request without a 5xx and as its document says")
+    func booking() async throws {
+        try await fuzz("booking", folder: "Booking") { service, _ in
+            let venue = await service.admin("POST", "/admin/venues", json: #"{"id":"v-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
+            #expect(venue?.status == 200)
+            let session = await service.admin(
+                "POST", "/admin/sessions",
+                json: #"{"id":"s-1","venueId":"v-1","startsAt":"2030-01-01T01:00:00Z","endsAt":"2030-01-01T02:00:00Z","capacity":10}"#)
+            #expect(session?.status == 201)
+        }
+    }
+
+    @Test("metrics answers every generated request without a 5xx and as its document says")
+    func metrics() async throws {
+        try await fuzz("metrics", folder: "Metrics") { _, database in
+            try await TestPostgres.withClient(database) { client in
+                try await client.query(
+                    "INSERT INTO metric_unit (unit_id, parent_id, level, path) VALUES ('sz', NULL, 'city', '{sz}'), ('sz-futian', 'sz', 'district', '{sz,sz-futian}')")
+                try await client.query(
+                    """
+                    INSERT INTO kpi_counter (unit_id, period_kind, period_key, seats_offered, seats_booked, bookings_made, check_ins, no_shows)
+                    VALUES ('sz', 'month', '2030-01', 100, 80, 40, 30, 2), ('sz-futian', 'month', '2030-01', 100, 80, 40, 30, 2)
+                    """)
+            }
+        }
+    }
+}
