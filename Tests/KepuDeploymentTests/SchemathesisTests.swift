@@ -37,9 +37,11 @@ struct SchemathesisTests {
         let output = work.appendingPathComponent("schemathesis.log")
         // A fixed seed keeps CI reproducible; KEPU_SCHEMATHESIS_SEED explores other inputs.
         let seedValue = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS_SEED"] ?? "20261206"
+        // Run in the scratch folder: schemathesis keeps a cache of failures in its working directory.
         let run = try Subprocess.spawn(
-            schemathesis,
+            "/bin/sh",
             [
+                "-c", #"cd "$0" && exec "$@""#, work.path, schemathesis,
                 "run", document.path, "--url", "http://127.0.0.1:\(process.httpPort)",
                 "--header", "Authorization: Bearer \(ServiceProcess.adminToken)",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
