@@ -186,7 +186,7 @@ final class OutcomeWatcher: Sendable {
 
     init(bootstrap: String) throws {
         consumer = try KafkaConsumer(
-            configuration: .consumer(bootstrapServers: bootstrap, groupID: "bench-outcomes-\(UUID().uuidString.prefix(8))"),
+            configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-outcomes-\(UUID().uuidString.prefix(8))"),
             logger: Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         try consumer.subscribe(topics: [Topics.bookingEvents.name])
     }

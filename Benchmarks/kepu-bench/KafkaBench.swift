@@ -20,22 +20,22 @@ struct KafkaBench: AsyncParsableCommand {
     func run() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: brokers)
         let bootstrap = cluster.bootstrapServers
-        let runID = UUID().uuidString.prefix(8)
-        let (cTopic, swiftTopic) = ("bench-c-\(runID)", "bench-swift-\(runID)")
+        let runId = UUID().uuidString.prefix(8)
+        let (cTopic, swiftTopic) = ("bench-c-\(runId)", "bench-swift-\(runId)")
         try cluster.createTopic(cTopic, partitions: partitions)
         try cluster.createTopic(swiftTopic, partitions: partitions)
         print("kafka benchmark: \(messages) messages x \(size) B, \(partitions) partitions, \(brokers) brokers at \(bootstrap)")
 
         var errbuf = [CChar](repeating: 0, count: 512)
         guard let cProducer = kepu_c_producer_new(bootstrap, cTopic, size, &errbuf, errbuf.count),
-            let cConsumer = kepu_c_consumer_new(bootstrap, cTopic, "bench-c-\(runID)", Int32(batch), &errbuf, errbuf.count)
+            let cConsumer = kepu_c_consumer_new(bootstrap, cTopic, "bench-c-\(runId)", Int32(batch), &errbuf, errbuf.count)
         else { throw BenchError("C client: \(errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })") }
         defer {
             kepu_c_producer_destroy(cProducer)
             kepu_c_consumer_destroy(cConsumer)
         }
         let producer = try KafkaProducer(configuration: .producer(bootstrapServers: bootstrap))
-        let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupID: "bench-swift-\(runID)"))
+        let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-swift-\(runId)"))
         try consumer.subscribe(topics: [swiftTopic])
         let value = [UInt8](repeating: UInt8(ascii: "x"), count: size)
         let keys = (0..<1024).map { Array("k\($0)".utf8) }

@@ -53,11 +53,11 @@ final class SnapshotLagWatcher: Sendable {
 
     init(bootstrap: String, eventPrefix: String) throws {
         self.eventPrefix = eventPrefix
-        snapshots = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupID: "bench-snapshots-\(UUID())"))
+        snapshots = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-snapshots-\(UUID())"))
         try snapshots.subscribe(topics: [Topics.metricSnapshots.name])
         // From the end: the backlog before the load is not read again.
         bookings = try KafkaConsumer(
-            configuration: .consumer(bootstrapServers: bootstrap, groupID: "bench-bookings-\(UUID())", overrides: ["auto.offset.reset": "latest"]))
+            configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-bookings-\(UUID())", overrides: ["auto.offset.reset": "latest"]))
         try bookings.subscribe(topics: [Topics.bookingEvents.name])
     }
 

@@ -5,7 +5,7 @@ public enum UnitLevel: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A unit of the network, identified by a stable id such as `sz.futian.lianhua`.
-public struct UnitID: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+public struct UnitId: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
@@ -15,7 +15,7 @@ public struct UnitID: RawRepresentable, Sendable, Hashable, Codable, CustomStrin
 /// A unit with its ancestors, city first, so that any service can roll numbers up without asking another
 /// service who a unit's parent is.
 public struct UnitPath: Sendable, Hashable, Codable {
-    public var units: [UnitID]
-    public init(_ units: [UnitID]) { self.units = units }
-    public var unit: UnitID? { units.last }
+    public var units: [UnitId]
+    public init(_ units: [UnitId]) { self.units = units }
+    public var unit: UnitId? { units.last }
 }

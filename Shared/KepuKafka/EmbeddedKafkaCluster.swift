@@ -48,17 +48,17 @@ public final class EmbeddedKafkaCluster: Service, Sendable {
     }
 
     /// Takes a broker off the network: its connections close and new ones are refused.
-    public func setBrokerDown(_ brokerID: Int32) throws(KafkaError) {
-        try check(rd_kafka_mock_broker_set_down(cluster.pointer, brokerID))
+    public func setBrokerDown(_ brokerId: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_down(cluster.pointer, brokerId))
     }
 
-    public func setBrokerUp(_ brokerID: Int32) throws(KafkaError) {
-        try check(rd_kafka_mock_broker_set_up(cluster.pointer, brokerID))
+    public func setBrokerUp(_ brokerId: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_up(cluster.pointer, brokerId))
     }
 
     /// Delays every response of a broker by `rtt`.
-    public func setRoundTripTime(_ brokerID: Int32, _ rtt: Duration) throws(KafkaError) {
-        try check(rd_kafka_mock_broker_set_rtt(cluster.pointer, brokerID, Int32(rtt.milliseconds)))
+    public func setRoundTripTime(_ brokerId: Int32, _ rtt: Duration) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_rtt(cluster.pointer, brokerId, Int32(rtt.milliseconds)))
     }
 
     /// Makes the next requests of this kind (on any broker) fail with these errors, one per request, in order.
@@ -69,8 +69,8 @@ public final class EmbeddedKafkaCluster: Service, Sendable {
     }
 
     /// Moves a partition's leadership to another broker.
-    public func setPartitionLeader(_ topic: String, partition: Int32, brokerID: Int32) throws(KafkaError) {
-        try check(rd_kafka_mock_partition_set_leader(cluster.pointer, topic, partition, brokerID))
+    public func setPartitionLeader(_ topic: String, partition: Int32, brokerId: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_partition_set_leader(cluster.pointer, topic, partition, brokerId))
     }
 
     /// Shuts the brokers down. Safe to call more than once.

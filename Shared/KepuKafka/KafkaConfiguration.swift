@@ -45,12 +45,12 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// (`enable.auto.offset.store=false`), and librdkafka commits what was stored in the background. A fetch waits
     /// at most 10 ms for data (librdkafka's 500 ms favours throughput; a booking answer is waited for by a person).
     public static func consumer(
-        bootstrapServers: String, groupID: String, overrides: [String: String] = [:]
+        bootstrapServers: String, groupId: String, overrides: [String: String] = [:]
     ) -> KafkaConfiguration {
         var configuration = KafkaConfiguration(
             bootstrapServers: bootstrapServers,
             properties: [
-                "group.id": groupID,
+                "group.id": groupId,
                 "enable.auto.commit": "true",
                 "enable.auto.offset.store": "false",
                 "auto.offset.reset": "earliest",

@@ -18,11 +18,14 @@ public struct ServiceDefinition: Sendable {
     public var retainedTables: [RetainedTable]
     /// Contact details the service keeps, and when their purpose ends (see `PersonalDataRetention`).
     public var personalData: [PersonalDataRetention]
+    /// The service's own settings (`KEPU_<SERVICE>_*`), beside the runtime's (`RuntimeSetting`): documented and
+    /// known to the deployment checks.
+    public var settings: [SettingDeclaration]
 
     public init(
         name: ServiceName, migrations: [Migration] = [], handlers: [HandlerRegistration] = [], routes: HTTPRoutes = HTTPRoutes(),
         background: [@Sendable (RuntimeContext) -> any Service] = [], retainedTables: [RetainedTable] = [],
-        personalData: [PersonalDataRetention] = []
+        personalData: [PersonalDataRetention] = [], settings: [SettingDeclaration] = []
     ) {
         self.name = name
         self.migrations = migrations
@@ -31,6 +34,7 @@ public struct ServiceDefinition: Sendable {
         self.background = background
         self.retainedTables = retainedTables
         self.personalData = personalData
+        self.settings = settings
     }
 }
 
@@ -58,7 +62,7 @@ public struct HandlerRegistration: Sendable {
         topics = handler.topics
         makeRunners = { context in
             let service = context.configuration.service.rawValue
-            let consumerID = "\(service).\(handler.name)"
+            let consumerId = "\(service).\(handler.name)"
             let concurrency = context.configuration.consumerConcurrency
             return try (1...concurrency).map { member in
                 var logger = context.logger
@@ -71,14 +75,14 @@ public struct HandlerRegistration: Sendable {
                     case .offsets: RecentEventIDs(capacity: context.configuration.consumerDedupeWindow)
                     }
                 let startingOffsets: StartingOffsets? = recentEvents.map {
-                    ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerID, recentEvents: $0, logger: logger)
+                    ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerId, recentEvents: $0, logger: logger)
                 }
                 let consumer = try KafkaConsumer(
-                    configuration: context.configuration.consumerConfiguration(group: consumerID, member: "\(handler.name)-\(member)"),
+                    configuration: context.configuration.consumerConfiguration(group: consumerId, member: "\(handler.name)-\(member)"),
                     startingOffsets: startingOffsets, logger: logger)
                 context.readiness.track(consumer)
                 return ConsumerRunner(
-                    handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerID: consumerID,
+                    handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerId: consumerId,
                     deadLetterTopic: Topics.deadLetter(context.configuration.service).name, batchSize: context.configuration.consumerBatchSize,
                     batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
                     recentEvents: recentEvents, hooks: context.hooks, logger: logger)

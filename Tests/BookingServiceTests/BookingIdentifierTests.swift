@@ -14,7 +14,7 @@ struct BookingIdentifierTests {
         var ids = Set<String>()
         var tokens = Set<String>()
         for _ in 0..<2000 {
-            let id = BookingDecisions.newBookingID()
+            let id = BookingDecisions.newBookingId()
             #expect(id.hasPrefix("bk_") && id.count == 19 && id.dropFirst(3).allSatisfy(hex.contains), "\(id)")
             ids.insert(id)
             let token = ClaimToken.generate()

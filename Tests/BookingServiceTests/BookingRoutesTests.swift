@@ -80,8 +80,8 @@ struct BookingRoutesTests {
             let huge = "{\"id\":\"" + String(repeating: "x", count: 1 << 21) + "\"}"
             #expect(try await http.json(.post, "/admin/venues", admin: true, body: huge).status == .contentTooLarge)
             #expect(try await http.json(.post, "/admin/venues", admin: true, body: "not json").status == .badRequest)
-            let longID = String(repeating: "x", count: 500)
-            #expect(try await http.json(.get, "/sessions/\(longID)").status == .badRequest)
+            let longId = String(repeating: "x", count: 500)
+            #expect(try await http.json(.get, "/sessions/\(longId)").status == .badRequest)
         }
     }
 

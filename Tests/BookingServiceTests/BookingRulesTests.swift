@@ -36,9 +36,9 @@ struct BookingRulesTests {
         #expect(cancelled.json["seatsFreed"] as? Int == 2)
         let events = try await harness.outcomes(atLeast: 6)
         let promoted = events.filter { $0.type == BookingEventType.promoted }
-        let promotedIDs = promoted.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any])?["bookingId"] as? String }
+        let promotedIds = promoted.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any])?["bookingId"] as? String }
         let bookingB = try #require(try await harness.outcome(of: "b").json["bookingId"] as? String)
-        #expect(promotedIDs == [bookingB], "FIFO: b was first in line and fits the 2 freed seats; d must wait")
+        #expect(promotedIds == [bookingB], "FIFO: b was first in line and fits the 2 freed seats; d must wait")
         let promotedParty = try #require(promoted.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any] })
         #expect(promotedParty["partyKind"] as? String == "individual" && promotedParty["residentId"] as? String == "r-b", "who was promoted, by id")
         #expect(try await TestPostgres.count(harness.database, "SELECT confirmed_seats FROM session WHERE id = '\(session)'") == 3)
@@ -98,14 +98,14 @@ struct BookingRulesTests {
             BookingHarness.seats("door", session: soon, resident: "r-door", seats: 2))
         let late = try await harness.outcome(of: "late")
         let door = try await harness.outcome(of: "door")
-        let lateID = try #require(late.json["bookingId"] as? String)
-        let doorID = try #require(door.json["bookingId"] as? String)
+        let lateId = try #require(late.json["bookingId"] as? String)
+        let doorId = try #require(door.json["bookingId"] as? String)
         let doorToken = BookingHarness.token(for: "door")
         try await harness.publish(
-            BookingHarness.cancel("cancel-late", session: soon, booking: lateID, token: BookingHarness.token(for: "late")),
-            BookingHarness.checkIn("wrong-code", session: soon, booking: doorID, token: BookingHarness.token(for: "late")),
-            BookingHarness.checkIn("right-code", session: soon, booking: doorID, token: doorToken),
-            BookingHarness.checkIn("again", session: soon, booking: doorID, token: doorToken))
+            BookingHarness.cancel("cancel-late", session: soon, booking: lateId, token: BookingHarness.token(for: "late")),
+            BookingHarness.checkIn("wrong-code", session: soon, booking: doorId, token: BookingHarness.token(for: "late")),
+            BookingHarness.checkIn("right-code", session: soon, booking: doorId, token: doorToken),
+            BookingHarness.checkIn("again", session: soon, booking: doorId, token: doorToken))
         #expect(try await harness.outcome(of: "cancel-late").json["late"] as? Bool == true)
         #expect(try await harness.outcome(of: "wrong-code").json["reason"] as? String == "invalid")
         let checkedIn = try await harness.outcome(of: "right-code")
@@ -113,10 +113,10 @@ struct BookingRulesTests {
         #expect(checkedIn.json["seats"] as? Int == 2)
         #expect(try await harness.outcome(of: "again").json["reason"] as? String == "invalid", "already checked in")
 
-        #expect(await harness.service.get("/bookings/\(doorID)", headers: ["Kepu-Claim-Token": doorToken])?.body.contains("checked_in") == true)
-        #expect(await harness.service.get("/bookings/\(doorID)", headers: ["Kepu-Claim-Token": "token-late"])?.status == 404)
-        #expect(await harness.service.get("/bookings/\(doorID)")?.status == 401, "no token, no booking")
-        #expect(await harness.service.get("/bookings/\(doorID)?code=\(doorToken)")?.status == 400, "a token in the query string is refused")
+        #expect(await harness.service.get("/bookings/\(doorId)", headers: ["Kepu-Claim-Token": doorToken])?.body.contains("checked_in") == true)
+        #expect(await harness.service.get("/bookings/\(doorId)", headers: ["Kepu-Claim-Token": "token-late"])?.status == 404)
+        #expect(await harness.service.get("/bookings/\(doorId)")?.status == 401, "no token, no booking")
+        #expect(await harness.service.get("/bookings/\(doorId)?code=\(doorToken)")?.status == 400, "a token in the query string is refused")
         #expect(await harness.service.get("/admin/sessions/\(soon)/roster")?.status == 401)
         let roster = try #require(await harness.service.admin("GET", "/admin/sessions/\(soon)/roster"))
         #expect(roster.status == 200 && roster.body.contains("13800000000"), "contact details only in the admin roster")

@@ -115,7 +115,7 @@ struct ConcurrencyTests {
 
         // On the events topic: exactly one answer per request (the relay may repeat a record after a crash; the
         // CloudEvents id makes the repeat recognisable, so answers are counted by id).
-        var answerIDs: [String: Set<String>] = [:]
+        var answerIds: [String: Set<String>] = [:]
         var promotedSeats = 0
         for record in answers.all {
             guard let event = try? CloudEvent(kafkaMessage: record) else { continue }
@@ -124,10 +124,10 @@ struct ConcurrencyTests {
             guard event.type != BookingEventType.promoted, event.type != BookingEventType.noShowRecorded,
                 event.type != BookingEventType.residentSuspended, let request = json["requestId"] as? String
             else { continue }
-            answerIDs[request, default: []].insert(event.id)
+            answerIds[request, default: []].insert(event.id)
         }
-        #expect(answerIDs.count == total, "every request answered: \(answerIDs.count) of \(total)")
-        #expect(answerIDs.values.allSatisfy { $0.count == 1 }, "no request answered twice")
+        #expect(answerIds.count == total, "every request answered: \(answerIds.count) of \(total)")
+        #expect(answerIds.values.allSatisfy { $0.count == 1 }, "no request answered twice")
         // Seats freed = seats of confirmed bookings that were cancelled (a cancelled waitlist entry keeps its place
         // number and frees nothing), plus the seats capacity changes added: promotions cannot exceed them.
         let freed = try await TestPostgres.count(database, "SELECT COALESCE(sum(seats), 0)::int FROM booking WHERE status = 'cancelled' AND waitlist_seq IS NULL")

@@ -73,9 +73,9 @@ struct HostileInputTests {
         let capacity = await harness.service.admin("PUT", "/admin/sessions/x/capacity", json: #"{"capacity":-1}"#)
         #expect(capacity?.status == 400)
         // Ids and codes from the path and query are checked before they reach SQL.
-        let longID = String(repeating: "s", count: 300)
-        #expect(await harness.service.get("/sessions/\(longID)")?.status == 400)
-        #expect(await harness.service.admin("GET", "/admin/sessions/\(longID)/roster")?.status == 400)
+        let longId = String(repeating: "s", count: 300)
+        #expect(await harness.service.get("/sessions/\(longId)")?.status == 400)
+        #expect(await harness.service.admin("GET", "/admin/sessions/\(longId)/roster")?.status == 400)
         #expect(await harness.service.get("/bookings/b?code=\(String(repeating: "c", count: 100))")?.status == 400)
         for path in ["/sessions/s%00", "/bookings/b%00?code=x", "/bookings/b?code=x%00"] {
             let status = await harness.service.get(path)?.status ?? 0

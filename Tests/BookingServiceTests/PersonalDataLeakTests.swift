@@ -45,7 +45,7 @@ struct PersonalDataLeakTests {
 
         // Every topic but the frontends' requests, in one read (a group joins once), until it has been quiet.
         let written = Topics.all.map(\.name).filter { $0 != Topics.bookingRequests.name }
-        let reader = try KafkaConsumer(configuration: .consumer(bootstrapServers: harness.cluster.bootstrapServers, groupID: "leak-\(UUID())"))
+        let reader = try KafkaConsumer(configuration: .consumer(bootstrapServers: harness.cluster.bootstrapServers, groupId: "leak-\(UUID())"))
         try reader.subscribe(topics: written)
         var records: [KafkaConsumerMessage] = []
         var lastNew = ContinuousClock.now

@@ -36,8 +36,9 @@ struct DeploymentFileTests {
             #expect(service["image"] as? String == "kepu-classroom:dev")
             #expect(service["command"] as? [String] == [name])
             let environment = Self.environment(service)
-            for required in RuntimeConfiguration.variables where required.defaultValue == nil {
-                #expect(environment[required.name] != nil, "\(name) lacks \(required.name)")
+            for setting in RuntimeSetting.declarations {
+                guard case .required = setting.kind else { continue }
+                #expect(environment[setting.name] != nil, "\(name) lacks \(setting.name)")
             }
             let database = "postgres-\(name)"
             #expect(environment["KEPU_DATABASE_URL"]?.contains("@\(database):5432/") == true, "\(name) uses its own database")
@@ -63,17 +64,23 @@ struct DeploymentFileTests {
     @Test("every variable set for a service is one the services read")
     func variablesAreKnown() throws {
         for (name, service) in try Self.composeServices() where ServiceName.all.map(\.rawValue).contains(name) {
+            let own = OpenAPIDocumentTests.definitions.first { $0.name.rawValue == name }?.settings ?? []
+            let known = RuntimeSetting.declarations + own
             for variable in Self.environment(service).keys {
-                #expect(RuntimeConfiguration.isKnownVariable(variable), "\(name) sets \(variable), which no service reads")
+                #expect(known.contains { $0.names(variable) }, "\(name) sets \(variable), which \(name) does not read")
             }
         }
     }
 
-    @Test("the README documents every variable, and the Dockerfile builds every executable compose runs")
+    @Test("the operations guide shows every setting as declared, and the Dockerfile builds every executable compose runs")
     func documentation() throws {
-        let readme = try Self.text("README.md")
-        for variable in RuntimeConfiguration.variables {
-            #expect(readme.contains("`\(variable.name)`"), "README lacks \(variable.name)")
+        // The tables are derived from the declarations: a setting added, changed or removed shows here.
+        let operations = try Self.text("docs/operations.md")
+        let runtimeTable = SettingDeclaration.markdownTable(RuntimeSetting.declarations)
+        #expect(operations.contains(runtimeTable), "docs/operations.md's runtime table is not the declared one; it should read:\n\(runtimeTable)")
+        for definition in OpenAPIDocumentTests.definitions where !definition.settings.isEmpty {
+            let table = SettingDeclaration.markdownTable(definition.settings)
+            #expect(operations.contains(table), "docs/operations.md's \(definition.name) table is not the declared one; it should read:\n\(table)")
         }
         let dockerfile = try Self.text("Dockerfile")
         for executable in ServiceName.all.map(\.rawValue) + ["kepu"] {

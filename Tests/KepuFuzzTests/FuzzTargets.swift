@@ -98,7 +98,7 @@ struct FuzzTargets {
             }
             _ = try? SessionAdministration.parseTime(text)
             _ = BookingCommand.isCalendarDate(text)
-            _ = MetricsHTTPRoutes.isUnitID(text)
+            _ = MetricsHTTPRoutes.isUnitId(text)
             _ = UnitLevel(rawValue: text)
         }
     }

@@ -29,7 +29,7 @@ func consumer(_ cluster: EmbeddedKafkaCluster, group: String, topics: [String], 
     // Short timeouts so that a member leaving is noticed within a test's patience.
     var settings = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500", "auto.commit.interval.ms": "200"]
     settings.merge(overrides) { _, new in new }
-    let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupID: group, overrides: settings))
+    let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupId: group, overrides: settings))
     try consumer.subscribe(topics: topics)
     return consumer
 }

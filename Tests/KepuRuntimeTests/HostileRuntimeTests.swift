@@ -103,7 +103,7 @@ struct HostileRuntimeTests {
     }
 
     @Test("two senders' events with the same id are both applied (identity is source + id); a repeat from one sender is not")
-    func identityIsSourceAndID() async throws {
+    func identityIsSourceAndId() async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
         let service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)

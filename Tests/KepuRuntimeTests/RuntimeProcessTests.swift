@@ -47,7 +47,7 @@ struct RuntimeProcessTests {
         }
         await first.kill()
         // Nothing reached the results topic: every partition's high watermark is still 0 (asked of the leaders).
-        let probe = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupID: "probe-\(UUID())"))
+        let probe = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupId: "probe-\(UUID())"))
         let ends = try await probe.queryWatermarks((0..<3).map { KafkaTopicPartition(topic: "kepu.test.results.v1", partition: $0) })
         #expect(ends.count == 3 && ends.values.allSatisfy { $0.high == 0 }, "published before the relay ran: \(ends)")
 

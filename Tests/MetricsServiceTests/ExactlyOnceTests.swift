@@ -74,10 +74,10 @@ struct ExactlyOnceTests {
         let logger = Logger(label: "replay")
         let database = Database(settings: live, poolSize: 2, logger: logger)
         let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers))
-        let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupID: "replay-\(UUID())"))
+        let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupId: "replay-\(UUID())"))
         let runner = ConsumerRunner(
             handler: BookingEventsHandler(sessions: SessionCache()), consumer: consumer, producer: producer, client: database.client,
-            consumerID: "metrics.booking-events", deadLetterTopic: "kepu.metrics.dlq.v1", batchSize: 500, batchWait: .milliseconds(20),
+            consumerId: "metrics.booking-events", deadLetterTopic: "kepu.metrics.dlq.v1", batchSize: 500, batchWait: .milliseconds(20),
             metrics: metrics, logger: logger)
         let running = Task { try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }

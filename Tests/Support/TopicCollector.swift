@@ -10,7 +10,7 @@ public final class TopicCollector: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     public init(topic: String, bootstrap: String) throws {
-        consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupID: "collector-\(UUID())"))
+        consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupId: "collector-\(UUID())"))
         try consumer.subscribe(topics: [topic])
         let running = Task { [consumer, weak self] in
             while !Task.isCancelled {

@@ -18,7 +18,7 @@ struct DeadLetters: AsyncParsableCommand {
         func run() async throws {
             let topic = Topics.deadLetter(ServiceName(rawValue: service)).name
             let consumer = try KafkaConsumer(
-                configuration: try kafka.consumer(groupID: "kepu-dlq-list-\(UUID().uuidString.prefix(8))"))
+                configuration: try kafka.consumer(groupId: "kepu-dlq-list-\(UUID().uuidString.prefix(8))"))
             try consumer.subscribe(topics: [topic])
             var count = 0
             try await readUntilIdle(consumer) { batch in
@@ -43,7 +43,7 @@ struct DeadLetters: AsyncParsableCommand {
             // A fixed group: a second replay continues where the first stopped instead of replaying twice.
             // A short session: a previous replay's membership must not hold this one up for long.
             let consumer = try KafkaConsumer(
-                configuration: try kafka.consumer(groupID: "kepu.dlq-replay.\(service)", overrides: ["session.timeout.ms": "10000"]))
+                configuration: try kafka.consumer(groupId: "kepu.dlq-replay.\(service)", overrides: ["session.timeout.ms": "10000"]))
             try consumer.subscribe(topics: [topic])
             let producer = try KafkaProducer(configuration: try kafka.producer())
             defer { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -22,7 +22,7 @@ struct Demo: AsyncParsableCommand {
         let producer = try KafkaProducer(configuration: try kafka.producer())
         let confirmed = ConfirmedBookings()
         let outcomes = try KafkaConsumer(
-            configuration: try kafka.consumer(groupID: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
+            configuration: try kafka.consumer(groupId: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
         try outcomes.subscribe(topics: [Topics.bookingEvents.name])
         let reader = Task { try await confirmed.follow(outcomes) }
         defer { reader.cancel() }

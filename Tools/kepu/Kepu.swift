@@ -26,8 +26,8 @@ struct KafkaOptions: ParsableArguments {
     /// `KEPU_KAFKA_PROP_*` as the services read them, so the tool reaches a TLS or SASL cluster the same way.
     var properties: [String: String] { KafkaConfiguration.properties(fromEnvironment: ProcessInfo.processInfo.environment) }
 
-    func consumer(groupID: String, overrides: [String: String] = [:]) throws -> KafkaConfiguration {
-        .consumer(bootstrapServers: try servers(), groupID: groupID, overrides: properties.merging(overrides) { _, new in new })
+    func consumer(groupId: String, overrides: [String: String] = [:]) throws -> KafkaConfiguration {
+        .consumer(bootstrapServers: try servers(), groupId: groupId, overrides: properties.merging(overrides) { _, new in new })
     }
 
     func producer() throws -> KafkaConfiguration {

@@ -15,7 +15,7 @@ struct Tail: AsyncParsableCommand {
     func run() async throws {
         let consumer = try KafkaConsumer(
             configuration: try kafka.consumer(
-                groupID: "kepu-tail-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": fromBeginning ? "earliest" : "latest"]))
+                groupId: "kepu-tail-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": fromBeginning ? "earliest" : "latest"]))
         try consumer.subscribe(topics: [topic])
         var printed = 0
         for try await batch in consumer.batches(maxMessages: 500, maxWait: .milliseconds(200)) {

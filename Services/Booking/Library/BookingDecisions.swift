@@ -15,7 +15,7 @@ struct BookingDecisions {
 
     struct Session {
         let id: String
-        let venueID: String
+        let venueId: String
         let capacity: Int
         var confirmed: Int
         var waitlisted: Int
@@ -68,13 +68,13 @@ struct BookingDecisions {
             if late {
                 // A late cancellation counts as a no-show.
                 for event in try await suspensions.recordNoShow(
-                    booking: booking.id, session: session.id, resident: booking.residentID, unit: booking.unitID, seats: booking.seats,
+                    booking: booking.id, session: session.id, resident: booking.residentId, unit: booking.unitId, seats: booking.seats,
                     lateCancellation: true)
                 {
                     transaction.emit(event)
                 }
             }
-            try await promote(sessionID: session.id)
+            try await promote(sessionId: session.id)
         case .waitlisted:
             try await connection.query("UPDATE booking SET status = 'cancelled', updated_at = now() WHERE id = \(booking.id)", logger: logger)
             try await connection.query(
@@ -106,20 +106,20 @@ struct BookingDecisions {
 
     /// What cancellations and check-ins start with: claim the request id, lock the booking and its session, check
     /// the code. Nil when the request is already answered (a repeat) or was rejected here.
-    private func claimBooking(_ requestID: String, fingerprint: String, booking bookingID: String, claimToken: String) async throws -> (BookingRow, Session)? {
-        switch try await claim(requestID, fingerprint: fingerprint) {
+    private func claimBooking(_ requestId: String, fingerprint: String, booking bookingId: String, claimToken: String) async throws -> (BookingRow, Session)? {
+        switch try await claim(requestId, fingerprint: fingerprint) {
         case .repeated: return nil
         case .conflict:
-            reject(requestId: requestID, sessionId: nil, .conflict, "request id already used with other content")
+            reject(requestId: requestId, sessionId: nil, .conflict, "request id already used with other content")
             return nil
         case .new: break
         }
-        guard let booking = try await lockBooking(bookingID), let session = try await lockSession(booking.sessionID) else {
-            reject(requestId: requestID, sessionId: nil, .unknownBooking, "no booking \(bookingID)")
+        guard let booking = try await lockBooking(bookingId), let session = try await lockSession(booking.sessionId) else {
+            reject(requestId: requestId, sessionId: nil, .unknownBooking, "no booking \(bookingId)")
             return nil
         }
         guard let stored = booking.claimTokenHash, ClaimToken.hash(claimToken) == stored else {
-            reject(requestId: requestID, sessionId: session.id, .invalid, "the claim token does not match the booking")
+            reject(requestId: requestId, sessionId: session.id, .invalid, "the claim token does not match the booking")
             return nil
         }
         return (booking, session)
@@ -138,30 +138,30 @@ struct BookingDecisions {
         guard !taken.isEmpty else {
             return reject(requestId: request.requestId, sessionId: session.id, .full, "no seats left")
         }
-        let bookingID = try await insertBooking(request, session: session, seats: seats, status: .confirmed)
+        let bookingId = try await insertBooking(request, session: session, seats: seats, status: .confirmed)
         let (kind, resident, unit) = partyColumns(request.party)
         emit(BookingEventType.confirmed, session: session.id,
-             BookingConfirmed(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, venueId: session.venueID, seats: seats,
+             BookingConfirmed(requestId: request.requestId, bookingId: bookingId, sessionId: session.id, venueId: session.venueId, seats: seats,
                               partyKind: kind.rawValue, residentId: resident, unitId: unit))
     }
 
     private func waitlist(_ request: SeatsRequested, session: Session) async throws {
         try await connection.query(
             "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
-        let bookingID = try await insertBooking(request, session: session, seats: request.party.seats, status: .waitlisted)
+        let bookingId = try await insertBooking(request, session: session, seats: request.party.seats, status: .waitlisted)
         emit(BookingEventType.waitlisted, session: session.id,
-             BookingWaitlisted(requestId: request.requestId, bookingId: bookingID, sessionId: session.id, seats: request.party.seats,
+             BookingWaitlisted(requestId: request.requestId, bookingId: bookingId, sessionId: session.id, seats: request.party.seats,
                                position: session.waitingEntries + 1))
     }
 
     /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
     /// accepts a partial offer takes what is left if that is at least the session's minimum group size.
-    func promote(sessionID: String) async throws {
-        guard let session = try await lockSession(sessionID), session.free > 0 else { return }
+    func promote(sessionId: String) async throws {
+        guard let session = try await lockSession(sessionId), session.free > 0 else { return }
         let waiting = try await connection.query(
             """
             SELECT id, requested_seats, accept_partial, party_kind, resident_id, unit_id FROM booking
-            WHERE session_id = \(sessionID) AND status = 'waitlisted' ORDER BY waitlist_seq
+            WHERE session_id = \(sessionId) AND status = 'waitlisted' ORDER BY waitlist_seq
             """, logger: logger
         ).collect()
         var free = session.free
@@ -172,16 +172,16 @@ struct BookingDecisions {
             try await connection.query(
                 """
                 UPDATE session SET confirmed_seats = confirmed_seats + \(seats), waitlisted_seats = waitlisted_seats - \(requested)
-                WHERE id = \(sessionID) AND confirmed_seats + \(seats) <= capacity
+                WHERE id = \(sessionId) AND confirmed_seats + \(seats) <= capacity
                 """, logger: logger)
             try await connection.query(
                 "UPDATE booking SET status = 'confirmed', seats = \(seats), waitlist_seq = NULL, updated_at = now() WHERE id = \(id)",
                 logger: logger)
             free -= seats
             emit(
-                BookingEventType.promoted, session: sessionID,
+                BookingEventType.promoted, session: sessionId,
                 BookingPromoted(
-                    bookingId: id, sessionId: sessionID, seats: seats, requestedSeats: requested, partyKind: partyKind, residentId: residentId,
+                    bookingId: id, sessionId: sessionId, seats: seats, requestedSeats: requested, partyKind: partyKind, residentId: residentId,
                     unitId: unitId))
         }
     }
@@ -205,16 +205,16 @@ struct BookingDecisions {
 
     // MARK: - Rows
 
-    func claim(_ requestID: String, fingerprint: String) async throws -> Claim {
+    func claim(_ requestId: String, fingerprint: String) async throws -> Claim {
         let inserted = try await connection.query(
             """
-            INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestID), \(fingerprint))
+            INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestId), \(fingerprint))
             ON CONFLICT (request_id) DO NOTHING RETURNING request_id
             """, logger: logger
         ).collect()
         if !inserted.isEmpty { return .new }
         let previous = try await connection.query(
-            "SELECT fingerprint FROM booking_request WHERE request_id = \(requestID)", logger: logger
+            "SELECT fingerprint FROM booking_request WHERE request_id = \(requestId)", logger: logger
         ).collect().first?.decode(String.self)
         return previous == fingerprint ? .repeated : .conflict
     }
@@ -232,14 +232,14 @@ struct BookingDecisions {
 
     struct BookingRow {
         let id: String
-        let sessionID: String
+        let sessionId: String
         let status: BookingStatus
         let seats: Int
         let requestedSeats: Int
         /// Nil only for a booking placed from a pool entry made before claim tokens (it cannot be claimed).
         let claimTokenHash: String?
-        let residentID: String?
-        let unitID: String?
+        let residentId: String?
+        let unitId: String?
     }
 
     private func lockBooking(_ id: String) async throws -> BookingRow? {
@@ -248,12 +248,15 @@ struct BookingDecisions {
             logger: logger
         ).collect()
         guard let row = rows.first else { return nil }
-        let c = try row.decode((String, String, BookingStatus, Int, Int, String?, String?, String?).self)
-        return BookingRow(id: c.0, sessionID: c.1, status: c.2, seats: c.3, requestedSeats: c.4, claimTokenHash: c.5, residentID: c.6, unitID: c.7)
+        let (bookingId, sessionId, status, seats, requestedSeats, claimTokenHash, residentId, unitId) =
+            try row.decode((String, String, BookingStatus, Int, Int, String?, String?, String?).self)
+        return BookingRow(
+            id: bookingId, sessionId: sessionId, status: status, seats: seats, requestedSeats: requestedSeats, claimTokenHash: claimTokenHash,
+            residentId: residentId, unitId: unitId)
     }
 
     private func insertBooking(_ request: SeatsRequested, session: Session, seats: Int, status: BookingStatus) async throws -> String {
-        let id = Self.newBookingID()
+        let id = Self.newBookingId()
         let (kind, resident, unit) = partyColumns(request.party)
         var acceptPartial = false
         if case .group(_, _, let partial) = request.party { acceptPartial = partial }
@@ -271,7 +274,7 @@ struct BookingDecisions {
 
     /// `bk_` and 16 lowercase hex digits: 64 random bits, drawn in one call (a UUID string, then edited, cost more
     /// than the rest of a booking's decision).
-    static func newBookingID() -> String {
+    static func newBookingId() -> String {
         var generator = SystemRandomNumberGenerator()
         let hex = String(generator.next() as UInt64, radix: 16)
         return "bk_" + String(repeating: "0", count: 16 - hex.count) + hex

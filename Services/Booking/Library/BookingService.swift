@@ -23,6 +23,6 @@ public enum BookingService {
                 },
             ],
             retainedTables: [RetainedTable(table: "booking_request", timeColumn: "received_at")],
-            personalData: BookingSchema.contactDetails)
+            personalData: BookingSchema.contactDetails, settings: BookingSetting.declarations)
     }
 }

@@ -25,11 +25,15 @@ struct LockSessions: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> BookingDecisions.Session {
-        let c = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool, Int).self)
+        let (
+            id, venueId, capacity, confirmed, waitlisted, opensAt, closesAt, cancellationDeadline, startsAt, endsAt, maxSeatsPerRequest, groupMin,
+            groupMax, waitlistEnabled, waitlistCap, closed, waitingEntries
+        ) = try row.decode((String, String, Int, Int, Int, Date, Date, Date, Date, Date, Int, Int, Int, Bool, Int, Bool, Int).self)
         return BookingDecisions.Session(
-            id: c.0, venueID: c.1, capacity: c.2, confirmed: c.3, waitlisted: c.4, waitingEntries: c.16, opensAt: c.5, closesAt: c.6,
-            cancellationDeadline: c.7, startsAt: c.8, endsAt: c.9, maxSeatsPerRequest: c.10, groupMin: c.11, groupMax: c.12,
-            waitlistEnabled: c.13, waitlistCap: c.14, closed: c.15)
+            id: id, venueId: venueId, capacity: capacity, confirmed: confirmed, waitlisted: waitlisted, waitingEntries: waitingEntries,
+            opensAt: opensAt, closesAt: closesAt, cancellationDeadline: cancellationDeadline, startsAt: startsAt, endsAt: endsAt,
+            maxSeatsPerRequest: maxSeatsPerRequest, groupMin: groupMin, groupMax: groupMax, waitlistEnabled: waitlistEnabled,
+            waitlistCap: waitlistCap, closed: closed)
     }
 }
 
@@ -57,12 +61,12 @@ struct ClaimRequests: PostgresPreparedStatement {
         """
     typealias Row = String
 
-    let requestIDs: [String]
+    let requestIds: [String]
     let fingerprints: [String]
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 2)
-        bindings.append(requestIDs)
+        bindings.append(requestIds)
         bindings.append(fingerprints)
         return bindings
     }
@@ -111,7 +115,7 @@ struct WriteBookings: PostgresPreparedStatement {
     var names: [String] = []
     var phones: [String] = []
     /// Per session: the seats confirmed and waitlisted by the run.
-    var sessionIDs: [String] = []
+    var sessionIds: [String] = []
     var confirmedDeltas: [Int] = []
     var waitlistedDeltas: [Int] = []
 
@@ -121,7 +125,7 @@ struct WriteBookings: PostgresPreparedStatement {
         bindings.append(requestedSeats)
         bindings.append(seats)
         bindings.append(acceptPartial)
-        for column in [statuses, claimTokenHashes, names, phones, sessionIDs] { bindings.append(column) }
+        for column in [statuses, claimTokenHashes, names, phones, sessionIds] { bindings.append(column) }
         bindings.append(confirmedDeltas)
         bindings.append(waitlistedDeltas)
         return bindings

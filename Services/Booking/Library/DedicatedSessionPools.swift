@@ -45,10 +45,10 @@ extension BookingDecisions {
             logger: logger
         ).collect().first?.decode((String, String?, Int).self)
         switch pool {
-        case ("opened", let sessionID?, _)?:
+        case ("opened", let sessionId?, _)?:
             // The dedicated session exists: the group books into it like any other.
-            guard let session = try await lockSession(sessionID) else { return }
-            try await place(seatsRequest(request, session: sessionID), in: session)
+            guard let session = try await lockSession(sessionId) else { return }
+            try await place(seatsRequest(request, session: sessionId), in: session)
         case ("pooling", _, let pooled)?:
             let total = pooled + request.headcount
             try await connection.query(
@@ -84,19 +84,19 @@ extension BookingDecisions {
             bookingClosesAt: startsAt, cancellationDeadline: nil, maxSeatsPerRequest: nil, groupMin: settings.groupMin,
             groupMax: settings.groupMax, waitlistEnabled: true, waitlistCap: settings.capacity)
         let ids = try await SessionAdministration.create([input], dedicated: true, on: connection, logger: logger)
-        guard let sessionID = ids.first else { return }
+        guard let sessionId = ids.first else { return }
         try await connection.query(
-            "UPDATE dedicated_pool SET status = 'opened', session_id = \(sessionID) WHERE venue_id = \(venue) AND visit_date = \(date)::date",
+            "UPDATE dedicated_pool SET status = 'opened', session_id = \(sessionId) WHERE venue_id = \(venue) AND visit_date = \(date)::date",
             logger: logger)
-        try await SessionEvents.emitPublished(BookingEventType.sessionCreated, sessions: [sessionID], in: transaction)
+        try await SessionEvents.emitPublished(BookingEventType.sessionCreated, sessions: [sessionId], in: transaction)
         let entries = try await pooledEntries(venue: venue, date: date)
         emitAboutVenue(
             venue, BookingEventType.dedicatedSessionOpened,
             DedicatedSessionOpened(
-                venueId: venue, date: date, sessionId: sessionID, capacity: settings.capacity, pooledHeadcount: pooledHeadcount, groups: entries.count))
+                venueId: venue, date: date, sessionId: sessionId, capacity: settings.capacity, pooledHeadcount: pooledHeadcount, groups: entries.count))
         for entry in entries {
-            guard let session = try await lockSession(sessionID) else { return }
-            try await place(entry.seatsRequest(session: sessionID), in: session)
+            guard let session = try await lockSession(sessionId) else { return }
+            try await place(entry.seatsRequest(session: sessionId), in: session)
         }
         try await connection.query(
             "UPDATE dedicated_pool_entry SET status = 'placed' WHERE venue_id = \(venue) AND visit_date = \(date)::date AND status = 'pooled'",
@@ -125,11 +125,11 @@ extension BookingDecisions {
                     emitAboutVenue(
                         venue, BookingEventType.rejected,
                         BookingRejected(
-                            requestId: entry.requestID, reason: .belowThreshold,
+                            requestId: entry.requestId, reason: .belowThreshold,
                             detail: "the pool for \(date) reached \(pooled) of \(threshold) by the cutoff, and no public session that day has \(entry.headcount) seats"))
                 }
                 try await connection.query(
-                    "UPDATE dedicated_pool_entry SET status = \(placed ? "placed" : "rejected") WHERE request_id = \(entry.requestID)", logger: logger)
+                    "UPDATE dedicated_pool_entry SET status = \(placed ? "placed" : "rejected") WHERE request_id = \(entry.requestId)", logger: logger)
             }
         }
         return pools.count
@@ -157,8 +157,8 @@ extension BookingDecisions {
     // MARK: - Rows
 
     struct PoolEntry {
-        let requestID: String
-        let unitID: String
+        let requestId: String
+        let unitId: String
         let headcount: Int
         let contact: BookingContact?
         /// Empty for an entry pooled before claim tokens: its booking is stored without one.
@@ -166,7 +166,7 @@ extension BookingDecisions {
 
         func seatsRequest(session: String) -> SeatsRequested {
             SeatsRequested(
-                requestId: requestID, sessionId: session, party: .group(unitID: unitID, headcount: headcount, acceptPartial: false), contact: contact,
+                requestId: requestId, sessionId: session, party: .group(unitId: unitId, headcount: headcount, acceptPartial: false), contact: contact,
                 claimTokenHash: claimTokenHash)
         }
     }
@@ -178,9 +178,9 @@ extension BookingDecisions {
             WHERE venue_id = \(venue) AND visit_date = \(date)::date AND status = 'pooled' ORDER BY seq
             """, logger: logger
         ).collect().map { row in
-            let c = try row.decode((String, String, Int, String?, String?, String?).self)
-            let contact = c.3.map { BookingContact(name: $0, phone: c.4 ?? "") }
-            return PoolEntry(requestID: c.0, unitID: c.1, headcount: c.2, contact: contact, claimTokenHash: c.5 ?? "")
+            let (requestId, unitId, headcount, name, phone, claimTokenHash) = try row.decode((String, String, Int, String?, String?, String?).self)
+            let contact = name.map { BookingContact(name: $0, phone: phone ?? "") }
+            return PoolEntry(requestId: requestId, unitId: unitId, headcount: headcount, contact: contact, claimTokenHash: claimTokenHash ?? "")
         }
     }
 
@@ -194,14 +194,17 @@ extension BookingDecisions {
             WHERE m.venue_id = \(venue) AND v.kind = 'museum'
             """, logger: logger
         ).collect().first
-        guard let c = try row?.decode((Int, Int, String, Int, Int, Int, Date, Date).self) else { return nil }
+        guard let (threshold, capacity, startTime, durationMinutes, groupMin, groupMax, dayStart, cutoffAt) =
+            try row?.decode((Int, Int, String, Int, Int, Int, Date, Date).self)
+        else { return nil }
         return DedicatedSettings(
-            threshold: c.0, capacity: c.1, startTime: c.2, durationMinutes: c.3, groupMin: c.4, groupMax: c.5, dayStart: c.6, cutoffAt: c.7)
+            threshold: threshold, capacity: capacity, startTime: startTime, durationMinutes: durationMinutes, groupMin: groupMin, groupMax: groupMax,
+            dayStart: dayStart, cutoffAt: cutoffAt)
     }
 
     private func seatsRequest(_ request: DedicatedVisitRequested, session: String) -> SeatsRequested {
         PoolEntry(
-            requestID: request.requestId, unitID: request.unitId, headcount: request.headcount, contact: request.contact,
+            requestId: request.requestId, unitId: request.unitId, headcount: request.headcount, contact: request.contact,
             claimTokenHash: request.claimTokenHash)
             .seatsRequest(session: session)
     }

@@ -12,16 +12,37 @@ public struct NoShowPolicy: Sendable, Hashable {
 
     public static let defaults = NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 30, sweepSeconds: 30)
 
-    /// The booking-specific variables (listed in the README), with every problem reported together.
+    /// Booking's own settings, with every problem reported together.
     public static func load(environment: [String: String]) throws(ConfigurationError) -> NoShowPolicy {
         var reader = ConfigurationReader(environment: environment)
         let policy = NoShowPolicy(
-            limit: reader.integer("KEPU_BOOKING_NO_SHOW_LIMIT", default: defaults.limit, in: 1...100),
-            windowDays: reader.integer("KEPU_BOOKING_NO_SHOW_WINDOW_DAYS", default: defaults.windowDays, in: 1...3650),
-            suspensionDays: reader.integer("KEPU_BOOKING_SUSPENSION_DAYS", default: defaults.suspensionDays, in: 0...3650),
-            graceMinutes: reader.integer("KEPU_BOOKING_NO_SHOW_GRACE_MINUTES", default: defaults.graceMinutes, in: 0...10080),
-            sweepSeconds: reader.integer("KEPU_BOOKING_SWEEP_SECONDS", default: defaults.sweepSeconds, in: 1...86400))
+            limit: reader.integer(BookingSetting.noShowLimit), windowDays: reader.integer(BookingSetting.noShowWindowDays),
+            suspensionDays: reader.integer(BookingSetting.suspensionDays), graceMinutes: reader.integer(BookingSetting.noShowGraceMinutes),
+            sweepSeconds: reader.integer(BookingSetting.sweepSeconds))
         try reader.finish()
         return policy
+    }
+}
+
+/// Booking's own settings (`KEPU_BOOKING_*`).
+public enum BookingSetting: String, SettingKey {
+    case noShowLimit = "KEPU_BOOKING_NO_SHOW_LIMIT"
+    case noShowWindowDays = "KEPU_BOOKING_NO_SHOW_WINDOW_DAYS"
+    case suspensionDays = "KEPU_BOOKING_SUSPENSION_DAYS"
+    case noShowGraceMinutes = "KEPU_BOOKING_NO_SHOW_GRACE_MINUTES"
+    case sweepSeconds = "KEPU_BOOKING_SWEEP_SECONDS"
+
+    public var declaration: SettingDeclaration {
+        let defaults = NoShowPolicy.defaults
+        return switch self {
+        case .noShowLimit:
+            SettingDeclaration(rawValue, .integer(default: defaults.limit, range: 1...100), "no-shows (late cancellations count) within the window that suspend a resident")
+        case .noShowWindowDays: SettingDeclaration(rawValue, .integer(default: defaults.windowDays, range: 1...3650), "the window no-shows are counted in, in days")
+        case .suspensionDays: SettingDeclaration(rawValue, .integer(default: defaults.suspensionDays, range: 0...3650), "days a suspension lasts, at every venue")
+        case .noShowGraceMinutes:
+            SettingDeclaration(rawValue, .integer(default: defaults.graceMinutes, range: 0...10080), "minutes after a session's end before unchecked bookings count as no-shows")
+        case .sweepSeconds:
+            SettingDeclaration(rawValue, .integer(default: defaults.sweepSeconds, range: 1...86400), "how often the no-show sweep and the dedicated-session cutoff run")
+        }
     }
 }

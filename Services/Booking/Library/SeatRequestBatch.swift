@@ -63,14 +63,14 @@ extension BookingDecisions {
             switch SeatPlacement.decide(requested: request.party.seats, acceptPartial: acceptPartial, on: session) {
             case .confirm(let seats):
                 session.confirmed += seats
-                decisions.append(.confirm(NewBooking(id: Self.newBookingID(), request: request, session: session, seats: seats)))
+                decisions.append(.confirm(NewBooking(id: Self.newBookingId(), request: request, session: session, seats: seats)))
             case .waitlist:
                 session.waitlisted += request.party.seats
                 session.waitingEntries += 1
                 decisions.append(
                     .waitlist(
                         NewBooking(
-                            id: Self.newBookingID(), request: request, session: session, seats: request.party.seats,
+                            id: Self.newBookingId(), request: request, session: session, seats: request.party.seats,
                             position: session.waitingEntries)))
             case .full(let detail):
                 decisions.append(.reject(requestId: request.requestId, sessionId: session.id, .init(reason: .full, detail: detail)))
@@ -88,7 +88,7 @@ extension BookingDecisions {
                 emit(
                     BookingEventType.confirmed, session: booking.session.id,
                     BookingConfirmed(
-                        requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueID,
+                        requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueId,
                         seats: booking.seats, partyKind: kind.rawValue, residentId: resident, unitId: unit))
             case .waitlist(let booking):
                 emit(
@@ -112,7 +112,7 @@ extension BookingDecisions {
         let ids = firstIndex.map { requests[$0].request.requestId }
         let fingerprints = firstIndex.map { requests[$0].fingerprint }
         var inserted = Set<String>()
-        for try await id in try await connection.execute(ClaimRequests(requestIDs: ids, fingerprints: fingerprints), logger: logger) {
+        for try await id in try await connection.execute(ClaimRequests(requestIds: ids, fingerprints: fingerprints), logger: logger) {
             inserted.insert(id)
         }
         var earlier: [String: String] = [:]
@@ -168,13 +168,13 @@ extension BookingDecisions {
             delta[booking.session.id, default: (0, 0)].confirmed += isWaitlisted ? 0 : booking.seats
             delta[booking.session.id, default: (0, 0)].waitlisted += isWaitlisted ? booking.seats : 0
         }
-        statement.sessionIDs = Array(delta.keys)
-        statement.confirmedDeltas = statement.sessionIDs.map { delta[$0]?.confirmed ?? 0 }
-        statement.waitlistedDeltas = statement.sessionIDs.map { delta[$0]?.waitlisted ?? 0 }
+        statement.sessionIds = Array(delta.keys)
+        statement.confirmedDeltas = statement.sessionIds.map { delta[$0]?.confirmed ?? 0 }
+        statement.waitlistedDeltas = statement.sessionIds.map { delta[$0]?.waitlisted ?? 0 }
         var updated = 0
         for try await _ in try await connection.execute(statement, logger: logger) { updated += 1 }
-        guard updated == statement.sessionIDs.count else {
-            throw SeatArithmeticError(detail: "\(statement.sessionIDs.count - updated) sessions refused the batch's seats")
+        guard updated == statement.sessionIds.count else {
+            throw SeatArithmeticError(detail: "\(statement.sessionIds.count - updated) sessions refused the batch's seats")
         }
     }
 }

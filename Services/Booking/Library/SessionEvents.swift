@@ -14,12 +14,13 @@ enum SessionEvents {
             """, logger: transaction.logger
         ).collect()
         for row in rows {
-            let c = try row.decode((String, String, String, [String], String, Date, Date, Int, Bool).self)
+            let (sessionId, venueId, venueKind, unitPath, title, startsAt, endsAt, capacity, dedicated) =
+                try row.decode((String, String, String, [String], String, Date, Date, Int, Bool).self)
             transaction.emit(try BookingEvent.about(
-                session: c.0, type,
+                session: sessionId, type,
                 SessionPublished(
-                    sessionId: c.0, venueId: c.1, venueKind: c.2, unitPath: c.3, title: c.4, startsAt: c.5, endsAt: c.6, capacity: c.7,
-                    dedicated: c.8)))
+                    sessionId: sessionId, venueId: venueId, venueKind: venueKind, unitPath: unitPath, title: title, startsAt: startsAt, endsAt: endsAt,
+                    capacity: capacity, dedicated: dedicated)))
         }
     }
 

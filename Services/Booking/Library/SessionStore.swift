@@ -28,7 +28,7 @@ struct SessionStore {
             ).collect()
             guard !rows.isEmpty else { return false }
             try await SessionEvents.emitPublished(BookingEventType.sessionChanged, sessions: [id], in: transaction)
-            try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).promote(sessionID: id)
+            try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).promote(sessionId: id)
             return true
         }
     }
@@ -56,14 +56,14 @@ struct SessionStore {
     /// contact details).
     func roster(session id: String) async throws -> [RosterEntry] {
         var roster: [RosterEntry] = []
-        for try await (bookingID, status, seats, resident, unit, name, phone) in try await client.query(
+        for try await (bookingId, status, seats, resident, unit, name, phone) in try await client.query(
             """
             SELECT id, status, seats, resident_id, unit_id, contact_name, contact_phone FROM booking
             WHERE session_id = \(id) AND status IN ('confirmed', 'checked_in', 'waitlisted') ORDER BY created_at
             """, logger: logger
         ).decode((String, BookingStatus, Int, String?, String?, String?, String?).self) {
             roster.append(
-                RosterEntry(bookingID: bookingID, status: status, seats: seats, residentID: resident, unitID: unit, contactName: name, contactPhone: phone))
+                RosterEntry(bookingId: bookingId, status: status, seats: seats, residentId: resident, unitId: unit, contactName: name, contactPhone: phone))
         }
         return roster
     }
@@ -104,9 +104,9 @@ struct BookingLookupStore {
         let rows = try await client.query(
             "SELECT id, session_id, status, seats, claim_token_hash FROM booking WHERE id = \(id)", logger: logger
         ).collect()
-        guard let (bookingID, sessionID, status, seats, hash) = try rows.first?.decode((String, String, BookingStatus, Int, String?).self),
+        guard let (bookingId, sessionId, status, seats, hash) = try rows.first?.decode((String, String, BookingStatus, Int, String?).self),
             hash == ClaimToken.hash(claimToken)
         else { return nil }
-        return BookingSummary(id: bookingID, sessionID: sessionID, status: status, seats: seats)
+        return BookingSummary(id: bookingId, sessionId: sessionId, status: status, seats: seats)
     }
 }

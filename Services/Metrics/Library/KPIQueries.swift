@@ -10,9 +10,9 @@ struct UnitInfo: Sendable, Hashable, Encodable {
     let id: String
     let level: UnitLevel
     let path: [String]
-    let parentID: String?
+    let parentId: String?
 
-    enum CodingKeys: String, CodingKey { case id = "unit", level, path, parentID = "parent" }
+    enum CodingKeys: String, CodingKey { case id = "unit", level, path, parentId = "parent" }
 
     // A city has no parent: written as null, so every unit has the same fields.
     func encode(to encoder: any Encoder) throws {
@@ -20,7 +20,7 @@ struct UnitInfo: Sendable, Hashable, Encodable {
         try container.encode(id, forKey: .id)
         try container.encode(level, forKey: .level)
         try container.encode(path, forKey: .path)
-        try container.encode(parentID, forKey: .parentID)
+        try container.encode(parentId, forKey: .parentId)
     }
 }
 
@@ -51,7 +51,7 @@ struct KPIQueries {
     private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
         var result: [UnitInfo] = []
         for try await (id, level, path, parent) in rows.decode((String, UnitLevel, String, String?).self) {
-            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentID: parent))
+            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent))
         }
         return result
     }
@@ -134,11 +134,13 @@ struct KPIQueries {
             ORDER BY score DESC, session_id LIMIT \(max(0, min(limit, 1000)))
             """, logger: logger)
         var result: [(SessionTallyRow, Double)] = []
-        for try await row in rows.decode((String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Double).self) {
+        for try await (sessionId, title, unitId, venueKind, day, capacity, seatsBooked, bookingsMade, checkIns, noShows, score) in rows.decode(
+            (String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Double).self)
+        {
             result.append(
                 (SessionTallyRow(
-                    sessionId: row.0, title: row.1, unitId: row.2, venueKind: row.3, day: row.4, capacity: Int64(row.5), seatsBooked: row.6,
-                    bookingsMade: row.7, checkIns: row.8, noShows: row.9), row.10))
+                    sessionId: sessionId, title: title, unitId: unitId, venueKind: venueKind, day: day, capacity: Int64(capacity), seatsBooked: seatsBooked,
+                    bookingsMade: bookingsMade, checkIns: checkIns, noShows: noShows), score))
         }
         return result
     }

@@ -17,6 +17,7 @@ public enum MetricsService {
             background: [
                 { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate, wakeup: snapshotsWanted) },
                 { context in WeakSpotAlerts.task(context: context, settings: settings) },
-            ])
+            ],
+            settings: MetricsSetting.declarations)
     }
 }

@@ -30,18 +30,52 @@ public struct MetricsSettings: Sendable, Hashable {
     public static func load(environment: [String: String]) throws(ConfigurationError) -> MetricsSettings {
         var reader = ConfigurationReader(environment: environment)
         let settings = MetricsSettings(
-            snapshotIntervalMilliseconds: reader.integer("KEPU_METRICS_SNAPSHOT_INTERVAL_MS", default: defaults.snapshotIntervalMilliseconds, in: 10...3_600_000),
-            busyEventsPerSecond: reader.integer("KEPU_METRICS_BUSY_EVENTS_PER_SECOND", default: defaults.busyEventsPerSecond, in: 1...100_000_000),
-            busySnapshotIntervalMilliseconds: reader.integer(
-                "KEPU_METRICS_BUSY_SNAPSHOT_INTERVAL_MS", default: defaults.busySnapshotIntervalMilliseconds, in: 10...3_600_000),
-            alertIntervalSeconds: reader.integer("KEPU_METRICS_ALERT_INTERVAL_SECONDS", default: defaults.alertIntervalSeconds, in: 1...86400),
-            windowDays: reader.integer("KEPU_METRICS_WINDOW_DAYS", default: defaults.windowDays, in: 1...3650),
-            peerRatioPercent: reader.integer("KEPU_METRICS_PEER_RATIO_PERCENT", default: defaults.peerRatioPercent, in: 1...100),
-            idleDays: reader.integer("KEPU_METRICS_IDLE_DAYS", default: defaults.idleDays, in: 1...3650),
-            noShowRatePercent: reader.integer("KEPU_METRICS_NO_SHOW_RATE_PERCENT", default: defaults.noShowRatePercent, in: 1...100),
-            minimumBookings: reader.integer("KEPU_METRICS_MIN_BOOKINGS", default: defaults.minimumBookings, in: 1...1_000_000),
-            overflowRejections: reader.integer("KEPU_METRICS_OVERFLOW_REJECTIONS", default: defaults.overflowRejections, in: 1...1_000_000))
+            snapshotIntervalMilliseconds: reader.integer(MetricsSetting.snapshotInterval), busyEventsPerSecond: reader.integer(MetricsSetting.busyEventsPerSecond),
+            busySnapshotIntervalMilliseconds: reader.integer(MetricsSetting.busySnapshotInterval), alertIntervalSeconds: reader.integer(MetricsSetting.alertIntervalSeconds),
+            windowDays: reader.integer(MetricsSetting.windowDays), peerRatioPercent: reader.integer(MetricsSetting.peerRatioPercent),
+            idleDays: reader.integer(MetricsSetting.idleDays), noShowRatePercent: reader.integer(MetricsSetting.noShowRatePercent),
+            minimumBookings: reader.integer(MetricsSetting.minimumBookings), overflowRejections: reader.integer(MetricsSetting.overflowRejections))
         try reader.finish()
         return settings
+    }
+}
+
+/// metrics' own settings (`KEPU_METRICS_*`).
+public enum MetricsSetting: String, SettingKey {
+    case snapshotInterval = "KEPU_METRICS_SNAPSHOT_INTERVAL_MS"
+    case busyEventsPerSecond = "KEPU_METRICS_BUSY_EVENTS_PER_SECOND"
+    case busySnapshotInterval = "KEPU_METRICS_BUSY_SNAPSHOT_INTERVAL_MS"
+    case alertIntervalSeconds = "KEPU_METRICS_ALERT_INTERVAL_SECONDS"
+    case windowDays = "KEPU_METRICS_WINDOW_DAYS"
+    case peerRatioPercent = "KEPU_METRICS_PEER_RATIO_PERCENT"
+    case idleDays = "KEPU_METRICS_IDLE_DAYS"
+    case noShowRatePercent = "KEPU_METRICS_NO_SHOW_RATE_PERCENT"
+    case minimumBookings = "KEPU_METRICS_MIN_BOOKINGS"
+    case overflowRejections = "KEPU_METRICS_OVERFLOW_REJECTIONS"
+
+    public var declaration: SettingDeclaration {
+        let d = MetricsSettings.defaults
+        return switch self {
+        case .snapshotInterval:
+            SettingDeclaration(rawValue, .integer(default: d.snapshotIntervalMilliseconds, range: 10...3_600_000), "a snapshot key is published at most once per this many ms")
+        case .busyEventsPerSecond:
+            SettingDeclaration(rawValue, .integer(default: d.busyEventsPerSecond, range: 1...100_000_000), "above this many folded events a second, the replica is busy")
+        case .busySnapshotInterval:
+            SettingDeclaration(rawValue, .integer(default: d.busySnapshotIntervalMilliseconds, range: 10...3_600_000), "the snapshot interval while busy, in ms")
+        case .alertIntervalSeconds:
+            SettingDeclaration(rawValue, .integer(default: d.alertIntervalSeconds, range: 1...86400), "how often the weak-spot rules are evaluated, in seconds")
+        case .windowDays: SettingDeclaration(rawValue, .integer(default: d.windowDays, range: 1...3650), "the rolling window the weak-spot rules look at, in days")
+        case .peerRatioPercent:
+            SettingDeclaration(rawValue, .integer(default: d.peerRatioPercent, range: 1...100), "`low_fill_rate`: a district under this % of the districts' median fill rate")
+        case .idleDays: SettingDeclaration(rawValue, .integer(default: d.idleDays, range: 1...3650), "`no_recent_session`: a site with no session held in this many days")
+        case .noShowRatePercent:
+            SettingDeclaration(rawValue, .integer(default: d.noShowRatePercent, range: 1...100), "`high_no_show_rate`: a no-show rate over this %")
+        case .minimumBookings:
+            SettingDeclaration(
+                rawValue, .integer(default: d.minimumBookings, range: 1...1_000_000),
+                "bookings a unit needs in the window (or period) before its no-show rate or recognition score counts")
+        case .overflowRejections:
+            SettingDeclaration(rawValue, .integer(default: d.overflowRejections, range: 1...1_000_000), "`waitlist_overflow`: requests turned away full in the window")
+        }
     }
 }

@@ -47,7 +47,7 @@ struct WeakSpotAlerts: Sendable {
         var units: [String: UnitInfo] = [:]
         func info(_ id: String) async throws -> UnitInfo {
             if let known = units[id] { return known }
-            let found = try await queries.unit(id) ?? UnitInfo(id: id, level: .site, path: [id], parentID: nil)
+            let found = try await queries.unit(id) ?? UnitInfo(id: id, level: .site, path: [id], parentId: nil)
             units[id] = found
             return found
         }

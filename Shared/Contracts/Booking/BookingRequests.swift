@@ -20,8 +20,8 @@ public enum BookingRequestType {
 
 /// Who the seats are for: one resident, or a group organised by a practice site (以中心/所/站为单位).
 public enum BookingParty: Sendable, Hashable, Codable {
-    case individual(residentID: String, seats: Int)
-    case group(unitID: String, headcount: Int, acceptPartial: Bool)
+    case individual(residentId: String, seats: Int)
+    case group(unitId: String, headcount: Int, acceptPartial: Bool)
 
     private enum CodingKeys: String, CodingKey { case kind, residentId, seats, unitId, headcount, acceptPartial }
 
@@ -29,10 +29,10 @@ public enum BookingParty: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(String.self, forKey: .kind) {
         case "individual":
-            self = .individual(residentID: try container.decode(String.self, forKey: .residentId), seats: try container.decode(Int.self, forKey: .seats))
+            self = .individual(residentId: try container.decode(String.self, forKey: .residentId), seats: try container.decode(Int.self, forKey: .seats))
         case "group":
             self = .group(
-                unitID: try container.decode(String.self, forKey: .unitId), headcount: try container.decode(Int.self, forKey: .headcount),
+                unitId: try container.decode(String.self, forKey: .unitId), headcount: try container.decode(Int.self, forKey: .headcount),
                 acceptPartial: try container.decodeIfPresent(Bool.self, forKey: .acceptPartial) ?? false)
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "party kind '\(other)' is not individual or group")

@@ -52,6 +52,47 @@ public struct ConfigurationReader {
         return text
     }
 
+    /// A declared setting that must be present (`.required`).
+    public mutating func required(_ key: some SettingKey) -> String {
+        guard case .required(let hint) = key.declaration.kind else { return wrongKind(key, "required") ?? "" }
+        return required(key.declaration.name, hint)
+    }
+
+    /// A declared whole number (`.integer`), within its range; `default` overrides the declared one (a service's port).
+    public mutating func integer(_ key: some SettingKey, default override: Int? = nil) -> Int {
+        guard case .integer(let value, let range) = key.declaration.kind else { return wrongKind(key, "integer") ?? 0 }
+        return integer(key.declaration.name, default: override ?? value, in: range)
+    }
+
+    /// A declared whole number that may be unset (`.optionalInteger`): nil when unset.
+    public mutating func optionalInteger(_ key: some SettingKey) -> Int? {
+        guard case .optionalInteger(let range, _) = key.declaration.kind else { return wrongKind(key, "optional integer") }
+        guard let text = environment[key.declaration.name], !text.isEmpty else { return nil }
+        return integer(key.declaration.name, default: range.lowerBound, in: range)
+    }
+
+    public mutating func boolean(_ key: some SettingKey) -> Bool {
+        guard case .boolean(let value) = key.declaration.kind else { return wrongKind(key, "boolean") ?? false }
+        return boolean(key.declaration.name, default: value)
+    }
+
+    public mutating func string(_ key: some SettingKey) -> String {
+        guard case .text(let value) = key.declaration.kind else { return wrongKind(key, "text") ?? "" }
+        return string(key.declaration.name, default: value)
+    }
+
+    public mutating func oneOf(_ key: some SettingKey) -> String {
+        guard case .choice(let value, let options) = key.declaration.kind else { return wrongKind(key, "choice") ?? "" }
+        return oneOf(key.declaration.name, options, default: value)
+    }
+
+    /// A setting read as another kind than it is declared: a programming error, reported like any problem (so the
+    /// service refuses to start and says why) instead of trapping.
+    private mutating func wrongKind<T>(_ key: some SettingKey, _ kind: String) -> T? {
+        problems.append("\(key.declaration.name) is declared \(key.declaration.kind) but read as \(kind)")
+        return nil
+    }
+
     /// Records a problem found by the caller's own check.
     public mutating func problem(_ message: String) {
         problems.append(message)

@@ -2,7 +2,7 @@ import KepuDomain
 import KepuKafka
 import Logging
 
-/// The settings every service reads at start (the README's configuration table lists them).
+/// The settings every service reads at start (declared in `RuntimeSetting`).
 public struct RuntimeConfiguration: Sendable {
     public var service: ServiceName
     public var httpHost: String
@@ -33,7 +33,7 @@ public struct RuntimeConfiguration: Sendable {
     /// A name this replica keeps across restarts (a StatefulSet pod's name): with it, each consumer is a static
     /// group member (`group.instance.id` = `<replica>-<handler>-<n>`), and a replacement takes over its partitions
     /// as it joins instead of after the old member's session timed out.
-    public var replicaID: String?
+    public var replicaId: String?
 
     /// The default HTTP port of each service, so they can run side by side on one machine.
     public static func defaultHTTPPort(_ service: ServiceName) -> Int {
@@ -50,7 +50,7 @@ public struct RuntimeConfiguration: Sendable {
     /// Reads and validates the environment; the error lists every missing or malformed setting.
     public static func load(service: ServiceName, environment: [String: String]) throws(ConfigurationError) -> RuntimeConfiguration {
         var reader = ConfigurationReader(environment: environment)
-        let databaseURL = reader.required("KEPU_DATABASE_URL", "postgres://user:password@host:5432/database of this service")
+        let databaseURL = reader.required(RuntimeSetting.databaseURL)
         var database = DatabaseSettings(host: "", username: "", database: "")
         if !databaseURL.isEmpty {
             switch DatabaseSettings.parse(databaseURL) {
@@ -58,34 +58,34 @@ public struct RuntimeConfiguration: Sendable {
             case .failure(let error): reader.problem("KEPU_DATABASE_URL is malformed: \(error.problems.joined(separator: ", "))")
             }
         }
-        let bootstrap = reader.required("KEPU_KAFKA_BOOTSTRAP_SERVERS", "host:port[,host:port...] of the Kafka brokers")
-        let adminToken = reader.required("KEPU_ADMIN_TOKEN", "bearer token required by admin HTTP writes")
+        let bootstrap = reader.required(RuntimeSetting.kafkaBootstrapServers)
+        let adminToken = reader.required(RuntimeSetting.adminToken)
         if !adminToken.isEmpty && adminToken.count < 16 {
             reader.problem("KEPU_ADMIN_TOKEN must be at least 16 characters")
         }
-        let level = reader.oneOf("KEPU_LOG_LEVEL", Logger.Level.allCases.map(\.rawValue), default: "info")
-        let kafkaProperties = KafkaConfiguration.properties(fromEnvironment: environment)
+        let level = reader.oneOf(RuntimeSetting.logLevel)
+        let replica = reader.string(RuntimeSetting.replicaId)
         let configuration = RuntimeConfiguration(
             service: service,
-            httpHost: reader.string("KEPU_HTTP_HOST", default: "0.0.0.0"),
-            httpPort: reader.integer("KEPU_HTTP_PORT", default: defaultHTTPPort(service), in: 0...65535),
+            httpHost: reader.string(RuntimeSetting.httpHost),
+            httpPort: reader.integer(RuntimeSetting.httpPort, default: defaultHTTPPort(service)),
             database: database,
-            databasePoolSize: reader.integer("KEPU_DATABASE_POOL_SIZE", default: 10, in: 2...200),
+            databasePoolSize: reader.integer(RuntimeSetting.databasePoolSize),
             kafkaBootstrapServers: bootstrap,
-            kafkaProperties: kafkaProperties,
+            kafkaProperties: KafkaConfiguration.properties(fromEnvironment: environment),
             adminToken: adminToken,
             logLevel: Logger.Level(rawValue: level) ?? .info,
-            consumerBatchSize: reader.integer("KEPU_CONSUMER_BATCH_SIZE", default: 500, in: 1...100_000),
-            consumerBatchWaitMilliseconds: reader.integer("KEPU_CONSUMER_BATCH_WAIT_MS", default: 20, in: 1...60_000),
-            consumerConcurrency: reader.integer("KEPU_CONSUMER_CONCURRENCY", default: 1, in: 1...64),
-            consumerDedupeWindow: reader.integer("KEPU_CONSUMER_DEDUPE_WINDOW", default: 20_000, in: 0...1_000_000),
-            outboxRelayEnabled: reader.boolean("KEPU_OUTBOX_RELAY", default: true),
-            outboxPollMilliseconds: reader.integer("KEPU_OUTBOX_POLL_MS", default: 1000, in: 10...600_000),
-            outboxBatchSize: reader.integer("KEPU_OUTBOX_BATCH_SIZE", default: 1000, in: 1...100_000),
-            inboxRetentionDays: environment["KEPU_INBOX_RETENTION_DAYS"] == nil ? nil : reader.integer("KEPU_INBOX_RETENTION_DAYS", default: 0, in: 1...3650),
-            contactRetentionDays: reader.integer("KEPU_CONTACT_RETENTION_DAYS", default: 30, in: 0...3650),
-            replicaID: environment["KEPU_REPLICA_ID"].flatMap { $0.isEmpty ? nil : $0 })
-        if let replica = configuration.replicaID,
+            consumerBatchSize: reader.integer(RuntimeSetting.consumerBatchSize),
+            consumerBatchWaitMilliseconds: reader.integer(RuntimeSetting.consumerBatchWait),
+            consumerConcurrency: reader.integer(RuntimeSetting.consumerConcurrency),
+            consumerDedupeWindow: reader.integer(RuntimeSetting.consumerDedupeWindow),
+            outboxRelayEnabled: reader.boolean(RuntimeSetting.outboxRelay),
+            outboxPollMilliseconds: reader.integer(RuntimeSetting.outboxPoll),
+            outboxBatchSize: reader.integer(RuntimeSetting.outboxBatchSize),
+            inboxRetentionDays: reader.optionalInteger(RuntimeSetting.inboxRetentionDays),
+            contactRetentionDays: reader.integer(RuntimeSetting.contactRetentionDays),
+            replicaId: replica.isEmpty ? nil : replica)
+        if let replica = configuration.replicaId,
             replica.utf8.count > 64 || !replica.utf8.allSatisfy({ $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
         {
             reader.problem("KEPU_REPLICA_ID must be 1-64 letters, digits, '.', '_' or '-'")
@@ -104,7 +104,7 @@ public struct RuntimeConfiguration: Sendable {
     /// A consumer of `group`; `member` names it among this replica's consumers (for static membership).
     public func consumerConfiguration(group: String, member: String? = nil) -> KafkaConfiguration {
         var properties = kafkaProperties
-        if let replicaID, let member { properties["group.instance.id"] = properties["group.instance.id"] ?? "\(replicaID)-\(member)" }
-        return .consumer(bootstrapServers: kafkaBootstrapServers, groupID: group, overrides: properties)
+        if let replicaId, let member { properties["group.instance.id"] = properties["group.instance.id"] ?? "\(replicaId)-\(member)" }
+        return .consumer(bootstrapServers: kafkaBootstrapServers, groupId: group, overrides: properties)
     }
 }

@@ -15,7 +15,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     let producer: KafkaProducer
     let client: PostgresClient
     let deadLetterTopic: String
-    let consumerID: String
+    let consumerId: String
     let batchSize: Int
     let batchWait: Duration
     let logger: Logger
@@ -35,7 +35,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private let legacyInbox = Mutex<Bool?>(nil)
 
     public init(
-        handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerID: String,
+        handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerId: String,
         deadLetterTopic: String, batchSize: Int, batchWait: Duration, metrics: ServiceMetrics, recentEvents: RecentEventIDs? = nil,
         hooks: RunnerHooks = RunnerHooks(), logger: Logger
     ) {
@@ -43,7 +43,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         self.consumer = consumer
         self.producer = producer
         self.client = client
-        self.consumerID = consumerID
+        self.consumerId = consumerId
         self.deadLetterTopic = deadLetterTopic
         self.batchSize = batchSize
         self.batchWait = batchWait
@@ -55,9 +55,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
 
     public func run() async throws {
         try consumer.subscribe(topics: handler.topics)
-        let lagTask = Task { [consumer, metrics, consumerID] in
+        let lagTask = Task { [consumer, metrics, consumerId] in
             while !Task.isCancelled {
-                metrics.recordLag(consumer.lag(), group: consumerID)
+                metrics.recordLag(consumer.lag(), group: consumerId)
                 try? await Task.sleep(for: .seconds(5))
             }
         }
@@ -136,11 +136,11 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                     metrics.handlerEvents(handler.name, outcome: "duplicate").increment()
                 }
             } catch let error as EnvelopeError {
-                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.detail))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerId, errorCode: error.code, error: error.detail))
             } catch let error as PoisonMessage {
-                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: error.code, error: error.reason))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerId, errorCode: error.code, error: error.reason))
             } catch {
-                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerID, errorCode: "decode_failed", error: "\(error)"))
+                decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerId, errorCode: "decode_failed", error: "\(error)"))
             }
         }
     }
@@ -153,7 +153,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         var suspicion = InFlightMarker.Suspicion()
         let marked = await retryingTransient("in-flight marker") {
             suspicion = try await InFlightMarker.mark(
-                batch.messages, consumer: self.consumerID, finished: self.finished.withLock { $0 }, client: self.client, logger: self.logger)
+                batch.messages, consumer: self.consumerId, finished: self.finished.withLock { $0 }, client: self.client, logger: self.logger)
         }
         guard marked else { return }
         var commands = decoded.commands
@@ -163,7 +163,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             commands.removeAll { command in
                 guard suspicion.killers.contains(KafkaRecordPosition(partition: command.message.topicPartition, offset: command.message.offset)) else { return false }
                 poisoned.append(
-                    DeadLetter(failed: command.message, consumer: consumerID, errorCode: "crash_loop", error: "the process died twice while applying this record"))
+                    DeadLetter(failed: command.message, consumer: consumerId, errorCode: "crash_loop", error: "the process died twice while applying this record"))
                 return true
             }
         }
@@ -220,7 +220,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             try await client.query(
                 """
                 DELETE FROM consumer_in_flight m USING unnest(\(partitions.map(\.topic))::text[], \(partitions.map(\.partition))::int[]) AS f(topic, partition)
-                WHERE m.consumer_id = \(consumerID) AND m.topic = f.topic AND m.partition = f.partition
+                WHERE m.consumer_id = \(consumerId) AND m.topic = f.topic AND m.partition = f.partition
                 """, logger: logger)
         } catch {
             logger.debug("in-flight markers not cleared; the next start applies their batch one record at a time", metadata: ["error": "\(error)"])
@@ -233,11 +233,11 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         var failed: [DeadLetter] = []
         for command in commands {
             _ = try await InFlightMarker.mark(
-                [command.message], consumer: consumerID, finished: [command.message.topicPartition], alone: true, client: client, logger: logger)
+                [command.message], consumer: consumerId, finished: [command.message.topicPartition], alone: true, client: client, logger: logger)
             do {
                 try await applyInTransaction([command])
             } catch where !TransientError.isTransient(error) {
-                failed.append(DeadLetter(failed: command.message, consumer: consumerID, errorCode: "handler_failed", error: "\(error)"))
+                failed.append(DeadLetter(failed: command.message, consumer: consumerId, errorCode: "handler_failed", error: "\(error)"))
             }
         }
         return failed
@@ -254,7 +254,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 try await applyInTransaction([command])
                 return []
             } catch where !TransientError.isTransient(error) {
-                return [DeadLetter(failed: command.message, consumer: consumerID, errorCode: "handler_failed", error: "\(error)")]
+                return [DeadLetter(failed: command.message, consumer: consumerId, errorCode: "handler_failed", error: "\(error)")]
             }
         }
         let middle = commands.startIndex + commands.count / 2
@@ -291,7 +291,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
             // After the handler: the rows are locked already, and this keeps a round trip out of the time from an
             // event's publication to its effect.
-            try await ConsumerOffsets.advance(advanced, consumer: self.consumerID, on: transaction.connection, logger: self.logger)
+            try await ConsumerOffsets.advance(advanced, consumer: self.consumerId, on: transaction.connection, logger: self.logger)
             return (fresh.count, commands.count - fresh.count, seen, Set(advanced.keys))
         }
         // Committed: only now do these records count as seen (a failed transaction is retried against the old window),
@@ -308,7 +308,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
     private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
         var inserted = Set<EventIdentity>()
-        let insert = InboxInsert(consumerID: consumerID, sources: commands.map { $0.event.source }, ids: commands.map { $0.event.id })
+        let insert = InboxInsert(consumerId: consumerId, sources: commands.map { $0.event.source }, ids: commands.map { $0.event.id })
         let legacy = try await hasLegacyInboxRows(on: connection)
         let rows = legacy ? try await connection.execute(InboxInsertBesideLegacy(insert: insert), logger: logger) : try await connection.execute(insert, logger: logger)
         for try await (source, id) in rows {
@@ -321,7 +321,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private func hasLegacyInboxRows(on connection: PostgresConnection) async throws -> Bool {
         if let known = legacyInbox.withLock({ $0 }) { return known }
         let found = try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumerID) AND message_source = '')", logger: logger
+            "SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumerId) AND message_source = '')", logger: logger
         ).collect().first?.decode(Bool.self) ?? false
         legacyInbox.withLock { $0 = found }
         return found
@@ -337,7 +337,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         // (`swift_getAtKeyPath`, 1.5 % of the metrics fold's time), a closure is inlined.
         let partitions = Set(commands.map { $0.message.topicPartition }).union(settledThrough.keys)
         let stored = try await ConsumerOffsets.lock(
-            partitions, existing: offsetRows.withLock { $0 }, consumer: consumerID, on: connection, logger: logger)
+            partitions, existing: offsetRows.withLock { $0 }, consumer: consumerId, on: connection, logger: logger)
         var fresh: [ReceivedCommand<Handler.Command>] = []
         var seen: [RecentEventIDs.Record] = []
         var next: [KafkaTopicPartition: Int64] = [:]
@@ -359,7 +359,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// The dead letters at or past their partition's stored offset.
     private func unsettled(_ letters: [DeadLetter]) async throws -> [DeadLetter] {
         guard !letters.isEmpty else { return [] }
-        let stored = try await ConsumerOffsets.stored(consumer: consumerID, client: client, logger: logger)
+        let stored = try await ConsumerOffsets.stored(consumer: consumerId, client: client, logger: logger)
         return letters.filter { letter in
             letter.sourceOffset >= stored[KafkaTopicPartition(topic: letter.sourceTopic, partition: letter.sourcePartition)] ?? 0
         }

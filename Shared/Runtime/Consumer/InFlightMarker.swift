@@ -40,12 +40,12 @@ struct InFlightMarker: PostgresPreparedStatement {
         var alone: Bool
     }
 
-    let consumerID: String
+    let consumerId: String
     let ranges: [Range]
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 7)
-        bindings.append(consumerID)
+        bindings.append(consumerId)
         bindings.append(ranges.map(\.partition.topic))
         bindings.append(ranges.map(\.partition.partition))
         bindings.append(ranges.map(\.from))
@@ -85,7 +85,7 @@ struct InFlightMarker: PostgresPreparedStatement {
         guard !ranges.isEmpty else { return Suspicion() }
         var suspicion = Suspicion()
         for try await (topic, partition, deaths, killer) in try await client.execute(
-            InFlightMarker(consumerID: consumer, ranges: Array(ranges.values)), logger: logger)
+            InFlightMarker(consumerId: consumer, ranges: Array(ranges.values)), logger: logger)
         {
             let where_ = KafkaTopicPartition(topic: topic, partition: partition)
             if let killer {

@@ -17,13 +17,13 @@ struct InboxInsert: PostgresPreparedStatement {
         """
     typealias Row = (String, String)
 
-    let consumerID: String
+    let consumerId: String
     let sources: [String]
     let ids: [String]
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
-        bindings.append(consumerID)
+        bindings.append(consumerId)
         bindings.append(sources)
         bindings.append(ids)
         return bindings

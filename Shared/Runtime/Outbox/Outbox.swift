@@ -74,13 +74,13 @@ public struct OutboxRefusal: Error, CustomStringConvertible {
     /// Kafka's limit on a topic name.
     static let maxTopicBytes = 249
 
-    public let eventID: String
+    public let eventId: String
     public let reason: String
-    public var description: String { "event \(eventID.prefix(128)) refused by the outbox: \(reason)" }
+    public var description: String { "event \(eventId.prefix(128)) refused by the outbox: \(reason)" }
 
     static func check(_ outgoing: OutgoingEvent) throws(OutboxRefusal) {
         let event = outgoing.event
-        func refuse(_ reason: String) -> OutboxRefusal { OutboxRefusal(eventID: event.id, reason: reason) }
+        func refuse(_ reason: String) -> OutboxRefusal { OutboxRefusal(eventId: event.id, reason: reason) }
         if outgoing.topic.isEmpty || outgoing.topic.utf8.count > maxTopicBytes
             || !outgoing.topic.utf8.allSatisfy({ $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
         {

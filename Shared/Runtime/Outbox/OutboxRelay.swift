@@ -96,26 +96,26 @@ public final class OutboxRelay: Service, Sendable {
     /// past it; a row that failed for now stops the progress there, to be retried.
     func publishOnce() async throws -> Round {
         try await client.withTransaction(logger: logger) { connection in
-            var rows: [NextRows.Row] = []
+            var rows: [SentRow] = []
             var messages: [KafkaProducerMessage] = []
             for try await row in try await connection.execute(NextRows(limit: batchSize), logger: logger) {
-                let (_, eventID, topic, key, type, source, time, subject, payload) = row
-                rows.append(row)
-                let event = CloudEvent(id: eventID, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
+                let (id, eventId, topic, key, type, source, time, subject, payload) = row
+                rows.append(SentRow(id: id, eventId: eventId, topic: topic))
+                let event = CloudEvent(id: eventId, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
                 messages.append(event.kafkaMessage(topic: topic, key: key))
             }
             guard !messages.isEmpty else { return Round(read: 0, settled: 0, retryLater: false) }
             let results = await producer.send(messages, stopAtFirstFailure: true)
             var settled = 0
             var published = 0
-            var parked: [(row: NextRows.Row, error: KafkaError)] = []
+            var parked: [(row: SentRow, error: KafkaError)] = []
             for result in results {
                 switch result {
                 case .success: published += 1
                 case .failure(let error) where !error.isRetriable && !error.isFatal: parked.append((rows[settled], error))
                 case .failure(let error):
                     if error != .notSent {
-                        logger.warning("outbox publish failed", metadata: ["error": "\(error)", "event_id": "\(rows[settled].1)"])
+                        logger.warning("outbox publish failed", metadata: ["error": "\(error)", "event_id": "\(rows[settled].eventId)"])
                     }
                 }
                 if case .failure(let error) = result, error.isRetriable || error.isFatal { break }
@@ -123,7 +123,7 @@ public final class OutboxRelay: Service, Sendable {
             }
             if !parked.isEmpty { try await park(parked, on: connection) }
             if settled > 0 {
-                _ = try await connection.execute(MoveProgress(publishedThrough: rows[settled - 1].0), logger: logger)
+                _ = try await connection.execute(MoveProgress(publishedThrough: rows[settled - 1].id), logger: logger)
             }
             metrics.outboxPublished.increment(by: Int64(published))
             // Unsent only because a parked row stopped the sending: not a failure, the next round sends them.
@@ -140,20 +140,27 @@ public final class OutboxRelay: Service, Sendable {
         let retryLater: Bool
     }
 
+    /// A row sent in a round, as far as settling it needs.
+    struct SentRow {
+        let id: Int64
+        let eventId: String
+        let topic: String
+    }
+
     /// Keeps rows Kafka refused for good out of the way (in the round's transaction, with the progress move).
-    private func park(_ parked: [(row: NextRows.Row, error: KafkaError)], on connection: PostgresConnection) async throws {
+    private func park(_ parked: [(row: SentRow, error: KafkaError)], on connection: PostgresConnection) async throws {
         for (row, error) in parked {
             try await connection.query(
                 """
                 INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, error)
                 SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, \(error.description)
-                FROM outbox_message WHERE id = \(row.0)
+                FROM outbox_message WHERE id = \(row.id)
                 ON CONFLICT (id) DO NOTHING
                 """,
                 logger: logger)
             logger.error(
                 "ALERT outbox row parked: Kafka refused it for good; it stays in outbox_parked",
-                metadata: ["outbox_id": "\(row.0)", "event_id": "\(row.1)", "topic": "\(row.2)", "error": "\(error.name)"])
+                metadata: ["outbox_id": "\(row.id)", "event_id": "\(row.eventId)", "topic": "\(row.topic)", "error": "\(error.name)"])
         }
         metrics.outboxParked.increment(by: Int64(parked.count))
     }

@@ -7,7 +7,7 @@ struct PublicSession: ResponseEncodable, Equatable {
     typealias Columns = (String, String, String, Date, Date, Int, Int, Int, Bool, Bool)
 
     let id: String
-    let venueID: String
+    let venueId: String
     let title: String
     let startsAt: String
     let endsAt: String
@@ -18,52 +18,46 @@ struct PublicSession: ResponseEncodable, Equatable {
     let closed: Bool
     let dedicated: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case id, venueID = "venueId", title, startsAt, endsAt, capacity, confirmedSeats, available, waitlistedSeats, closed, dedicated
-    }
-
     /// From `SessionStore.publicColumns`.
-    init(_ c: Columns) {
-        (id, venueID, title) = (c.0, c.1, c.2)
-        startsAt = RFC3339.format(c.3)
-        endsAt = RFC3339.format(c.4)
-        (capacity, confirmedSeats, available, waitlistedSeats) = (c.5, c.6, c.5 - c.6, c.7)
-        (closed, dedicated) = (c.8, c.9)
+    init(_ columns: Columns) {
+        let (id, venueId, title, startsAt, endsAt, capacity, confirmedSeats, waitlistedSeats, closed, dedicated) = columns
+        (self.id, self.venueId, self.title) = (id, venueId, title)
+        (self.startsAt, self.endsAt) = (RFC3339.format(startsAt), RFC3339.format(endsAt))
+        (self.capacity, self.confirmedSeats, self.available, self.waitlistedSeats) = (capacity, confirmedSeats, capacity - confirmedSeats, waitlistedSeats)
+        (self.closed, self.dedicated) = (closed, dedicated)
     }
 }
 
 /// `GET /venues/{id}/sessions`.
 struct VenueSessions: ResponseEncodable {
-    let venueID: String
+    let venueId: String
     let from: String
     let to: String
     let sessions: [PublicSession]
-
-    enum CodingKeys: String, CodingKey { case venueID = "venueId", from, to, sessions }
 }
 
 /// One line of a session's roster (admin only).
 struct RosterEntry: Codable, Equatable {
-    let bookingID: String
+    let bookingId: String
     let status: BookingStatus
     let seats: Int
-    let residentID: String?
-    let unitID: String?
+    let residentId: String?
+    let unitId: String?
     let contactName: String?
     let contactPhone: String?
 
     enum CodingKeys: String, CodingKey {
-        case bookingID = "bookingId", status, seats, residentID = "residentId", unitID = "unitId", contactName, contactPhone
+        case bookingId, status, seats, residentId, unitId, contactName, contactPhone
     }
 
     // Absent values are written as null: the roster's columns are the same on every line.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(bookingID, forKey: .bookingID)
+        try container.encode(bookingId, forKey: .bookingId)
         try container.encode(status, forKey: .status)
         try container.encode(seats, forKey: .seats)
-        try container.encode(residentID, forKey: .residentID)
-        try container.encode(unitID, forKey: .unitID)
+        try container.encode(residentId, forKey: .residentId)
+        try container.encode(unitId, forKey: .unitId)
         try container.encode(contactName, forKey: .contactName)
         try container.encode(contactPhone, forKey: .contactPhone)
     }
@@ -71,20 +65,16 @@ struct RosterEntry: Codable, Equatable {
 
 /// `GET /admin/sessions/{id}/roster`.
 struct SessionRoster: ResponseEncodable {
-    let sessionID: String
+    let sessionId: String
     let roster: [RosterEntry]
-
-    enum CodingKeys: String, CodingKey { case sessionID = "sessionId", roster }
 }
 
 /// `GET /bookings/{id}`: where a booking stands, for the resident who holds its claim token.
 struct BookingSummary: ResponseEncodable, Equatable {
     let id: String
-    let sessionID: String
+    let sessionId: String
     let status: BookingStatus
     let seats: Int
-
-    enum CodingKeys: String, CodingKey { case id, sessionID = "sessionId", status, seats }
 }
 
 /// `POST /admin/sessions` and `/admin/sessions/recurring`.

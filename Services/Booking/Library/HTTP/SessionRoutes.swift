@@ -41,7 +41,7 @@ struct SessionRoutes: RouteCollectionInstaller {
         }
         admin.get("sessions/:id/roster") { _, context in
             let id = try context.parameters.requireIdentifier("id")
-            return SessionRoster(sessionID: id, roster: try await store.roster(session: id))
+            return SessionRoster(sessionId: id, roster: try await store.roster(session: id))
         }
         router.get("sessions/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")

@@ -26,7 +26,7 @@ struct VenueRoutes: RouteCollectionInstaller {
             guard BookingCommand.isCalendarDate(from), BookingCommand.isCalendarDate(to), from <= to else {
                 throw APIError.badRequest("from and to are yyyy-MM-dd with from <= to")
             }
-            return VenueSessions(venueID: id, from: from, to: to, sessions: try await sessions.sessions(venue: id, from: from, to: to))
+            return VenueSessions(venueId: id, from: from, to: to, sessions: try await sessions.sessions(venue: id, from: from, to: to))
         }
     }
 }

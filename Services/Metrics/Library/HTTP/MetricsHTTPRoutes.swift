@@ -14,7 +14,7 @@ enum MetricsHTTPRoutes {
 
     /// A unit id as the registry writes them: anything else names no unit (and a NUL would be refused by the
     /// database as an error, not a miss).
-    static func isUnitID(_ text: String) -> Bool {
+    static func isUnitId(_ text: String) -> Bool {
         (try? FieldLimit.check(text, "unit", max: FieldLimit.identifier)) != nil
     }
 
@@ -30,7 +30,7 @@ enum MetricsHTTPRoutes {
 
     /// `?unit=<id>` naming a unit metrics knows, else a 404.
     static func unit(of request: Request, queries: KPIQueries) async throws -> UnitInfo {
-        guard let id = request.uri.queryParameters.get("unit"), isUnitID(id), let unit = try await queries.unit(id) else {
+        guard let id = request.uri.queryParameters.get("unit"), isUnitId(id), let unit = try await queries.unit(id) else {
             throw APIError.notFound("unknown unit (give ?unit=<unit id>)")
         }
         return unit
@@ -56,7 +56,7 @@ struct KPIRoutes: RouteCollectionInstaller {
         router.get("/api/units/:id/children") { request, context in
             let period = try MetricsHTTPRoutes.period(of: request)
             let id = try context.parameters.require("id")
-            guard MetricsHTTPRoutes.isUnitID(id), let unit = try await queries.unit(id) else { throw APIError.notFound("unknown unit \(id)") }
+            guard MetricsHTTPRoutes.isUnitId(id), let unit = try await queries.unit(id) else { throw APIError.notFound("unknown unit \(id)") }
             let children = try await queries.children(of: id)
             let values = try await queries.values(units: children.map(\.id), period: period)
             return UnitChildren(
