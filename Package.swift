@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The tools' and tests' HTTP probes.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Tests only: parsing the compose file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -73,6 +75,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/KepuKafka",
+            swiftSettings: swiftSettings
+        ),
+        // librdkafka's mock cluster as a Kafka-protocol broker in this process: for `kepu dev`, tests and benchmarks.
+        .target(
+            name: "KepuKafkaEmbedded",
+            dependencies: ["CRdKafka", "KepuKafka", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Shared/KepuKafkaEmbedded",
             swiftSettings: swiftSettings
         ),
         .target(name: "KepuDomain", path: "Shared/Domain", swiftSettings: swiftSettings),
@@ -98,12 +107,19 @@ let package = Package(
             exclude: ["HTTP/openapi.json"],
             swiftSettings: swiftSettings
         ),
+        // What the tools, the benchmarks and the tests share and the services never link: child processes and HTTP probes.
+        .target(
+            name: "KepuTooling",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tools/Support",
+            swiftSettings: swiftSettings
+        ),
         // The baseline the benchmark compares against: plain C loops over the same librdkafka.
         .target(name: "CKafkaBaseline", dependencies: ["CRdKafka"], path: "Benchmarks/CKafkaBaseline"),
         .executableTarget(
             name: "kepu-bench",
             dependencies: [
-                "KepuKafka", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "BookingService", "MetricsService", "KepuTestSupport",
+                "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService", "KepuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -113,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "kepu",
             dependencies: [
-                "KepuKafka", "KepuContracts", "KepuRuntime",
+                "KepuKafka", "KepuKafkaEmbedded", "KepuContracts", "KepuRuntime", "KepuTooling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -130,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KepuKafkaTests",
-            dependencies: ["KepuKafka", "CRdKafka", "KepuTestSupport"],
+            dependencies: ["KepuKafka", "KepuKafkaEmbedded", "CRdKafka", "KepuTestSupport"],
             path: "Tests/KepuKafkaTests",
             swiftSettings: swiftSettings
         ),
@@ -144,7 +160,7 @@ let package = Package(
         .target(
             name: "KepuTestSupport",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "KepuTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -154,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "BookingServiceTests",
             dependencies: [
-                "BookingService", "booking", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                "BookingService", "booking", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -165,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "MetricsServiceTests",
             dependencies: [
-                "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuDomain",
+                "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "KepuDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -175,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "KepuRuntimeTests",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka", "CRdKafka", "kepu-test-service", "kepu", "KepuTestSupport",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "CRdKafka", "kepu-test-service", "kepu", "KepuTestSupport", "KepuTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",
@@ -192,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "KepuDeploymentTests",
             dependencies: [
-                "KepuRuntime", "KepuDomain", "KepuTestSupport", "KepuContracts", "KepuKafka",
+                "KepuRuntime", "KepuDomain", "KepuTestSupport", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded",
                 "BookingService", "OutreachEventsService", "VolunteerService", "ContentSupplyService", "MetricsService",
                 "booking", "metrics",
                 .product(name: "PostgresNIO", package: "postgres-nio"),

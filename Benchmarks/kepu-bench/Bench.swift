@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuKafkaEmbedded
 import KepuRuntime
 import Logging
 import PostgresNIO

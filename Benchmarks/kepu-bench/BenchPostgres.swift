@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 import Logging
 import PostgresNIO
 
@@ -104,7 +105,7 @@ struct BenchPostgres {
     /// Runs a program to completion with its output in `log`; returns the output, or throws with it.
     static func run(_ executable: String, _ arguments: [String], log: URL) async throws -> String {
         try? FileManager.default.removeItem(at: log)
-        let status = try await Subprocess.spawn(executable, arguments, environment: ProcessInfo.processInfo.environment, output: log.path).wait()
+        let status = try await ChildProcess.spawn(executable, arguments, environment: ProcessInfo.processInfo.environment, output: log.path).wait()
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         guard status == .exited(0) else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) ended \(status): \(output)") }
         return output

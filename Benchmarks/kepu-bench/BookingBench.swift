@@ -3,6 +3,7 @@ import BookingService
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuKafkaEmbedded
 import KepuRuntime
 import Logging
 import PostgresNIO

@@ -2,6 +2,7 @@ import ArgumentParser
 import CKafkaBaseline
 import Foundation
 import KepuKafka
+import KepuKafkaEmbedded
 
 /// Producing and consuming through the Swift client versus plain C loops over the same librdkafka, against one
 /// embedded cluster. Prints the four rates, then `produce_ratio=` and `consume_ratio=` (Swift / C) as the last lines.

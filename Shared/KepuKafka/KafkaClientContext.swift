@@ -3,19 +3,24 @@ import Logging
 
 /// What librdkafka's callbacks need to reach Swift: set as the client's opaque, so every callback finds it with
 /// `rd_kafka_opaque(rk)`. It lives as long as its client.
-final class KafkaClientContext: Sendable {
+package final class KafkaClientContext: Sendable {
     let logger: Logger
     /// Only for consumers.
     let rebalance: RebalanceState?
 
-    init(logger: Logger, rebalance: RebalanceState? = nil) {
+    /// For clients outside this module (the embedded cluster's handle): no rebalance state.
+    package convenience init(logger: Logger) {
+        self.init(logger: logger, rebalance: nil)
+    }
+
+    init(logger: Logger, rebalance: RebalanceState?) {
         self.logger = logger
         self.rebalance = rebalance
     }
 
     /// Installs the context and routes librdkafka's log lines into `logger` (instead of stderr), so they come out
     /// in the service's log format.
-    func install(on conf: OpaquePointer) {
+    package func install(on conf: OpaquePointer) {
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         rd_kafka_conf_set_log_cb(conf, kepuLogCallback)
     }

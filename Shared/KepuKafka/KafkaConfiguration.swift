@@ -62,7 +62,7 @@ public struct KafkaConfiguration: Sendable, Hashable {
     }
 
     /// Builds an `rd_kafka_conf_t`; the caller owns it until it is passed to `rd_kafka_new`.
-    func makeNativeConfiguration() throws(KafkaError) -> OpaquePointer {
+    package func makeNativeConfiguration() throws(KafkaError) -> OpaquePointer {
         guard let conf = rd_kafka_conf_new() else {
             throw .client(RD_KAFKA_RESP_ERR__FAIL, "rd_kafka_conf_new failed")
         }
@@ -83,7 +83,7 @@ public struct KafkaConfiguration: Sendable, Hashable {
 }
 
 /// Creates a client handle, turning librdkafka's error string into a `KafkaError`.
-func makeKafkaHandle(_ type: rd_kafka_type_t, _ conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+package func makeKafkaHandle(_ type: rd_kafka_type_t, _ conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
     var errstr = [CChar](repeating: 0, count: 512)
     guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
         rd_kafka_conf_destroy(conf)

@@ -32,7 +32,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Builds an error from a response code, classifying it with `KafkaError.retriableCodes`.
-    init(_ err: rd_kafka_resp_err_t, message: String? = nil) {
+    package init(_ err: rd_kafka_resp_err_t, message: String? = nil) {
         let code = err.rawValue
         let severity: Severity
         if err == RD_KAFKA_RESP_ERR__FATAL {
@@ -67,7 +67,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A client-side error of this library (not from librdkafka), with librdkafka's closest code.
-    static func client(_ err: rd_kafka_resp_err_t, _ message: String, severity: Severity = .permanent) -> KafkaError {
+    package static func client(_ err: rd_kafka_resp_err_t, _ message: String, severity: Severity = .permanent) -> KafkaError {
         KafkaError(
             code: err.rawValue, name: String(cString: rd_kafka_err2name(err)), message: message, severity: severity)
     }

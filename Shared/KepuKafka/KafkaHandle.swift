@@ -4,10 +4,10 @@ import CRdKafka
 ///
 /// `@unchecked Sendable`: librdkafka documents `rd_kafka_t` and its API as thread-safe; the pointer itself never
 /// changes after `init`, and `destroy` is called exactly once by the owning client after its threads stopped.
-final class KafkaHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
+package final class KafkaHandle: @unchecked Sendable {
+    package let pointer: OpaquePointer
 
-    init(_ pointer: OpaquePointer) {
+    package init(_ pointer: OpaquePointer) {
         self.pointer = pointer
     }
 

@@ -239,7 +239,7 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPoi
 
 extension Duration {
     /// Whole milliseconds, clamped to `Int32` as librdkafka's timeouts expect.
-    var milliseconds: Int32 {
+    package var milliseconds: Int32 {
         let (seconds, attoseconds) = components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int32(clamping: ms)

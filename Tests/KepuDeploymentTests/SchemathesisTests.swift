@@ -1,7 +1,9 @@
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuKafkaEmbedded
 import KepuRuntime
+import KepuTooling
 import KepuTestSupport
 import PostgresNIO
 import Testing
@@ -38,7 +40,7 @@ struct SchemathesisTests {
         // A fixed seed keeps CI reproducible; KEPU_SCHEMATHESIS_SEED explores other inputs.
         let seedValue = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS_SEED"] ?? "20261206"
         // Run in the scratch folder: schemathesis keeps a cache of failures in its working directory.
-        let run = try Subprocess.spawn(
+        let run = try ChildProcess.spawn(
             "/bin/sh",
             [
                 "-c", #"cd "$0" && exec "$@""#, work.path, schemathesis,

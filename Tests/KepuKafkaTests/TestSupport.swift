@@ -1,5 +1,6 @@
 import Foundation
 import KepuKafka
+import KepuKafkaEmbedded
 import Synchronization
 import KepuTestSupport
 import Testing

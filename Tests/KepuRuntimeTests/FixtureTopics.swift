@@ -2,6 +2,7 @@ import KepuTestSupport
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuKafkaEmbedded
 
 /// The embedded cluster with the fixture service's topics.
 func makeTestCluster() throws -> EmbeddedKafkaCluster {

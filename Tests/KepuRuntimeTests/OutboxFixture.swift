@@ -1,4 +1,5 @@
 import KepuKafka
+import KepuKafkaEmbedded
 @testable import KepuRuntime
 import KepuTestSupport
 import Logging

@@ -1,6 +1,7 @@
 import Foundation
 import KepuContracts
 import KepuKafka
+import KepuKafkaEmbedded
 import KepuTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import KepuTestSupport
+import KepuTooling
 import Foundation
 import KepuContracts
 import KepuKafka

@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 import KepuTestSupport
 import PostgresNIO
 import Testing

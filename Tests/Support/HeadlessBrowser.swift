@@ -1,10 +1,11 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 
 /// Debian's Chromium, headless, driven over the DevTools protocol: opens a page and evaluates JavaScript in it,
 /// so a test can read what a person would see. Missing Chromium fails the test with what to install.
 public final class HeadlessBrowser: Sendable {
-    let process: Subprocess
+    let process: ChildProcess
     let port: Int
     let profile: URL
     let script: URL
@@ -25,7 +26,7 @@ public final class HeadlessBrowser: Sendable {
         log = base.appendingPathComponent("chromium.log")
         script = base.appendingPathComponent("evaluate.py")
         try Self.evaluateScript.write(to: script, atomically: true, encoding: .utf8)
-        process = try Subprocess.spawn(
+        process = try ChildProcess.spawn(
             try Self.executable(),
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
@@ -41,7 +42,7 @@ public final class HeadlessBrowser: Sendable {
     /// Evaluates `expression` in the page and returns its value as JSON text (`null` when undefined).
     public func evaluate(_ expression: String) async throws -> String {
         let output = base(script).appendingPathComponent("out-\(UUID().uuidString.prefix(8)).json")
-        let child = try Subprocess.spawn("/usr/bin/python3", [script.path, String(port), expression], environment: ["PATH": "/usr/bin:/bin"], output: output.path)
+        let child = try ChildProcess.spawn("/usr/bin/python3", [script.path, String(port), expression], environment: ["PATH": "/usr/bin:/bin"], output: output.path)
         let status = await child.wait()
         let text = (try? String(contentsOf: output, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard status == .exited(0) else { throw TestSetupError("DevTools evaluation failed (\(status)): \(text)") }

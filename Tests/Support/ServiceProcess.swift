@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 import Synchronization
 
 /// A service executable of this package (`kepu-test-service`, `booking`, ...), run as a real process.

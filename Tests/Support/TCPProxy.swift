@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 
 /// A TCP proxy on loopback (a small Python program, as `infra/scripts/install-deps.sh` installs python3) in front
 /// of a local port: `stop()` is an outage of whatever is behind it, as a client sees one (connections reset, new

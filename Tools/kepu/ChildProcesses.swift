@@ -1,5 +1,6 @@
 import Foundation
 import KepuRuntime
+import KepuTooling
 import Synchronization
 
 /// The service processes `kepu dev` started, supervised as a container runtime would: a child that exits on its
@@ -9,7 +10,7 @@ import Synchronization
 final class ChildProcesses: Sendable {
     private struct Child: Sendable {
         let name: String
-        let process: Subprocess
+        let process: ChildProcess
         let log: URL
     }
 
@@ -29,14 +30,14 @@ final class ChildProcesses: Sendable {
         Task { [weak self] in await self?.supervise(first, name: name, executable: executable, environment: environment, log: log) }
     }
 
-    private func spawn(name: String, executable: URL, environment: [String: String], log: URL) throws -> Subprocess {
-        let process = try Subprocess.spawn(executable.path, environment: environment, output: log.path)
+    private func spawn(name: String, executable: URL, environment: [String: String], log: URL) throws -> ChildProcess {
+        let process = try ChildProcess.spawn(executable.path, environment: environment, output: log.path)
         children.withLock { $0.append(Child(name: name, process: process, log: log)) }
         return process
     }
 
     /// Waits for the child; while not stopping, reports its exit and starts it again after the backoff.
-    private func supervise(_ first: Subprocess, name: String, executable: URL, environment: [String: String], log: URL) async {
+    private func supervise(_ first: ChildProcess, name: String, executable: URL, environment: [String: String], log: URL) async {
         var process = first
         var backoff = Self.firstBackoff
         var restarts = 0

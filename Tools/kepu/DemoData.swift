@@ -1,6 +1,7 @@
 import Foundation
 import KepuContracts
 import KepuRuntime
+import KepuTooling
 
 /// Demo reference data for booking: a few venues of every kind in Futian and Nanshan, and two weeks of sessions,
 /// created through booking's admin API (so it is exactly what an operator would do). Safe to run again.

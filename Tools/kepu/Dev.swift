@@ -3,7 +3,9 @@ import Foundation
 import KepuContracts
 import KepuDomain
 import KepuKafka
+import KepuKafkaEmbedded
 import KepuRuntime
+import KepuTooling
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -163,7 +165,7 @@ final class DevSupervisor: Service, Sendable {
     }
 
     private func runScript(_ path: String, _ arguments: [String]) async throws {
-        let status = try await Subprocess.spawn(path, arguments, environment: ProcessInfo.processInfo.environment).wait()
+        let status = try await ChildProcess.spawn(path, arguments, environment: ProcessInfo.processInfo.environment).wait()
         guard status == .exited(0) else {
             throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed: \(status)")
         }

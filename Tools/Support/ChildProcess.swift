@@ -1,11 +1,15 @@
 import Foundation
 
-/// A child process started with `posix_spawn` and reaped with `waitpid(WNOHANG)` polling.
+/// A child process started with `posix_spawn` and reaped with `waitpid(WNOHANG)` polling: for the tools and tests
+/// (`kepu dev`'s services, PostgreSQL's scripts, the benchmark's `pgbench`, Chromium), never linked into a service.
 ///
 /// Foundation's `Process` did not reap children inside `kepu dev` (they stayed zombies and `isRunning` stayed
-/// true) and its `waitUntilExit` hung in async code, so the tools manage their children directly. Output goes to a
-/// file (appended) or is inherited; never to a pipe, which a daemon started by the child would hold open.
-public struct Subprocess: Sendable {
+/// true) and its `waitUntilExit` hung in async code. swift-subprocess scopes a child to a closure with no exit
+/// notification (a supervisor restarting a crashed service needs one) and reaps through a SIGCHLD handler or pidfd
+/// that competes with Foundation's `Process` in the same test process; so the tools manage their children
+/// directly. Output goes to a file (appended) or is inherited; never to a pipe, which a daemon started by the
+/// child would hold open.
+public struct ChildProcess: Sendable {
     public let pid: pid_t
 
     public enum Status: Sendable, Equatable {
@@ -17,7 +21,7 @@ public struct Subprocess: Sendable {
     }
 
     /// Starts `executable` with `arguments` and `environment`; stdout and stderr go to `output` (appended) if given.
-    public static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws -> Subprocess {
+    public static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -46,8 +50,8 @@ public struct Subprocess: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SubprocessError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
-        return Subprocess(pid: pid)
+        guard result == 0 else { throw ChildProcessError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
+        return ChildProcess(pid: pid)
     }
 
     /// The exit status if the child has ended (reaping it), else nil.
@@ -73,6 +77,6 @@ public struct Subprocess: Sendable {
     }
 }
 
-public struct SubprocessError: Error, CustomStringConvertible {
+public struct ChildProcessError: Error, CustomStringConvertible {
     public let description: String
 }

@@ -1,4 +1,5 @@
 import CRdKafka
+import KepuKafka
 import Logging
 import ServiceLifecycle
 import Synchronization
