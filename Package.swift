@@ -80,7 +80,10 @@ let package = Package(
         // librdkafka's mock cluster as a Kafka-protocol broker in this process: for `kepu dev`, tests and benchmarks.
         .target(
             name: "KepuKafkaEmbedded",
-            dependencies: ["CRdKafka", "KepuKafka", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: [
+                "CRdKafka", "KepuKafka", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Shared/KepuKafkaEmbedded",
             swiftSettings: swiftSettings
         ),
@@ -119,7 +122,8 @@ let package = Package(
         .executableTarget(
             name: "kepu-bench",
             dependencies: [
-                "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService", "KepuTestSupport",
+                "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService",
+                "KepuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -191,7 +195,8 @@ let package = Package(
         .testTarget(
             name: "KepuRuntimeTests",
             dependencies: [
-                "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "CRdKafka", "kepu-test-service", "kepu", "KepuTestSupport", "KepuTooling",
+                "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "CRdKafka", "kepu-test-service", "kepu", "KepuTestSupport",
+                "KepuTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/KepuRuntimeTests",

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 infra/scripts/install-deps.sh
+# The tree stays formatted (.swift-format; `swift format -i -r Package.swift Shared Services Tools Tests Benchmarks`
+# applies it): a formatting difference fails the run before anything is built.
+swift format lint --strict -r Package.swift Shared Services Tools Tests Benchmarks
 # schemathesis (PyPI) fuzzes each running service against its OpenAPI document.
 KEPU_SCHEMATHESIS=$(infra/scripts/install-schemathesis.sh)
 export KEPU_SCHEMATHESIS

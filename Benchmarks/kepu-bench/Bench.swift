@@ -62,7 +62,9 @@ func withBenchInfrastructure(service: String, _ body: (BenchPostgres, DatabaseSe
 
 /// The environment of a service run inside the benchmark: `defaults`, then the benchmark's own `KEPU_*` variables
 /// (tuning passes through), then the run's database and cluster.
-func benchServiceEnvironment(_ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster, defaults: [String: String] = [:]) -> [String: String] {
+func benchServiceEnvironment(
+    _ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster, defaults: [String: String] = [:]
+) -> [String: String] {
     var environment = defaults.merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }) { _, given in given }
     environment.merge([
         "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",

@@ -30,7 +30,8 @@ struct BenchPostgres {
 
     /// Runs `infra/scripts/postgres.sh`, its output to a file beside the data folder.
     private func script(_ arguments: [String]) async throws {
-        _ = try await Self.run(repository.appendingPathComponent("infra/scripts/postgres.sh").path, arguments, log: directory.appendingPathExtension("log"))
+        _ = try await Self.run(
+            repository.appendingPathComponent("infra/scripts/postgres.sh").path, arguments, log: directory.appendingPathExtension("log"))
     }
 
     /// Creates a database; `name` is the benchmark's own constant (identifiers cannot be bound as parameters).
@@ -72,7 +73,8 @@ struct BenchPostgres {
             ] {
                 try await client.query(PostgresQuery(unsafeSQL: statement))
             }
-            try await client.query("INSERT INTO session (id, capacity) SELECT 's' || g, 1000000000 FROM generate_series(1, \(perClient * clients + perClient)) g")
+            try await client.query(
+                "INSERT INTO session (id, capacity) SELECT 's' || g, 1000000000 FROM generate_series(1, \(perClient * clients + perClient)) g")
         }
         var script = "BEGIN;\n"
         for _ in 0..<perTransaction {
@@ -92,8 +94,11 @@ struct BenchPostgres {
         let output = try await Self.run(
             "/usr/bin/pgbench",
             // Prepared statements: pgbench's fastest protocol, so the baseline is the strongest this script gives.
-            ["-n", "-M", "prepared", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", String(clients), "-j", String(min(clients, 2)), "-T", String(seconds),
-             "-f", scriptFile.path, database.database],
+            [
+                "-n", "-M", "prepared", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", String(clients), "-j", String(min(clients, 2)),
+                "-T", String(seconds),
+                "-f", scriptFile.path, database.database,
+            ],
             log: directory.appendingPathExtension("pgbench.log"))
         // "tps = 123.456789 (without initial connection time)"
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),

@@ -60,7 +60,8 @@ struct BookingBench: AsyncParsableCommand {
         let poisoned = try await publishAndWait(producer, outcomes, count: poisonedRequests, label: "poisoned")
         say(
             String(
-                format: "poisoned: %d requests, 1%% with a NUL: %.2f s against %.2f s clean = %.2f×", poisonedRequests, poisoned.seconds, clean.seconds,
+                format: "poisoned: %d requests, 1%% with a NUL: %.2f s against %.2f s clean = %.2f×", poisonedRequests, poisoned.seconds,
+                clean.seconds,
                 poisoned.seconds / clean.seconds))
         // The full-speed run leaves every table it filled due for autovacuum, which then ran through the first
         // seconds of the latency run (seen in the server's log: its p99 was 2-3 times the other seconds'). Done
@@ -74,12 +75,18 @@ struct BookingBench: AsyncParsableCommand {
         let p99 = percentile(latencies, 0.99)
         for second in stride(from: 0, to: latencies.count, by: rate) {
             let slice = Array(latencies[second..<min(latencies.count, second + rate)])
-            say(String(format: "  second %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms", second / rate, percentile(slice, 0.5), percentile(slice, 0.99), slice.max() ?? 0))
+            say(
+                String(
+                    format: "  second %d: p50 %.0f ms, p99 %.0f ms, max %.0f ms", second / rate, percentile(slice, 0.5), percentile(slice, 0.99),
+                    slice.max() ?? 0))
         }
-        say(String(format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
         say(
             String(
-                format: "  stages, p50/p99 ms: published → decided (poll, inbox, handler) %.0f/%.0f; → relayed (outbox, commit, relay) %.0f/%.0f; → read %.0f/%.0f",
+                format: "at %d requests/s offered for %d s: %d answered, p50 %.1f ms, p99 %.1f ms", rate, latencySeconds, latencies.count, p50, p99))
+        say(
+            String(
+                format:
+                    "  stages, p50/p99 ms: published → decided (poll, inbox, handler) %.0f/%.0f; → relayed (outbox, commit, relay) %.0f/%.0f; → read %.0f/%.0f",
                 percentile(stages.decided, 0.5), percentile(stages.decided, 0.99), percentile(stages.relayed, 0.5), percentile(stages.relayed, 0.99),
                 percentile(stages.read, 0.5), percentile(stages.read, 0.99)))
 
@@ -122,7 +129,8 @@ struct BookingBench: AsyncParsableCommand {
             n % 20 == 0
             ? #"{"kind":"group","unitId":"unit-\#(n % 97)","headcount":\#(5 + n % 26),"acceptPartial":true}"#
             : #"{"kind":"individual","residentId":"r-\#(n)\#(run == "poisoned" && n % 100 == 0 ? #"\u0000"# : "")","seats":\#(1 + n % 4)}"#
-        let json = #"{"requestId":"\#(id)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"Bench","phone":"13800000000"},"claimTokenHash":"\#(Self.claimTokenHash)"}"#
+        let json =
+            #"{"requestId":"\#(id)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"Bench","phone":"13800000000"},"claimTokenHash":"\#(Self.claimTokenHash)"}"#
         let event = CloudEvent(id: id, source: "/frontend/bench", type: BookingRequestType.seatsRequested, data: Array(json.utf8))
         return (id, event.kafkaMessage(topic: Topics.bookingRequests.name, key: session))
     }
@@ -197,7 +205,12 @@ final class OutcomeWatcher: Sendable {
     func markSent(_ ids: [String]) {
         let now = ContinuousClock.now
         let wall = Date().timeIntervalSince1970 * 1000
-        state.withLock { for id in ids { $0.sentAt[id] = now; $0.wall[id] = (wall, 0, 0, 0) } }
+        state.withLock {
+            for id in ids {
+                $0.sentAt[id] = now
+                $0.wall[id] = (wall, 0, 0, 0)
+            }
+        }
     }
 
     func run() async throws {
@@ -208,7 +221,9 @@ final class OutcomeWatcher: Sendable {
             let read = Date().timeIntervalSince1970 * 1000
             let answers = batch.messages.compactMap { message -> (id: String, decided: Double, relayed: Double)? in
                 // The suite's decoding (its fast path): the watcher shares the machine with what it measures.
-                guard let event = try? CloudEvent(kafkaMessage: message), let id = try? event.decodeData(as: Answer.self).requestId else { return nil }
+                guard let event = try? CloudEvent(kafkaMessage: message), let id = try? event.decodeData(as: Answer.self).requestId else {
+                    return nil
+                }
                 let decided = event.time.map { $0.timeIntervalSince1970 * 1000 } ?? 0
                 return (id, decided, Double(message.timestamp ?? 0))
             }

@@ -32,7 +32,10 @@ struct DecoderBench: AsyncParsableCommand {
         let paddedEvent = CloudEvent(source: "/bench", type: "kepu.bench.v1", data: Array(padded.utf8))
         let request = try median { _ = try? paddedEvent.decodeData(as: SeatsRequested.self) }
         let requestBaseline = try median { _ = try JSONSerialization.jsonObject(with: Data(padded.utf8)) }
-        say(String(format: "a 1 MB request with an unknown field: refused by the suite decoder in %.1f ms; JSONSerialization reads it in %.1f ms", request, requestBaseline))
+        say(
+            String(
+                format: "a 1 MB request with an unknown field: refused by the suite decoder in %.1f ms; JSONSerialization reads it in %.1f ms",
+                request, requestBaseline))
         say(String(format: "wide_ms=%.1f wide_baseline_ms=%.1f wide_ratio=%.2f", decoded, baseline, decoded / baseline))
     }
 

@@ -30,7 +30,8 @@ struct MetricsBench: AsyncParsableCommand {
         let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         // About 50 events per session over two months of sessions.
         let sessions = max(1, events / 50)
-        let backlog = SyntheticBookingEvents(sessions: sessions, eventsPerSession: 62, firstDay: Date(timeIntervalSince1970: 1_793_462_400), days: 61, residents: 200_000)
+        let backlog = SyntheticBookingEvents(
+            sessions: sessions, eventsPerSession: 62, firstDay: Date(timeIntervalSince1970: 1_793_462_400), days: 61, residents: 200_000)
         let total = backlog.events.count
         say("\(total) booking events over \(sessions) sessions to fold")
 
@@ -43,7 +44,8 @@ struct MetricsBench: AsyncParsableCommand {
         say("metrics' consumer: fetch.wait.max.ms=\(environment["KEPU_KAFKA_PROP_FETCH_WAIT_MAX_MS"] ?? "10 (the services' default)")")
         // Stands in for booking's outbox relay, so it is a service's producer, configured as the services' are (no
         // linger: a relay hands over whole batches).
-        let producer = try KafkaProducer(configuration: try RuntimeConfiguration.load(service: .metrics, environment: environment).producerConfiguration(), logger: quiet)
+        let producer = try KafkaProducer(
+            configuration: try RuntimeConfiguration.load(service: .metrics, environment: environment).producerConfiguration(), logger: quiet)
         let definition = try MetricsService.definition(environment: environment)
         let service = runInProcess(definition, environment: environment)
         defer { service.cancel() }
@@ -78,9 +80,10 @@ struct MetricsBench: AsyncParsableCommand {
             }
             let seconds = ((started ?? .now).duration(to: .now)).seconds
             // Nothing was lost on the way (a record the mock brokers dropped would be missing here).
-            let counted = try await client.query(
-                "SELECT coalesce(sum(bookings_made), 0)::bigint FROM kpi_counter WHERE unit_id = 'sz' AND period_kind = 'day'"
-            ).collect().first?.decode(Int64.self) ?? 0
+            let counted =
+                try await client.query(
+                    "SELECT coalesce(sum(bookings_made), 0)::bigint FROM kpi_counter WHERE unit_id = 'sz' AND period_kind = 'day'"
+                ).collect().first?.decode(Int64.self) ?? 0
             let expected = backlog.cityTotals["bookings_made"] ?? 0
             guard counted == expected else { throw BenchError("the city counts \(counted) bookings made; the backlog has \(expected)") }
             say("checked: the city counts the backlog's \(expected) bookings made")
@@ -114,7 +117,7 @@ struct MetricsBench: AsyncParsableCommand {
             let next = begin + .milliseconds(tick * 10)
             if next > clock.now { try await Task.sleep(until: next) }
         }
-        try await Task.sleep(for: .seconds(3))  // the last changes wait out one coalescing interval
+        try await Task.sleep(for: .seconds(3)) // the last changes wait out one coalescing interval
         let lags = watcher.lags()
         await producer.shutdown()
         say(
@@ -125,12 +128,14 @@ struct MetricsBench: AsyncParsableCommand {
         let missedShare = lags.perEvent.isEmpty ? 0 : 100 * Double(lags.missed.count) / Double(lags.perEvent.count)
         say(
             String(
-                format: "  per event and unit-and-period it changes: %d pairs (%d unmatched, %d events unplaced), lag p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms",
+                format:
+                    "  per event and unit-and-period it changes: %d pairs (%d unmatched, %d events unplaced), lag p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms",
                 lags.perEvent.count, lags.unmatched, lags.unplaced, percentile(lags.perEvent, 0.5), percentile(lags.perEvent, 0.9), p99,
                 lags.perEvent.max() ?? .nan))
         say(
             String(
-                format: "  pairs still on their way to the fold when a snapshot of their unit and period was read: %d (%.2f %%), by p50 %.0f ms, max %.0f ms",
+                format:
+                    "  pairs still on their way to the fold when a snapshot of their unit and period was read: %d (%.2f %%), by p50 %.0f ms, max %.0f ms",
                 lags.missed.count, missedShare, percentile(lags.missed, 0.5), lags.missed.max() ?? 0))
         await postgres.stop()
         say(String(format: "events_per_s=%.0f snapshot_lag_p99_ms=%.0f", eventsPerSecond, p99))

@@ -159,7 +159,8 @@ extension CloudEvent {
             }
             data = Array(decoded)
         } else if let json = object["data"], !(json is NSNull) {
-            guard let encoded = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]) else {
+            guard let encoded = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+            else {
                 throw EnvelopeError(code: "malformed_structured", detail: "data is not JSON")
             }
             data = Array(encoded)

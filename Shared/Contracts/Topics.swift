@@ -17,12 +17,14 @@ public enum Topics {
     /// Booking requests from frontends: seats, cancellations, check-ins. Key: the session id, so one session's
     /// requests are decided in order.
     public static let bookingRequests = TopicDefinition(
-        name: "kepu.booking.requests.v1", owner: .booking, key: "session id (for a cancellation or check-in: the booking's session id; for a dedicated-visit request: the museum's venue id)",
+        name: "kepu.booking.requests.v1", owner: .booking,
+        key: "session id (for a cancellation or check-in: the booking's session id; for a dedicated-visit request: the museum's venue id)",
         eventTypes: BookingRequestType.all, partitions: 12, cleanup: .delete(retentionDays: 7))
 
     /// What booking decided, for frontends, other services and dashboards. Key: the session id.
     public static let bookingEvents = TopicDefinition(
-        name: "kepu.booking.events.v1", owner: .booking, key: "session id (for pooling events: the museum's venue id)", eventTypes: BookingEventType.all, partitions: 12,
+        name: "kepu.booking.events.v1", owner: .booking, key: "session id (for pooling events: the museum's venue id)",
+        eventTypes: BookingEventType.all, partitions: 12,
         cleanup: .delete(retentionDays: 30))
 
     /// The latest value of every KPI, for dashboards: compacted, so a dashboard reading from the beginning gets

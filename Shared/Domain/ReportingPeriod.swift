@@ -51,7 +51,9 @@ public struct ReportingPeriod: Sendable, Hashable, Codable, CustomStringConverti
             return ShanghaiDay(key).map { $0...$0 }
         case .week:
             let parts = key.split(separator: "-W")
-            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 2, let week = Int(parts[1]), (1...53).contains(week) else { return nil }
+            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 2, let week = Int(parts[1]), (1...53).contains(week) else {
+                return nil
+            }
             // ISO week 1 is the week with the year's first Thursday, i.e. the one holding 4 January.
             let jan4 = ShanghaiDay(year: year, month: 1, day: 4)
             let monday = ShanghaiDay(number: jan4.number - jan4.weekdayFromMonday + (week - 1) * 7)
@@ -59,13 +61,15 @@ public struct ReportingPeriod: Sendable, Hashable, Codable, CustomStringConverti
             return monday...ShanghaiDay(number: monday.number + 6)
         case .month:
             let parts = key.split(separator: "-")
-            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month)
+            else { return nil }
             let first = ShanghaiDay(year: year, month: month, day: 1)
             let next = month == 12 ? ShanghaiDay(year: year + 1, month: 1, day: 1) : ShanghaiDay(year: year, month: month + 1, day: 1)
             return first...ShanghaiDay(number: next.number - 1)
         case .quarter:
             let parts = key.split(separator: "-Q")
-            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 1, let quarter = Int(parts[1]), (1...4).contains(quarter) else { return nil }
+            guard parts.count == 2, let year = fourDigitYear(parts[0]), parts[1].count == 1, let quarter = Int(parts[1]), (1...4).contains(quarter)
+            else { return nil }
             let first = ShanghaiDay(year: year, month: quarter * 3 - 2, day: 1)
             let next = quarter == 4 ? ShanghaiDay(year: year + 1, month: 1, day: 1) : ShanghaiDay(year: year, month: quarter * 3 + 1, day: 1)
             return first...ShanghaiDay(number: next.number - 1)

@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 /// Runs blocking librdkafka calls (flush, close, metadata, commit) on a thread of their own, so the cooperative
 /// pool never blocks. These calls are rare; the hot paths use the clients' long-lived polling threads.

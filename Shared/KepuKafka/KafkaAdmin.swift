@@ -1,5 +1,5 @@
-import Logging
 import CRdKafka
+import Logging
 
 /// What a topic should look like.
 public struct KafkaTopicSpec: Sendable, Hashable {

@@ -64,44 +64,50 @@ private func topicPartitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partiti
 }
 
 /// librdkafka's rebalance callback, run on the consumer's polling thread inside a consume call.
-let kepuRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { rk, err, partitions, opaque in
-    guard let rk, let state = KafkaClientContext.of(rk)?.rebalance else { return }
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
-    let changed = topicPartitions(partitions)
-    switch err {
-    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-        state.assign(changed)
-        if let startingOffsets = state.startingOffsets, let partitions {
-            // The application keeps its own offsets (in its database, with its results): start where they say.
-            let offsets = startingOffsets(changed)
-            for index in 0..<Int(partitions.pointee.cnt) {
-                let element = partitions.pointee.elems[index]
-                let tp = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
-                partitions.pointee.elems[index].offset = offsets[tp] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
+let kepuRebalanceCallback:
+    @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = {
+        rk, err, partitions, opaque in
+        guard let rk, let state = KafkaClientContext.of(rk)?.rebalance else { return }
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        let changed = topicPartitions(partitions)
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            state.assign(changed)
+            if let startingOffsets = state.startingOffsets, let partitions {
+                // The application keeps its own offsets (in its database, with its results): start where they say.
+                let offsets = startingOffsets(changed)
+                for index in 0..<Int(partitions.pointee.cnt) {
+                    let element = partitions.pointee.elems[index]
+                    let tp = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                    partitions.pointee.elems[index].offset = offsets[tp] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
+                }
+                state.logger.info("starting at stored offsets", metadata: ["offsets": "\(offsets.map { "\($0.key)@\($0.value)" }.sorted())"])
             }
-            state.logger.info("starting at stored offsets", metadata: ["offsets": "\(offsets.map { "\($0.key)@\($0.value)" }.sorted())"])
-        }
-        if cooperative {
-            if let error = rd_kafka_incremental_assign(rk, partitions) { state.logger.error("incremental assign failed: \(KafkaError(consuming: error))") }
-        } else {
-            rd_kafka_assign(rk, partitions)
-        }
-        state.logger.info("partitions assigned", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
-    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-        // Commit what was marked processed before giving the partitions away, then forget them: a batch still in
-        // the application's hands can no longer store offsets for them.
-        if rd_kafka_assignment_lost(rk) == 0 { _ = rd_kafka_commit(rk, nil, 0) }
-        if cooperative {
-            state.revoke(changed)
-            if let error = rd_kafka_incremental_unassign(rk, partitions) { state.logger.error("incremental unassign failed: \(KafkaError(consuming: error))") }
-        } else {
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(rk, partitions) {
+                    state.logger.error("incremental assign failed: \(KafkaError(consuming: error))")
+                }
+            } else {
+                rd_kafka_assign(rk, partitions)
+            }
+            state.logger.info("partitions assigned", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            // Commit what was marked processed before giving the partitions away, then forget them: a batch still in
+            // the application's hands can no longer store offsets for them.
+            if rd_kafka_assignment_lost(rk) == 0 { _ = rd_kafka_commit(rk, nil, 0) }
+            if cooperative {
+                state.revoke(changed)
+                if let error = rd_kafka_incremental_unassign(rk, partitions) {
+                    state.logger.error("incremental unassign failed: \(KafkaError(consuming: error))")
+                }
+            } else {
+                state.revokeAll()
+                rd_kafka_assign(rk, nil)
+            }
+            state.logger.info("partitions revoked", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
+        default:
+            state.logger.error("rebalance error", metadata: ["error": "\(KafkaError(err))"])
             state.revokeAll()
             rd_kafka_assign(rk, nil)
         }
-        state.logger.info("partitions revoked", metadata: ["partitions": "\(changed.map(\.description).sorted())"])
-    default:
-        state.logger.error("rebalance error", metadata: ["error": "\(KafkaError(err))"])
-        state.revokeAll()
-        rd_kafka_assign(rk, nil)
     }
-}

@@ -77,7 +77,8 @@ final class ConsumerWorker: Sendable {
             }
             if closing { break }
             guard let next else { continue }
-            next.continuation.resume(returning: converter.poll(queue: queue, maxMessages: next.maxMessages, timeoutMs: next.timeoutMs, returnEarly: next.returnEarly))
+            next.continuation.resume(
+                returning: converter.poll(queue: queue, maxMessages: next.maxMessages, timeoutMs: next.timeoutMs, returnEarly: next.returnEarly))
         }
         converter.release()
         // Close on this thread: rd_kafka_consumer_close serves the final revoke (and its commit) here.

@@ -93,7 +93,8 @@ public final class KafkaConsumer: Service, Sendable {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
-            list.pointee.elems[index].offset = offsets[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] ?? Int64(RD_KAFKA_OFFSET_INVALID)
+            list.pointee.elems[index].offset =
+                offsets[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] ?? Int64(RD_KAFKA_OFFSET_INVALID)
         }
         let err = rd_kafka_offsets_store(handle.pointer, list)
         var stored: [KafkaTopicPartition] = []
@@ -110,7 +111,9 @@ public final class KafkaConsumer: Service, Sendable {
     }
 
     /// The low and high watermarks of partitions, asked of their leaders (one round trip each, on a dedicated thread).
-    public func queryWatermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(5)) async throws(KafkaError) -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+    public func queryWatermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(5)) async throws(KafkaError)
+        -> [KafkaTopicPartition: (low: Int64, high: Int64)]
+    {
         let handle = self.handle
         let outcome = try? await onDedicatedThread { () -> Result<[KafkaTopicPartition: (low: Int64, high: Int64)], KafkaError> in
             var result: [KafkaTopicPartition: (low: Int64, high: Int64)] = [:]
@@ -136,7 +139,9 @@ public final class KafkaConsumer: Service, Sendable {
     }
 
     /// The committed offsets of the given partitions (-1001 where none is committed), asked of the group coordinator.
-    public func committedOffsets(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+    public func committedOffsets(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError)
+        -> [KafkaTopicPartition: Int64]
+    {
         let handle = self.handle
         let outcome = try? await onDedicatedThread { () -> Result<[KafkaTopicPartition: Int64], KafkaError> in
             let list = makePartitionList(partitions)

@@ -55,7 +55,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         defer { rd_kafka_error_destroy(error) }
         let err = rd_kafka_error_code(error)
         let severity: Severity =
-            rd_kafka_error_is_fatal(error) != 0 ? .fatal
+            rd_kafka_error_is_fatal(error) != 0
+            ? .fatal
             : (rd_kafka_error_is_retriable(error) != 0 || Self.retriableCodes.contains(err.rawValue))
                 ? .retriable : .permanent
         self.init(
@@ -74,7 +75,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A record not produced because an earlier one of the same `send` failed (`stopAtFirstFailure`): sending it
     /// again later is right.
-    public static let notSent = KafkaError.client(RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS, "not sent: an earlier record of the batch failed", severity: .retriable)
+    public static let notSent = KafkaError.client(
+        RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS, "not sent: an earlier record of the batch failed", severity: .retriable)
 
     /// The response codes for which a later attempt can succeed.
     static let retriableCodes: Set<Int32> = Set(

@@ -54,7 +54,8 @@ struct GatedServices: Service {
     func run() async throws {
         let proceed = await withGracefulShutdownHandler {
             await gate.wait()
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         guard proceed, !services.isEmpty else { return }
         guard !Task.isShuttingDownGracefully else { return }
         try await withThrowingDiscardingTaskGroup { group in

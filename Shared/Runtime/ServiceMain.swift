@@ -19,7 +19,7 @@ public enum ServiceMain {
         } catch {
             let name = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "service"
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
-            exit(78)  // EX_CONFIG
+            exit(78) // EX_CONFIG
         }
     }
 
@@ -32,16 +32,19 @@ public enum ServiceMain {
             configuration = try RuntimeConfiguration.load(service: definition.name, environment: environment)
         } catch {
             FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
-            return 78  // EX_CONFIG
+            return 78 // EX_CONFIG
         }
         // The inbox must remember an event as long as Kafka may deliver it again.
-        let inputRetention = definition.handlers.flatMap(\.topics).compactMap { name -> Int? in
-            guard case .delete(let days) = Topics.all.first(where: { $0.name == name })?.cleanup else { return nil }
-            return days
-        }.max() ?? 0
+        let inputRetention =
+            definition.handlers.flatMap(\.topics).compactMap { name -> Int? in
+                guard case .delete(let days) = Topics.all.first(where: { $0.name == name })?.cleanup else { return nil }
+                return days
+            }.max() ?? 0
         if let days = configuration.inboxRetentionDays, days < inputRetention {
             FileHandle.standardError.write(
-                Data("\(definition.name): KEPU_INBOX_RETENTION_DAYS (\(days)) must be at least the input topics' retention (\(inputRetention) days)\n".utf8))
+                Data(
+                    "\(definition.name): KEPU_INBOX_RETENTION_DAYS (\(days)) must be at least the input topics' retention (\(inputRetention) days)\n"
+                        .utf8))
             return 78
         }
         configuration.inboxRetentionDays = configuration.inboxRetentionDays ?? inputRetention + 1
@@ -74,7 +77,8 @@ public enum ServiceMain {
         let context = RuntimeContext(
             configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks,
             readiness: readiness)
-        let http = HTTPServer.make(configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context, logger: logger)
+        let http = HTTPServer.make(
+            configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context, logger: logger)
 
         // Migrations run while the pool is up, before anything consumes or publishes.
         let migrate = OneShot(logger: logger) {
@@ -122,7 +126,7 @@ public enum ServiceMain {
             do {
                 try await Migrator.migrateService(client, component: definition.name.rawValue, migrations: definition.migrations, logger: logger)
                 return
-            } catch where TransientError.isTransient(error) && attempt < 60 {
+            } catch  where TransientError.isTransient(error) && attempt < 60 {
                 attempt += 1
                 logger.warning("database not reachable for migrations; retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .seconds(1))

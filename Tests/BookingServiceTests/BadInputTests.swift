@@ -36,7 +36,13 @@ struct BadInputTests {
         // (record, expected rejection reason for a request id, or expected dead-letter error code)
         let cases: [(KafkaProducerMessage, expect: String)] = [
             (BookingHarness.request(seats, key: session, json: "{\"requestId\": \"malformed\", "), "dlq:invalid_payload"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"wrong-type","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":"two"},\#(BookingHarness.claimField("wrong-type"))}"#), "invalid"),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json:
+                        #"{"requestId":"wrong-type","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":"two"},\#(BookingHarness.claimField("wrong-type"))}"#
+                ), "invalid"
+            ),
             (BookingHarness.request(seats, key: session, json: #"{"requestId":"no-party","sessionId":"\#(session)"}"#), "invalid"),
             (BookingHarness.seats("zero", session: session, seats: 0), "invalid"),
             (BookingHarness.seats("negative", session: session, seats: -3), "invalid"),
@@ -49,13 +55,34 @@ struct BadInputTests {
             (invalidUTF8, "dlq:invalid_payload"),
             (huge, "dlq:invalid_payload"),
             (replacing("ce_time", "next tuesday", valid("bad-time")), "dlq:invalid_time"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"group-no-unit","sessionId":"\#(session)","party":{"kind":"group","headcount":6},\#(BookingHarness.claimField("group-no-unit"))}"#), "invalid"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"alien-party","sessionId":"\#(session)","party":{"kind":"alien","seats":1},\#(BookingHarness.claimField("alien-party"))}"#), "invalid"),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json:
+                        #"{"requestId":"group-no-unit","sessionId":"\#(session)","party":{"kind":"group","headcount":6},\#(BookingHarness.claimField("group-no-unit"))}"#
+                ), "invalid"
+            ),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json:
+                        #"{"requestId":"alien-party","sessionId":"\#(session)","party":{"kind":"alien","seats":1},\#(BookingHarness.claimField("alien-party"))}"#
+                ), "invalid"
+            ),
             // A frontend still on v1 (no claim token) is told which version replaced it.
-            (BookingHarness.request("kepu.booking.seats-requested.v1", key: session, json: #"{"requestId":"old-frontend","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#), "invalid"),
+            (
+                BookingHarness.request(
+                    "kepu.booking.seats-requested.v1", key: session,
+                    json: #"{"requestId":"old-frontend","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#),
+                "invalid"
+            ),
             (BookingHarness.seats("no-claim", session: session).withoutClaim(), "invalid"),
             (raw("{oops", [KafkaHeader(name: "content-type", string: "application/cloudevents+json")]), "dlq:malformed_structured"),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#), "dlq:invalid_payload"),
+            (
+                BookingHarness.request(
+                    seats, key: session, json: #"{"requestId":"","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1}}"#
+                ), "dlq:invalid_payload"
+            ),
             (replacing("ce_specversion", "0.3", valid("old-spec")), "dlq:unsupported_specversion"),
         ]
         #expect(cases.count >= 15)
@@ -66,7 +93,8 @@ struct BadInputTests {
         }
         records.append(valid("valid-last"))
         // A producer that may send the 2 MB record.
-        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: harness.cluster.bootstrapServers, overrides: ["message.max.bytes": "4000000"]))
+        let producer = try KafkaProducer(
+            configuration: .producer(bootstrapServers: harness.cluster.bootstrapServers, overrides: ["message.max.bytes": "4000000"]))
         for result in await producer.send(records) { _ = try result.get() }
         await producer.shutdown()
 

@@ -19,7 +19,8 @@ struct BookingHarness {
         let database = try await TestPostgres.freshDatabase()
         let service = try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, extra: extra)
         try await service.waitUntilReady()
-        let venue = await service.admin("POST", "/admin/venues", json: #"{"id":"museum-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
+        let venue = await service.admin(
+            "POST", "/admin/venues", json: #"{"id":"museum-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
         guard venue?.status == 200 else { throw TestSetupError("venue not created: \(String(describing: venue))") }
         let outcomes = try TopicCollector(topic: Topics.bookingEvents.name, bootstrap: cluster.bootstrapServers)
         return BookingHarness(cluster: cluster, database: database, service: service, outcomes: outcomes)
@@ -54,22 +55,31 @@ struct BookingHarness {
     static func seats(_ requestId: String, session: String, resident: String = "r-1", seats: Int = 1) -> KafkaProducerMessage {
         request(
             BookingRequestType.seatsRequested, key: session,
-            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)},"contact":{"name":"张三","phone":"13800000000"},\#(claimField(requestId))}"#)
+            json:
+                #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"\#(resident)","seats":\#(seats)},"contact":{"name":"张三","phone":"13800000000"},\#(claimField(requestId))}"#
+        )
     }
 
-    static func group(_ requestId: String, session: String, unit: String = "futian-center", headcount: Int, acceptPartial: Bool = false) -> KafkaProducerMessage {
+    static func group(_ requestId: String, session: String, unit: String = "futian-center", headcount: Int, acceptPartial: Bool = false)
+        -> KafkaProducerMessage
+    {
         request(
             BookingRequestType.seatsRequested, key: session,
-            json: #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"group","unitId":"\#(unit)","headcount":\#(headcount),"acceptPartial":\#(acceptPartial)},\#(claimField(requestId))}"#)
+            json:
+                #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":{"kind":"group","unitId":"\#(unit)","headcount":\#(headcount),"acceptPartial":\#(acceptPartial)},\#(claimField(requestId))}"#
+        )
     }
 
     static func cancel(_ requestId: String, session: String, booking: String, token: String) -> KafkaProducerMessage {
         request(
-            BookingRequestType.cancellationRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
+            BookingRequestType.cancellationRequested, key: session,
+            json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
     }
 
     static func checkIn(_ requestId: String, session: String, booking: String, token: String) -> KafkaProducerMessage {
-        request(BookingRequestType.checkInRequested, key: session, json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
+        request(
+            BookingRequestType.checkInRequested, key: session,
+            json: #"{"requestId":"\#(requestId)","bookingId":"\#(booking)","claimToken":"\#(token)"}"#)
     }
 
     func publish(_ messages: KafkaProducerMessage...) async throws {
@@ -85,7 +95,9 @@ struct BookingHarness {
 
     /// Waits for the answer to `requestId` and returns its type and payload; `after` skips an interim answer of
     /// that type (a pooled group's final answer follows its `group-pooled`).
-    func outcome(of requestId: String, after interim: String? = nil, timeout: Duration = .seconds(30)) async throws -> (type: String, json: [String: Any]) {
+    func outcome(of requestId: String, after interim: String? = nil, timeout: Duration = .seconds(30)) async throws -> (
+        type: String, json: [String: Any]
+    ) {
         let event = try await outcomes.first(timeout: timeout) {
             ((try? JSONSerialization.jsonObject(with: Data($0.value))) as? [String: Any])?["requestId"] as? String == requestId
                 && (interim == nil || $0.headers.value(named: "ce_type") != interim.map { Array($0.utf8) })

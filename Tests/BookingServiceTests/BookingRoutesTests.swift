@@ -32,7 +32,8 @@ struct BookingRoutesTests {
                 body: #"{"id":"v3","kind":"science_base","name":"x","dedicatedSessions":{"threshold":10,"capacity":40,"cutoffDays":2}}"#)
             #expect(dedicatedElsewhere.status == .badRequest)
 
-            let session = #"{"id":"s-1","venueId":"v-museum","title":"Robots","startsAt":"2030-03-02T01:30:00Z","endsAt":"2030-03-02T03:30:00Z","capacity":30}"#
+            let session =
+                #"{"id":"s-1","venueId":"v-museum","title":"Robots","startsAt":"2030-03-02T01:30:00Z","endsAt":"2030-03-02T03:30:00Z","capacity":30}"#
             let created = try await http.json(.post, "/admin/sessions", admin: true, body: session)
             #expect(created.status == .created)
             #expect(created.json["ids"] as? [String] == ["s-1"])

@@ -1,8 +1,8 @@
 import Foundation
-import PostgresNIO
 import KepuContracts
 import KepuKafka
 import KepuTestSupport
+import PostgresNIO
 import Testing
 
 @testable import BookingService
@@ -63,10 +63,14 @@ struct BookingRulesTests {
             BookingHarness.seats("closed", session: closing),
             BookingHarness.seats("ok", session: open, seats: 4),
             BookingHarness.seats("full", session: open, seats: 2),
-            BookingHarness.seats("ok", session: open, seats: 4),  // a repeat: no second answer
-            BookingHarness.seats("ok", session: open, seats: 3),  // same id, other content
-            BookingHarness.request(BookingRequestType.seatsRequested, key: open, json: #"{"requestId":"zero","sessionId":"\#(open)","party":{"kind":"individual","residentId":"r","seats":0}}"#),
-            BookingHarness.request(BookingRequestType.seatsRequested, key: open, json: #"{"requestId":"no-unit","sessionId":"\#(open)","party":{"kind":"group","unitId":"","headcount":3}}"#))
+            BookingHarness.seats("ok", session: open, seats: 4), // a repeat: no second answer
+            BookingHarness.seats("ok", session: open, seats: 3), // same id, other content
+            BookingHarness.request(
+                BookingRequestType.seatsRequested, key: open,
+                json: #"{"requestId":"zero","sessionId":"\#(open)","party":{"kind":"individual","residentId":"r","seats":0}}"#),
+            BookingHarness.request(
+                BookingRequestType.seatsRequested, key: open,
+                json: #"{"requestId":"no-unit","sessionId":"\#(open)","party":{"kind":"group","unitId":"","headcount":3}}"#))
         let expected: [(String, RejectionReason)] = [
             ("unknown", .unknownSession), ("over", .overLimit), ("small-group", .groupSize), ("big-group", .groupSize),
             ("early", .windowClosed), ("closed", .windowClosed), ("full", .full), ("zero", .invalid), ("no-unit", .invalid),
@@ -77,8 +81,11 @@ struct BookingRulesTests {
             #expect(outcome.json["reason"] as? String == reason.rawValue, "\(request): \(outcome.json)")
         }
         let events = try await harness.outcomes(atLeast: 11)
-        let answersToOK = events.filter { (try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any])?["requestId"] as? String == "ok" }
-        #expect(answersToOK.map(\.type) == [BookingEventType.confirmed, BookingEventType.rejected], "confirmed once, then the conflicting reuse rejected")
+        let answersToOK = events.filter {
+            (try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any])?["requestId"] as? String == "ok"
+        }
+        #expect(
+            answersToOK.map(\.type) == [BookingEventType.confirmed, BookingEventType.rejected], "confirmed once, then the conflicting reuse rejected")
         let conflict = try #require(answersToOK.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any] })
         #expect(conflict["reason"] as? String == RejectionReason.conflict.rawValue)
         #expect(events.allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains("13800000000") }, "no phone numbers in events")
@@ -133,7 +140,8 @@ struct BookingRulesTests {
         #expect(await harness.service.admin("PUT", "/admin/sessions/\(session)/capacity", json: #"{"capacity":6}"#)?.status == 200)
         // The CHECK constraint holds even against a direct write: SQLSTATE 23514 (check_violation), not any error.
         let refusal = await #expect(throws: PSQLError.self) {
-            _ = try await TestPostgres.count(harness.database, "UPDATE session SET confirmed_seats = capacity + 1 WHERE id = '\(session)' RETURNING 1")
+            _ = try await TestPostgres.count(
+                harness.database, "UPDATE session SET confirmed_seats = capacity + 1 WHERE id = '\(session)' RETURNING 1")
         }
         #expect(refusal?.serverInfo?[.sqlState] == "23514", "\(String(describing: refusal))")
         #expect(await harness.stop() == 0)
@@ -169,10 +177,11 @@ struct RecurringSessionTests {
         #expect(sessions.allSatisfy { $0.endsAt.timeIntervalSince($0.startsAt) == 5400 })
         #expect(sessions[0].cancellationDeadline == sessions[0].startsAt.addingTimeInterval(-86400))
         #expect(throws: AdminInputError.self) {
-            try SessionAdministration.expand(RecurringSessionsInput(
-                venueId: "v", title: nil, fromDate: "2026-03-01", toDate: "2026-06-30", weekdays: [8], times: ["09:00"], durationMinutes: 90,
-                capacity: 40, bookingOpensDaysBefore: nil, cancellationHoursBefore: nil, maxSeatsPerRequest: nil, groupMin: nil, groupMax: nil,
-                waitlistEnabled: nil, waitlistCap: nil))
+            try SessionAdministration.expand(
+                RecurringSessionsInput(
+                    venueId: "v", title: nil, fromDate: "2026-03-01", toDate: "2026-06-30", weekdays: [8], times: ["09:00"], durationMinutes: 90,
+                    capacity: 40, bookingOpensDaysBefore: nil, cancellationHoursBefore: nil, maxSeatsPerRequest: nil, groupMin: nil, groupMax: nil,
+                    waitlistEnabled: nil, waitlistCap: nil))
         }
     }
 }

@@ -29,7 +29,8 @@ struct ClaimTokenMigrationTests {
                 INSERT INTO booking (id, session_id, request_id, party_kind, resident_id, requested_seats, seats, status, check_in_code, contact_name, contact_phone)
                 VALUES ('bk_old', 's', 'req-old', 'individual', 'r-1', 1, 1, 'confirmed', 'K7PQ2M', '张三', '13800000000')
                 """, logger: logger)
-            let request = #"{"contact":{"name":"张三","phone":"13800000000"},"party":{"kind":"individual","residentId":"r-1","seats":1},"requestId":"req-old","sessionId":"s"}"#
+            let request =
+                #"{"contact":{"name":"张三","phone":"13800000000"},"party":{"kind":"individual","residentId":"r-1","seats":1},"requestId":"req-old","sessionId":"s"}"#
             try await client.query("INSERT INTO booking_request (request_id, fingerprint) VALUES ('req-old', \(request))", logger: logger)
 
             try await Migrator.migrateService(client, component: "booking", migrations: BookingSchema.migrations, logger: logger)
@@ -39,8 +40,9 @@ struct ClaimTokenMigrationTests {
             #expect(code == nil, "the code is erased")
             #expect(hash == ClaimToken.hash("K7PQ2M"), "the old code is the token")
             let fingerprint = try #require(
-                try await client.query("SELECT fingerprint FROM booking_request WHERE request_id = 'req-old'", logger: logger).collect().first)
-                .decode(String.self)
+                try await client.query("SELECT fingerprint FROM booking_request WHERE request_id = 'req-old'", logger: logger).collect().first
+            )
+            .decode(String.self)
             #expect(fingerprint == RequestFingerprint.of(canonicalJSON: Array(request.utf8)))
             // Migrating again changes nothing (replicas starting together find it applied).
             try await Migrator.migrateService(client, component: "booking", migrations: BookingSchema.migrations, logger: logger)

@@ -16,7 +16,9 @@ struct ConcurrencyTests {
         for topic in Topics.all { try cluster.createTopic(topic.name, partitions: topic.partitions) }
         let database = try await TestPostgres.freshDatabase()
         let environment = ["KEPU_BOOKING_SWEEP_SECONDS": "3600", "KEPU_CONSUMER_CONCURRENCY": "2"]
-        var replicas = try (0..<3).map { try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, replica: "r\($0)", extra: environment) }
+        var replicas = try (0..<3).map {
+            try ServiceProcess("booking", database: database, bootstrap: cluster.bootstrapServers, replica: "r\($0)", extra: environment)
+        }
         for replica in replicas { try await replica.waitUntilReady() }
         _ = await replicas[0].admin("POST", "/admin/venues", json: #"{"id":"v","kind":"science_base","name":"Base"}"#)
         let now = Date()
@@ -40,7 +42,9 @@ struct ConcurrencyTests {
                 let session = sessions[Int.random(in: 0..<sessions.count, using: &generator)]
                 if n % 10 == 0 {
                     let partial = Bool.random(using: &generator)
-                    return BookingHarness.group("q-\(n)", session: session, unit: "unit-\(n % 40)", headcount: Int.random(in: 5...15, using: &generator), acceptPartial: partial)
+                    return BookingHarness.group(
+                        "q-\(n)", session: session, unit: "unit-\(n % 40)", headcount: Int.random(in: 5...15, using: &generator),
+                        acceptPartial: partial)
                 }
                 return BookingHarness.seats("q-\(n)", session: session, resident: "res-\(n)", seats: Int.random(in: 1...3, using: &generator))
             }
@@ -103,16 +107,22 @@ struct ConcurrencyTests {
 
         // In SQL: never over capacity, and the counters agree with the bookings.
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM session WHERE confirmed_seats > capacity") == 0)
-        #expect(try await TestPostgres.count(database, """
-            SELECT count(*)::int FROM session s WHERE s.confirmed_seats <> COALESCE(
-              (SELECT sum(seats) FROM booking b WHERE b.session_id = s.id AND b.status IN ('confirmed', 'checked_in')), 0)
-            """) == 0, "confirmed_seats matches the bookings")
+        #expect(
+            try await TestPostgres.count(
+                database,
+                """
+                SELECT count(*)::int FROM session s WHERE s.confirmed_seats <> COALESCE(
+                  (SELECT sum(seats) FROM booking b WHERE b.session_id = s.id AND b.status IN ('confirmed', 'checked_in')), 0)
+                """) == 0, "confirmed_seats matches the bookings")
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") == total)
         // Promotions match the seats freed: nobody left waiting who would fit the seats that are free.
-        #expect(try await TestPostgres.count(database, """
-            SELECT count(*)::int FROM booking w JOIN session s ON s.id = w.session_id
-            WHERE w.status = 'waitlisted' AND w.requested_seats <= s.capacity - s.confirmed_seats
-            """) == 0, "a waitlisted booking that fits the free seats was not promoted")
+        #expect(
+            try await TestPostgres.count(
+                database,
+                """
+                SELECT count(*)::int FROM booking w JOIN session s ON s.id = w.session_id
+                WHERE w.status = 'waitlisted' AND w.requested_seats <= s.capacity - s.confirmed_seats
+                """) == 0, "a waitlisted booking that fits the free seats was not promoted")
 
         // On the events topic: exactly one answer per request (the relay may repeat a record after a crash; the
         // CloudEvents id makes the repeat recognisable, so answers are counted by id).
@@ -131,7 +141,8 @@ struct ConcurrencyTests {
         #expect(answerIds.values.allSatisfy { $0.count == 1 }, "no request answered twice")
         // Seats freed = seats of confirmed bookings that were cancelled (a cancelled waitlist entry keeps its place
         // number and frees nothing), plus the seats capacity changes added: promotions cannot exceed them.
-        let freed = try await TestPostgres.count(database, "SELECT COALESCE(sum(seats), 0)::int FROM booking WHERE status = 'cancelled' AND waitlist_seq IS NULL")
+        let freed = try await TestPostgres.count(
+            database, "SELECT COALESCE(sum(seats), 0)::int FROM booking WHERE status = 'cancelled' AND waitlist_seq IS NULL")
         #expect(freed > 0, "the cancellations freed seats")
         #expect(promotedSeats > 0, "and the waitlists took them")
         #expect(promotedSeats <= freed + capacityAdded, "promotions never exceed the seats freed or added (\(freed) + \(capacityAdded))")

@@ -37,14 +37,21 @@ struct ContactRetentionTests {
             "booking", database: harness.database, bootstrap: harness.cluster.bootstrapServers, extra: ["KEPU_CONTACT_RETENTION_DAYS": "2"])
         try await restarted.waitUntilReady()
         try await eventually("the old session's contacts erased") {
-            try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)' AND contact_phone IS NULL") == 2
+            try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)' AND contact_phone IS NULL")
+                == 2
         }
-        #expect(try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)' AND contact_name IS NOT NULL") == 0)
-        #expect(try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)'") == 2, "the bookings stay")
-        #expect(try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(recent)' AND contact_phone = '13800000000'") == 1)
         #expect(
             try await TestPostgres.count(
-                harness.database, "SELECT count(*)::int FROM personal_data_erasure WHERE name = 'booking.session-roster' AND last_key = '\(old)'") == 1,
+                harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)' AND contact_name IS NOT NULL") == 0)
+        #expect(
+            try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(old)'") == 2, "the bookings stay")
+        #expect(
+            try await TestPostgres.count(
+                harness.database, "SELECT count(*)::int FROM booking WHERE session_id = '\(recent)' AND contact_phone = '13800000000'") == 1)
+        #expect(
+            try await TestPostgres.count(
+                harness.database, "SELECT count(*)::int FROM personal_data_erasure WHERE name = 'booking.session-roster' AND last_key = '\(old)'")
+                == 1,
             "the erasure's position is past the old session, before the recent one")
         #expect(restarted.log.contains("contact details erased"))
         #expect(await restarted.terminate() == 0)
@@ -72,7 +79,9 @@ struct ContactRetentionTests {
             #expect(!plan.contains { $0.contains("Seq Scan on session") }, "\(plan.joined(separator: "\n"))")
             // What the round reads: the sessions that ended between the position and the cutoff, in order.
             var due: [(String, Date)] = []
-            for try await row in try await client.query(entry.duePurposes(after: position, retentionDays: 30), logger: logger).decode((String, Date).self) {
+            for try await row in try await client.query(entry.duePurposes(after: position, retentionDays: 30), logger: logger).decode(
+                (String, Date).self)
+            {
                 due.append(row)
             }
             #expect(!due.isEmpty && due.count <= 200)

@@ -18,11 +18,14 @@ struct DedicatedSessionTests {
     static func visit(_ requestId: String, venue: String, date: String, unit: String = "futian-center", headcount: Int) -> KafkaProducerMessage {
         BookingHarness.request(
             BookingRequestType.dedicatedVisitRequested, key: venue,
-            json: #"{"requestId":"\#(requestId)","venueId":"\#(venue)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(headcount),"contact":{"name":"李老师","phone":"13800000001"},\#(BookingHarness.claimField(requestId))}"#)
+            json:
+                #"{"requestId":"\#(requestId)","venueId":"\#(venue)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(headcount),"contact":{"name":"李老师","phone":"13800000001"},\#(BookingHarness.claimField(requestId))}"#
+        )
     }
 
     func museum(_ harness: BookingHarness, id: String, threshold: Int, capacity: Int, cutoffDays: Int) async throws {
-        let body = #"{"id":"\#(id)","kind":"museum","name":"City Science Museum","unitPath":["sz","sz-futian"],"dedicatedSessions":{"threshold":\#(threshold),"capacity":\#(capacity),"cutoffDays":\#(cutoffDays),"startTime":"09:30","groupMin":2,"groupMax":30}}"#
+        let body =
+            #"{"id":"\#(id)","kind":"museum","name":"City Science Museum","unitPath":["sz","sz-futian"],"dedicatedSessions":{"threshold":\#(threshold),"capacity":\#(capacity),"cutoffDays":\#(cutoffDays),"startTime":"09:30","groupMin":2,"groupMax":30}}"#
         let response = await harness.service.admin("POST", "/admin/venues", json: body)
         try #require(response?.status == 200, "museum settings stored: \(String(describing: response))")
     }
@@ -38,9 +41,11 @@ struct DedicatedSessionTests {
         let harness = try await BookingHarness.start()
         try await museum(harness, id: "museum-pool", threshold: 20, capacity: 20, cutoffDays: 1)
         let date = Self.shanghaiDate(daysFromNow: 5)
-        #expect(await harness.service.admin(
-            "POST", "/admin/venues", json: #"{"id":"base-1","kind":"science_base","name":"Base","dedicatedSessions":{"threshold":1,"capacity":1,"cutoffDays":0}}"#)?
-            .status == 400, "only museums pool groups")
+        #expect(
+            await harness.service.admin(
+                "POST", "/admin/venues",
+                json: #"{"id":"base-1","kind":"science_base","name":"Base","dedicatedSessions":{"threshold":1,"capacity":1,"cutoffDays":0}}"#)?
+                .status == 400, "only museums pool groups")
         try await harness.publish(
             Self.visit("g1", venue: "museum-pool", date: date, headcount: 8),
             Self.visit("g2", venue: "museum-pool", date: date, headcount: 7),
@@ -74,7 +79,8 @@ struct DedicatedSessionTests {
         #expect(try await TestPostgres.count(harness.database, "SELECT confirmed_seats FROM session WHERE id = '\(opening.sessionId)'") == 20)
         let startsAt = try await TestPostgres.count(
             harness.database,
-            "SELECT extract(hour FROM starts_at AT TIME ZONE 'Asia/Shanghai')::int * 100 + extract(minute FROM starts_at AT TIME ZONE 'Asia/Shanghai')::int FROM session WHERE id = '\(opening.sessionId)'")
+            "SELECT extract(hour FROM starts_at AT TIME ZONE 'Asia/Shanghai')::int * 100 + extract(minute FROM starts_at AT TIME ZONE 'Asia/Shanghai')::int FROM session WHERE id = '\(opening.sessionId)'"
+        )
         #expect(startsAt == 930, "the museum's start time, in Shanghai")
         #expect(await harness.stop() == 0)
     }
@@ -91,7 +97,7 @@ struct DedicatedSessionTests {
             "startsAt": "\(date)T10:00:00+08:00", "endsAt": "\(date)T12:00:00+08:00",
             "bookingOpensAt": RFC3339.format(now.addingTimeInterval(-3600)),
         ])
-        _ = try await harness.session([  // the next day: never offered
+        _ = try await harness.session([ // the next day: never offered
             "venueId": "museum-cut", "capacity": 100, "groupMin": 2, "groupMax": 30,
             "startsAt": "\(other)T10:00:00+08:00", "endsAt": "\(other)T12:00:00+08:00",
         ])

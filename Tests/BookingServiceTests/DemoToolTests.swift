@@ -12,7 +12,11 @@ struct DemoToolTests {
     func demoCancelsWithItsTokens() async throws {
         let harness = try await BookingHarness.start()
         let run = try await runTool(
-            "kepu", ["demo", "--rate", "60", "--duration", "15", "--booking-port", String(harness.service.httpPort), "--admin-token", ServiceProcess.adminToken],
+            "kepu",
+            [
+                "demo", "--rate", "60", "--duration", "15", "--booking-port", String(harness.service.httpPort), "--admin-token",
+                ServiceProcess.adminToken,
+            ],
             environment: ["KEPU_KAFKA_BOOTSTRAP_SERVERS": harness.cluster.bootstrapServers])
         #expect(run.status == 0, "\(run.output.suffix(2000))")
         try await eventually("answers arrive") { harness.outcomes.all.count > 100 }

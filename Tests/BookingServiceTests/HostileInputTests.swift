@@ -9,7 +9,9 @@ import Testing
 /// after them are all answered, once.
 @Suite("Booking against hostile requests", .serialized)
 struct HostileInputTests {
-    @Test("oversized, NUL-bearing, repeated-key and wrongly keyed requests are answered invalid with the field named; 2,000 valid requests after them are answered once each")
+    @Test(
+        "oversized, NUL-bearing, repeated-key and wrongly keyed requests are answered invalid with the field named; 2,000 valid requests after them are answered once each"
+    )
     func hostileRequests() async throws {
         let harness = try await BookingHarness.start()
         let session = try await harness.session(["capacity": 5000, "maxSeatsPerRequest": 4])
@@ -19,18 +21,41 @@ struct HostileInputTests {
         }
         // (record, the rejection's expected reason and words in its detail; nil: expected in the dead-letter topic)
         let cases: [(KafkaProducerMessage, expect: (reason: String, detail: String)?)] = [
-            (BookingHarness.request(seats, key: session, json: seatsJSON("huge-session", session: String(repeating: "s", count: 280_000))), ("invalid", "sessionId")),
+            (
+                BookingHarness.request(seats, key: session, json: seatsJSON("huge-session", session: String(repeating: "s", count: 280_000))),
+                ("invalid", "sessionId")
+            ),
             (BookingHarness.request(seats, key: session, json: seatsJSON("nul-resident", resident: #"r\u0000"#)), ("invalid", "party.residentId")),
-            (BookingHarness.request(seats, key: session, json: seatsJSON("nul-name", contact: #","contact":{"name":"张\u0000","phone":"1"}"#)), ("invalid", "contact.name")),
+            (
+                BookingHarness.request(seats, key: session, json: seatsJSON("nul-name", contact: #","contact":{"name":"张\u0000","phone":"1"}"#)),
+                ("invalid", "contact.name")
+            ),
             (BookingHarness.request(seats, key: session, json: seatsJSON(String(repeating: "q", count: 3000))), nil),
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"twice","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1,"seats":999}}"#), ("invalid", "duplicate key 'seats'")),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json: #"{"requestId":"twice","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r","seats":1,"seats":999}}"#),
+                ("invalid", "duplicate key 'seats'")
+            ),
             (BookingHarness.request(seats, key: "another-key", json: seatsJSON("wrong-key")), ("invalid", "Kafka key")),
-            (BookingHarness.request(seats, key: session, json: seatsJSON("huge-name", contact: #","contact":{"name":"\#(String(repeating: "n", count: 300_000))","phone":"1"}"#)), ("invalid", "contact.name")),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json: seatsJSON("huge-name", contact: #","contact":{"name":"\#(String(repeating: "n", count: 300_000))","phone":"1"}"#)),
+                ("invalid", "contact.name")
+            ),
             // The decoder's own message quotes the unknown party kind: the rejection's detail must not carry 300 KB on.
-            (BookingHarness.request(seats, key: session, json: #"{"requestId":"huge-kind","sessionId":"\#(session)","party":{"kind":"\#(String(repeating: "k", count: 300_000))","seats":1}}"#), ("invalid", "party")),
+            (
+                BookingHarness.request(
+                    seats, key: session,
+                    json:
+                        #"{"requestId":"huge-kind","sessionId":"\#(session)","party":{"kind":"\#(String(repeating: "k", count: 300_000))","seats":1}}"#
+                ), ("invalid", "party")
+            ),
         ]
         let valid = (0..<2000).map { BookingHarness.seats("valid-\($0)", session: session, resident: "resident-\($0)") }
-        let producer = try KafkaProducer(configuration: .producer(bootstrapServers: harness.cluster.bootstrapServers, overrides: ["message.max.bytes": "4000000"]))
+        let producer = try KafkaProducer(
+            configuration: .producer(bootstrapServers: harness.cluster.bootstrapServers, overrides: ["message.max.bytes": "4000000"]))
         for result in await producer.send(cases.map(\.0) + valid) { _ = try result.get() }
         await producer.shutdown()
 
@@ -51,7 +76,9 @@ struct HostileInputTests {
         #expect(Set(answers.map(\.id)).count == answers.count, "no event published twice")
         #expect(harness.outcomes.all.allSatisfy { ($0.key?.count ?? 0) + $0.value.count < 10_000 }, "no answer echoes the oversized input")
         // Every answer is within the contract its consumers check (metrics would dead-letter one that is not).
-        for answer in answers where answer.type == BookingEventType.rejected { #expect(throws: Never.self) { try answer.decodeData(as: BookingRejected.self) } }
+        for answer in answers where answer.type == BookingEventType.rejected {
+            #expect(throws: Never.self) { try answer.decodeData(as: BookingRejected.self) }
+        }
         let letters = try await readTopic("kepu.booking.dlq.v1", cluster: harness.cluster, atLeast: 1).compactMap(DeadLetter.init(deadLetterRecord:))
         #expect(letters.map(\.errorCode) == ["invalid_payload"])
         #expect(letters.first?.error.contains("requestId") == true)
@@ -64,7 +91,9 @@ struct HostileInputTests {
         let harness = try await BookingHarness.start()
         let recurring = await harness.service.admin(
             "POST", "/admin/sessions/recurring",
-            json: #"{"venueId":"museum-1","fromDate":"2026-12-01","toDate":"2026-12-02","weekdays":[1,2,3,4,5,6,7],"times":["09:30"],"durationMinutes":\#(Int.max),"capacity":10}"#)
+            json:
+                #"{"venueId":"museum-1","fromDate":"2026-12-01","toDate":"2026-12-02","weekdays":[1,2,3,4,5,6,7],"times":["09:30"],"durationMinutes":\#(Int.max),"capacity":10}"#
+        )
         #expect(recurring?.status == 400)
         #expect(recurring?.body.contains("durationMinutes") == true, "\(String(describing: recurring))")
         let venue = await harness.service.admin("POST", "/admin/venues", json: #"{"id":"v\u0000","kind":"museum","name":"x"}"#)

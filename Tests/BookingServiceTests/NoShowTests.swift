@@ -46,9 +46,10 @@ struct NoShowTests {
         #expect(try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM resident_suspension") == 0)
 
         // A cancellation after the deadline (24 h before a session an hour away) is the third.
-        try await harness.publish(BookingHarness.cancel(
-            "late", session: soon, booking: try #require(soonBooking.json["bookingId"] as? String),
-            token: BookingHarness.token(for: "soon")))
+        try await harness.publish(
+            BookingHarness.cancel(
+                "late", session: soon, booking: try #require(soonBooking.json["bookingId"] as? String),
+                token: BookingHarness.token(for: "soon")))
         #expect(try await harness.outcome(of: "late").json["late"] as? Bool == true)
         let suspended = try await harness.outcomes.first {
             $0.headers.value(named: "ce_type") == Array(BookingEventType.residentSuspended.utf8)
@@ -83,16 +84,24 @@ struct NoShowTests {
         for id in ["a", "b", "c"] { _ = try await harness.outcome(of: id) }
         // The running service swept at start (before these bookings) and sleeps an hour; two sweepers race now.
         let sweepers = (0..<2).map { _ in
-            Task { try await TestPostgres.withClient(harness.database) { client in
-                try await NoShowSweeper.task(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).runOnce()
-            } }
+            Task {
+                try await TestPostgres.withClient(harness.database) { client in
+                    try await NoShowSweeper.task(
+                        client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1),
+                        logger: .init(label: "test")
+                    ).runOnce()
+                }
+            }
         }
         var marked = 0
         for sweeper in sweepers { marked += try await sweeper.value }
         if marked < 3 {
             // One sweeper may have found the lock taken; a later round picks up the rest.
             marked += try await TestPostgres.withClient(harness.database) { client in
-                try await NoShowSweeper.task(client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1), logger: .init(label: "test")).runOnce()
+                try await NoShowSweeper.task(
+                    client: client, policy: NoShowPolicy(limit: 3, windowDays: 90, suspensionDays: 30, graceMinutes: 0, sweepSeconds: 1),
+                    logger: .init(label: "test")
+                ).runOnce()
             }
         }
         #expect(marked <= 3, "never more than there are")
@@ -101,7 +110,9 @@ struct NoShowTests {
             harness.outcomes.all.filter { $0.headers.value(named: "ce_type") == Array(BookingEventType.noShowRecorded.utf8) }.count >= 3
         }
         try await Task.sleep(for: .seconds(1))
-        #expect(harness.outcomes.all.filter { $0.headers.value(named: "ce_type") == Array(BookingEventType.noShowRecorded.utf8) }.count == 3, "each recorded once")
+        #expect(
+            harness.outcomes.all.filter { $0.headers.value(named: "ce_type") == Array(BookingEventType.noShowRecorded.utf8) }.count == 3,
+            "each recorded once")
         #expect(try await TestPostgres.count(harness.database, "SELECT count(*)::int FROM booking WHERE status = 'no_show'") == 3)
         #expect(await harness.stop() == 0)
     }

@@ -21,14 +21,16 @@ struct PersonalDataLeakTests {
         func seats(_ id: String, _ count: Int, extra: String = "") -> KafkaProducerMessage {
             BookingHarness.request(
                 BookingRequestType.seatsRequested, key: session,
-                json: #"{"requestId":"\#(id)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r-\#(id)","seats":\#(count)},\#(contact),\#(BookingHarness.claimField(id))\#(extra)}"#)
+                json:
+                    #"{"requestId":"\#(id)","sessionId":"\#(session)","party":{"kind":"individual","residentId":"r-\#(id)","seats":\#(count)},\#(contact),\#(BookingHarness.claimField(id))\#(extra)}"#
+            )
         }
         try await harness.publish(
-            seats("p-1", 2),  // confirmed
-            seats("p-2", 1),  // waitlisted
-            seats("p-3", 9),  // over the limit: rejected
-            seats("p-1", 1),  // the same id with other content: conflict
-            seats("p-4", 1, extra: #","unknownField":1"#))  // invalid: a field the contract does not define
+            seats("p-1", 2), // confirmed
+            seats("p-2", 1), // waitlisted
+            seats("p-3", 9), // over the limit: rejected
+            seats("p-1", 1), // the same id with other content: conflict
+            seats("p-4", 1, extra: #","unknownField":1"#)) // invalid: a field the contract does not define
         #expect(try await harness.outcome(of: "p-1").type == BookingEventType.confirmed)
         #expect(try await harness.outcome(of: "p-2").type == BookingEventType.waitlisted)
         for id in ["p-3", "p-4"] { #expect(try await harness.outcome(of: id).type == BookingEventType.rejected) }
@@ -60,7 +62,8 @@ struct PersonalDataLeakTests {
         await reader.close()
         #expect(Set(records.map(\.topic)).isSuperset(of: [Topics.bookingEvents.name, Topics.metricSnapshots.name]))
         for record in records {
-            let text = [record.key ?? [], record.value].map { String(decoding: $0, as: UTF8.self) }
+            let text =
+                [record.key ?? [], record.value].map { String(decoding: $0, as: UTF8.self) }
                 + record.headers.map { $0.name + "=" + String(decoding: $0.value ?? [], as: UTF8.self) }
             for marker in TestContacts.markers {
                 #expect(!text.contains { $0.contains(marker) }, "\(record.topic) holds '\(marker)': \(text)")

@@ -59,7 +59,8 @@ struct AsyncAPIDocumentTests {
         let failed = KafkaConsumerMessage(
             topic: "kepu.booking.requests.v1", partition: 2, offset: 99, key: Array("s-1".utf8), value: Array("x".utf8),
             headers: [KafkaHeader(name: "ce_id", string: "abc")], timestamp: nil)
-        let letter = DeadLetter(failed: failed, consumer: "booking.requests", errorCode: "invalid_payload", error: String(repeating: "e", count: 5000))
+        let letter = DeadLetter(
+            failed: failed, consumer: "booking.requests", errorCode: "invalid_payload", error: String(repeating: "e", count: 5000))
         var encoded: [String: Any] = [:]
         for header in letter.kafkaMessage(topic: "kepu.booking.dlq.v1").headers { encoded[header.name] = header.stringValue ?? "" }
         let problems = validator.validate(encoded, against: headerSchema)

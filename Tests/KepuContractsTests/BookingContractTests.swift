@@ -100,7 +100,8 @@ struct BookingContractTests {
         #expect(BookingEventType.readableAs["kepu.booking.waitlisted.v1"] == BookingEventType.waitlisted)
         let v1 = CloudEvent(
             source: "/kepu/booking", type: "kepu.booking.confirmed.v1",
-            data: Array(#"{"requestId":"r","bookingId":"b","sessionId":"s","venueId":"v","seats":2,"partyKind":"individual","checkInCode":"K7PQ2M"}"#.utf8))
+            data: Array(
+                #"{"requestId":"r","bookingId":"b","sessionId":"s","venueId":"v","seats":2,"partyKind":"individual","checkInCode":"K7PQ2M"}"#.utf8))
         let confirmed = try v1.decodeData(as: BookingConfirmed.self)
         #expect(confirmed.bookingId == "b" && confirmed.seats == 2)
         #expect(!String(decoding: try CloudEvent.encodeData(confirmed), as: UTF8.self).contains("K7PQ2M"))

@@ -58,14 +58,32 @@ struct HostileContractTests {
             }
         }
         let long = String(repeating: "s", count: 280_000)
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"\#(long)","party":{"kind":"individual","residentId":"r","seats":1}}"#)?.field == "sessionId")
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r\u0000","seats":1}}"#)?.field == "party.residentId")
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"张\u0000三","phone":"1"}}"#)?.field == "contact.name")
-        #expect(violation(#"{\#(Self.claim),"requestId":"\#(String(repeating: "r", count: 3000))","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1}}"#)?.field == "requestId")
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":-5}}"#)?.field == "party.headcount")
+        #expect(
+            violation(#"{\#(Self.claim),"requestId":"a","sessionId":"\#(long)","party":{"kind":"individual","residentId":"r","seats":1}}"#)?.field
+                == "sessionId")
+        #expect(
+            violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r\u0000","seats":1}}"#)?.field
+                == "party.residentId")
+        #expect(
+            violation(
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"张\u0000三","phone":"1"}}"#
+            )?.field == "contact.name")
+        #expect(
+            violation(
+                #"{\#(Self.claim),"requestId":"\#(String(repeating: "r", count: 3000))","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1}}"#
+            )?.field == "requestId")
+        #expect(
+            violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":-5}}"#)?.field
+                == "party.headcount")
         // Multi-byte text counts in bytes: 67 Chinese characters are 201 bytes, over a name's 200.
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"\#(String(repeating: "张", count: 67))","phone":"1"}}"#)?.field == "contact.name")
-        #expect(violation(#"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"\#(String(repeating: "张", count: 66))","phone":"1"}}"#) == nil)
+        #expect(
+            violation(
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"\#(String(repeating: "张", count: 67))","phone":"1"}}"#
+            )?.field == "contact.name")
+        #expect(
+            violation(
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"\#(String(repeating: "张", count: 66))","phone":"1"}}"#
+            ) == nil)
     }
 
     @Test("a forged cancellation freeing Int.min seats is refused at decode")
@@ -82,7 +100,7 @@ struct HostileContractTests {
         let message = KafkaConsumerMessage(
             topic: "kepu.booking.requests.v1", partition: 3, offset: 42, key: Array(repeating: 0x6B, count: 999_000),
             value: Array(repeating: 0x76, count: 999_000), headers: headers)
-        let error = String(repeating: "错", count: 1000)  // 3,000 bytes
+        let error = String(repeating: "错", count: 1000) // 3,000 bytes
         let letter = DeadLetter(failed: message, consumer: "booking.requests", errorCode: "handler_failed", error: error)
         let record = letter.kafkaMessage(topic: "kepu.booking.dlq.v1")
         let size = (record.key?.count ?? 0) + record.value.count + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) }
@@ -105,14 +123,35 @@ struct HostileContractTests {
                 return (error as? ContractViolation)?.field ?? "\(error)"
             }
         }
-        #expect(violation(SeatsRequested.self, #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"extra":1}"#) == "extra")
-        #expect(violation(SeatsRequested.self, #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptpartial":true}}"#) == "party.acceptpartial")
+        #expect(
+            violation(
+                SeatsRequested.self,
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"extra":1}"#) == "extra")
+        #expect(
+            violation(
+                SeatsRequested.self,
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptpartial":true}}"#)
+                == "party.acceptpartial")
         // A field of the other kind of party is not one of this kind's.
-        #expect(violation(SeatsRequested.self, #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1,"acceptPartial":true}}"#) == "party.acceptPartial")
-        #expect(violation(SeatsRequested.self, #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"n","phone":"1","email":"e"}}"#) == "contact.email")
+        #expect(
+            violation(
+                SeatsRequested.self,
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1,"acceptPartial":true}}"#)
+                == "party.acceptPartial")
+        #expect(
+            violation(
+                SeatsRequested.self,
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"individual","residentId":"r","seats":1},"contact":{"name":"n","phone":"1","email":"e"}}"#
+            ) == "contact.email")
         #expect(violation(CancellationRequested.self, #"{"requestId":"a","bookingId":"b","claimToken":"c","reason":"x"}"#) == "reason")
-        #expect(violation(SeatsRequested.self, #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptPartial":true},"contact":null}"#) == nil)
+        #expect(
+            violation(
+                SeatsRequested.self,
+                #"{\#(Self.claim),"requestId":"a","sessionId":"s","party":{"kind":"group","unitId":"u","headcount":5,"acceptPartial":true},"contact":null}"#
+            ) == nil)
         // An event with a field this build does not know yet (added by a newer booking) is read.
-        #expect(violation(BookingCancelled.self, #"{"requestId":"a","bookingId":"b","sessionId":"s","seatsFreed":2,"late":false,"refund":"none"}"#) == nil)
+        #expect(
+            violation(BookingCancelled.self, #"{"requestId":"a","bookingId":"b","sessionId":"s","seatsFreed":2,"late":false,"refund":"none"}"#) == nil
+        )
     }
 }

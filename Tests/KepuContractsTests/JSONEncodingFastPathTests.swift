@@ -55,7 +55,8 @@ struct JSONEncodingFastPathTests {
         "strings, dates, integers, optionals, arrays, sorted keys, nesting: the same bytes as Foundation's",
         arguments: [
             "plain", "", controlCharacters, #"quote " backslash \ slash / "#, "王老师 é 😀 \u{7F} \u{2028}",
-        ], [
+        ],
+        [
             0, 1_793_462_400.987, -1.5, 4_102_444_799.9999,
         ])
     func values(_ text: String, _ seconds: Double) throws {

@@ -1,8 +1,8 @@
 import Foundation
+import KepuTestSupport
 import Testing
 
 @testable import KepuContracts
-import KepuTestSupport
 
 /// The payload fast path must decode exactly what Foundation's decoder decodes, to the same value, and leave
 /// everything else to it: `decodeData` then returns Foundation's value or error.
@@ -86,13 +86,16 @@ struct JSONFastPathTests {
         String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
     ]
 
-    @Test("seat requests, odd and invalid: where the fast path decodes, Foundation decodes the same; decodeData refuses repeated keys and values out of limits", arguments: seatRequests)
+    @Test(
+        "seat requests, odd and invalid: where the fast path decodes, Foundation decodes the same; decodeData refuses repeated keys and values out of limits",
+        arguments: seatRequests)
     func seatRequest(_ json: String) {
         let (value, foundation, fast) = outcomes(SeatsRequested.self, Array(json.utf8))
         if fast != nil { #expect(fast == foundation) }
         // Readers disagree about a repeated key (Foundation takes the last): refused before either decodes. A field
         // the schema does not define is refused too.
-        let refused = (try? JSONFastPath.check(Array(json.utf8))) == nil || JSONFastPath.unknownField(in: Array(json.utf8), SeatsRequested.fields) != nil
+        let refused =
+            (try? JSONFastPath.check(Array(json.utf8))) == nil || JSONFastPath.unknownField(in: Array(json.utf8), SeatsRequested.fields) != nil
         let withinLimits = foundation.flatMap { (try? $0.validate()) != nil ? $0 : nil }
         #expect(value == (refused ? nil : withinLimits))
         if json.contains(#""seats":-2"#) || json.contains(#""requestId":"r2""#) { #expect(value == nil) }
@@ -113,7 +116,8 @@ struct JSONFastPathTests {
 
     @Test("session times: RFC 3339 as the contract's date strategy reads it", arguments: sessionTimes)
     func sessionTime(_ time: String) {
-        let json = #"{"sessionId":"s","venueId":"v","venueKind":"museum","unitPath":["sz","sz-futian"],"title":"t","startsAt":"\#(time)","endsAt":"2026-03-07T03:00:00Z","capacity":120,"dedicated":false}"#
+        let json =
+            #"{"sessionId":"s","venueId":"v","venueKind":"museum","unitPath":["sz","sz-futian"],"title":"t","startsAt":"\#(time)","endsAt":"2026-03-07T03:00:00Z","capacity":120,"dedicated":false}"#
         let (value, foundation, fast) = outcomes(SessionPublished.self, Array(json.utf8))
         if fast != nil { #expect(fast == foundation) }
         #expect(value == foundation)

@@ -28,7 +28,8 @@ struct MetricsContractTests {
         }
         // Milliseconds survive, odd characters are escaped, a count has no numerator.
         let odd = MetricSnapshot(
-            unitId: "a\"b\\c\n\r\t\u{1}\u{1F}王", unitLevel: "site", unitPath: ["sz", "a\"b\\c\n"], periodKind: "day", periodKey: "2026-11-29", kpi: "check_ins", value: 3,
+            unitId: "a\"b\\c\n\r\t\u{1}\u{1F}王", unitLevel: "site", unitPath: ["sz", "a\"b\\c\n"], periodKind: "day", periodKey: "2026-11-29",
+            kpi: "check_ins", value: 3,
             asOf: Date(timeIntervalSince1970: 1_796_000_000.123), pendingSince: Date(timeIntervalSince1970: 1_795_999_999.007))
         let decoded = try CloudEvent.jsonDecoder.decode(MetricSnapshot.self, from: Data(odd.jsonBytes))
         #expect(decoded.unitId == odd.unitId && decoded.unitPath == odd.unitPath && decoded.numerator == nil)
@@ -108,11 +109,13 @@ struct RFC3339Tests {
         #expect(RFC3339.parse("2026-11-29T09:30:00.123456789Z").map { abs($0.timeIntervalSince1970 - 1_795_944_600.123_456_789) < 0.000_001 } == true)
     }
 
-    @Test("the parser rejects what is not an RFC 3339 time", arguments: [
-        "", "2026-11-29", "2026-11-29T09:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29T24:00:00Z",
-        "2026-11-29T09:60:00Z", "2026-11-29 09:30:00Z", "2026-11-29T09:30:00.Z", "2026-11-29T09:30:00+0800", "2026-11-29T09:30:00Zjunk",
-        "26-11-29T09:30:00Z", "2026-11-29T09:30:00+08", "tomorrow",
-    ])
+    @Test(
+        "the parser rejects what is not an RFC 3339 time",
+        arguments: [
+            "", "2026-11-29", "2026-11-29T09:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29T24:00:00Z",
+            "2026-11-29T09:60:00Z", "2026-11-29 09:30:00Z", "2026-11-29T09:30:00.Z", "2026-11-29T09:30:00+0800", "2026-11-29T09:30:00Zjunk",
+            "26-11-29T09:30:00Z", "2026-11-29T09:30:00+08", "tomorrow",
+        ])
     func rejects(_ text: String) {
         #expect(RFC3339.parse(text) == nil)
     }

@@ -95,7 +95,8 @@ extension DeploymentFileTests {
         let text = try Self.text("compose/docker-compose.yml")
         for (name, service) in try Self.composeServices() {
             for port in service["ports"] as? [String] ?? [] {
-                #expect(port.hasPrefix("${KEPU_KAFKA_BIND:-127.0.0.1}:") || port.hasPrefix("${KEPU_HTTP_BIND:-127.0.0.1}:"), "\(name) publishes \(port)")
+                #expect(
+                    port.hasPrefix("${KEPU_KAFKA_BIND:-127.0.0.1}:") || port.hasPrefix("${KEPU_HTTP_BIND:-127.0.0.1}:"), "\(name) publishes \(port)")
             }
             for (variable, value) in Self.environment(service) where variable.contains("PASSWORD") || value.contains("PASSWORD") {
                 #expect(!value.contains("PASSWORD:-"), "\(name).\(variable) has a default: \(value)")

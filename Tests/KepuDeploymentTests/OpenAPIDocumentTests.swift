@@ -24,7 +24,9 @@ struct OpenAPIDocumentTests {
         let served = Set(definition.routeTable())
         let documented = Set(document.operations)
         #expect(served.subtracting(documented).isEmpty, "\(definition.name) serves undocumented routes: \(served.subtracting(documented).sorted())")
-        #expect(documented.subtracting(served).isEmpty, "\(definition.name) documents routes it does not serve: \(documented.subtracting(served).sorted())")
+        #expect(
+            documented.subtracting(served).isEmpty,
+            "\(definition.name) documents routes it does not serve: \(documented.subtracting(served).sorted())")
         #expect(served.contains("GET /health/ready"))
     }
 

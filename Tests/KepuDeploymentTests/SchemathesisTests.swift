@@ -3,8 +3,8 @@ import KepuContracts
 import KepuKafka
 import KepuKafkaEmbedded
 import KepuRuntime
-import KepuTooling
 import KepuTestSupport
+import KepuTooling
 import PostgresNIO
 import Testing
 
@@ -15,7 +15,9 @@ import Testing
 struct SchemathesisTests {
     static func executable() throws -> String {
         guard let path = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS"], FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSetupError("KEPU_SCHEMATHESIS is not set: run the tests with infra/test.sh (it installs schemathesis with infra/scripts/install-schemathesis.sh)")
+            throw TestSetupError(
+                "KEPU_SCHEMATHESIS is not set: run the tests with infra/test.sh (it installs schemathesis with infra/scripts/install-schemathesis.sh)"
+            )
         }
         return path
     }
@@ -65,7 +67,8 @@ struct SchemathesisTests {
     @Test("booking answers every generated request without a 5xx and as its document says")
     func booking() async throws {
         try await fuzz("booking", folder: "Booking") { service, _ in
-            let venue = await service.admin("POST", "/admin/venues", json: #"{"id":"v-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
+            let venue = await service.admin(
+                "POST", "/admin/venues", json: #"{"id":"v-1","kind":"museum","name":"City Science Museum","unitPath":["sz"]}"#)
             #expect(venue?.status == 200)
             let session = await service.admin(
                 "POST", "/admin/sessions",
@@ -79,7 +82,8 @@ struct SchemathesisTests {
         try await fuzz("metrics", folder: "Metrics") { _, database in
             try await TestPostgres.withClient(database) { client in
                 try await client.query(
-                    "INSERT INTO metric_unit (unit_id, parent_id, level, path) VALUES ('sz', NULL, 'city', '{sz}'), ('sz-futian', 'sz', 'district', '{sz,sz-futian}')")
+                    "INSERT INTO metric_unit (unit_id, parent_id, level, path) VALUES ('sz', NULL, 'city', '{sz}'), ('sz-futian', 'sz', 'district', '{sz,sz-futian}')"
+                )
                 try await client.query(
                     """
                     INSERT INTO kpi_counter (unit_id, period_kind, period_key, seats_offered, seats_booked, bookings_made, check_ins, no_shows)

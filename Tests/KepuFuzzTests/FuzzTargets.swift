@@ -10,12 +10,17 @@ import Testing
 /// Every parser of untrusted input, fuzzed (see `Fuzzer`): none may trap, hang or take over a second on any input.
 @Suite("Fuzzing the parsers of untrusted input")
 struct FuzzTargets {
-    static let seatsRequest = #"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"张三","phone":"13800000000"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
-    static let groupRequest = #"{"requestId":"r-2","sessionId":"s-1","party":{"kind":"group","unitId":"sz-futian-center","headcount":30,"acceptPartial":true},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
+    static let seatsRequest =
+        #"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"张三","phone":"13800000000"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
+    static let groupRequest =
+        #"{"requestId":"r-2","sessionId":"s-1","party":{"kind":"group","unitId":"sz-futian-center","headcount":30,"acceptPartial":true},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
     static let cancellation = #"{"requestId":"r-3","bookingId":"b-1","claimToken":"hJ3kQ9wZ7vR2mX5pL8nB4cT6yF1gD0sA-uE_iO3qW7e"}"#
-    static let dedicatedVisit = #"{"requestId":"r-4","venueId":"museum-1","date":"2026-12-24","unitId":"sz-futian","headcount":40,"contact":{"name":"王老师","phone":"138"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
-    static let requestTokens = ["requestId", "sessionId", "party", "kind", "individual", "group", "residentId", "seats", "unitId", "headcount",
-        "acceptPartial", "contact", "name", "phone", "bookingId", "claimToken", "claimTokenHash", "venueId", "date"]
+    static let dedicatedVisit =
+        #"{"requestId":"r-4","venueId":"museum-1","date":"2026-12-24","unitId":"sz-futian","headcount":40,"contact":{"name":"王老师","phone":"138"},"claimTokenHash":"e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"}"#
+    static let requestTokens = [
+        "requestId", "sessionId", "party", "kind", "individual", "group", "residentId", "seats", "unitId", "headcount",
+        "acceptPartial", "contact", "name", "phone", "bookingId", "claimToken", "claimTokenHash", "venueId", "date",
+    ]
 
     @Test("the CloudEvents Kafka binding: binary-mode headers and structured-mode values")
     func cloudEventBinding() {
@@ -44,7 +49,8 @@ struct FuzzTargets {
     @Test("booking's request decoding: every request type, keyed by session and otherwise")
     func bookingRequests() {
         var fuzzer = Fuzzer(
-            target: "booking-requests", seeds: [Self.seatsRequest, Self.groupRequest, Self.cancellation, Self.dedicatedVisit], tokens: Self.requestTokens)
+            target: "booking-requests", seeds: [Self.seatsRequest, Self.groupRequest, Self.cancellation, Self.dedicatedVisit],
+            tokens: Self.requestTokens)
         fuzzer.run { input in
             for type in BookingRequestType.all {
                 let event = CloudEvent(id: "fuzz", source: "/fuzz", type: type, data: input)
@@ -105,9 +111,12 @@ struct FuzzTargets {
 
     @Test("booking's admin bodies: sessions, recurring sessions (their date arithmetic) and venues")
     func adminBodies() {
-        let recurring = #"{"venueId":"museum-1","title":"t","fromDate":"2026-12-01","toDate":"2026-12-31","weekdays":[1,3,5],"times":["09:30","14:30"],"durationMinutes":120,"capacity":60,"bookingOpensDaysBefore":14,"cancellationHoursBefore":24}"#
-        let venue = #"{"id":"museum-1","kind":"museum","name":"City Science Museum","unitPath":["sz"],"dedicatedSessions":{"threshold":40,"capacity":120,"cutoffDays":3,"startTime":"09:30","durationMinutes":120}}"#
-        let session = #"{"venueId":"museum-1","startsAt":"2026-12-01T09:30:00+08:00","endsAt":"2026-12-01T11:30:00+08:00","capacity":60,"maxSeatsPerRequest":4}"#
+        let recurring =
+            #"{"venueId":"museum-1","title":"t","fromDate":"2026-12-01","toDate":"2026-12-31","weekdays":[1,3,5],"times":["09:30","14:30"],"durationMinutes":120,"capacity":60,"bookingOpensDaysBefore":14,"cancellationHoursBefore":24}"#
+        let venue =
+            #"{"id":"museum-1","kind":"museum","name":"City Science Museum","unitPath":["sz"],"dedicatedSessions":{"threshold":40,"capacity":120,"cutoffDays":3,"startTime":"09:30","durationMinutes":120}}"#
+        let session =
+            #"{"venueId":"museum-1","startsAt":"2026-12-01T09:30:00+08:00","endsAt":"2026-12-01T11:30:00+08:00","capacity":60,"maxSeatsPerRequest":4}"#
         var fuzzer = Fuzzer(
             target: "admin-bodies", seeds: [recurring, venue, session],
             tokens: ["durationMinutes", "bookingOpensDaysBefore", "cancellationHoursBefore", "weekdays", "times", "fromDate", "toDate", "capacity"])

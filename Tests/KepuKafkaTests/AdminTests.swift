@@ -8,7 +8,7 @@ struct AdminTests {
         let cluster = try makeCluster()
         let topic = uniqueName("admin")
         try cluster.createTopic(topic, partitions: 4, replicationFactor: 3)
-        try cluster.createTopic(topic, partitions: 4, replicationFactor: 3)  // again: no error
+        try cluster.createTopic(topic, partitions: 4, replicationFactor: 3) // again: no error
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers))
         let description = try #require(try await admin.describeTopic(topic))
         #expect(description.partitions.map(\.id) == [0, 1, 2, 3])

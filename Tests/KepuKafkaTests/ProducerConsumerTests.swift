@@ -101,7 +101,7 @@ struct ProducerConsumerTests {
                 processed = batch.messages
             }
         }
-        _ = try await first.poll(maxMessages: 50, maxWait: .milliseconds(50))  // fetched, never marked processed
+        _ = try await first.poll(maxMessages: 50, maxWait: .milliseconds(50)) // fetched, never marked processed
         try await first.commit()
         await first.close()
 

@@ -1,8 +1,8 @@
 import Foundation
 import KepuKafka
 import KepuKafkaEmbedded
-import Synchronization
 import KepuTestSupport
+import Synchronization
 import Testing
 
 /// A fresh embedded cluster per test, so tests can run in parallel without sharing topics or groups.
@@ -46,7 +46,9 @@ func produceNumbered(_ producer: KafkaProducer, topic: String, count: Int, from 
 }
 
 /// Consumes until `count` records arrived or `timeout` passed, marking each batch processed.
-func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30), markProcessed: Bool = true) async throws -> [KafkaConsumerMessage] {
+func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30), markProcessed: Bool = true) async throws
+    -> [KafkaConsumerMessage]
+{
     var received: [KafkaConsumerMessage] = []
     let deadline = ContinuousClock.now + timeout
     while received.count < count, ContinuousClock.now < deadline {

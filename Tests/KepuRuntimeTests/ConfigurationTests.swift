@@ -1,5 +1,5 @@
-import KepuTestSupport
 import KepuRuntime
+import KepuTestSupport
 import Testing
 
 @Suite("Configuration")
@@ -12,7 +12,10 @@ struct ConfigurationTests {
                 environment: ["KEPU_HTTP_PORT": "eighty", "KEPU_CONSUMER_BATCH_SIZE": "0", "KEPU_OUTBOX_RELAY": "maybe", "KEPU_LOG_LEVEL": "loud"])
         }
         let problems = try #require(error).problems.joined(separator: "\n")
-        for name in ["KEPU_DATABASE_URL", "KEPU_KAFKA_BOOTSTRAP_SERVERS", "KEPU_ADMIN_TOKEN", "KEPU_HTTP_PORT", "KEPU_CONSUMER_BATCH_SIZE", "KEPU_OUTBOX_RELAY", "KEPU_LOG_LEVEL"] {
+        for name in [
+            "KEPU_DATABASE_URL", "KEPU_KAFKA_BOOTSTRAP_SERVERS", "KEPU_ADMIN_TOKEN", "KEPU_HTTP_PORT", "KEPU_CONSUMER_BATCH_SIZE",
+            "KEPU_OUTBOX_RELAY", "KEPU_LOG_LEVEL",
+        ] {
             #expect(problems.contains(name), "\(name) should be reported")
         }
         #expect(error?.problems.count == 7)
@@ -39,7 +42,9 @@ struct ConfigurationTests {
                 "KEPU_KAFKA_BOOTSTRAP_SERVERS": "k1:9092,k2:9092", "KEPU_ADMIN_TOKEN": "0123456789abcdef",
                 "KEPU_KAFKA_PROP_SECURITY_PROTOCOL": "SASL_SSL",
             ])
-        #expect(configuration.database == DatabaseSettings(host: "db.internal", port: 6543, username: "kepu", password: "s3cret", database: "kepu_metrics"))
+        #expect(
+            configuration.database
+                == DatabaseSettings(host: "db.internal", port: 6543, username: "kepu", password: "s3cret", database: "kepu_metrics"))
         #expect(configuration.httpPort == 8085)
         #expect(configuration.kafkaProperties == ["security.protocol": "SASL_SSL"])
         #expect(configuration.producerConfiguration()["security.protocol"] == "SASL_SSL")
@@ -48,7 +53,8 @@ struct ConfigurationTests {
         let lingering = try RuntimeConfiguration.load(
             service: .booking,
             environment: [
-                "KEPU_DATABASE_URL": "postgres://kepu@db/kepu_booking", "KEPU_KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "KEPU_ADMIN_TOKEN": "0123456789abcdef",
+                "KEPU_DATABASE_URL": "postgres://kepu@db/kepu_booking", "KEPU_KAFKA_BOOTSTRAP_SERVERS": "k1:9092",
+                "KEPU_ADMIN_TOKEN": "0123456789abcdef",
                 "KEPU_KAFKA_PROP_LINGER_MS": "20", "KEPU_CONSUMER_CONCURRENCY": "3",
             ])
         #expect(lingering.producerConfiguration()["linger.ms"] == "20", "an operator's linger wins")

@@ -93,7 +93,9 @@ struct DatabaseTLSTests {
         let odd = FileManager.default.temporaryDirectory.appendingPathComponent("kepu ca&b=c+d.crt").path
         _ = FileManager.default.createFile(atPath: odd, contents: Data("x".utf8))
         defer { try? FileManager.default.removeItem(atPath: odd) }
-        let passedOn = try DatabaseSettings.parse("postgres://u@h/d" + DatabaseSettings(host: "h", username: "u", database: "d", tls: .verifyFull(caFile: odd)).tlsParameters).get()
+        let passedOn = try DatabaseSettings.parse(
+            "postgres://u@h/d" + DatabaseSettings(host: "h", username: "u", database: "d", tls: .verifyFull(caFile: odd)).tlsParameters
+        ).get()
         #expect(passedOn.tls == .verifyFull(caFile: odd))
     }
 }

@@ -32,7 +32,10 @@ struct DeadLetterToolTests {
         // that is a new dead letter, which the replay above must not have chased (it stops where the topic ended).
         let source = try await readTopic("kepu.test.commands.v1", cluster: cluster, atLeast: 2)
         #expect(source.count == 2)
-        #expect(source.allSatisfy { $0.headers.value(named: "ce_id") == Array("mystery-1".utf8) && !$0.headers.contains { $0.name.hasPrefix("kepu_dlq_") } })
+        #expect(
+            source.allSatisfy {
+                $0.headers.value(named: "ce_id") == Array("mystery-1".utf8) && !$0.headers.contains { $0.name.hasPrefix("kepu_dlq_") }
+            })
         #expect(try await readTopic("kepu.test-service.dlq.v1", cluster: cluster, atLeast: 2).count == 2)
 
         // A second replay continues where the first stopped: only the new dead letter.

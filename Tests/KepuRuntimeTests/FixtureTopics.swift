@@ -1,8 +1,8 @@
-import KepuTestSupport
 import Foundation
 import KepuContracts
 import KepuKafka
 import KepuKafkaEmbedded
+import KepuTestSupport
 
 /// The embedded cluster with the fixture service's topics.
 func makeTestCluster() throws -> EmbeddedKafkaCluster {

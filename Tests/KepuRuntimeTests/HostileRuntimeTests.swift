@@ -131,7 +131,8 @@ struct HostileRuntimeTests {
         // As migration 5 leaves a row of an older version: no source.
         _ = try await TestPostgres.count(
             database,
-            "WITH old AS (INSERT INTO received_messages (consumer_id, message_id) VALUES ('test-service.counter', 'seen-before') RETURNING 1) SELECT count(*)::int FROM old")
+            "WITH old AS (INSERT INTO received_messages (consumer_id, message_id) VALUES ('test-service.counter', 'seen-before') RETURNING 1) SELECT count(*)::int FROM old"
+        )
         let second = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "b")
         try await publish([countCommand(1, id: "seen-before"), countCommand(2, id: "new")], to: cluster)
         try await eventually("the new event applied") {
@@ -191,9 +192,12 @@ struct HostileRuntimeTests {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
         let proxy = try TCPProxy(to: database.port)
-        let service = try ServiceProcess(database: DatabaseSettings(host: database.host, port: proxy.port, username: database.username, password: database.password, database: database.database, tls: database.tls), bootstrap: cluster.bootstrapServers)
+        let service = try ServiceProcess(
+            database: DatabaseSettings(
+                host: database.host, port: proxy.port, username: database.username, password: database.password, database: database.database,
+                tls: database.tls), bootstrap: cluster.bootstrapServers)
         try await service.waitUntilReady()
-        proxy.stop()  // the database is gone: connections reset, new ones refused
+        proxy.stop() // the database is gone: connections reset, new ones refused
         try await publish((0..<5).map { countCommand($0) }, to: cluster)
         // The batch waits for a connection the pool cannot make.
         try await eventually("the outage felt") { service.log.contains("Connection creation failed") }

@@ -1,5 +1,5 @@
-import KepuTestSupport
 import KepuRuntime
+import KepuTestSupport
 import Logging
 import PostgresNIO
 import Testing
@@ -32,9 +32,11 @@ struct MigrationTests {
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM kepu_schema_migrations WHERE component = 'test'") == 2)
 
         let again = try await TestPostgres.withClient(database) { client in
-            try await Migrator.migrate(client, component: "test", migrations: Self.migrations + [
-                Migration(version: 3, name: "more", statements: ["ALTER TABLE things ADD COLUMN label text"])
-            ], logger: logger)
+            try await Migrator.migrate(
+                client, component: "test",
+                migrations: Self.migrations + [
+                    Migration(version: 3, name: "more", statements: ["ALTER TABLE things ADD COLUMN label text"])
+                ], logger: logger)
         }
         #expect(again == [3], "a restart applies only what is new")
     }
@@ -45,9 +47,11 @@ struct MigrationTests {
         let logger = Logger(label: "test.migrations")
         await #expect(throws: (any Error).self) {
             try await TestPostgres.withClient(database) { client in
-                try await Migrator.migrate(client, component: "test", migrations: [
-                    Migration(version: 1, name: "broken", statements: ["CREATE TABLE half (n integer)", "THIS IS NOT SQL"])
-                ], logger: logger)
+                try await Migrator.migrate(
+                    client, component: "test",
+                    migrations: [
+                        Migration(version: 1, name: "broken", statements: ["CREATE TABLE half (n integer)", "THIS IS NOT SQL"])
+                    ], logger: logger)
             }
         }
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM pg_tables WHERE tablename = 'half'") == 0)

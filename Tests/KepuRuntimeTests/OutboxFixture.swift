@@ -1,9 +1,10 @@
 import KepuKafka
 import KepuKafkaEmbedded
-@testable import KepuRuntime
 import KepuTestSupport
 import Logging
 import PostgresNIO
+
+@testable import KepuRuntime
 
 /// What the outbox's tests start from: a fresh database with the runtime's tables, the fixture cluster and a
 /// producer on it.
@@ -21,7 +22,8 @@ struct OutboxFixture: Sendable {
 
     /// Applies the runtime's migrations through `version` (all of them by default).
     func migrate(through version: Int = .max) async throws {
-        try await Migrator.migrate(client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations.filter { $0.version <= version }, logger: logger)
+        try await Migrator.migrate(
+            client, component: RuntimeSchema.component, migrations: RuntimeSchema.migrations.filter { $0.version <= version }, logger: logger)
     }
 
     /// Runs `body` on a new fixture migrated through `version`, then stops the producer and the cluster.

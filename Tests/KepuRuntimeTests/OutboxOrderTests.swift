@@ -1,12 +1,13 @@
 import Foundation
 import KepuContracts
 import KepuKafka
-@testable import KepuRuntime
 import KepuTestSupport
 import Logging
 import PostgresNIO
 import Synchronization
 import Testing
+
+@testable import KepuRuntime
 
 /// Outbox ids are in commit order, which is what lets the relay read on from the last id it published.
 @Suite("Outbox order")

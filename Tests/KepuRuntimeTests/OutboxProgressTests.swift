@@ -1,11 +1,12 @@
 import Foundation
 import KepuContracts
 import KepuKafka
-@testable import KepuRuntime
 import KepuTestSupport
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import KepuRuntime
 
 /// The relay's progress row: where a database that had per-row marks starts, and what pruning may delete.
 @Suite("Outbox relay progress")
@@ -74,7 +75,9 @@ struct OutboxProgressTests {
             }
             try await client.query("UPDATE outbox_relay_progress SET published_through = 3", logger: logger)
             await fixture.relay().prunePublished()
-            let left = try await client.query("SELECT event_id FROM outbox_message ORDER BY id", logger: logger).collect().map { try $0.decode(String.self) }
+            let left = try await client.query("SELECT event_id FROM outbox_message ORDER BY id", logger: logger).collect().map {
+                try $0.decode(String.self)
+            }
             #expect(left == ["young", "old-unpublished"])
         }
     }

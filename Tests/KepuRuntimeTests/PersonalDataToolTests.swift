@@ -14,7 +14,9 @@ struct PersonalDataToolTests {
         try cluster.createTopic("kepu.test.requests.v1", partitions: 1)
         let request = CloudEvent(
             source: "/frontend/tests", type: BookingRequestType.seatsRequested,
-            data: Array(#"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"王小明","phone":"13912345678"}}"#.utf8))
+            data: Array(
+                #"{"requestId":"r-1","sessionId":"s-1","party":{"kind":"individual","residentId":"res-1","seats":2},"contact":{"name":"王小明","phone":"13912345678"}}"#
+                    .utf8))
         let raw = KafkaProducerMessage(topic: "kepu.test.requests.v1", key: Array("s-1".utf8), value: Array("name=王小明;phone=13912345678".utf8))
         try await publish([request.kafkaMessage(topic: "kepu.test.requests.v1", key: "s-1"), raw], to: cluster)
         let environment = ["KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers]

@@ -1,11 +1,12 @@
-import KepuTestSupport
-import KepuTooling
 import Foundation
 import KepuContracts
 import KepuKafka
-@testable import KepuRuntime
+import KepuTestSupport
+import KepuTooling
 import Logging
 import Testing
+
+@testable import KepuRuntime
 
 /// The runtime's guarantees, with the fixture service as a real process, real PostgreSQL and the embedded cluster.
 @Suite("Runtime guarantees, process level", .serialized)
@@ -180,7 +181,8 @@ struct RuntimeProcessTests {
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 300, "no effect applied twice")
         let results = try await readTopic("kepu.test.results.v1", cluster: cluster, atLeast: 300)
         #expect(results.count == 300, "each result published once")
-        let config = try #require(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
+        let config = try #require(
+            await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
         #expect(config.body.contains("\"consumer_concurrency\":2"))
         #expect(await service.terminate() == 0)
     }
@@ -201,8 +203,10 @@ struct RuntimeProcessTests {
             #expect(metrics.contains(name), "\(name) missing from /metrics")
         }
         #expect(await httpGet(port: service.httpPort, path: "/admin/config")?.status == 401, "admin routes need the token")
-        #expect(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer wrong-token-0123456789"])?.status == 401)
-        let config = try #require(await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
+        #expect(
+            await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer wrong-token-0123456789"])?.status == 401)
+        let config = try #require(
+            await httpGet(port: service.httpPort, path: "/admin/config", headers: ["Authorization": "Bearer test-admin-token-0123456789"]))
         #expect(config.status == 200)
         #expect(config.body.contains("test-admin-token") == false)
         let stopping = ContinuousClock.now

@@ -1,7 +1,7 @@
 import Foundation
 import KepuRuntime
-import KepuTooling
 import KepuTestSupport
+import KepuTooling
 import PostgresNIO
 import Testing
 
@@ -11,8 +11,10 @@ import Testing
 struct SecretsTests {
     @Test("librdkafka's sensitive properties and anything named like a credential are masked; the rest is shown")
     func maskedSettings() {
-        for name in ["ssl.key.pem", "ssl.key.password", "sasl.username", "sasl.password", "sasl.oauthbearer.client.secret", "ssl_key",
-                     "ssl.keystore.password", "sasl.jaas.config", "some.future.token", "SSL.KEY.PEM"] {
+        for name in [
+            "ssl.key.pem", "ssl.key.password", "sasl.username", "sasl.password", "sasl.oauthbearer.client.secret", "ssl_key",
+            "ssl.keystore.password", "sasl.jaas.config", "some.future.token", "SSL.KEY.PEM",
+        ] {
             #expect(SensitiveSettings.isSensitive(name), "\(name)")
         }
         for name in ["fetch.wait.max.ms", "security.protocol", "ssl.ca.location", "client.id", "linger.ms"] {

@@ -68,8 +68,12 @@ struct DashboardTests {
         let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(service.httpPort)/dashboard")
         defer { Task { await browser.close() } }
         let shown = "document.getElementById('kpi-bookings_made') ? document.getElementById('kpi-bookings_made').dataset.value : null"
-        try await eventually("the dashboard shows the city's bookings") { try await browser.evaluate(shown) == "\"\(first.cityTotals["bookings_made"] ?? -1)\"" }
-        #expect(try await browser.evaluate("document.getElementById('kpi-fill_rate').dataset.denominator") == "\"\(first.cityTotals["seats_offered"] ?? -1)\"")
+        try await eventually("the dashboard shows the city's bookings") {
+            try await browser.evaluate(shown) == "\"\(first.cityTotals["bookings_made"] ?? -1)\""
+        }
+        #expect(
+            try await browser.evaluate("document.getElementById('kpi-fill_rate').dataset.denominator")
+                == "\"\(first.cityTotals["seats_offered"] ?? -1)\"")
         #expect(try await browser.evaluate("document.querySelectorAll('#children tbody tr.unit').length") == "4")
         #expect(try await browser.evaluate("document.getElementById('unit-title').textContent.startsWith('sz (city)')") == "true")
         // Drill down into a district: its streets appear (those the stream's sessions are in).
@@ -93,7 +97,9 @@ struct DashboardTests {
         try await eventually("metrics has folded the new events") { try await MetricsHarness.folded(database) == total }
         let updated = (first.cityTotals["bookings_made"] ?? 0) + (second.cityTotals["bookings_made"] ?? 0)
         #expect(count(try await json(service, "/api/kpis?unit=sz"), "bookings_made") == updated)
-        try await eventually("the open dashboard follows, without a reload", timeout: .seconds(20)) { try await browser.evaluate(shown) == "\"\(updated)\"" }
+        try await eventually("the open dashboard follows, without a reload", timeout: .seconds(20)) {
+            try await browser.evaluate(shown) == "\"\(updated)\""
+        }
         #expect(try await browser.evaluate("Number(document.body.dataset.updates) > 1") == "true")
         _ = await service.terminate()
     }

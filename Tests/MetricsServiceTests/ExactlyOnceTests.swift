@@ -26,7 +26,9 @@ struct ExactlyOnceTests {
         let atKill = try await MetricsHarness.folded(live)
         #expect(atKill < total, "killed mid-stream (\(atKill) of \(total) folded)")
         let second = try await MetricsHarness.start(database: live, cluster: cluster)
-        try await eventually("the restarted replica has folded the whole stream", timeout: .seconds(120)) { try await MetricsHarness.folded(live) == total }
+        try await eventually("the restarted replica has folded the whole stream", timeout: .seconds(120)) {
+            try await MetricsHarness.folded(live) == total
+        }
 
         // The exact count of the stream, for the city over the year.
         let city = try await MetricsHarness.counters(live, unit: "sz", kind: "year", key: "2026")
@@ -38,7 +40,9 @@ struct ExactlyOnceTests {
         let december = try await MetricsHarness.counters(live, unit: "sz", kind: "month", key: "2026-12")
         #expect((november["seats_booked"] ?? 0) + (december["seats_booked"] ?? 0) == city["seats_booked"])
         var districtSum: Int64 = 0
-        for district in 0..<4 { districtSum += try await MetricsHarness.counters(live, unit: "sz-d\(district)", kind: "year", key: "2026")["bookings_made"] ?? 0 }
+        for district in 0..<4 {
+            districtSum += try await MetricsHarness.counters(live, unit: "sz-d\(district)", kind: "year", key: "2026")["bookings_made"] ?? 0
+        }
         #expect(districtSum == city["bookings_made"])
         let liveRows = try await MetricsHarness.counterRows(live)
         #expect(liveRows.count > 1000)
@@ -79,11 +83,13 @@ struct ExactlyOnceTests {
             handler: BookingEventsHandler(sessions: SessionCache()), consumer: consumer, producer: producer, client: database.client,
             consumerId: "metrics.booking-events", deadLetterTopic: "kepu.metrics.dlq.v1", batchSize: 500, batchWait: .milliseconds(20),
             metrics: metrics, logger: logger)
-        let running = Task { try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await database.run() }
-            group.addTask { try await runner.run() }
-            try await group.next()
-        } }
+        let running = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.run() }
+                group.addTask { try await runner.run() }
+                try await group.next()
+            }
+        }
         try await eventually("the replay has seen every record", timeout: .seconds(120)) {
             let text = String(decoding: metrics.render(), as: UTF8.self)
             let line = text.split(separator: "\n").first { $0.contains("kepu_handler_events_total") && $0.contains("outcome=\"duplicate\"") }
@@ -136,7 +142,9 @@ struct ExactlyOnceTests {
         let unguarded = try await TestPostgres.freshDatabase()
         let third = try await MetricsHarness.start(
             database: unguarded, cluster: cluster, extra: ["KEPU_CONSUMER_DEDUPE_WINDOW": "0", "KEPU_CONSUMER_BATCH_SIZE": "50"])
-        try await eventually("the unguarded rebuild folded the log", timeout: .seconds(120)) { try await MetricsHarness.folded(unguarded) == published }
+        try await eventually("the unguarded rebuild folded the log", timeout: .seconds(120)) {
+            try await MetricsHarness.folded(unguarded) == published
+        }
         let doubled = try await MetricsHarness.counters(unguarded, unit: "sz", kind: "year", key: "2026")
         #expect((doubled["bookings_made"] ?? 0) > (stream.cityTotals["bookings_made"] ?? 0), "without the window the resends count again")
         _ = await third.terminate()
@@ -146,7 +154,7 @@ struct ExactlyOnceTests {
     func poisonOnce() async throws {
         let cluster = try MetricsHarness.cluster()
         let stream = SyntheticBookingEvents(sessions: 5, eventsPerSession: 20, firstDay: MetricsHarness.november2026, days: 5, seed: 5)
-        let key = "syn-session-0"  // a session of the stream, and one partition for the poison and what follows it
+        let key = "syn-session-0" // a session of the stream, and one partition for the poison and what follows it
         let topic = Topics.bookingEvents.name
         let unreadable = CloudEvent(source: "/kepu/booking", type: BookingEventType.confirmed, data: Array("{not json".utf8))
         let poison = [
@@ -160,7 +168,10 @@ struct ExactlyOnceTests {
         try await eventually("everything read, the poison included") { try await MetricsHarness.folded(database) == total }
         let letters = try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1))
         #expect(letters.count == 2)
-        #expect(Set(letters.compactMap { $0.headers.value(named: DeadLetter.errorCodeHeader).map { String(decoding: $0, as: UTF8.self) } }) == ["invalid_payload", "not_cloudevent"])
+        #expect(
+            Set(letters.compactMap { $0.headers.value(named: DeadLetter.errorCodeHeader).map { String(decoding: $0, as: UTF8.self) } }) == [
+                "invalid_payload", "not_cloudevent",
+            ])
         await first.kill()
 
         // Restarted, then one more event behind the poison on its partition: once it is counted, the partition has
@@ -171,8 +182,12 @@ struct ExactlyOnceTests {
             payload: BookingWaitlisted(requestId: "later", bookingId: "later", sessionId: key, seats: 1, position: 1))
         try await publish([later.kafkaMessage(topic: topic, key: key)], to: cluster)
         try await eventually("the later event is counted") { try await MetricsHarness.folded(database) == total + 1 }
-        #expect(try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1)).count == 2, "no second copy of the dead letters")
-        #expect(try await MetricsHarness.counters(database, unit: "sz", kind: "year", key: "2026")["waitlisted"] == (stream.cityTotals["waitlisted"] ?? 0) + 1)
+        #expect(
+            try await readTopic("kepu.metrics.dlq.v1", cluster: cluster, atLeast: 2, quiet: .seconds(1)).count == 2,
+            "no second copy of the dead letters")
+        #expect(
+            try await MetricsHarness.counters(database, unit: "sz", kind: "year", key: "2026")["waitlisted"] == (stream.cityTotals["waitlisted"] ?? 0)
+                + 1)
         _ = await second.terminate()
     }
 }

@@ -38,7 +38,8 @@ struct HostileMetricsInputTests {
         let forged = CloudEvent(
             source: "/kepu/booking", type: BookingEventType.cancelled,
             data: Array(#"{"requestId":"x","bookingId":"b","sessionId":"\#(session)","seatsFreed":\#(Int.min),"late":false}"#.utf8))
-        let records = Array(stream.events.prefix(5)) + [forged.kafkaMessage(topic: Topics.bookingEvents.name, key: session)]
+        let records =
+            Array(stream.events.prefix(5)) + [forged.kafkaMessage(topic: Topics.bookingEvents.name, key: session)]
             + Array(stream.events.dropFirst(5))
         try await publish(records, to: cluster)
         try await eventually("every record folded or dead-lettered") { try await MetricsHarness.folded(database) == records.count }

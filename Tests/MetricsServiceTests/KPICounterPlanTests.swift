@@ -30,7 +30,9 @@ struct KPICounterPlanTests {
 
             let round = SnapshotPublisher.dueGroups(intervalMilliseconds: 1000, now: Date())
             let plan = try await TestPostgres.plan(of: round, client: client)
-            #expect(plan.contains { $0.contains("kpi_counter_due") }, "the round reads through the index of pending groups:\n\(plan.joined(separator: "\n"))")
+            #expect(
+                plan.contains { $0.contains("kpi_counter_due") },
+                "the round reads through the index of pending groups:\n\(plan.joined(separator: "\n"))")
             #expect(!plan.contains { $0.contains("Seq Scan on kpi_counter") }, "\(plan.joined(separator: "\n"))")
 
             var due: [(unit: String, period: String)] = []

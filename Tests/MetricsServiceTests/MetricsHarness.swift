@@ -57,5 +57,5 @@ enum MetricsHarness {
         }
     }
 
-    static var november2026: Date { Date(timeIntervalSince1970: 1_793_462_400) }  // 2026-11-01T00:00:00+08:00
+    static var november2026: Date { Date(timeIntervalSince1970: 1_793_462_400) } // 2026-11-01T00:00:00+08:00
 }

@@ -42,7 +42,8 @@ struct SnapshotCoalescingTests {
             // In whole milliseconds, like the record times `pendingSince` is made of.
             let since = Date(timeIntervalSince1970: Double(Date().wholeMillisecondsSince1970) / 1000)
             let stream = SyntheticBookingEvents(
-                sessions: 1, eventsPerSession: 5, firstDay: MetricsHarness.november2026.addingTimeInterval(Double(day) * 86_400), days: 1, prefix: prefix)
+                sessions: 1, eventsPerSession: 5, firstDay: MetricsHarness.november2026.addingTimeInterval(Double(day) * 86_400), days: 1,
+                prefix: prefix)
             try await publish(stream.events, to: cluster)
             try await eventually("the \(prefix) session's snapshots are published", timeout: .seconds(20)) { try await published(since: since) }
         }

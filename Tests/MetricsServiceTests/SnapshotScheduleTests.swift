@@ -1,9 +1,9 @@
 import Foundation
+import KepuDomain
+import KepuRuntime
 import KepuTestSupport
 import Logging
 import PostgresNIO
-import KepuDomain
-import KepuRuntime
 import Testing
 
 @testable import MetricsService
@@ -18,7 +18,9 @@ struct SnapshotScheduleTests {
             let interval = 60_000
             /// The due time a round that published nothing would return.
             func nextDue() async throws -> SingleReplicaTask.RoundResult {
-                try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval) }
+                try await client.withConnection {
+                    try await SnapshotPublisher.nextDue(handled: 0, connection: $0, logger: logger, intervalMilliseconds: interval)
+                }
             }
             // Nothing pending: nothing due, the task keeps its own interval.
             let idle = try await nextDue()
@@ -38,7 +40,9 @@ struct SnapshotScheduleTests {
             // 60 s after a snapshot 10 s old: about 50 s from now (generous bounds: this is not a timing test).
             #expect(dueIn > .seconds(40) && dueIn <= .seconds(50), "due in \(dueIn)")
             // After a full round the task goes on at once: no due time is asked for.
-            let full = try await client.withConnection { try await SnapshotPublisher.nextDue(handled: 250, connection: $0, logger: logger, intervalMilliseconds: interval) }
+            let full = try await client.withConnection {
+                try await SnapshotPublisher.nextDue(handled: 250, connection: $0, logger: logger, intervalMilliseconds: interval)
+            }
             #expect(full == .init(handled: 250))
 
             // A pending group already overdue (a fold held it): looked at again after a thousandth of the interval.

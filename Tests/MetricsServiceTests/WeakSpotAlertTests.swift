@@ -13,7 +13,9 @@ import Testing
 struct WeakSpotAlertTests {
     let logger = Logger(label: "alerts-test")
 
-    func group(_ unit: String, _ day: ShanghaiDay) -> CounterGroup { CounterGroup(unitId: unit, period: ReportingPeriod(kind: .day, key: day.description)) }
+    func group(_ unit: String, _ day: ShanghaiDay) -> CounterGroup {
+        CounterGroup(unitId: unit, period: ReportingPeriod(kind: .day, key: day.description))
+    }
 
     @Test("a district's low fill rate and an idle site: raised once, quiet while unchanged, resolved once when fixed")
     func raiseAndResolve() async throws {
@@ -78,15 +80,17 @@ struct WeakSpotAlertTests {
             #expect(quiet.raised.isEmpty && quiet.resolved.isEmpty)
 
             // Exactly one raised and one resolved event per key went to the outbox, with the unit's place.
-            let rows = try await client.query("SELECT event_type, message_key, payload FROM outbox_message WHERE topic = \(Topics.metricAlerts.name) ORDER BY id", logger: logger)
+            let rows = try await client.query(
+                "SELECT event_type, message_key, payload FROM outbox_message WHERE topic = \(Topics.metricAlerts.name) ORDER BY id", logger: logger)
             var events: [(String, String, WeakSpotAlert)] = []
             for try await (type, key, payload) in rows.decode((String, String, String).self) {
                 events.append((type, key, try CloudEvent.jsonDecoder.decode(WeakSpotAlert.self, from: Data(payload.utf8))))
             }
-            #expect(events.map { "\($0.0)|\($0.1)" }.sorted() == [
-                "kepu.metrics.alert-raised.v1|low_fill_rate|d3", "kepu.metrics.alert-raised.v1|no_recent_session|site-a",
-                "kepu.metrics.alert-resolved.v1|low_fill_rate|d3", "kepu.metrics.alert-resolved.v1|no_recent_session|site-a",
-            ])
+            #expect(
+                events.map { "\($0.0)|\($0.1)" }.sorted() == [
+                    "kepu.metrics.alert-raised.v1|low_fill_rate|d3", "kepu.metrics.alert-raised.v1|no_recent_session|site-a",
+                    "kepu.metrics.alert-resolved.v1|low_fill_rate|d3", "kepu.metrics.alert-resolved.v1|no_recent_session|site-a",
+                ])
             let raisedD3 = try #require(events.first { $0.0 == MetricEventType.alertRaised && $0.1 == "low_fill_rate|d3" }?.2)
             #expect(raisedD3.unitLevel == "district" && raisedD3.unitPath == ["sz", "d3"])
             #expect(abs(raisedD3.value - 0.2) < 1e-9 && abs(raisedD3.threshold - 0.35) < 1e-9)

@@ -15,7 +15,9 @@ public struct OpenAPIDocument: @unchecked Sendable {
     public static func load(service folder: String) throws -> OpenAPIDocument {
         func read(_ path: String) throws -> [String: Any] {
             let data = try Data(contentsOf: repository.appendingPathComponent(path))
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw TestSetupError("\(path) is not a JSON object") }
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw TestSetupError("\(path) is not a JSON object")
+            }
             return object
         }
         var service = try read("Services/\(folder)/openapi.json")
@@ -102,7 +104,8 @@ public struct DocumentedClient: TestClientProtocol {
     public func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
         let response = try await inner.executeRequest(uri: uri, method: method, headers: headers, body: body)
         let problems = document.problems(
-            method: method, uri: uri, status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(buffer: response.body))
+            method: method, uri: uri, status: Int(response.status.code), contentType: response.headers[.contentType],
+            body: Array(buffer: response.body))
         guard problems.isEmpty else { throw TestSetupError("the response breaks the OpenAPI document:\n" + problems.joined(separator: "\n")) }
         return response
     }

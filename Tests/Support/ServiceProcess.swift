@@ -31,7 +31,8 @@ public final class ServiceProcess: @unchecked Sendable {
     ) throws {
         httpPort = freePort()
         // infra/test.sh collects every service's log in one folder and scans it for contact details afterwards.
-        let folder = ProcessInfo.processInfo.environment["KEPU_TEST_LOG_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let folder =
+            ProcessInfo.processInfo.environment["KEPU_TEST_LOG_DIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         logFile = folder.appendingPathComponent("kepu-\(executable)-\(replica)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         var environment = [
@@ -113,7 +114,9 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// An admin call with the test token and a JSON body.
     public func admin(_ method: String, _ path: String, json: String = "") async -> (status: Int, body: String)? {
-        await httpRequest(port: httpPort, method: method, path: path, headers: ["Authorization": "Bearer \(Self.adminToken)", "Content-Type": "application/json"], body: json)
+        await httpRequest(
+            port: httpPort, method: method, path: path, headers: ["Authorization": "Bearer \(Self.adminToken)", "Content-Type": "application/json"],
+            body: json)
     }
 
     public static let adminToken = "test-admin-token-0123456789"

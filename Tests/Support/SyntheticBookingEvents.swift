@@ -37,7 +37,8 @@ public struct SyntheticBookingEvents: Sendable {
                 session, BookingEventType.sessionCreated,
                 SessionPublished(
                     sessionId: session, venueId: "venue-\(district)-\(street)-\(community)", venueKind: "practice_site", unitPath: path,
-                    title: "Lecture \(index)", startsAt: startsAt, endsAt: startsAt.addingTimeInterval(7200), capacity: capacity, dedicated: index % 50 == 0))
+                    title: "Lecture \(index)", startsAt: startsAt, endsAt: startsAt.addingTimeInterval(7200), capacity: capacity,
+                    dedicated: index % 50 == 0))
             totals["sessions_offered", default: 0] += 1
             totals["seats_offered", default: 0] += Int64(capacity)
             if index % 50 == 0 { totals["dedicated_sessions", default: 0] += 1 }
@@ -59,7 +60,8 @@ public struct SyntheticBookingEvents: Sendable {
                         emit(
                             session, BookingEventType.confirmed,
                             BookingConfirmed(
-                                requestId: request, bookingId: booking, sessionId: session, venueId: "v", seats: seats, partyKind: group ? "group" : "individual",
+                                requestId: request, bookingId: booking, sessionId: session, venueId: "v", seats: seats,
+                                partyKind: group ? "group" : "individual",
                                 residentId: group ? nil : resident, unitId: group ? path[3] : nil))
                         totals["bookings_confirmed", default: 0] += 1
                         totals["seats_confirmed", default: 0] += Int64(seats)
@@ -71,10 +73,14 @@ public struct SyntheticBookingEvents: Sendable {
                         }
                     } else if waiting.count < 5 {
                         waiting.append((booking, seats, group, resident))
-                        emit(session, BookingEventType.waitlisted, BookingWaitlisted(requestId: request, bookingId: booking, sessionId: session, seats: seats, position: waiting.count))
+                        emit(
+                            session, BookingEventType.waitlisted,
+                            BookingWaitlisted(requestId: request, bookingId: booking, sessionId: session, seats: seats, position: waiting.count))
                         totals["waitlisted", default: 0] += 1
                     } else {
-                        emit(session, BookingEventType.rejected, BookingRejected(requestId: request, sessionId: session, reason: .full, detail: "full"))
+                        emit(
+                            session, BookingEventType.rejected, BookingRejected(requestId: request, sessionId: session, reason: .full, detail: "full")
+                        )
                         totals["rejected", default: 0] += 1
                         totals["rejected_full", default: 0] += 1
                     }
@@ -82,7 +88,9 @@ public struct SyntheticBookingEvents: Sendable {
                     guard let (booking, seats) = bookings.popLast() else { continue }
                     let late = random.next() % 4 == 0
                     booked -= seats
-                    emit(session, BookingEventType.cancelled, BookingCancelled(requestId: request, bookingId: booking, sessionId: session, seatsFreed: seats, late: late))
+                    emit(
+                        session, BookingEventType.cancelled,
+                        BookingCancelled(requestId: request, bookingId: booking, sessionId: session, seatsFreed: seats, late: late))
                     totals[late ? "cancelled_late" : "cancelled_on_time", default: 0] += 1
                     totals["seats_booked", default: 0] -= Int64(seats)
                     if let next = waiting.first, booked + next.seats <= capacity {
@@ -106,15 +114,21 @@ public struct SyntheticBookingEvents: Sendable {
                     }
                 case 65..<90:
                     guard let (booking, seats) = bookings.popLast() else { continue }
-                    emit(session, BookingEventType.checkedIn, BookingCheckedIn(requestId: request, bookingId: booking, sessionId: session, seats: seats))
+                    emit(
+                        session, BookingEventType.checkedIn,
+                        BookingCheckedIn(requestId: request, bookingId: booking, sessionId: session, seats: seats))
                     totals["check_ins", default: 0] += 1
                     totals["checked_in_seats", default: 0] += Int64(seats)
                 case 90..<97:
                     guard let (booking, seats) = bookings.popLast() else { continue }
-                    emit(session, BookingEventType.noShowRecorded, NoShowRecorded(bookingId: booking, sessionId: session, residentId: "x", seats: seats, lateCancellation: false))
+                    emit(
+                        session, BookingEventType.noShowRecorded,
+                        NoShowRecorded(bookingId: booking, sessionId: session, residentId: "x", seats: seats, lateCancellation: false))
                     totals["no_shows", default: 0] += 1
                 default:
-                    emit(session, BookingEventType.rejected, BookingRejected(requestId: request, sessionId: session, reason: .overLimit, detail: "over"))
+                    emit(
+                        session, BookingEventType.rejected,
+                        BookingRejected(requestId: request, sessionId: session, reason: .overLimit, detail: "over"))
                     totals["rejected", default: 0] += 1
                 }
             }

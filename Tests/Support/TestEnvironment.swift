@@ -74,7 +74,9 @@ public func publish(_ messages: [KafkaProducerMessage], to cluster: EmbeddedKafk
 }
 
 /// Reads a topic from the beginning until `count` records arrived or nothing new came for `quiet`.
-public func readTopic(_ topic: String, cluster: EmbeddedKafkaCluster, atLeast count: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
+public func readTopic(
+    _ topic: String, cluster: EmbeddedKafkaCluster, atLeast count: Int, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)
+) async throws -> [KafkaConsumerMessage] {
     let consumer = try KafkaConsumer(configuration: .consumer(bootstrapServers: cluster.bootstrapServers, groupId: "reader-\(UUID())"))
     try consumer.subscribe(topics: [topic])
     var messages: [KafkaConsumerMessage] = []

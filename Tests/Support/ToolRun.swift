@@ -1,7 +1,9 @@
 import Foundation
 
 /// Runs an executable of this package (e.g. `kepu`) to completion and returns its exit status and output.
-public func runTool(_ name: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
+public func runTool(_ name: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> (
+    status: Int32, output: String
+) {
     let process = Process()
     process.executableURL = try ServiceProcess.executable(name)
     process.arguments = arguments

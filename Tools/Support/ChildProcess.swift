@@ -21,7 +21,9 @@ public struct ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments` and `environment`; stdout and stderr go to `output` (appended) if given.
-    public static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws -> ChildProcess {
+    public static func spawn(_ executable: String, _ arguments: [String] = [], environment: [String: String], output: String? = nil) throws
+        -> ChildProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

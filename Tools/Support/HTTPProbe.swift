@@ -10,7 +10,9 @@ public func httpGet(port: Int, path: String, headers: [String: String] = [:]) as
 /// One HTTP/1.1 request to a port on loopback through async-http-client's shared client; nil when nothing answers
 /// within 5 seconds. `Connection: close`: the services behind the port come and go between tests, so no connection
 /// is kept for the next request.
-public func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "") async -> (status: Int, body: String)? {
+public func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "") async -> (
+    status: Int, body: String
+)? {
     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
     request.method = .init(rawValue: method)
     for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -51,7 +51,7 @@ struct DeadLetters: AsyncParsableCommand {
             // Where the topic ends now: a record that is still poison comes back as a new dead letter past this
             // point, and must wait for the next replay instead of looping forever.
             var assignment = consumer.assignment
-            var fetched: [KafkaConsumerMessage] = []  // what the polls that waited for the assignment returned
+            var fetched: [KafkaConsumerMessage] = [] // what the polls that waited for the assignment returned
             let waitUntil = ContinuousClock.now + .seconds(60)
             while assignment.isEmpty {
                 guard ContinuousClock.now < waitUntil, let batch = try await consumer.poll(maxMessages: 500, maxWait: .milliseconds(200)) else {

@@ -65,8 +65,10 @@ struct Demo: AsyncParsableCommand {
         let claim = #""claimTokenHash":"\#(ClaimToken.hash(claimToken))""#
         if (72..<75).contains(roll) {
             let date = ShanghaiCalendar.day(Date().addingTimeInterval(TimeInterval(Int.random(in: 4...14, using: &generator) * 86400)))
-            let unit = ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
-            let payload = #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"},\#(claim)}"#
+            let unit =
+                ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+            let payload =
+                #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"},\#(claim)}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.dedicatedVisitRequested, data: Array(payload.utf8))
                 .kafkaMessage(topic: Topics.bookingRequests.name, key: DemoData.museum)
         }
@@ -75,12 +77,16 @@ struct Demo: AsyncParsableCommand {
         let session = sessions[index]
         let party: String
         if roll >= 75 {
-            let unit = ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
-            party = #"{"kind":"group","unitId":"\#(unit)","headcount":\#(Int.random(in: 5...30, using: &generator)),"acceptPartial":\#(Bool.random(using: &generator))}"#
+            let unit =
+                ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+            party =
+                #"{"kind":"group","unitId":"\#(unit)","headcount":\#(Int.random(in: 5...30, using: &generator)),"acceptPartial":\#(Bool.random(using: &generator))}"#
         } else {
-            party = #"{"kind":"individual","residentId":"demo-r-\#(Int.random(in: 1...5000, using: &generator))","seats":\#(Int.random(in: 1...4, using: &generator))}"#
+            party =
+                #"{"kind":"individual","residentId":"demo-r-\#(Int.random(in: 1...5000, using: &generator))","seats":\#(Int.random(in: 1...4, using: &generator))}"#
         }
-        let payload = #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"演示用户","phone":"13800000000"},\#(claim)}"#
+        let payload =
+            #"{"requestId":"\#(requestId)","sessionId":"\#(session)","party":\#(party),"contact":{"name":"演示用户","phone":"13800000000"},\#(claim)}"#
         return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.seatsRequested, data: Array(payload.utf8))
             .kafkaMessage(topic: Topics.bookingRequests.name, key: session)
     }

@@ -38,4 +38,3 @@ struct KafkaOptions: ParsableArguments {
         KafkaConfiguration(bootstrapServers: try servers(), properties: properties)
     }
 }
-

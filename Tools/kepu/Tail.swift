@@ -35,7 +35,9 @@ struct Tail: AsyncParsableCommand {
     /// masked field by field) is left out whole.
     static func describe(_ message: KafkaConsumerMessage, showPersonalData: Bool) -> String {
         func unreadable(_ bytes: [UInt8]) -> Any {
-            showPersonalData ? String(decoding: bytes, as: UTF8.self) : "(\(bytes.count) bytes, not JSON: not shown, it may hold personal data; --show-personal-data shows it)"
+            showPersonalData
+                ? String(decoding: bytes, as: UTF8.self)
+                : "(\(bytes.count) bytes, not JSON: not shown, it may hold personal data; --show-personal-data shows it)"
         }
         var line: [String: Any] = [
             "topic": message.topic, "partition": message.partition, "offset": message.offset,

@@ -21,7 +21,9 @@ struct TopicsCommand: AsyncParsableCommand {
                     print("\(prefix): exists")
                 } else {
                     try await admin.createTopics([topic.spec(replicationFactor: replicationFactor)])
-                    print("\(prefix): created (\(topic.partitions) partitions, \(topic.configs.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")))")
+                    print(
+                        "\(prefix): created (\(topic.partitions) partitions, \(topic.configs.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")))"
+                    )
                 }
             }
         }

@@ -40,9 +40,11 @@ extension BookingCommand {
             + BookingRequestType.retired.map { type, successor in
                 .read(type) { event throws(PoisonMessage) in
                     guard let (requestId, _) = answerable(event) else {
-                        throw PoisonMessage(code: "retired_type", reason: "\(type) is retired: send \(successor) (and no usable requestId to answer to)")
+                        throw PoisonMessage(
+                            code: "retired_type", reason: "\(type) is retired: send \(successor) (and no usable requestId to answer to)")
                     }
-                    return .unanswerable(requestId: requestId, sessionId: nil, detail: "\(type) is retired: send \(successor), with a claim token's hash")
+                    return .unanswerable(
+                        requestId: requestId, sessionId: nil, detail: "\(type) is retired: send \(successor), with a claim token's hash")
                 }
             },
         onUndecodable: { event, error throws(PoisonMessage) in
@@ -58,7 +60,9 @@ extension BookingCommand {
         let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
         guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
         else { return nil }
-        let sessionId = (object?["sessionId"] as? String).flatMap { (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil }
+        let sessionId = (object?["sessionId"] as? String).flatMap {
+            (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil
+        }
         return (requestId, sessionId)
     }
 
@@ -121,9 +125,11 @@ extension BookingCommand {
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context): "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+        case DecodingError.typeMismatch(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         case DecodingError.valueNotFound(_, let context): "null at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context): "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+        case DecodingError.dataCorrupted(let context):
+            "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         case let violation as ContractViolation: "\(violation.field) \(violation.problem)"
         case let rejection as JSONRejection: "\(rejection)"
         default: "\(String(describing: error).prefix(500))"

@@ -53,7 +53,10 @@ struct BookingDecisions {
     }
 
     func cancel(_ request: CancellationRequested, fingerprint: String) async throws {
-        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken) else {
+        guard
+            let (booking, session) = try await claimBooking(
+                request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken)
+        else {
             return
         }
         switch booking.status {
@@ -63,8 +66,9 @@ struct BookingDecisions {
                 "UPDATE booking SET status = 'cancelled', cancelled_late = \(late), updated_at = now() WHERE id = \(booking.id)", logger: logger)
             try await connection.query(
                 "UPDATE session SET confirmed_seats = confirmed_seats - \(booking.seats) WHERE id = \(session.id)", logger: logger)
-            emit(BookingEventType.cancelled, session: session.id,
-                 BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: booking.seats, late: late))
+            emit(
+                BookingEventType.cancelled, session: session.id,
+                BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: booking.seats, late: late))
             if late {
                 // A late cancellation counts as a no-show.
                 for event in try await suspensions.recordNoShow(
@@ -79,8 +83,9 @@ struct BookingDecisions {
             try await connection.query("UPDATE booking SET status = 'cancelled', updated_at = now() WHERE id = \(booking.id)", logger: logger)
             try await connection.query(
                 "UPDATE session SET waitlisted_seats = waitlisted_seats - \(booking.requestedSeats) WHERE id = \(session.id)", logger: logger)
-            emit(BookingEventType.cancelled, session: session.id,
-                 BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: 0, late: false))
+            emit(
+                BookingEventType.cancelled, session: session.id,
+                BookingCancelled(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seatsFreed: 0, late: false))
         default:
             reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.words)")
         }
@@ -90,23 +95,30 @@ struct BookingDecisions {
     static let checkInOpensBefore: TimeInterval = 2 * 3600
 
     func checkIn(_ request: CheckInRequested, fingerprint: String) async throws {
-        guard let (booking, session) = try await claimBooking(request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken) else {
+        guard
+            let (booking, session) = try await claimBooking(
+                request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken)
+        else {
             return
         }
         guard booking.status == .confirmed else {
             return reject(requestId: request.requestId, sessionId: session.id, .invalid, "the booking is \(booking.status.words)")
         }
         guard now >= session.startsAt.addingTimeInterval(-Self.checkInOpensBefore), now <= session.endsAt else {
-            return reject(requestId: request.requestId, sessionId: session.id, .invalid, "check-in is open from two hours before the session until it ends")
+            return reject(
+                requestId: request.requestId, sessionId: session.id, .invalid, "check-in is open from two hours before the session until it ends")
         }
         try await connection.query("UPDATE booking SET status = 'checked_in', updated_at = now() WHERE id = \(booking.id)", logger: logger)
-        emit(BookingEventType.checkedIn, session: session.id,
-             BookingCheckedIn(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: booking.seats))
+        emit(
+            BookingEventType.checkedIn, session: session.id,
+            BookingCheckedIn(requestId: request.requestId, bookingId: booking.id, sessionId: session.id, seats: booking.seats))
     }
 
     /// What cancellations and check-ins start with: claim the request id, lock the booking and its session, check
     /// the code. Nil when the request is already answered (a repeat) or was rejected here.
-    private func claimBooking(_ requestId: String, fingerprint: String, booking bookingId: String, claimToken: String) async throws -> (BookingRow, Session)? {
+    private func claimBooking(_ requestId: String, fingerprint: String, booking bookingId: String, claimToken: String) async throws -> (
+        BookingRow, Session
+    )? {
         switch try await claim(requestId, fingerprint: fingerprint) {
         case .repeated: return nil
         case .conflict:
@@ -140,18 +152,22 @@ struct BookingDecisions {
         }
         let bookingId = try await insertBooking(request, session: session, seats: seats, status: .confirmed)
         let (kind, resident, unit) = partyColumns(request.party)
-        emit(BookingEventType.confirmed, session: session.id,
-             BookingConfirmed(requestId: request.requestId, bookingId: bookingId, sessionId: session.id, venueId: session.venueId, seats: seats,
-                              partyKind: kind.rawValue, residentId: resident, unitId: unit))
+        emit(
+            BookingEventType.confirmed, session: session.id,
+            BookingConfirmed(
+                requestId: request.requestId, bookingId: bookingId, sessionId: session.id, venueId: session.venueId, seats: seats,
+                partyKind: kind.rawValue, residentId: resident, unitId: unit))
     }
 
     private func waitlist(_ request: SeatsRequested, session: Session) async throws {
         try await connection.query(
             "UPDATE session SET waitlisted_seats = waitlisted_seats + \(request.party.seats) WHERE id = \(session.id)", logger: logger)
         let bookingId = try await insertBooking(request, session: session, seats: request.party.seats, status: .waitlisted)
-        emit(BookingEventType.waitlisted, session: session.id,
-             BookingWaitlisted(requestId: request.requestId, bookingId: bookingId, sessionId: session.id, seats: request.party.seats,
-                               position: session.waitingEntries + 1))
+        emit(
+            BookingEventType.waitlisted, session: session.id,
+            BookingWaitlisted(
+                requestId: request.requestId, bookingId: bookingId, sessionId: session.id, seats: request.party.seats,
+                position: session.waitingEntries + 1))
     }
 
     /// Offers freed seats to the waitlist in arrival order: each entry that fits is confirmed whole; a group that
@@ -188,8 +204,9 @@ struct BookingDecisions {
 
     func reject(requestId: String, sessionId: String?, _ reason: RejectionReason, _ detail: String, suspendedUntil: Date? = nil) {
         // A detail can quote input (a decoder's message): bounded as the contract bounds it.
-        emit(BookingEventType.rejected, session: sessionId ?? "unknown",
-             BookingRejected(
+        emit(
+            BookingEventType.rejected, session: sessionId ?? "unknown",
+            BookingRejected(
                 requestId: requestId, sessionId: sessionId, reason: reason, detail: FieldLimit.truncated(detail, maxBytes: FieldLimit.text),
                 suspendedUntil: suspendedUntil))
     }

@@ -16,7 +16,8 @@ public enum BookingService {
                 { context in NoShowSweeper.task(client: context.client, policy: policy, logger: context.logger) },
                 { context in
                     SingleReplicaTask(
-                        name: "booking.dedicated-session-cutoff", interval: .seconds(policy.sweepSeconds), client: context.client, logger: context.logger
+                        name: "booking.dedicated-session-cutoff", interval: .seconds(policy.sweepSeconds), client: context.client,
+                        logger: context.logger
                     ) { transaction in
                         try await BookingDecisions(transaction: transaction, now: Date(), policy: policy).closeDuePools()
                     }

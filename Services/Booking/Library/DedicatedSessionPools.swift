@@ -35,7 +35,8 @@ extension BookingDecisions {
             return rejectPooled(request, .groupSize, "groups of \(settings.groupMin) to \(settings.groupMax)")
         }
         guard now < settings.cutoffAt else {
-            return rejectPooled(request, .windowClosed, "pooling for \(request.date) closed at \(RFC3339.format(settings.cutoffAt)); book a public session")
+            return rejectPooled(
+                request, .windowClosed, "pooling for \(request.date) closed at \(RFC3339.format(settings.cutoffAt)); book a public session")
         }
         try await connection.query(
             "INSERT INTO dedicated_pool (venue_id, visit_date) VALUES (\(request.venueId), \(request.date)::date) ON CONFLICT DO NOTHING",
@@ -93,7 +94,8 @@ extension BookingDecisions {
         emitAboutVenue(
             venue, BookingEventType.dedicatedSessionOpened,
             DedicatedSessionOpened(
-                venueId: venue, date: date, sessionId: sessionId, capacity: settings.capacity, pooledHeadcount: pooledHeadcount, groups: entries.count))
+                venueId: venue, date: date, sessionId: sessionId, capacity: settings.capacity, pooledHeadcount: pooledHeadcount, groups: entries.count
+            ))
         for entry in entries {
             guard let session = try await lockSession(sessionId) else { return }
             try await place(entry.seatsRequest(session: sessionId), in: session)
@@ -126,10 +128,13 @@ extension BookingDecisions {
                         venue, BookingEventType.rejected,
                         BookingRejected(
                             requestId: entry.requestId, reason: .belowThreshold,
-                            detail: "the pool for \(date) reached \(pooled) of \(threshold) by the cutoff, and no public session that day has \(entry.headcount) seats"))
+                            detail:
+                                "the pool for \(date) reached \(pooled) of \(threshold) by the cutoff, and no public session that day has \(entry.headcount) seats"
+                        ))
                 }
                 try await connection.query(
-                    "UPDATE dedicated_pool_entry SET status = \(placed ? "placed" : "rejected") WHERE request_id = \(entry.requestId)", logger: logger)
+                    "UPDATE dedicated_pool_entry SET status = \(placed ? "placed" : "rejected") WHERE request_id = \(entry.requestId)", logger: logger
+                )
             }
         }
         return pools.count
@@ -194,8 +199,9 @@ extension BookingDecisions {
             WHERE m.venue_id = \(venue) AND v.kind = 'museum'
             """, logger: logger
         ).collect().first
-        guard let (threshold, capacity, startTime, durationMinutes, groupMin, groupMax, dayStart, cutoffAt) =
-            try row?.decode((Int, Int, String, Int, Int, Int, Date, Date).self)
+        guard
+            let (threshold, capacity, startTime, durationMinutes, groupMin, groupMax, dayStart, cutoffAt) =
+                try row?.decode((Int, Int, String, Int, Int, Int, Date, Date).self)
         else { return nil }
         return DedicatedSettings(
             threshold: threshold, capacity: capacity, startTime: startTime, durationMinutes: durationMinutes, groupMin: groupMin, groupMax: groupMax,
@@ -205,8 +211,9 @@ extension BookingDecisions {
     private func seatsRequest(_ request: DedicatedVisitRequested, session: String) -> SeatsRequested {
         PoolEntry(
             requestId: request.requestId, unitId: request.unitId, headcount: request.headcount, contact: request.contact,
-            claimTokenHash: request.claimTokenHash)
-            .seatsRequest(session: session)
+            claimTokenHash: request.claimTokenHash
+        )
+        .seatsRequest(session: session)
     }
 
     private func rejectPooled(_ request: DedicatedVisitRequested, _ reason: RejectionReason, _ detail: String) {

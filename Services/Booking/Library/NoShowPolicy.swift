@@ -36,13 +36,21 @@ public enum BookingSetting: String, SettingKey {
         let defaults = NoShowPolicy.defaults
         return switch self {
         case .noShowLimit:
-            SettingDeclaration(rawValue, .integer(default: defaults.limit, range: 1...100), "no-shows (late cancellations count) within the window that suspend a resident")
-        case .noShowWindowDays: SettingDeclaration(rawValue, .integer(default: defaults.windowDays, range: 1...3650), "the window no-shows are counted in, in days")
-        case .suspensionDays: SettingDeclaration(rawValue, .integer(default: defaults.suspensionDays, range: 0...3650), "days a suspension lasts, at every venue")
+            SettingDeclaration(
+                rawValue, .integer(default: defaults.limit, range: 1...100),
+                "no-shows (late cancellations count) within the window that suspend a resident")
+        case .noShowWindowDays:
+            SettingDeclaration(rawValue, .integer(default: defaults.windowDays, range: 1...3650), "the window no-shows are counted in, in days")
+        case .suspensionDays:
+            SettingDeclaration(rawValue, .integer(default: defaults.suspensionDays, range: 0...3650), "days a suspension lasts, at every venue")
         case .noShowGraceMinutes:
-            SettingDeclaration(rawValue, .integer(default: defaults.graceMinutes, range: 0...10080), "minutes after a session's end before unchecked bookings count as no-shows")
+            SettingDeclaration(
+                rawValue, .integer(default: defaults.graceMinutes, range: 0...10080),
+                "minutes after a session's end before unchecked bookings count as no-shows")
         case .sweepSeconds:
-            SettingDeclaration(rawValue, .integer(default: defaults.sweepSeconds, range: 1...86400), "how often the no-show sweep and the dedicated-session cutoff run")
+            SettingDeclaration(
+                rawValue, .integer(default: defaults.sweepSeconds, range: 1...86400),
+                "how often the no-show sweep and the dedicated-session cutoff run")
         }
     }
 }

@@ -28,7 +28,9 @@ enum SeatAdmission {
 
     static func check(_ request: SeatsRequested, on session: BookingDecisions.Session, now: Date, suspendedUntil: Date?) -> Refusal? {
         if session.closed || now < session.opensAt || now > session.closesAt {
-            let detail = session.closed ? "the session is closed" : "booking is open from \(RFC3339.format(session.opensAt)) to \(RFC3339.format(session.closesAt))"
+            let detail =
+                session.closed
+                ? "the session is closed" : "booking is open from \(RFC3339.format(session.opensAt)) to \(RFC3339.format(session.closesAt))"
             return Refusal(reason: .windowClosed, detail: detail)
         }
         switch request.party {
@@ -36,7 +38,9 @@ enum SeatAdmission {
             if let until = suspendedUntil {
                 return Refusal(reason: .suspended, detail: "suspended for repeated no-shows until \(RFC3339.format(until))", suspendedUntil: until)
             }
-            if seats > session.maxSeatsPerRequest { return Refusal(reason: .overLimit, detail: "at most \(session.maxSeatsPerRequest) seats per request") }
+            if seats > session.maxSeatsPerRequest {
+                return Refusal(reason: .overLimit, detail: "at most \(session.maxSeatsPerRequest) seats per request")
+            }
         case .group(_, let headcount, _):
             if headcount < session.groupMin || headcount > session.groupMax {
                 return Refusal(reason: .groupSize, detail: "groups of \(session.groupMin) to \(session.groupMax)")

@@ -11,7 +11,7 @@ import PostgresNIO
 /// batch rolls back, and the runner retries its commands one by one.
 extension BookingDecisions {
     private enum Decision {
-        case skip  // a repeat: answered before
+        case skip // a repeat: answered before
         case reject(requestId: String, sessionId: String, SeatAdmission.Refusal)
         case confirm(NewBooking)
         case waitlist(NewBooking)
@@ -44,12 +44,18 @@ extension BookingDecisions {
                 decisions.append(.skip)
                 continue
             case .conflict:
-                decisions.append(.reject(requestId: request.requestId, sessionId: request.sessionId, .init(reason: .conflict, detail: "request id already used with other content")))
+                decisions.append(
+                    .reject(
+                        requestId: request.requestId, sessionId: request.sessionId,
+                        .init(reason: .conflict, detail: "request id already used with other content")))
                 continue
             case .new: break
             }
             guard var session = sessions[request.sessionId] else {
-                decisions.append(.reject(requestId: request.requestId, sessionId: request.sessionId, .init(reason: .unknownSession, detail: "no session \(request.sessionId)")))
+                decisions.append(
+                    .reject(
+                        requestId: request.requestId, sessionId: request.sessionId,
+                        .init(reason: .unknownSession, detail: "no session \(request.sessionId)")))
                 continue
             }
             var suspendedUntil: Date?

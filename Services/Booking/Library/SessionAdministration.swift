@@ -106,7 +106,9 @@ enum SessionAdministration {
             throw AdminInputError("fromDate to toDate spans at most \(SessionLimit.daysAhead) days")
         }
         let times = try input.times.map(parseTime)
-        guard !input.weekdays.isEmpty, input.weekdays.allSatisfy({ (1...7).contains($0) }) else { throw AdminInputError("weekdays are 1 (Monday) ... 7 (Sunday)") }
+        guard !input.weekdays.isEmpty, input.weekdays.allSatisfy({ (1...7).contains($0) }) else {
+            throw AdminInputError("weekdays are 1 (Monday) ... 7 (Sunday)")
+        }
         guard input.durationMinutes > 0 else { throw AdminInputError("durationMinutes must be positive") }
         var sessions: [SessionInput] = []
         var current = from
@@ -135,7 +137,9 @@ enum SessionAdministration {
     }
 
     /// Inserts sessions in the caller's transaction; returns their ids.
-    static func create(_ sessions: [SessionInput], dedicated: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    static func create(_ sessions: [SessionInput], dedicated: Bool = false, on connection: PostgresConnection, logger: Logger) async throws
+        -> [String]
+    {
         var ids: [String] = []
         for input in sessions {
             guard input.capacity >= 0, input.endsAt > input.startsAt else { throw AdminInputError("capacity >= 0 and endsAt after startsAt") }

@@ -16,15 +16,18 @@ enum SessionEvents {
         for row in rows {
             let (sessionId, venueId, venueKind, unitPath, title, startsAt, endsAt, capacity, dedicated) =
                 try row.decode((String, String, String, [String], String, Date, Date, Int, Bool).self)
-            transaction.emit(try BookingEvent.about(
-                session: sessionId, type,
-                SessionPublished(
-                    sessionId: sessionId, venueId: venueId, venueKind: venueKind, unitPath: unitPath, title: title, startsAt: startsAt, endsAt: endsAt,
-                    capacity: capacity, dedicated: dedicated)))
+            transaction.emit(
+                try BookingEvent.about(
+                    session: sessionId, type,
+                    SessionPublished(
+                        sessionId: sessionId, venueId: venueId, venueKind: venueKind, unitPath: unitPath, title: title, startsAt: startsAt,
+                        endsAt: endsAt,
+                        capacity: capacity, dedicated: dedicated)))
         }
     }
 
     static func emitClosed(_ id: String, venue: String, unitPath: [String], in transaction: HandlerTransaction) throws {
-        transaction.emit(try BookingEvent.about(session: id, BookingEventType.sessionClosed, SessionClosed(sessionId: id, venueId: venue, unitPath: unitPath)))
+        transaction.emit(
+            try BookingEvent.about(session: id, BookingEventType.sessionClosed, SessionClosed(sessionId: id, venueId: venue, unitPath: unitPath)))
     }
 }

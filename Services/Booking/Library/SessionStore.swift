@@ -63,7 +63,8 @@ struct SessionStore {
             """, logger: logger
         ).decode((String, BookingStatus, Int, String?, String?, String?, String?).self) {
             roster.append(
-                RosterEntry(bookingId: bookingId, status: status, seats: seats, residentId: resident, unitId: unit, contactName: name, contactPhone: phone))
+                RosterEntry(
+                    bookingId: bookingId, status: status, seats: seats, residentId: resident, unitId: unit, contactName: name, contactPhone: phone))
         }
         return roster
     }

@@ -21,7 +21,9 @@ struct Suspensions {
     }
 
     /// Records one no-show and returns the events to publish (the no-show, and a suspension if it is the last straw).
-    func recordNoShow(booking: String, session: String, resident: String?, unit: String?, seats: Int, lateCancellation: Bool) async throws -> [OutgoingEvent] {
+    func recordNoShow(booking: String, session: String, resident: String?, unit: String?, seats: Int, lateCancellation: Bool) async throws
+        -> [OutgoingEvent]
+    {
         let inserted = try await connection.query(
             """
             INSERT INTO no_show (booking_id, session_id, resident_id, late_cancellation) VALUES (\(booking), \(session), \(resident), \(lateCancellation))
@@ -30,8 +32,10 @@ struct Suspensions {
         ).collect()
         guard !inserted.isEmpty else { return [] }
         var events = [
-            try BookingEvent.about(session: session, BookingEventType.noShowRecorded,
-                      NoShowRecorded(bookingId: booking, sessionId: session, residentId: resident, unitId: unit, seats: seats, lateCancellation: lateCancellation))
+            try BookingEvent.about(
+                session: session, BookingEventType.noShowRecorded,
+                NoShowRecorded(
+                    bookingId: booking, sessionId: session, residentId: resident, unitId: unit, seats: seats, lateCancellation: lateCancellation))
         ]
         if let resident, let suspension = try await suspendIfDue(resident) {
             events.append(try BookingEvent.about(session: session, BookingEventType.residentSuspended, suspension))
@@ -41,24 +45,26 @@ struct Suspensions {
 
     /// Counts no-shows in the window since the last suspension began; at the limit, suspends (once).
     private func suspendIfDue(_ resident: String) async throws -> ResidentSuspended? {
-        let count = try await connection.query(
-            """
-            SELECT count(*)::int FROM no_show n
-            WHERE n.resident_id = \(resident)
-              AND n.recorded_at > now() - make_interval(days => \(policy.windowDays)::int)
-              AND n.recorded_at > COALESCE((SELECT created_at FROM resident_suspension WHERE resident_id = \(resident)), '-infinity')
-            """, logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
+        let count =
+            try await connection.query(
+                """
+                SELECT count(*)::int FROM no_show n
+                WHERE n.resident_id = \(resident)
+                  AND n.recorded_at > now() - make_interval(days => \(policy.windowDays)::int)
+                  AND n.recorded_at > COALESCE((SELECT created_at FROM resident_suspension WHERE resident_id = \(resident)), '-infinity')
+                """, logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
         guard count >= policy.limit else { return nil }
-        let until = try await connection.query(
-            """
-            INSERT INTO resident_suspension (resident_id, suspended_until, no_shows, created_at)
-            VALUES (\(resident), now() + make_interval(days => \(policy.suspensionDays)::int), \(count), clock_timestamp())
-            ON CONFLICT (resident_id) DO UPDATE
-                SET suspended_until = EXCLUDED.suspended_until, no_shows = EXCLUDED.no_shows, created_at = EXCLUDED.created_at
-            RETURNING suspended_until
-            """, logger: logger
-        ).collect().first?.decode(Date.self) ?? Date()
+        let until =
+            try await connection.query(
+                """
+                INSERT INTO resident_suspension (resident_id, suspended_until, no_shows, created_at)
+                VALUES (\(resident), now() + make_interval(days => \(policy.suspensionDays)::int), \(count), clock_timestamp())
+                ON CONFLICT (resident_id) DO UPDATE
+                    SET suspended_until = EXCLUDED.suspended_until, no_shows = EXCLUDED.no_shows, created_at = EXCLUDED.created_at
+                RETURNING suspended_until
+                """, logger: logger
+            ).collect().first?.decode(Date.self) ?? Date()
         logger.info("resident suspended", metadata: ["no_shows": "\(count)"])
         return ResidentSuspended(residentId: resident, suspendedUntil: until, noShows: count, windowDays: policy.windowDays)
     }

@@ -1,4 +1,4 @@
-import MetricsService
 import KepuRuntime
+import MetricsService
 
 await ServiceMain.main(MetricsService.definition)

@@ -34,7 +34,8 @@ struct BookingEventsHandler: EventHandler {
         var firstSight: [String: SessionPublished] = [:]
         var firstSightOrder: [SessionPublished] = []
         for received in commands {
-            if case .sessionPublished(let published, _) = received.command, known[published.sessionId] == nil, firstSight[published.sessionId] == nil {
+            if case .sessionPublished(let published, _) = received.command, known[published.sessionId] == nil, firstSight[published.sessionId] == nil
+            {
                 firstSight[published.sessionId] = published
                 firstSightOrder.append(published)
             }

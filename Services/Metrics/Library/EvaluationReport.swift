@@ -59,14 +59,19 @@ struct EvaluationReport: Sendable {
             for kpi in Self.columns {
                 let now = row.current[kpi]
                 let before = row.previous[kpi]
-                lines.append(["kpi", row.unit.id, row.unit.level.rawValue, kpi.rawValue, "\(now)", "", "", "\(before)", "\(now - before)"].map(csvField).joined(separator: ","))
+                lines.append(
+                    ["kpi", row.unit.id, row.unit.level.rawValue, kpi.rawValue, "\(now)", "", "", "\(before)", "\(now - before)"].map(csvField)
+                        .joined(separator: ","))
             }
             for rate in Self.rateColumns {
                 let now = row.current.rate(rate)
                 let before = row.previous.rate(rate)
                 lines.append(
-                    ["kpi", row.unit.id, row.unit.level.rawValue, rate.name, fixed(now.value), "\(now.numerator)", "\(now.denominator)", fixed(before.value), fixed(now.value - before.value)]
-                        .map(csvField).joined(separator: ","))
+                    [
+                        "kpi", row.unit.id, row.unit.level.rawValue, rate.name, fixed(now.value), "\(now.numerator)", "\(now.denominator)",
+                        fixed(before.value), fixed(now.value - before.value),
+                    ]
+                    .map(csvField).joined(separator: ","))
             }
         }
         for alert in try await queries.openAlerts() {
@@ -75,10 +80,16 @@ struct EvaluationReport: Sendable {
                     .map(csvField).joined(separator: ","))
         }
         for ranked in try await unitRanking(level: .district, period: period) where ranked.eligible {
-            lines.append(["recognition_unit", ranked.entry.unit.id, ranked.entry.unit.level.rawValue, "score", ranked.score.map { "\($0)" } ?? "", "", "", "", "rank \(ranked.rank.map { "\($0)" } ?? "")"].map(csvField).joined(separator: ","))
+            lines.append(
+                [
+                    "recognition_unit", ranked.entry.unit.id, ranked.entry.unit.level.rawValue, "score", ranked.score.map { "\($0)" } ?? "", "", "",
+                    "", "rank \(ranked.rank.map { "\($0)" } ?? "")",
+                ].map(csvField).joined(separator: ","))
         }
         for entry in try await sessionRanking(period: period, limit: 10) {
-            lines.append(["recognition_session", entry.session, entry.unit, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(csvField).joined(separator: ","))
+            lines.append(
+                ["recognition_session", entry.session, entry.unit, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(csvField).joined(
+                    separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -97,31 +108,44 @@ struct EvaluationReport: Sendable {
             <p id="period">Period: <b>\(escape(period.kind.rawValue)) \(escape(period.key))</b> (\(escape(period.days?.lowerBound.description ?? "")) to \(escape(period.days?.upperBound.description ?? ""))); compared with the previous period: \(escape(previous)).</p>
             <h2>KPIs by district</h2><table id="kpis"><tr><th>unit</th>
             """
-        html += Self.columns.map { "<th>\(escape($0.rawValue))</th>" }.joined() + Self.rateColumns.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>"
+        html +=
+            Self.columns.map { "<th>\(escape($0.rawValue))</th>" }.joined() + Self.rateColumns.map { "<th>\(escape($0.name))</th>" }.joined()
+            + "</tr>"
         for row in rows {
             html += "<tr data-unit=\"\(escape(row.unit.id))\"><td>\(escape(row.unit.id)) (\(escape(row.unit.level.rawValue)))</td>"
             for kpi in Self.columns {
                 let change = row.current[kpi] - row.previous[kpi]
-                html += "<td data-kpi=\"\(kpi)\" data-value=\"\(row.current[kpi])\">\(row.current[kpi]) <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(change)</small></td>"
+                html +=
+                    "<td data-kpi=\"\(kpi)\" data-value=\"\(row.current[kpi])\">\(row.current[kpi]) <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(change)</small></td>"
             }
             for rate in Self.rateColumns {
                 let now = row.current.rate(rate)
                 let change = now.value - row.previous.rate(rate).value
-                html += "<td data-kpi=\"\(rate.name)\" data-value=\"\(fixed(now.value))\">\(percent(now.value)) <small>(\(now.numerator)/\(now.denominator))</small> <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(String(format: "%.1f", change * 100)) pt</small></td>"
+                html +=
+                    "<td data-kpi=\"\(rate.name)\" data-value=\"\(fixed(now.value))\">\(percent(now.value)) <small>(\(now.numerator)/\(now.denominator))</small> <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(String(format: "%.1f", change * 100)) pt</small></td>"
             }
             html += "</tr>"
         }
-        html += "</table><h2>Fill rate by district</h2>" + barChart(rows.filter { $0.unit.level == .district }.map { ($0.unit.id, $0.current.rate(KPI.Rate.fillRate).value) })
+        html +=
+            "</table><h2>Fill rate by district</h2>"
+            + barChart(rows.filter { $0.unit.level == .district }.map { ($0.unit.id, $0.current.rate(KPI.Rate.fillRate).value) })
         html += "<h2>Weak spots (薄弱环节)</h2><table id=\"alerts\"><tr><th>rule</th><th>unit</th><th>detail</th><th>since</th></tr>"
         for alert in alerts {
-            html += "<tr><td>\(escape(alert.rule))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
+            html +=
+                "<tr><td>\(escape(alert.rule))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
         }
         if alerts.isEmpty { html += "<tr><td colspan=\"4\">none</td></tr>" }
-        html += "</table><h2>Recognition: outstanding implementing units (优秀实施单位)</h2><table id=\"ranking\"><tr><th>rank</th><th>district</th><th>score</th></tr>"
-        for ranked in ranking { html += "<tr><td>\(ranked.rank.map { "\($0)" } ?? "")</td><td>\(escape(ranked.entry.unit.id))</td><td>\(ranked.score.map { "\($0)" } ?? "")</td></tr>" }
-        html += "</table><h2>Recognition: outstanding sessions (典型活动)</h2><table id=\"sessions\"><tr><th>rank</th><th>session</th><th>unit</th><th>day</th><th>score</th></tr>"
+        html +=
+            "</table><h2>Recognition: outstanding implementing units (优秀实施单位)</h2><table id=\"ranking\"><tr><th>rank</th><th>district</th><th>score</th></tr>"
+        for ranked in ranking {
+            html +=
+                "<tr><td>\(ranked.rank.map { "\($0)" } ?? "")</td><td>\(escape(ranked.entry.unit.id))</td><td>\(ranked.score.map { "\($0)" } ?? "")</td></tr>"
+        }
+        html +=
+            "</table><h2>Recognition: outstanding sessions (典型活动)</h2><table id=\"sessions\"><tr><th>rank</th><th>session</th><th>unit</th><th>day</th><th>score</th></tr>"
         for entry in sessions {
-            html += "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.title) (\(entry.session))"))</td><td>\(escape(entry.unit))</td><td>\(escape(entry.day))</td><td>\(entry.score)</td></tr>"
+            html +=
+                "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.title) (\(entry.session))"))</td><td>\(escape(entry.unit))</td><td>\(escape(entry.day))</td><td>\(entry.score)</td></tr>"
         }
         html += """
             </table><p>Scores: unit = 100 × (0.4 × fill rate + 0.4 × check-in rate + 0.2 × (1 − no-show rate)), units with at least \(settings.minimumBookings) bookings; session = 100 × (0.5 × seats booked / capacity + 0.5 × check-ins / bookings).
@@ -137,7 +161,8 @@ struct EvaluationReport: Sendable {
             let y = index * height + 5
             // A rate is 0...1; anything else (NaN from an empty ratio included) draws as nothing, never traps.
             let width = value.isFinite ? Int(min(1, max(0, value)) * 400) : 0
-            svg += "<text x=\"0\" y=\"\(y + 16)\" font-size=\"12\">\(escape(label))</text><rect class=\"bar\" x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"18\"></rect><text x=\"\(205 + width)\" y=\"\(y + 14)\" font-size=\"12\">\(percent(value))</text>"
+            svg +=
+                "<text x=\"0\" y=\"\(y + 16)\" font-size=\"12\">\(escape(label))</text><rect class=\"bar\" x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"18\"></rect><text x=\"\(205 + width)\" y=\"\(y + 14)\" font-size=\"12\">\(percent(value))</text>"
         }
         return svg + "</svg>"
     }
@@ -153,7 +178,8 @@ func csvField(_ text: String) -> String {
     if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first), Double(cell) == nil {
         cell = "'" + cell
     }
-    return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
 }
 
 func escape(_ text: String) -> String {

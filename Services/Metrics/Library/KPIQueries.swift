@@ -12,7 +12,11 @@ struct UnitInfo: Sendable, Hashable, Encodable {
     let path: [String]
     let parentId: String?
 
-    enum CodingKeys: String, CodingKey { case id = "unit", level, path, parentId = "parent" }
+    enum CodingKeys: String, CodingKey {
+        case id = "unit"
+        case level, path
+        case parentId = "parent"
+    }
 
     // A city has no parent: written as null, so every unit has the same fields.
     func encode(to encoder: any Encoder) throws {
@@ -138,9 +142,12 @@ struct KPIQueries {
             (String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Double).self)
         {
             result.append(
-                (SessionTallyRow(
-                    sessionId: sessionId, title: title, unitId: unitId, venueKind: venueKind, day: day, capacity: Int64(capacity), seatsBooked: seatsBooked,
-                    bookingsMade: bookingsMade, checkIns: checkIns, noShows: noShows), score))
+                (
+                    SessionTallyRow(
+                        sessionId: sessionId, title: title, unitId: unitId, venueKind: venueKind, day: day, capacity: Int64(capacity),
+                        seatsBooked: seatsBooked,
+                        bookingsMade: bookingsMade, checkIns: checkIns, noShows: noShows), score
+                ))
         }
         return result
     }
@@ -152,7 +159,9 @@ struct KPIQueries {
             FROM weak_spot_alert a LEFT JOIN metric_unit u USING (unit_id) WHERE a.resolved_at IS NULL ORDER BY a.raised_at, a.rule, a.unit_id
             """, logger: logger)
         var result: [OpenAlert] = []
-        for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode((String, String, UnitLevel, Double, Double, String, Date).self) {
+        for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode(
+            (String, String, UnitLevel, Double, Double, String, Date).self)
+        {
             result.append(OpenAlert(rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt))
         }
         return result

@@ -92,7 +92,9 @@ struct MetricsFold: Sendable {
             var changes: [(KPI, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind != "group", let resident = event.residentId { residents[session.sessionId, default: []].append(ReachSketch.hash(resident)) }
+            if event.partyKind != "group", let resident = event.residentId {
+                residents[session.sessionId, default: []].append(ReachSketch.hash(resident))
+            }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .waitlisted:
@@ -103,7 +105,9 @@ struct MetricsFold: Sendable {
             // A group served from the waitlist is served all the same; a resident promoted is reached.
             if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind == "individual", let resident = event.residentId { residents[session.sessionId, default: []].append(ReachSketch.hash(resident)) }
+            if event.partyKind == "individual", let resident = event.residentId {
+                residents[session.sessionId, default: []].append(ReachSketch.hash(resident))
+            }
             tally.seatsBooked += seats
             tally.bookingsMade += 1
         case .cancelled(let event):

@@ -46,15 +46,15 @@ enum MetricsSchema {
                 // (but see migration 2).
                 "CREATE TABLE kpi_counter (unit_id text NOT NULL, period_kind text NOT NULL, period_key text NOT NULL, "
                     + KPI.counts.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
-                    + """
-                    version bigint NOT NULL DEFAULT 1,
-                    changed bigint NOT NULL DEFAULT 0,
-                    published_version bigint NOT NULL DEFAULT 0,
-                    pending_since timestamptz,
-                    published_at timestamptz NOT NULL DEFAULT '-infinity',
-                    PRIMARY KEY (unit_id, period_kind, period_key)
-                    ) WITH (fillfactor = 70)
-                    """,
+                        + """
+                        version bigint NOT NULL DEFAULT 1,
+                        changed bigint NOT NULL DEFAULT 0,
+                        published_version bigint NOT NULL DEFAULT 0,
+                        pending_since timestamptz,
+                        published_at timestamptz NOT NULL DEFAULT '-infinity',
+                        PRIMARY KEY (unit_id, period_kind, period_key)
+                        ) WITH (fillfactor = 70)
+                        """,
                 """
                 CREATE TABLE reach_sketch (
                     unit_id text NOT NULL,

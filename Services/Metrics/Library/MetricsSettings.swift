@@ -24,14 +24,17 @@ public struct MetricsSettings: Sendable, Hashable {
     public var overflowRejections: Int
 
     public static let defaults = MetricsSettings(
-        snapshotIntervalMilliseconds: 1000, busyEventsPerSecond: 2000, busySnapshotIntervalMilliseconds: 5000, alertIntervalSeconds: 30, windowDays: 30, peerRatioPercent: 50, idleDays: 60, noShowRatePercent: 25,
+        snapshotIntervalMilliseconds: 1000, busyEventsPerSecond: 2000, busySnapshotIntervalMilliseconds: 5000, alertIntervalSeconds: 30,
+        windowDays: 30, peerRatioPercent: 50, idleDays: 60, noShowRatePercent: 25,
         minimumBookings: 20, overflowRejections: 20)
 
     public static func load(environment: [String: String]) throws(ConfigurationError) -> MetricsSettings {
         var reader = ConfigurationReader(environment: environment)
         let settings = MetricsSettings(
-            snapshotIntervalMilliseconds: reader.integer(MetricsSetting.snapshotInterval), busyEventsPerSecond: reader.integer(MetricsSetting.busyEventsPerSecond),
-            busySnapshotIntervalMilliseconds: reader.integer(MetricsSetting.busySnapshotInterval), alertIntervalSeconds: reader.integer(MetricsSetting.alertIntervalSeconds),
+            snapshotIntervalMilliseconds: reader.integer(MetricsSetting.snapshotInterval),
+            busyEventsPerSecond: reader.integer(MetricsSetting.busyEventsPerSecond),
+            busySnapshotIntervalMilliseconds: reader.integer(MetricsSetting.busySnapshotInterval),
+            alertIntervalSeconds: reader.integer(MetricsSetting.alertIntervalSeconds),
             windowDays: reader.integer(MetricsSetting.windowDays), peerRatioPercent: reader.integer(MetricsSetting.peerRatioPercent),
             idleDays: reader.integer(MetricsSetting.idleDays), noShowRatePercent: reader.integer(MetricsSetting.noShowRatePercent),
             minimumBookings: reader.integer(MetricsSetting.minimumBookings), overflowRejections: reader.integer(MetricsSetting.overflowRejections))
@@ -57,17 +60,28 @@ public enum MetricsSetting: String, SettingKey {
         let d = MetricsSettings.defaults
         return switch self {
         case .snapshotInterval:
-            SettingDeclaration(rawValue, .integer(default: d.snapshotIntervalMilliseconds, range: 10...3_600_000), "a snapshot key is published at most once per this many ms")
+            SettingDeclaration(
+                rawValue, .integer(default: d.snapshotIntervalMilliseconds, range: 10...3_600_000),
+                "a snapshot key is published at most once per this many ms")
         case .busyEventsPerSecond:
-            SettingDeclaration(rawValue, .integer(default: d.busyEventsPerSecond, range: 1...100_000_000), "above this many folded events a second, the replica is busy")
+            SettingDeclaration(
+                rawValue, .integer(default: d.busyEventsPerSecond, range: 1...100_000_000),
+                "above this many folded events a second, the replica is busy")
         case .busySnapshotInterval:
-            SettingDeclaration(rawValue, .integer(default: d.busySnapshotIntervalMilliseconds, range: 10...3_600_000), "the snapshot interval while busy, in ms")
+            SettingDeclaration(
+                rawValue, .integer(default: d.busySnapshotIntervalMilliseconds, range: 10...3_600_000), "the snapshot interval while busy, in ms")
         case .alertIntervalSeconds:
-            SettingDeclaration(rawValue, .integer(default: d.alertIntervalSeconds, range: 1...86400), "how often the weak-spot rules are evaluated, in seconds")
-        case .windowDays: SettingDeclaration(rawValue, .integer(default: d.windowDays, range: 1...3650), "the rolling window the weak-spot rules look at, in days")
+            SettingDeclaration(
+                rawValue, .integer(default: d.alertIntervalSeconds, range: 1...86400), "how often the weak-spot rules are evaluated, in seconds")
+        case .windowDays:
+            SettingDeclaration(rawValue, .integer(default: d.windowDays, range: 1...3650), "the rolling window the weak-spot rules look at, in days")
         case .peerRatioPercent:
-            SettingDeclaration(rawValue, .integer(default: d.peerRatioPercent, range: 1...100), "`low_fill_rate`: a district under this % of the districts' median fill rate")
-        case .idleDays: SettingDeclaration(rawValue, .integer(default: d.idleDays, range: 1...3650), "`no_recent_session`: a site with no session held in this many days")
+            SettingDeclaration(
+                rawValue, .integer(default: d.peerRatioPercent, range: 1...100),
+                "`low_fill_rate`: a district under this % of the districts' median fill rate")
+        case .idleDays:
+            SettingDeclaration(
+                rawValue, .integer(default: d.idleDays, range: 1...3650), "`no_recent_session`: a site with no session held in this many days")
         case .noShowRatePercent:
             SettingDeclaration(rawValue, .integer(default: d.noShowRatePercent, range: 1...100), "`high_no_show_rate`: a no-show rate over this %")
         case .minimumBookings:
@@ -75,7 +89,9 @@ public enum MetricsSetting: String, SettingKey {
                 rawValue, .integer(default: d.minimumBookings, range: 1...1_000_000),
                 "bookings a unit needs in the window (or period) before its no-show rate or recognition score counts")
         case .overflowRejections:
-            SettingDeclaration(rawValue, .integer(default: d.overflowRejections, range: 1...1_000_000), "`waitlist_overflow`: requests turned away full in the window")
+            SettingDeclaration(
+                rawValue, .integer(default: d.overflowRejections, range: 1...1_000_000),
+                "`waitlist_overflow`: requests turned away full in the window")
         }
     }
 }

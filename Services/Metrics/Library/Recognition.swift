@@ -21,13 +21,15 @@ enum Recognition {
     }
 
     /// Units, best first (eligible ones by score, then the rest by id).
-    static func rankUnits(_ units: [UnitInfo], values: [String: KPIValues], minimumBookings: Int) -> [(unit: UnitInfo, score: Double?, values: KPIValues)] {
+    static func rankUnits(_ units: [UnitInfo], values: [String: KPIValues], minimumBookings: Int) -> [(
+        unit: UnitInfo, score: Double?, values: KPIValues
+    )] {
         units.map { unit in
             let kpis = values[unit.id] ?? KPIValues()
             return (unit, unitScore(kpis, minimumBookings: minimumBookings), kpis)
         }.sorted { a, b in
             switch (a.score, b.score) {
-            case let (x?, y?): x != y ? x > y : a.unit.id < b.unit.id
+            case (let x?, let y?): x != y ? x > y : a.unit.id < b.unit.id
             case (.some, nil): true
             case (nil, .some): false
             case (nil, nil): a.unit.id < b.unit.id

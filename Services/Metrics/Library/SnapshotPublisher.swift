@@ -27,7 +27,8 @@ enum SnapshotPublisher {
             client: context.client, logger: context.logger, wakeup: wakeup
         ) { (transaction: HandlerTransaction) -> SingleReplicaTask.RoundResult in
             let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
-            return try await publishDue(in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
+            return try await publishDue(
+                in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
         }
     }
 
@@ -66,7 +67,9 @@ enum SnapshotPublisher {
     /// last snapshot is old enough. Handled: the number of groups when a round was full (0 otherwise); due: when
     /// the next pending group may be published, so a key that keeps changing is published every interval on the
     /// dot, not up to a polling period later.
-    static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws -> SingleReplicaTask.RoundResult {
+    static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws
+        -> SingleReplicaTask.RoundResult
+    {
         let connection = transaction.connection
         let logger = transaction.logger
         struct Due {
@@ -85,7 +88,8 @@ enum SnapshotPublisher {
         for try await row in rows {
             let columns = row.makeRandomAccess()
             guard let kind = ReportingPeriod.Kind(rawValue: try columns[1].decode(String.self)) else { continue }
-            let group = CounterGroup(unitId: try columns[0].decode(String.self), period: ReportingPeriod(kind: kind, key: try columns[2].decode(String.self)))
+            let group = CounterGroup(
+                unitId: try columns[0].decode(String.self), period: ReportingPeriod(kind: kind, key: try columns[2].decode(String.self)))
             due[group] = Due(
                 group: group, version: try columns[3].decode(Int64.self), pendingSince: try columns[4].decode(Date?.self),
                 level: try columns[5].decode(String.self), path: try columns[6].decode(String.self).split(separator: "|").map(String.init),
@@ -93,7 +97,9 @@ enum SnapshotPublisher {
                 changed: try columns[8].decode(Bool.self) ? Set(KPI.counts) : KPI.changed(in: try columns[7].decode(Int64.self)),
                 values: try KPIValues(row: columns, from: 9))
         }
-        guard !due.isEmpty else { return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds) }
+        guard !due.isEmpty else {
+            return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds)
+        }
         // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
         // published at exactly that time: two snapshots of a key are then at least the interval apart by their
         // record times, which is what a dashboard sees.
@@ -117,7 +123,8 @@ enum SnapshotPublisher {
                 // The id names the key and the group's version: the same numbers published twice (a crash before
                 // the commit) carry the same id, and no random id is drawn per snapshot.
                 let event = CloudEvent(
-                    id: "\(snapshot.key)@\(entry.version)", source: ServiceName.metrics.eventSource, type: MetricEventType.snapshot, time: asOf, subject: snapshot.key,
+                    id: "\(snapshot.key)@\(entry.version)", source: ServiceName.metrics.eventSource, type: MetricEventType.snapshot, time: asOf,
+                    subject: snapshot.key,
                     dataContentType: "application/json", data: snapshot.jsonBytes)
                 var message = event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key)
                 message.timestamp = publishedAt
@@ -144,7 +151,9 @@ enum SnapshotPublisher {
     /// every interval on the dot rather than up to a polling period later. One due already (a fold held its row)
     /// is looked at again after a thousandth of the interval (1 ms by default, 5 ms in busy mode), not at once:
     /// asking while the fold still holds it is wasted.
-    static func nextDue(handled: Int, connection: PostgresConnection, logger: Logger, intervalMilliseconds: Int) async throws -> SingleReplicaTask.RoundResult {
+    static func nextDue(handled: Int, connection: PostgresConnection, logger: Logger, intervalMilliseconds: Int) async throws
+        -> SingleReplicaTask.RoundResult
+    {
         // After a full round the task runs another at once: no due time is needed.
         guard handled == 0 else { return .init(handled: handled) }
         guard let earliest = try await connection.query(earliestPending, logger: logger).collect().first?.decode(Date?.self) else {

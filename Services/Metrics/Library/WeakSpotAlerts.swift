@@ -37,7 +37,12 @@ struct WeakSpotAlerts: Sendable {
 
         let connection = transaction.connection
         let logger = transaction.logger
-        struct OpenAlert { let rule, unit: String; let raisedAt: Date; let value, threshold: Double; let detail: String }
+        struct OpenAlert {
+            let rule, unit: String
+            let raisedAt: Date
+            let value, threshold: Double
+            let detail: String
+        }
         var open: [String: OpenAlert] = [:]
         let rows = try await connection.query(
             "SELECT rule, unit_id, raised_at, value, threshold, detail FROM weak_spot_alert WHERE resolved_at IS NULL FOR UPDATE", logger: logger)
@@ -63,12 +68,14 @@ struct WeakSpotAlerts: Sendable {
             let unit = try await info(finding.unitId)
             raised.append(
                 WeakSpotAlert(
-                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: finding.value, threshold: finding.threshold,
+                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: finding.value,
+                    threshold: finding.threshold,
                     detail: finding.detail, raisedAt: now))
         }
         for (key, alert) in open where !flagged.contains(key) {
             try await connection.query(
-                "UPDATE weak_spot_alert SET resolved_at = \(now) WHERE rule = \(alert.rule) AND unit_id = \(alert.unit) AND resolved_at IS NULL", logger: logger)
+                "UPDATE weak_spot_alert SET resolved_at = \(now) WHERE rule = \(alert.rule) AND unit_id = \(alert.unit) AND resolved_at IS NULL",
+                logger: logger)
             let unit = try await info(alert.unit)
             // The numbers now, which no longer cross; a unit the rule no longer measures (no data in the window,
             // fewer than two districts to compare) keeps the raised numbers.

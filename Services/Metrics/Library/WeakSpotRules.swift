@@ -27,11 +27,15 @@ struct WeakSpotRules: Sendable {
     ///   - totals: per unit, counts summed over the window.
     ///   - districts: the district-level units.
     ///   - lastHeld: per site, the last day a session was held.
-    func measure(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay) -> [Finding] {
+    func measure(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay)
+        -> [Finding]
+    {
         var findings: [Finding] = []
         let window = settings.windowDays
         // A district far below its peers: fill rate under peerRatio × the median of the districts' fill rates.
-        let districtRates = totals.filter { districts.contains($0.key) && $0.value[KPI.seatsOffered] > 0 }.mapValues { $0.rate(KPI.Rate.fillRate).value }
+        let districtRates = totals.filter { districts.contains($0.key) && $0.value[KPI.seatsOffered] > 0 }.mapValues {
+            $0.rate(KPI.Rate.fillRate).value
+        }
         if districtRates.count >= 2 {
             let sorted = districtRates.values.sorted()
             let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -40,7 +44,8 @@ struct WeakSpotRules: Sendable {
                 findings.append(
                     Finding(
                         rule: Self.lowFillRate, unitId: unit, value: rate, threshold: threshold,
-                        detail: "fill rate \(percent(rate)) over the last \(window) days, \(rate < threshold ? "under" : "not under") \(settings.peerRatioPercent)% of the district median \(percent(median))",
+                        detail:
+                            "fill rate \(percent(rate)) over the last \(window) days, \(rate < threshold ? "under" : "not under") \(settings.peerRatioPercent)% of the district median \(percent(median))",
                         crossed: rate < threshold))
             }
         }
@@ -57,13 +62,15 @@ struct WeakSpotRules: Sendable {
             findings.append(
                 Finding(
                     rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
-                    detail: "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%, from \(settings.minimumBookings) bookings)",
+                    detail:
+                        "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%, from \(settings.minimumBookings) bookings)",
                     crossed: bookings >= Int64(settings.minimumBookings) && rate > noShowThreshold))
             let overflow = values[KPI.rejectedFull]
             findings.append(
                 Finding(
                     rule: Self.waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
-                    detail: "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))",
+                    detail:
+                        "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))",
                     crossed: overflow >= Int64(settings.overflowRejections)))
         }
         return findings

@@ -1,4 +1,4 @@
-import OutreachEventsService
 import KepuRuntime
+import OutreachEventsService
 
 await ServiceMain.main(OutreachEventsService.definition)

@@ -1,4 +1,4 @@
-import VolunteerService
 import KepuRuntime
+import VolunteerService
 
 await ServiceMain.main(VolunteerService.definition)

@@ -66,7 +66,10 @@ public struct BookingConfirmed: Sendable, Hashable, Codable {
     public var residentId: String?
     public var unitId: String?
 
-    public init(requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil, unitId: String? = nil) {
+    public init(
+        requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil,
+        unitId: String? = nil
+    ) {
         self.requestId = requestId
         self.bookingId = bookingId
         self.sessionId = sessionId

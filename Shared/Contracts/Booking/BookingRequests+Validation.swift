@@ -87,5 +87,8 @@ extension CheckInRequested: ClosedPayload {}
 
 extension DedicatedVisitRequested: ClosedPayload {
     public static let fields = PayloadFields.object(
-        ["requestId": .value, "venueId": .value, "date": .value, "unitId": .value, "headcount": .value, "contact": BookingContact.fields, "claimTokenHash": .value])
+        [
+            "requestId": .value, "venueId": .value, "date": .value, "unitId": .value, "headcount": .value, "contact": BookingContact.fields,
+            "claimTokenHash": .value,
+        ])
 }

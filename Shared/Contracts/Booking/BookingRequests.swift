@@ -29,7 +29,8 @@ public enum BookingParty: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(String.self, forKey: .kind) {
         case "individual":
-            self = .individual(residentId: try container.decode(String.self, forKey: .residentId), seats: try container.decode(Int.self, forKey: .seats))
+            self = .individual(
+                residentId: try container.decode(String.self, forKey: .residentId), seats: try container.decode(Int.self, forKey: .seats))
         case "group":
             self = .group(
                 unitId: try container.decode(String.self, forKey: .unitId), headcount: try container.decode(Int.self, forKey: .headcount),

@@ -192,7 +192,7 @@ struct JSONNodeParser {
                     index += 6
                 }
                 result.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
-            default: result.append(escape)  // " \\ /
+            default: result.append(escape) // " \\ /
             }
         }
         return result
@@ -209,7 +209,7 @@ struct JSONNodeParser {
         depth += 1
         guard depth <= Self.maxDepth else { throw JSONFastPathFailure(.tooDeep(limit: Self.maxDepth)) }
         defer { depth -= 1 }
-        index += 1  // the opening bracket
+        index += 1 // the opening bracket
         var elements: [Element] = []
         skipWhitespace()
         if consume(close) { return elements }
@@ -247,7 +247,7 @@ struct JSONNodeParser {
                     index += 5
                 default: throw JSONFastPathFailure()
                 }
-            case 0..<0x20: throw JSONFastPathFailure()  // control characters must be escaped
+            case 0..<0x20: throw JSONFastPathFailure() // control characters must be escaped
             default: index += 1
             }
         }

@@ -19,7 +19,9 @@ extension JSONFastPath {
     /// The path of the first field in `bytes` that `fields` does not define; nil if there is none (or the bytes are
     /// not JSON the fast parser reads, which then fail to decode anyway).
     static func unknownField(in bytes: [UInt8], _ fields: PayloadFields) -> String? {
-        guard let root = try? bytes.withUnsafeBufferPointer({ buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }) else { return nil }
+        guard let root = try? bytes.withUnsafeBufferPointer({ buffer throws(JSONFastPathFailure) in try JSONNodeParser.parse(buffer) }) else {
+            return nil
+        }
         return unknownField(in: root, bytes: bytes, fields)
     }
 

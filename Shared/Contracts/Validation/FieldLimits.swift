@@ -33,8 +33,12 @@ public enum FieldLimit {
     }
 
     /// Checks that an integer lies in `range`.
-    public static func check<Number: BinaryInteger>(_ value: Number, _ field: @autoclosure () -> String, in range: ClosedRange<Number>) throws(ContractViolation) {
-        guard range.contains(value) else { throw ContractViolation(field: field(), "must be \(range.lowerBound)...\(range.upperBound), got \(value)") }
+    public static func check<Number: BinaryInteger>(_ value: Number, _ field: @autoclosure () -> String, in range: ClosedRange<Number>)
+        throws(ContractViolation)
+    {
+        guard range.contains(value) else {
+            throw ContractViolation(field: field(), "must be \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
     }
 
     /// The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character's bytes: for

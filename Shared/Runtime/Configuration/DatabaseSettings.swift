@@ -87,7 +87,8 @@ public struct DatabaseSettings: Sendable, Hashable {
     public var tlsParameters: String {
         switch tls {
         case .disable: ""
-        case .verifyFull(let caFile?): "?sslmode=verify-full&sslrootcert=\(caFile.addingPercentEncoding(withAllowedCharacters: Self.pathInQuery) ?? caFile)"
+        case .verifyFull(let caFile?):
+            "?sslmode=verify-full&sslrootcert=\(caFile.addingPercentEncoding(withAllowedCharacters: Self.pathInQuery) ?? caFile)"
         default: "?sslmode=\(tls.sslmode)"
         }
     }

@@ -86,7 +86,10 @@ public struct RuntimeConfiguration: Sendable {
             contactRetentionDays: reader.integer(RuntimeSetting.contactRetentionDays),
             replicaId: replica.isEmpty ? nil : replica)
         if let replica = configuration.replicaId,
-            replica.utf8.count > 64 || !replica.utf8.allSatisfy({ $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
+            replica.utf8.count > 64
+                || !replica.utf8.allSatisfy({
+                    $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+                })
         {
             reader.problem("KEPU_REPLICA_ID must be 1-64 letters, digits, '.', '_' or '-'")
         }

@@ -68,10 +68,13 @@ public enum RuntimeSetting: String, SettingKey {
         case .outboxRelay: "run the outbox relay in this replica"
         case .outboxPoll: "relay polling fallback (LISTEN/NOTIFY wakes it sooner)"
         case .outboxBatchSize: "outbox rows published per round"
-        case .replicaId: "a name the replica keeps across restarts (1-64 of `A-Za-z0-9._-`): its consumers become static group members (`group.instance.id`)"
+        case .replicaId:
+            "a name the replica keeps across restarts (1-64 of `A-Za-z0-9._-`): its consumers become static group members (`group.instance.id`)"
         case .inboxRetentionDays: "days consumed event ids and remembered request ids are kept (at least the input topics' retention)"
-        case .contactRetentionDays: "days contact details are kept after their purpose ended (booking: the session's end), then erased; the rest of the row stays"
-        case .kafkaProperties: "any librdkafka property for all of the service's clients: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol`"
+        case .contactRetentionDays:
+            "days contact details are kept after their purpose ended (booking: the session's end), then erased; the rest of the row stays"
+        case .kafkaProperties:
+            "any librdkafka property for all of the service's clients: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol`"
         }
     }
 }

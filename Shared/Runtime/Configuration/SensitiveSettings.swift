@@ -12,7 +12,9 @@ public enum SensitiveSettings {
     ]
 
     /// Name fragments that make any setting a credential.
-    public static let patterns = ["password", "passwd", "secret", "token", "credential", "private", "sasl", "jaas", "oauth", "keytab", "key.pem", "ssl_key"]
+    public static let patterns = [
+        "password", "passwd", "secret", "token", "credential", "private", "sasl", "jaas", "oauth", "keytab", "key.pem", "ssl_key",
+    ]
 
     public static let mask = "***"
 

@@ -58,7 +58,9 @@ public struct SettingDeclaration: Sendable, Hashable {
     public static func markdownTable(_ settings: [SettingDeclaration]) -> String {
         var lines = ["| Variable | Default | Range | Meaning |", "|---|---|---|---|"]
         for setting in settings {
-            let cells = ["`\(setting.name)`", setting.defaultText, setting.rangeText, setting.meaning].map { $0.replacingOccurrences(of: "|", with: "\\|") }
+            let cells = ["`\(setting.name)`", setting.defaultText, setting.rangeText, setting.meaning].map {
+                $0.replacingOccurrences(of: "|", with: "\\|")
+            }
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"

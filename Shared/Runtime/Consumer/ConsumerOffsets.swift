@@ -60,7 +60,8 @@ enum ConsumerOffsets {
     /// The consumer's stored offsets, as committed (no lock).
     static func stored(consumer: String, client: PostgresClient, logger: Logger) async throws -> [KafkaTopicPartition: Int64] {
         var offsets: [KafkaTopicPartition: Int64] = [:]
-        let rows = try await client.query("SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_id = \(consumer)", logger: logger)
+        let rows = try await client.query(
+            "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_id = \(consumer)", logger: logger)
         for try await (topic, partition, next) in rows.decode((String, Int, Int64).self) {
             offsets[KafkaTopicPartition(topic: topic, partition: Int32(partition))] = next
         }

@@ -161,9 +161,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         if !suspicion.killers.isEmpty {
             // In flight alone when a process died: the record that keeps killing it.
             commands.removeAll { command in
-                guard suspicion.killers.contains(KafkaRecordPosition(partition: command.message.topicPartition, offset: command.message.offset)) else { return false }
+                guard suspicion.killers.contains(KafkaRecordPosition(partition: command.message.topicPartition, offset: command.message.offset))
+                else { return false }
                 poisoned.append(
-                    DeadLetter(failed: command.message, consumer: consumerId, errorCode: "crash_loop", error: "the process died twice while applying this record"))
+                    DeadLetter(
+                        failed: command.message, consumer: consumerId, errorCode: "crash_loop",
+                        error: "the process died twice while applying this record"))
                 return true
             }
         }
@@ -178,7 +181,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         let careful = !suspicion.diedOn.isEmpty
         if careful {
             logger.warning(
-                "a process died applying these records; applying them one at a time", metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
+                "a process died applying these records; applying them one at a time",
+                metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
         }
         let appliedAll = await retryingTransient("batch") {
             if careful {
@@ -188,7 +192,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             do {
                 // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
                 try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
-            } catch where !TransientError.isTransient(error) {
+            } catch  where !TransientError.isTransient(error) {
                 // Something in the batch can never succeed: find it by halves (the good halves commit as they go).
                 self.logger.warning("batch failed; narrowing it down by halves", metadata: ["error": "\(error)", "commands": "\(commands.count)"])
                 failedAlone = try await self.isolateFailures(commands[...])
@@ -236,7 +240,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 [command.message], consumer: consumerId, finished: [command.message.topicPartition], alone: true, client: client, logger: logger)
             do {
                 try await applyInTransaction([command])
-            } catch where !TransientError.isTransient(error) {
+            } catch  where !TransientError.isTransient(error) {
                 failed.append(DeadLetter(failed: command.message, consumer: consumerId, errorCode: "handler_failed", error: "\(error)"))
             }
         }
@@ -253,7 +257,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             do {
                 try await applyInTransaction([command])
                 return []
-            } catch where !TransientError.isTransient(error) {
+            } catch  where !TransientError.isTransient(error) {
                 return [DeadLetter(failed: command.message, consumer: consumerId, errorCode: "handler_failed", error: "\(error)")]
             }
         }
@@ -262,7 +266,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         for half in [commands[..<middle], commands[middle...]] {
             do {
                 try await applyInTransaction(Array(half))
-            } catch where !TransientError.isTransient(error) {
+            } catch  where !TransientError.isTransient(error) {
                 failed += try await isolateFailures(half)
             }
         }
@@ -285,7 +289,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         let (fresh, duplicates, seen, settledRows) = try await client.withOutboxTransaction(logger: logger) { transaction in
             let (fresh, seen, advanced) =
                 switch Handler.deliveryTracking {
-                case .inbox: (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](), [KafkaTopicPartition: Int64]())
+                case .inbox:
+                    (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](), [KafkaTopicPartition: Int64]())
                 case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: transaction.connection)
                 }
             if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
@@ -306,11 +311,16 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     }
 
     /// Records each command's event id in the inbox; returns the commands whose id was not there yet.
-    private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<Handler.Command>] {
+    private func newToInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws -> [ReceivedCommand<
+        Handler.Command
+    >] {
         var inserted = Set<EventIdentity>()
         let insert = InboxInsert(consumerId: consumerId, sources: commands.map { $0.event.source }, ids: commands.map { $0.event.id })
         let legacy = try await hasLegacyInboxRows(on: connection)
-        let rows = legacy ? try await connection.execute(InboxInsertBesideLegacy(insert: insert), logger: logger) : try await connection.execute(insert, logger: logger)
+        let rows =
+            legacy
+            ? try await connection.execute(InboxInsertBesideLegacy(insert: insert), logger: logger)
+            : try await connection.execute(insert, logger: logger)
         for try await (source, id) in rows {
             inserted.insert(EventIdentity(source: source, id: id))
         }
@@ -320,9 +330,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Whether this consumer's inbox still holds ids recorded without their source (asked once per runner).
     private func hasLegacyInboxRows(on connection: PostgresConnection) async throws -> Bool {
         if let known = legacyInbox.withLock({ $0 }) { return known }
-        let found = try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumerId) AND message_source = '')", logger: logger
-        ).collect().first?.decode(Bool.self) ?? false
+        let found =
+            try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumerId) AND message_source = '')", logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
         legacyInbox.withLock { $0 = found }
         return found
     }
@@ -374,16 +385,18 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             throw DeadLetterPublishError(underlying: retriable)
         }
         for (letter, result) in zip(letters, results) {
-            let where_: Logger.Metadata = [
+            let origin: Logger.Metadata = [
                 "topic": "\(letter.sourceTopic)", "partition": "\(letter.sourcePartition)", "offset": "\(letter.sourceOffset)",
                 "error_code": "\(letter.errorCode)",
             ]
             if case .failure(let error) = result {
                 metrics.deadLettersLost.increment()
-                logger.error("ALERT dead letter refused by Kafka; the record stays only on its source topic", metadata: where_.merging(["error": "\(error)"]) { a, _ in a })
+                logger.error(
+                    "ALERT dead letter refused by Kafka; the record stays only on its source topic",
+                    metadata: origin.merging(["error": "\(error)"]) { a, _ in a })
                 continue
             }
-            logger.warning("record dead-lettered", metadata: where_)
+            logger.warning("record dead-lettered", metadata: origin)
         }
         metrics.deadLetters(handler.name).increment(by: Int64(letters.count))
         metrics.handlerEvents(handler.name, outcome: "dead_lettered").increment(by: Int64(letters.count))
@@ -404,7 +417,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                     logger.warning("\(what) failed while stopping; the batch will be delivered again", metadata: ["error": "\(error)"])
                     return false
                 }
-                logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.warning(
+                    "\(what) failed; retrying",
+                    metadata: [
+                        "error": "\(error)",
+                        "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
                 // Sleeps in short steps so a stop is noticed within a tenth of a second.
                 let until = ContinuousClock.now + backoff
                 while ContinuousClock.now < until, !stopping.load(ordering: .acquiring) {

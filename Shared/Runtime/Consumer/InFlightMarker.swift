@@ -87,11 +87,11 @@ struct InFlightMarker: PostgresPreparedStatement {
         for try await (topic, partition, deaths, killer) in try await client.execute(
             InFlightMarker(consumerId: consumer, ranges: Array(ranges.values)), logger: logger)
         {
-            let where_ = KafkaTopicPartition(topic: topic, partition: partition)
+            let position = KafkaTopicPartition(topic: topic, partition: partition)
             if let killer {
-                suspicion.killers.insert(KafkaRecordPosition(partition: where_, offset: killer))
+                suspicion.killers.insert(KafkaRecordPosition(partition: position, offset: killer))
             } else if deaths > 0 {
-                suspicion.diedOn.insert(where_)
+                suspicion.diedOn.insert(position)
             }
         }
         return suspicion

@@ -23,7 +23,7 @@ public struct Migration: Sendable {
 public enum Migrator {
     /// The advisory lock key, the same for every service and version. Kept as first chosen rather than derived
     /// from a name (`AdvisoryLock`): a replica of any earlier release must take the same lock.
-    static let lockKey: Int64 = 0x6B65_7075_6D69_6772  // "kepumigr"
+    static let lockKey: Int64 = 0x6B65_7075_6D69_6772 // "kepumigr"
 
     /// A service's database: the runtime's tables (outbox, inbox, stored offsets), then the service's own.
     public static func migrateService(_ client: PostgresClient, component: String, migrations: [Migration], logger: Logger) async throws {
@@ -64,7 +64,8 @@ public enum Migrator {
                 try await connection.query(
                     "INSERT INTO kepu_schema_migrations (component, version, name) VALUES (\(component), \(migration.version), \(migration.name))",
                     logger: logger)
-                logger.info("migration applied", metadata: ["component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "migration applied", metadata: ["component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)"])
                 newlyApplied.append(migration.version)
             }
             return newlyApplied

@@ -18,7 +18,8 @@ public enum TransientError {
             case .server:
                 let state = psql.serverInfo?[.sqlState] ?? ""
                 return transientStates.contains { state.hasPrefix($0) }
-            case .sslUnsupported, .invalidCommandTag, .unexpectedBackendMessage, .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
+            case .sslUnsupported, .invalidCommandTag, .unexpectedBackendMessage, .unsupportedAuthMechanism, .authMechanismRequiresPassword,
+                .saslError:
                 return false
             default:
                 // Connection errors, closed connections, pool shut down or timed out, query cancelled.

@@ -10,7 +10,9 @@ public struct HTTPRoutes: Sendable {
 
     public var install: @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>, _ context: RouteContext) -> Void
 
-    public init(install: @escaping @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>, _ context: RouteContext) -> Void = { _, _, _ in }) {
+    public init(
+        install: @escaping @Sendable (_ router: Router<Context>, _ admin: RouterGroup<Context>, _ context: RouteContext) -> Void = { _, _, _ in }
+    ) {
         self.install = install
     }
 

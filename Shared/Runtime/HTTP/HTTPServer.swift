@@ -24,7 +24,8 @@ enum HTTPServer {
         ).add(to: router)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: configuration.service.rawValue),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: configuration.service.rawValue),
             logger: logger)
     }
 }
@@ -100,10 +101,15 @@ struct EffectiveConfiguration: ResponseEncodable {
 
     enum CodingKeys: String, CodingKey {
         case service, database
-        case kafkaBootstrapServers = "kafka_bootstrap_servers", kafkaProperties = "kafka_properties"
-        case consumerBatchSize = "consumer_batch_size", consumerBatchWaitMs = "consumer_batch_wait_ms"
-        case consumerConcurrency = "consumer_concurrency", outboxRelay = "outbox_relay", outboxPollMs = "outbox_poll_ms"
-        case outboxBatchSize = "outbox_batch_size", logLevel = "log_level"
+        case kafkaBootstrapServers = "kafka_bootstrap_servers"
+        case kafkaProperties = "kafka_properties"
+        case consumerBatchSize = "consumer_batch_size"
+        case consumerBatchWaitMs = "consumer_batch_wait_ms"
+        case consumerConcurrency = "consumer_concurrency"
+        case outboxRelay = "outbox_relay"
+        case outboxPollMs = "outbox_poll_ms"
+        case outboxBatchSize = "outbox_batch_size"
+        case logLevel = "log_level"
     }
 
     init(_ configuration: RuntimeConfiguration) {

@@ -19,30 +19,44 @@ public final class ServiceMetrics: Sendable {
         outboxParked = registry.makeCounter(
             descriptor: .init(name: "kepu_outbox_parked_total", help: "Outbox rows Kafka refused for good, kept in outbox_parked (alert on any)."))
         deadLettersLost = registry.makeCounter(
-            descriptor: .init(name: "kepu_dlq_publish_failed_total", help: "Dead letters Kafka refused for good: logged with their source offset (alert on any)."))
+            descriptor: .init(
+                name: "kepu_dlq_publish_failed_total", help: "Dead letters Kafka refused for good: logged with their source offset (alert on any)."))
     }
 
     /// Events a handler finished, by outcome: `processed`, `duplicate` (inbox hit), `dead_lettered`.
     public func handlerEvents(_ handler: String, outcome: String) -> Counter {
-        registry.makeCounter(descriptor: .init(name: "kepu_handler_events_total", help: "Events handled, by handler and outcome."), labels: [("handler", handler), ("outcome", outcome)])
+        registry.makeCounter(
+            descriptor: .init(name: "kepu_handler_events_total", help: "Events handled, by handler and outcome."),
+            labels: [("handler", handler), ("outcome", outcome)])
     }
 
     public func handlerErrors(_ handler: String) -> Counter {
-        registry.makeCounter(descriptor: .init(name: "kepu_handler_batch_errors_total", help: "Batch attempts that failed and were retried."), labels: [("handler", handler)])
+        registry.makeCounter(
+            descriptor: .init(name: "kepu_handler_batch_errors_total", help: "Batch attempts that failed and were retried."),
+            labels: [("handler", handler)])
     }
 
     public func batchDuration(_ handler: String) -> DurationHistogram {
-        registry.makeDurationHistogram(descriptor: .init(name: "kepu_handler_batch_duration_seconds", help: "Time to process one batch (decode, transaction, offsets)."), labels: [("handler", handler)], buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)])
+        registry.makeDurationHistogram(
+            descriptor: .init(name: "kepu_handler_batch_duration_seconds", help: "Time to process one batch (decode, transaction, offsets)."),
+            labels: [("handler", handler)],
+            buckets: [
+                .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+            ])
     }
 
     public func deadLetters(_ handler: String) -> Counter {
-        registry.makeCounter(descriptor: .init(name: "kepu_dlq_messages_total", help: "Records sent to the dead-letter topic."), labels: [("handler", handler)])
+        registry.makeCounter(
+            descriptor: .init(name: "kepu_dlq_messages_total", help: "Records sent to the dead-letter topic."), labels: [("handler", handler)])
     }
 
     public func recordLag(_ lag: [KafkaTopicPartition: Int64], group: String) {
         for (tp, value) in lag {
-            registry.makeGauge(descriptor: .init(name: "kepu_consumer_lag", help: "Records behind the partition's end, per assigned partition."), labels: [("group", group), ("topic", tp.topic), ("partition", String(tp.partition))]).set(Double(value))
+            registry.makeGauge(
+                descriptor: .init(name: "kepu_consumer_lag", help: "Records behind the partition's end, per assigned partition."),
+                labels: [("group", group), ("topic", tp.topic), ("partition", String(tp.partition))]
+            ).set(Double(value))
         }
     }
 

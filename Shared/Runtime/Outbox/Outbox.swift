@@ -10,7 +10,7 @@ public enum Outbox {
     /// The transaction-level advisory lock that orders appends. Kept as first chosen rather than derived from a name
     /// (`AdvisoryLock`): replicas of two releases appending during a rollout must still take the same lock, or the
     /// relay could pass a row that commits late.
-    static let appendLockKey: Int64 = 0x6B65_7075_6F72_6472  // "kepuordr"
+    static let appendLockKey: Int64 = 0x6B65_7075_6F72_6472 // "kepuordr"
 
     /// Appends events and notifies the relay (the notification is delivered at commit), in one statement.
     ///
@@ -82,7 +82,9 @@ public struct OutboxRefusal: Error, CustomStringConvertible {
         let event = outgoing.event
         func refuse(_ reason: String) -> OutboxRefusal { OutboxRefusal(eventId: event.id, reason: reason) }
         if outgoing.topic.isEmpty || outgoing.topic.utf8.count > maxTopicBytes
-            || !outgoing.topic.utf8.allSatisfy({ $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) })
+            || !outgoing.topic.utf8.allSatisfy({
+                $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+            })
         {
             throw refuse("topic '\(outgoing.topic.prefix(64))' is not a valid topic name")
         }
@@ -95,8 +97,9 @@ public struct OutboxRefusal: Error, CustomStringConvertible {
         try checkText(event.source, "source")
         try checkText(event.type, "type")
         try checkText(event.subject ?? "", "subject")
-        let size = outgoing.key.utf8.count + event.data.count + event.id.utf8.count + event.source.utf8.count + event.type.utf8.count
-            + (event.subject?.utf8.count ?? 0) + 200  // header names, spec version, time, content type
+        let size =
+            outgoing.key.utf8.count + event.data.count + event.id.utf8.count + event.source.utf8.count + event.type.utf8.count
+            + (event.subject?.utf8.count ?? 0) + 200 // header names, spec version, time, content type
         if size > maxRecordBytes { throw refuse("\(size) bytes as a record, at most \(maxRecordBytes)") }
     }
 }

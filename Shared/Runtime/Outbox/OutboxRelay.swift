@@ -258,4 +258,3 @@ extension OutboxRelay {
         func decodeRow(_ row: PostgresRow) throws {}
     }
 }
-

@@ -86,7 +86,8 @@ public struct SingleReplicaTask: Service {
     /// One round; nothing handled and nothing due when another replica holds the lock.
     func runRound() async throws -> RoundResult {
         try await client.withOutboxTransaction(logger: logger) { transaction in
-            let locked = try await transaction.connection.query("SELECT pg_try_advisory_xact_lock(\(lockKey))", logger: logger)
+            let locked =
+                try await transaction.connection.query("SELECT pg_try_advisory_xact_lock(\(lockKey))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
             guard locked else { return RoundResult(handled: 0) }
             let result = try await round(transaction)

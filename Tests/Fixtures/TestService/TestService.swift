@@ -71,7 +71,9 @@ struct TestServiceMain {
                 // Not idempotent on purpose: running it twice would leave two rows.
                 Migration(
                     version: 2, name: "probe",
-                    statements: ["CREATE TABLE migration_probe (applied_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO migration_probe DEFAULT VALUES"]),
+                    statements: [
+                        "CREATE TABLE migration_probe (applied_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO migration_probe DEFAULT VALUES",
+                    ]),
             ],
             handlers: [HandlerRegistration(CountHandler(replica: replica))])
         let hooks = RunnerHooks(afterCommit: {

@@ -23,7 +23,9 @@ struct PublicSession: ResponseEncodable, Equatable {
         let (id, venueId, title, startsAt, endsAt, capacity, confirmedSeats, waitlistedSeats, closed, dedicated) = columns
         (self.id, self.venueId, self.title) = (id, venueId, title)
         (self.startsAt, self.endsAt) = (RFC3339.format(startsAt), RFC3339.format(endsAt))
-        (self.capacity, self.confirmedSeats, self.available, self.waitlistedSeats) = (capacity, confirmedSeats, capacity - confirmedSeats, waitlistedSeats)
+        (self.capacity, self.confirmedSeats, self.available, self.waitlistedSeats) = (
+            capacity, confirmedSeats, capacity - confirmedSeats, waitlistedSeats
+        )
         (self.closed, self.dedicated) = (closed, dedicated)
     }
 }
