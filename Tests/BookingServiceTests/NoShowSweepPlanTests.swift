@@ -41,7 +41,7 @@ struct NoShowSweepPlanTests {
             let sweep = NoShowSweeper.markDueBookings(graceMinutes: 30)
             let plan = try await TestPostgres.plan(of: sweep, client: client)
             #expect(!plan.contains { $0.contains("Seq Scan on booking") }, "the sweep reads no booking history:\n\(plan.joined(separator: "\n"))")
-            #expect(plan.contains { $0.contains("booking_confirmed") }, "\(plan.joined(separator: "\n"))")
+            #expect(plan.contains { $0.contains("booking_by_session") }, "\(plan.joined(separator: "\n"))")
 
             var marked: [String] = []
             for try await row in try await client.query(sweep, logger: logger) {

@@ -8,7 +8,7 @@ import Testing
 @Suite("KPI arithmetic")
 struct MetricsFoldTests {
     let session = SessionFacts(
-        sessionId: "s1", venueId: "v1", venueKind: "practice_site", unitPath: ["sz", "sz-futian"], day: ShanghaiDay(year: 2026, month: 11, day: 29),
+        sessionId: "s1", venueId: "v1", venueKind: .practiceSite, unitPath: ["sz", "sz-futian"], day: ShanghaiDay(year: 2026, month: 11, day: 29),
         dedicated: false)
 
     func value(_ fold: MetricsFold, _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
@@ -22,25 +22,25 @@ struct MetricsFoldTests {
         fold.fold(
             .confirmed(
                 BookingConfirmed(
-                    requestId: "r1", bookingId: "b1", sessionId: "s1", venueId: "v1", seats: 2, partyKind: "individual", residentId: "res-1")),
+                    requestId: "r1", bookingId: "b1", sessionId: "s1", venueId: "v1", seats: 2, partyKind: .individual, residentId: "res-1")),
             session: session, at: 1001)
         fold.fold(
-            .confirmed(BookingConfirmed(requestId: "r2", bookingId: "b2", sessionId: "s1", venueId: "v1", seats: 6, partyKind: "group", unitId: "u")),
+            .confirmed(BookingConfirmed(requestId: "r2", bookingId: "b2", sessionId: "s1", venueId: "v1", seats: 6, partyKind: .group, unitId: "u")),
             session: session, at: 1002)
         fold.fold(.waitlisted(sessionId: "s1"), session: session, at: 1003)
         fold.fold(
             .cancelled(BookingCancelled(requestId: "r3", bookingId: "b1", sessionId: "s1", seatsFreed: 2, late: true)), session: session, at: 1004)
         fold.fold(
-            .promoted(BookingPromoted(bookingId: "b3", sessionId: "s1", seats: 2, requestedSeats: 2, partyKind: "individual", residentId: "res-3")),
+            .promoted(BookingPromoted(bookingId: "b3", sessionId: "s1", seats: 2, requestedSeats: 2, partyKind: .individual, residentId: "res-3")),
             session: session, at: 1005)
         fold.fold(
-            .promoted(BookingPromoted(bookingId: "b4", sessionId: "s1", seats: 4, requestedSeats: 5, partyKind: "group", unitId: "u")),
+            .promoted(BookingPromoted(bookingId: "b4", sessionId: "s1", seats: 4, requestedSeats: 5, partyKind: .group, unitId: "u")),
             session: session, at: 1005)
         fold.fold(.checkedIn(BookingCheckedIn(requestId: "r4", bookingId: "b2", sessionId: "s1", seats: 6)), session: session, at: 1006)
         fold.fold(.noShow(NoShowRecorded(bookingId: "b3", sessionId: "s1", seats: 2, lateCancellation: false)), session: session, at: 1007)
         fold.fold(.rejected(sessionId: "s1", reason: .full), session: session, at: 1008)
         fold.fold(
-            .confirmed(BookingConfirmed(requestId: "r9", bookingId: "b9", sessionId: "s9", venueId: "v9", seats: 1, partyKind: "individual")),
+            .confirmed(BookingConfirmed(requestId: "r9", bookingId: "b9", sessionId: "s9", venueId: "v9", seats: 1, partyKind: .individual)),
             session: nil, at: 1009)
 
         for unit in ["sz", "sz-futian"] {

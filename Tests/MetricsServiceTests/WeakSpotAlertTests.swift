@@ -44,7 +44,7 @@ struct WeakSpotAlertTests {
                 let start = today.advanced(by: -61).start.addingTimeInterval(9 * 3600)
                 _ = try await store.insertSessions([
                     SessionPublished(
-                        sessionId: "old", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
+                        sessionId: "old", venueId: "v", venueKind: .practiceSite, unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
                         endsAt: start.addingTimeInterval(7200), capacity: 10, dedicated: false)
                 ])
             }
@@ -69,7 +69,7 @@ struct WeakSpotAlertTests {
                 let start = today.advanced(by: -1).start.addingTimeInterval(9 * 3600)
                 _ = try await store.insertSessions([
                     SessionPublished(
-                        sessionId: "recent", venueId: "v", venueKind: "practice_site", unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
+                        sessionId: "recent", venueId: "v", venueKind: .practiceSite, unitPath: ["sz", "d3", "site-a"], title: "", startsAt: start,
                         endsAt: start.addingTimeInterval(7200), capacity: 10, dedicated: false)
                 ])
             }

@@ -36,7 +36,7 @@ public struct SyntheticBookingEvents: Sendable {
             emit(
                 session, BookingEventType.sessionCreated,
                 SessionPublished(
-                    sessionId: session, venueId: "venue-\(district)-\(street)-\(community)", venueKind: "practice_site", unitPath: path,
+                    sessionId: session, venueId: "venue-\(district)-\(street)-\(community)", venueKind: .practiceSite, unitPath: path,
                     title: "Lecture \(index)", startsAt: startsAt, endsAt: startsAt.addingTimeInterval(7200), capacity: capacity,
                     dedicated: index % 50 == 0))
             totals["sessions_offered", default: 0] += 1
@@ -61,7 +61,7 @@ public struct SyntheticBookingEvents: Sendable {
                             session, BookingEventType.confirmed,
                             BookingConfirmed(
                                 requestId: request, bookingId: booking, sessionId: session, venueId: "v", seats: seats,
-                                partyKind: group ? "group" : "individual",
+                                partyKind: group ? .group : .individual,
                                 residentId: group ? nil : resident, unitId: group ? path[3] : nil))
                         totals["bookings_confirmed", default: 0] += 1
                         totals["seats_confirmed", default: 0] += Int64(seats)
@@ -101,7 +101,7 @@ public struct SyntheticBookingEvents: Sendable {
                             session, BookingEventType.promoted,
                             BookingPromoted(
                                 bookingId: next.booking, sessionId: session, seats: next.seats, requestedSeats: next.seats,
-                                partyKind: next.group ? "group" : "individual", residentId: next.group ? nil : next.resident,
+                                partyKind: next.group ? .group : .individual, residentId: next.group ? nil : next.resident,
                                 unitId: next.group ? path[3] : nil))
                         totals["promoted", default: 0] += 1
                         totals["promoted_seats", default: 0] += Int64(next.seats)

@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuRuntime
 import PostgresNIO
 
@@ -156,7 +157,7 @@ struct BookingDecisions {
             BookingEventType.confirmed, session: session.id,
             BookingConfirmed(
                 requestId: request.requestId, bookingId: bookingId, sessionId: session.id, venueId: session.venueId, seats: seats,
-                partyKind: kind.rawValue, residentId: resident, unitId: unit))
+                partyKind: kind, residentId: resident, unitId: unit))
     }
 
     private func waitlist(_ request: SeatsRequested, session: Session) async throws {
@@ -182,7 +183,7 @@ struct BookingDecisions {
         ).collect()
         var free = session.free
         for row in waiting where free > 0 {
-            let (id, requested, acceptPartial, partyKind, residentId, unitId) = try row.decode((String, Int, Bool, String, String?, String?).self)
+            let (id, requested, acceptPartial, partyKind, residentId, unitId) = try row.decode((String, Int, Bool, PartyKind, String?, String?).self)
             let seats = requested <= free ? requested : (acceptPartial && free >= session.groupMin ? free : 0)
             guard seats > 0 else { continue }
             try await connection.query(

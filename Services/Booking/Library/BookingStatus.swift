@@ -9,8 +9,3 @@ enum BookingStatus: String, Sendable, Hashable, Codable, CaseIterable, TextEnum 
     /// As a sentence says it ("the booking is checked in").
     var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
 }
-
-/// Who a booking is for (the `booking.party_kind` column).
-enum PartyKind: String, Sendable, Hashable, Codable, TextEnum {
-    case individual, group
-}

@@ -18,7 +18,7 @@ enum NoShowSweeper {
     /// Marks up to 500 confirmed bookings whose session ended more than `graceMinutes` ago as no-shows, oldest
     /// session first (skipping bookings another transaction holds), returning them. The end is compared as
     /// `ends_at < now() - grace`, so `session_by_end` can bound it, and only confirmed bookings are looked up
-    /// (`booking_confirmed`): the booking history is never read. The ids are an array, so the update finds them by
+    /// (`booking_by_session`, by session and status): the booking history is never read. The ids are an array, so the update finds them by
     /// primary key (as `IN (subquery)` the planner may hash-join them against a sequential scan of `booking`).
     static func markDueBookings(graceMinutes: Int) -> PostgresQuery {
         """

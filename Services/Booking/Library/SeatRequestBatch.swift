@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuRuntime
 import PostgresNIO
 
@@ -95,7 +96,7 @@ extension BookingDecisions {
                     BookingEventType.confirmed, session: booking.session.id,
                     BookingConfirmed(
                         requestId: booking.request.requestId, bookingId: booking.id, sessionId: booking.session.id, venueId: booking.session.venueId,
-                        seats: booking.seats, partyKind: kind.rawValue, residentId: resident, unitId: unit))
+                        seats: booking.seats, partyKind: kind, residentId: resident, unitId: unit))
             case .waitlist(let booking):
                 emit(
                     BookingEventType.waitlisted, session: booking.session.id,

@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuRuntime
 import PostgresNIO
 
@@ -15,7 +16,7 @@ enum SessionEvents {
         ).collect()
         for row in rows {
             let (sessionId, venueId, venueKind, unitPath, title, startsAt, endsAt, capacity, dedicated) =
-                try row.decode((String, String, String, [String], String, Date, Date, Int, Bool).self)
+                try row.decode((String, String, VenueKind, [String], String, Date, Date, Int, Bool).self)
             transaction.emit(
                 try BookingEvent.about(
                     session: sessionId, type,

@@ -32,5 +32,3 @@ struct VenueStore {
         }
     }
 }
-
-extension VenueKind: TextEnum {}

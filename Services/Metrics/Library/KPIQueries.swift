@@ -181,7 +181,3 @@ struct SessionTallyRow: Sendable, Hashable {
     let checkIns: Int64
     let noShows: Int64
 }
-
-// Stored as its raw value in `metric_unit.level` (KepuDomain does not depend on PostgresNIO, so the conformance is
-// declared where the column is read).
-extension UnitLevel: TextEnum {}

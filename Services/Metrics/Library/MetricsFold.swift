@@ -90,9 +90,9 @@ struct MetricsFold: Sendable {
         case .confirmed(let event):
             let seats = Int64(event.seats)
             var changes: [(KPI, Int64)] = [(KPI.bookingsConfirmed, 1), (KPI.seatsConfirmed, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
-            if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
+            if event.partyKind == .group { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind != "group", let resident = event.residentId {
+            if event.partyKind != .group, let resident = event.residentId {
                 residents[session.sessionId, default: []].append(ReachSketch.hash(resident))
             }
             tally.seatsBooked += seats
@@ -103,9 +103,9 @@ struct MetricsFold: Sendable {
             let seats = Int64(event.seats)
             var changes: [(KPI, Int64)] = [(KPI.promoted, 1), (KPI.promotedSeats, seats), (KPI.bookingsMade, 1), (KPI.seatsBooked, seats)]
             // A group served from the waitlist is served all the same; a resident promoted is reached.
-            if event.partyKind == "group" { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
+            if event.partyKind == .group { changes += [(KPI.groupBookings, 1), (KPI.groupHeadcount, seats)] }
             add(changes, to: session, at: timestamp)
-            if event.partyKind == "individual", let resident = event.residentId {
+            if event.partyKind == .individual, let resident = event.residentId {
                 residents[session.sessionId, default: []].append(ReachSketch.hash(resident))
             }
             tally.seatsBooked += seats

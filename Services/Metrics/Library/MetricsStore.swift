@@ -18,7 +18,7 @@ struct MetricsStore {
             FROM metric_session WHERE session_id = ANY(\(ids)::text[])
             """, logger: logger)
         var result: [SessionFacts] = []
-        for try await (id, venue, kind, path, day, dedicated) in rows.decode((String, String, String, String, Int, Bool).self) {
+        for try await (id, venue, kind, path, day, dedicated) in rows.decode((String, String, VenueKind, String, Int, Bool).self) {
             result.append(
                 SessionFacts(
                     sessionId: id, venueId: venue, venueKind: kind, unitPath: path.split(separator: "|").map(String.init),
@@ -36,7 +36,7 @@ struct MetricsStore {
             """
             INSERT INTO metric_session (session_id, venue_id, venue_kind, unit_path, unit_id, day, title, starts_at, capacity, dedicated)
             SELECT i, v, k, string_to_array(p, '|'), u, date '1970-01-01' + d, t, s, c, x
-            FROM unnest(\(facts.map(\.sessionId))::text[], \(facts.map(\.venueId))::text[], \(facts.map(\.venueKind))::text[],
+            FROM unnest(\(facts.map(\.sessionId))::text[], \(facts.map(\.venueId))::text[], \(facts.map(\.venueKind.rawValue))::text[],
                         \(facts.map { $0.unitPath.joined(separator: "|") })::text[], \(facts.map { $0.unitPath.last ?? "" })::text[],
                         \(facts.map(\.day.number))::int[], \(sessions.map(\.title))::text[], \(sessions.map(\.startsAt))::timestamptz[],
                         \(sessions.map(\.capacity))::int[], \(facts.map(\.dedicated))::bool[]) AS n(i, v, k, p, u, d, t, s, c, x)

@@ -6,7 +6,7 @@ import KepuDomain
 struct SessionFacts: Sendable, Hashable {
     let sessionId: String
     let venueId: String
-    let venueKind: String
+    let venueKind: VenueKind
     /// City first.
     let unitPath: [String]
     let day: ShanghaiDay
@@ -14,7 +14,7 @@ struct SessionFacts: Sendable, Hashable {
     /// Every (unit, period) the session's numbers add to: each unit on its path, in each period its day is in.
     let groups: [CounterGroup]
 
-    init(sessionId: String, venueId: String, venueKind: String, unitPath: [String], day: ShanghaiDay, dedicated: Bool) {
+    init(sessionId: String, venueId: String, venueKind: VenueKind, unitPath: [String], day: ShanghaiDay, dedicated: Bool) {
         self.sessionId = sessionId
         self.venueId = venueId
         self.venueKind = venueKind

@@ -7,7 +7,6 @@ extension BookingConfirmed: ValidatedPayload {
         try FieldLimit.check(sessionId, "sessionId", max: FieldLimit.identifier)
         try FieldLimit.check(venueId, "venueId", max: FieldLimit.identifier)
         try FieldLimit.check(seats, "seats", in: FieldLimit.count)
-        try FieldLimit.check(partyKind, "partyKind", max: FieldLimit.code)
         try FieldLimit.check(residentId, "residentId", max: FieldLimit.identifier)
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
     }
@@ -46,7 +45,6 @@ extension BookingPromoted: ValidatedPayload {
         try FieldLimit.check(sessionId, "sessionId", max: FieldLimit.identifier)
         try FieldLimit.check(seats, "seats", in: FieldLimit.count)
         try FieldLimit.check(requestedSeats, "requestedSeats", in: FieldLimit.count)
-        try FieldLimit.check(partyKind, "partyKind", max: FieldLimit.code)
         try FieldLimit.check(residentId, "residentId", max: FieldLimit.identifier)
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
     }
@@ -78,7 +76,6 @@ extension SessionPublished: ValidatedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(sessionId, "sessionId", max: FieldLimit.identifier)
         try FieldLimit.check(venueId, "venueId", max: FieldLimit.identifier)
-        try FieldLimit.check(venueKind, "venueKind", max: FieldLimit.code)
         try SessionPublished.checkUnitPath(unitPath)
         try FieldLimit.check(title, "title", max: FieldLimit.name, allowEmpty: true)
         try FieldLimit.check(capacity, "capacity", in: FieldLimit.count)

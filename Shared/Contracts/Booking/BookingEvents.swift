@@ -1,4 +1,5 @@
 import Foundation
+import KepuDomain
 
 /// What `booking` publishes on `kepu.booking.events.v1` (key: the session id; for pooling, the museum's venue id).
 /// Ids only: never names or phones.
@@ -62,12 +63,12 @@ public struct BookingConfirmed: Sendable, Hashable, Codable {
     public var sessionId: String
     public var venueId: String
     public var seats: Int
-    public var partyKind: String
+    public var partyKind: PartyKind
     public var residentId: String?
     public var unitId: String?
 
     public init(
-        requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: String, residentId: String? = nil,
+        requestId: String, bookingId: String, sessionId: String, venueId: String, seats: Int, partyKind: PartyKind, residentId: String? = nil,
         unitId: String? = nil
     ) {
         self.requestId = requestId
@@ -142,12 +143,12 @@ public struct BookingPromoted: Sendable, Hashable, Codable {
     public var seats: Int
     public var requestedSeats: Int
     /// `individual` or `group`, as in `BookingConfirmed` (absent from events published before it was added).
-    public var partyKind: String?
+    public var partyKind: PartyKind?
     public var residentId: String?
     public var unitId: String?
 
     public init(
-        bookingId: String, sessionId: String, seats: Int, requestedSeats: Int, partyKind: String? = nil, residentId: String? = nil,
+        bookingId: String, sessionId: String, seats: Int, requestedSeats: Int, partyKind: PartyKind? = nil, residentId: String? = nil,
         unitId: String? = nil
     ) {
         self.bookingId = bookingId

@@ -1,4 +1,5 @@
 import Foundation
+import KepuDomain
 
 /// A session as other services see it (`kepu.booking.session-created.v1` and `kepu.booking.session-changed.v1`):
 /// where and when, how many seats, and the venue's place in the unit hierarchy so consumers need no lookup.
@@ -6,7 +7,7 @@ public struct SessionPublished: Sendable, Hashable, Codable {
     public var sessionId: String
     public var venueId: String
     /// science_base, demonstration_site, museum or practice_site.
-    public var venueKind: String
+    public var venueKind: VenueKind
     /// The venue's unit path, city first (e.g. ["sz", "sz-futian", "sz-futian-shatou"]).
     public var unitPath: [String]
     public var title: String
@@ -17,7 +18,7 @@ public struct SessionPublished: Sendable, Hashable, Codable {
     public var dedicated: Bool
 
     public init(
-        sessionId: String, venueId: String, venueKind: String, unitPath: [String], title: String, startsAt: Date, endsAt: Date, capacity: Int,
+        sessionId: String, venueId: String, venueKind: VenueKind, unitPath: [String], title: String, startsAt: Date, endsAt: Date, capacity: Int,
         dedicated: Bool
     ) {
         self.sessionId = sessionId

@@ -139,5 +139,13 @@ enum RuntimeSchema {
                 )
                 """
             ]),
+        // The inbox's age index as BRIN: every consumed event inserts a row, in time order, and pruning reads old page
+        // ranges; a BRIN insert costs a summary update where a b-tree insert descended the tree.
+        Migration(
+            version: 8, name: "inbox pruned through a BRIN index",
+            statements: [
+                "DROP INDEX IF EXISTS received_messages_received_at",
+                "CREATE INDEX IF NOT EXISTS received_messages_received_brin ON received_messages USING brin (received_at)",
+            ]),
     ]
 }

@@ -1,0 +1,7 @@
+import KepuDomain
+
+// The domain's closed sets as they are stored (declared once here: two services declaring the same conformance
+// would be linked together into the tools and tests).
+extension VenueKind: TextEnum {}
+extension PartyKind: TextEnum {}
+extension UnitLevel: TextEnum {}
