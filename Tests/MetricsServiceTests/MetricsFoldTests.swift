@@ -111,7 +111,7 @@ struct MetricsFoldTests {
         let keys = Set(measurements.filter(\.crossed).map { "\($0.rule)|\($0.unitId)" })
         #expect(keys == ["low_fill_rate|d3", "no_recent_session|site-a", "high_no_show_rate|d3", "waitlist_overflow|c1"])
         // Units that do not cross are measured too (a resolved alert reports their numbers).
-        #expect(measurements.contains { $0.rule == "low_fill_rate" && $0.unitId == "d1" && !$0.crossed && abs($0.value - 0.8) < 1e-9 })
-        #expect(measurements.contains { $0.rule == "no_recent_session" && $0.unitId == "site-b" && !$0.crossed && $0.value == 60 })
+        #expect(measurements.contains { $0.rule == .lowFillRate && $0.unitId == "d1" && !$0.crossed && abs($0.value - 0.8) < 1e-9 })
+        #expect(measurements.contains { $0.rule == .noRecentSession && $0.unitId == "site-b" && !$0.crossed && $0.value == 60 })
     }
 }

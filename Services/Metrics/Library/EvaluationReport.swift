@@ -76,7 +76,7 @@ struct EvaluationReport: Sendable {
         }
         for alert in try await queries.openAlerts() {
             lines.append(
-                ["weak_spot", alert.unit, alert.level.rawValue, alert.rule, fixed(alert.value), "", "\(alert.threshold)", "", alert.detail]
+                ["weak_spot", alert.unit, alert.level.rawValue, alert.rule.rawValue, fixed(alert.value), "", "\(alert.threshold)", "", alert.detail]
                     .map(csvField).joined(separator: ","))
         }
         for ranked in try await unitRanking(level: .district, period: period) where ranked.eligible {
@@ -132,7 +132,7 @@ struct EvaluationReport: Sendable {
         html += "<h2>Weak spots (薄弱环节)</h2><table id=\"alerts\"><tr><th>rule</th><th>unit</th><th>detail</th><th>since</th></tr>"
         for alert in alerts {
             html +=
-                "<tr><td>\(escape(alert.rule))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
+                "<tr><td>\(escape(alert.rule.rawValue))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
         }
         if alerts.isEmpty { html += "<tr><td colspan=\"4\">none</td></tr>" }
         html +=

@@ -160,7 +160,7 @@ struct KPIQueries {
             """, logger: logger)
         var result: [OpenAlert] = []
         for try await (rule, unit, level, value, threshold, detail, raisedAt) in rows.decode(
-            (String, String, UnitLevel, Double, Double, String, Date).self)
+            (WeakSpotRule, String, UnitLevel, Double, Double, String, Date).self)
         {
             result.append(OpenAlert(rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt))
         }

@@ -38,7 +38,8 @@ struct WeakSpotAlerts: Sendable {
         let connection = transaction.connection
         let logger = transaction.logger
         struct OpenAlert {
-            let rule, unit: String
+            let rule: WeakSpotRule
+            let unit: String
             let raisedAt: Date
             let value, threshold: Double
             let detail: String
@@ -46,7 +47,7 @@ struct WeakSpotAlerts: Sendable {
         var open: [String: OpenAlert] = [:]
         let rows = try await connection.query(
             "SELECT rule, unit_id, raised_at, value, threshold, detail FROM weak_spot_alert WHERE resolved_at IS NULL FOR UPDATE", logger: logger)
-        for try await (rule, unit, raisedAt, value, threshold, detail) in rows.decode((String, String, Date, Double, Double, String).self) {
+        for try await (rule, unit, raisedAt, value, threshold, detail) in rows.decode((WeakSpotRule, String, Date, Double, Double, String).self) {
             open["\(rule)|\(unit)"] = OpenAlert(rule: rule, unit: unit, raisedAt: raisedAt, value: value, threshold: threshold, detail: detail)
         }
         var units: [String: UnitInfo] = [:]
@@ -68,7 +69,7 @@ struct WeakSpotAlerts: Sendable {
             let unit = try await info(finding.unitId)
             raised.append(
                 WeakSpotAlert(
-                    rule: finding.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: finding.value,
+                    rule: finding.rule.rawValue, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: finding.value,
                     threshold: finding.threshold,
                     detail: finding.detail, raisedAt: now))
         }
@@ -82,7 +83,8 @@ struct WeakSpotAlerts: Sendable {
             let measured = current[key]
             resolved.append(
                 WeakSpotAlert(
-                    rule: alert.rule, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path, value: measured?.value ?? alert.value,
+                    rule: alert.rule.rawValue, unitId: unit.id, unitLevel: unit.level.rawValue, unitPath: unit.path,
+                    value: measured?.value ?? alert.value,
                     threshold: measured?.threshold ?? alert.threshold, detail: measured?.detail ?? "no longer measured (\(alert.detail))",
                     raisedAt: alert.raisedAt, resolvedAt: now))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KepuDomain
+import KepuRuntime
 
 /// The weak-spot (薄弱环节) rules: which units are flagged now, with the measured value and the threshold. Pure:
 /// the inputs are the rolling window's totals; `WeakSpotAlerts` turns the result into raised and resolved alerts.
@@ -7,7 +8,7 @@ struct WeakSpotRules: Sendable {
     let settings: MetricsSettings
 
     struct Finding: Sendable, Hashable {
-        let rule: String
+        let rule: WeakSpotRule
         let unitId: String
         let value: Double
         let threshold: Double
@@ -15,11 +16,6 @@ struct WeakSpotRules: Sendable {
         /// Whether the unit crosses the rule (an alert is due).
         var crossed = true
     }
-
-    static let lowFillRate = "low_fill_rate"
-    static let noRecentSession = "no_recent_session"
-    static let highNoShowRate = "high_no_show_rate"
-    static let waitlistOverflow = "waitlist_overflow"
 
     /// Every rule's measurement of every unit it applies to, crossing or not (a resolved alert carries the value
     /// that no longer crosses).
@@ -43,7 +39,7 @@ struct WeakSpotRules: Sendable {
             for (unit, rate) in districtRates {
                 findings.append(
                     Finding(
-                        rule: Self.lowFillRate, unitId: unit, value: rate, threshold: threshold,
+                        rule: .lowFillRate, unitId: unit, value: rate, threshold: threshold,
                         detail:
                             "fill rate \(percent(rate)) over the last \(window) days, \(rate < threshold ? "under" : "not under") \(settings.peerRatioPercent)% of the district median \(percent(median))",
                         crossed: rate < threshold))
@@ -53,7 +49,7 @@ struct WeakSpotRules: Sendable {
             let idle = today.number - lastDay.number
             findings.append(
                 Finding(
-                    rule: Self.noRecentSession, unitId: unit, value: Double(idle), threshold: Double(settings.idleDays),
+                    rule: .noRecentSession, unitId: unit, value: Double(idle), threshold: Double(settings.idleDays),
                     detail: "last session held \(lastDay) (\(idle) days ago; threshold \(settings.idleDays))", crossed: idle > settings.idleDays))
         }
         let noShowThreshold = Double(settings.noShowRatePercent) / 100
@@ -61,14 +57,14 @@ struct WeakSpotRules: Sendable {
             let (rate, _, bookings) = values.rate(KPI.Rate.noShowRate)
             findings.append(
                 Finding(
-                    rule: Self.highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
+                    rule: .highNoShowRate, unitId: unit, value: rate, threshold: noShowThreshold,
                     detail:
                         "no-show rate \(percent(rate)) of \(bookings) bookings over the last \(window) days (threshold \(settings.noShowRatePercent)%, from \(settings.minimumBookings) bookings)",
                     crossed: bookings >= Int64(settings.minimumBookings) && rate > noShowThreshold))
             let overflow = values[KPI.rejectedFull]
             findings.append(
                 Finding(
-                    rule: Self.waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
+                    rule: .waitlistOverflow, unitId: unit, value: Double(overflow), threshold: Double(settings.overflowRejections),
                     detail:
                         "\(overflow) requests turned away with the waitlist full over the last \(window) days (threshold \(settings.overflowRejections))",
                     crossed: overflow >= Int64(settings.overflowRejections)))
@@ -78,3 +74,17 @@ struct WeakSpotRules: Sendable {
 }
 
 func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
+
+/// The weak-spot rules by name (`weak_spot_alert.rule`, the alert topic's `rule`).
+enum WeakSpotRule: String, Sendable, Hashable, Codable, CaseIterable, TextEnum, CustomStringConvertible {
+    /// A district whose fill rate is under `KEPU_METRICS_PEER_RATIO_PERCENT` of the districts' median.
+    case lowFillRate = "low_fill_rate"
+    /// A site with no session held in `KEPU_METRICS_IDLE_DAYS`.
+    case noRecentSession = "no_recent_session"
+    /// A unit whose no-show rate is over `KEPU_METRICS_NO_SHOW_RATE_PERCENT`.
+    case highNoShowRate = "high_no_show_rate"
+    /// A unit that turned away at least `KEPU_METRICS_OVERFLOW_REJECTIONS` requests full.
+    case waitlistOverflow = "waitlist_overflow"
+
+    var description: String { rawValue }
+}

@@ -120,7 +120,7 @@ struct SessionRanking: ResponseEncodable {
 
 /// An open weak-spot alert (薄弱环节).
 struct OpenAlert: Encodable {
-    let rule: String
+    let rule: WeakSpotRule
     let unit: String
     let level: UnitLevel
     let value: Double
