@@ -97,24 +97,9 @@ struct ConcurrencyTests {
         for result in await sending.value { _ = try result.get() }
         let capacityAdded = await changingCapacity.value
         let total = 20_000
-        try await eventually("every request decided", timeout: .seconds(300)) {
-            try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= total
-        }
-        try await eventually("every answer published", timeout: .seconds(120)) {
-            try await TestPostgres.count(database, "SELECT count(*)::int FROM outbox_unpublished") == 0
-        }
-        try await Task.sleep(for: .seconds(3))
-
         // In SQL: never over capacity, and the counters agree with the bookings.
-        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM session WHERE confirmed_seats > capacity") == 0)
-        #expect(
-            try await TestPostgres.count(
-                database,
-                """
-                SELECT count(*)::int FROM session s WHERE s.confirmed_seats <> COALESCE(
-                  (SELECT sum(seats) FROM booking b WHERE b.session_id = s.id AND b.status IN ('confirmed', 'checked_in')), 0)
-                """) == 0, "confirmed_seats matches the bookings")
-        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") == total)
+        try await SeatInvariants.expectSettled(database, requests: total, holding: ["confirmed", "checked_in"])
+        try await Task.sleep(for: .seconds(3))
         // Promotions match the seats freed: nobody left waiting who would fit the seats that are free.
         #expect(
             try await TestPostgres.count(

@@ -133,7 +133,7 @@ struct ExactlyOnceTests {
         try await publish(resentWhileDown, to: cluster)
         published += resentWhileDown.count
         let second = try await MetricsHarness.start(database: live, cluster: cluster)
-        try await eventually("the restarted replica read the resends", timeout: .seconds(60)) { try await MetricsHarness.folded(live) == published }
+        try await eventually("the restarted replica read the resends", timeout: .seconds(180)) { try await MetricsHarness.folded(live) == published }
         try await expectExact(live, "resent while down")
         _ = await second.terminate()
 

@@ -46,10 +46,7 @@ struct EvaluationReport: Sendable {
         guard let days = period.days else { return [] }
         return try await queries.topSessions(in: days, limit: limit).enumerated().map { index, entry in
             let s = entry.session
-            return RankedSession(
-                rank: index + 1, score: (entry.score * 10).rounded() / 10, session: s.sessionId, title: s.title, unit: s.unitId,
-                venueKind: s.venueKind, day: s.day, capacity: s.capacity, seatsBooked: s.seatsBooked, bookingsMade: s.bookingsMade,
-                checkIns: s.checkIns, noShows: s.noShows)
+            return RankedSession(rank: index + 1, score: (entry.score * 10).rounded() / 10, tally: s)
         }
     }
 
@@ -88,7 +85,9 @@ struct EvaluationReport: Sendable {
         }
         for entry in try await sessionRanking(period: period, limit: 10) {
             lines.append(
-                ["recognition_session", entry.session, entry.unit, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(csvField).joined(
+                ["recognition_session", entry.tally.sessionId, entry.tally.unitId, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(
+                    csvField
+                ).joined(
                     separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -145,7 +144,7 @@ struct EvaluationReport: Sendable {
             "</table><h2>Recognition: outstanding sessions (典型活动)</h2><table id=\"sessions\"><tr><th>rank</th><th>session</th><th>unit</th><th>day</th><th>score</th></tr>"
         for entry in sessions {
             html +=
-                "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.title) (\(entry.session))"))</td><td>\(escape(entry.unit))</td><td>\(escape(entry.day))</td><td>\(entry.score)</td></tr>"
+                "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.tally.title) (\(entry.tally.sessionId))"))</td><td>\(escape(entry.tally.unitId))</td><td>\(escape(entry.tally.day))</td><td>\(entry.score)</td></tr>"
         }
         html += """
             </table><p>Scores: unit = 100 × (0.4 × fill rate + 0.4 × check-in rate + 0.2 × (1 − no-show rate)), units with at least \(settings.minimumBookings) bookings; session = 100 × (0.5 × seats booked / capacity + 0.5 × check-ins / bookings).

@@ -168,8 +168,8 @@ struct KPIQueries {
     }
 }
 
-/// One session's tallies, for ranking sessions and activities.
-struct SessionTallyRow: Sendable, Hashable {
+/// One session's tallies, for ranking sessions and activities (in the API: `session`, `unit`, and the rest by name).
+struct SessionTallyRow: Sendable, Hashable, Encodable {
     let sessionId: String
     let title: String
     let unitId: String
@@ -180,4 +180,11 @@ struct SessionTallyRow: Sendable, Hashable {
     let bookingsMade: Int64
     let checkIns: Int64
     let noShows: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session"
+        case title
+        case unitId = "unit"
+        case venueKind, day, capacity, seatsBooked, bookingsMade, checkIns, noShows
+    }
 }

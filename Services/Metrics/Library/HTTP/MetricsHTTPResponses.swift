@@ -96,20 +96,20 @@ struct UnitRanking: ResponseEncodable {
     let units: [RankedUnit]
 }
 
-/// One entry of the session ranking (典型活动).
+/// One entry of the session ranking (典型活动): its rank and score beside the session's tallies.
 struct RankedSession: Encodable {
     let rank: Int
     let score: Double
-    let session: String
-    let title: String
-    let unit: String
-    let venueKind: String
-    let day: String
-    let capacity: Int64
-    let seatsBooked: Int64
-    let bookingsMade: Int64
-    let checkIns: Int64
-    let noShows: Int64
+    let tally: SessionTallyRow
+
+    enum CodingKeys: String, CodingKey { case rank, score }
+
+    func encode(to encoder: any Encoder) throws {
+        try tally.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rank, forKey: .rank)
+        try container.encode(score, forKey: .score)
+    }
 }
 
 /// `GET /api/rankings/sessions`.
