@@ -11,8 +11,9 @@ import Testing
 /// are filling; the no-show sweep marking bookings that late cancellations and check-ins race for, and suspending
 /// residents whose next requests are being decided; and a replica joining mid-run, so partitions move while
 /// batches are in flight.
-@Suite("Booking under cross-partition contention", .serialized)
-struct ContentionTests {
+///
+/// Part of `ConcurrencyTests`' serialized suite: the two heaviest tests never run at the same time on the machine.
+extension ConcurrencyTests {
     @Test("cutoff placements, seat requests, the no-show sweep and a joining replica keep every invariant")
     func crossPartitionContention() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 3)

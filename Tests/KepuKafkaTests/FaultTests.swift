@@ -11,7 +11,9 @@ struct FaultTests {
         let topic = uniqueName("outage")
         try cluster.createTopic(topic, partitions: 3, replicationFactor: 3)
         let producer = try producer(cluster)
-        // Send in the background while broker 1 goes away and comes back.
+        // Send in the background while broker 1 goes away and comes back. The broker goes down only once rounds are
+        // being sent (on a loaded machine the task may start late), so rounds are sent into the outage.
+        let roundsSent = Atomic(0)
         let sending = Task {
             var acknowledged: [String] = []
             var slowestRound = Duration.zero
@@ -22,11 +24,12 @@ struct FaultTests {
                     if case .success = result { acknowledged.append(String(decoding: message.value, as: UTF8.self)) }
                 }
                 slowestRound = max(slowestRound, ContinuousClock.now - started)
+                roundsSent.add(1, ordering: .releasing)
                 try await Task.sleep(for: .milliseconds(100))
             }
             return (acknowledged, slowestRound)
         }
-        try await Task.sleep(for: .milliseconds(300))
+        while roundsSent.load(ordering: .acquiring) < 2 { try await Task.sleep(for: .milliseconds(20)) }
         try cluster.setBrokerDown(1)
         try await Task.sleep(for: .seconds(2))
         try cluster.setBrokerUp(1)

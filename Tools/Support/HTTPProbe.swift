@@ -2,24 +2,26 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// An HTTP GET to a port on loopback, for health probes and tests; nil when nothing answers within 5 seconds.
-public func httpGet(port: Int, path: String, headers: [String: String] = [:]) async -> (status: Int, body: String)? {
-    await httpRequest(port: port, method: "GET", path: path, headers: headers)
+/// An HTTP GET to a port on loopback, for health probes and tests; nil when nothing answers within `timeout`.
+public func httpGet(port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(15)) async -> (status: Int, body: String)?
+{
+    await httpRequest(port: port, method: "GET", path: path, headers: headers, timeout: timeout)
 }
 
 /// One HTTP/1.1 request to a port on loopback through async-http-client's shared client; nil when nothing answers
-/// within 5 seconds. `Connection: close`: the services behind the port come and go between tests, so no connection
-/// is kept for the next request.
-public func httpRequest(port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "") async -> (
-    status: Int, body: String
-)? {
+/// within `timeout` (15 s by default: on a loaded 2-core machine a busy service answers late, and a probe that gives
+/// up early fails a test for the machine's load). `Connection: close`: the services behind the port come and go
+/// between tests, so no connection is kept for the next request.
+public func httpRequest(
+    port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "", timeout: Duration = .seconds(15)
+) async -> (status: Int, body: String)? {
     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
     request.method = .init(rawValue: method)
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.headers.replaceOrAdd(name: "Connection", value: "close")
     if !body.isEmpty || method != "GET" { request.body = .bytes(ByteBuffer(string: body)) }
     do {
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), String(buffer: bytes))
     } catch {
