@@ -10,6 +10,9 @@ struct FaultTests {
         let cluster = try makeCluster(brokers: 3)
         let topic = uniqueName("outage")
         try cluster.createTopic(topic, partitions: 3, replicationFactor: 3)
+        // The mock picks leaders itself and does not move them when a broker goes down: broker 1 leads partition 0
+        // here, so the outage blocks that partition's records (without it, broker 1 may lead nothing of the topic).
+        try cluster.setPartitionLeader(topic, partition: 0, brokerId: 1)
         let producer = try producer(cluster)
         // Send in the background while broker 1 goes away and comes back. The broker goes down only once rounds are
         // being sent (on a loaded machine the task may start late), so rounds are sent into the outage.
