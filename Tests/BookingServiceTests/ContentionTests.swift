@@ -69,7 +69,7 @@ extension ConcurrencyTests {
         // Phase 1: pooled groups for the museum's dates, and residents booking the ending sessions (each resident
         // several of them, so the sweep suspends many).
         var first: [KafkaProducerMessage] = []
-        for n in 0..<300 {
+        for n in 0..<150 {
             first.append(
                 DedicatedSessionTests.visit(
                     "pool-\(n)", venue: "m", date: dates[Int.random(in: 0..<dates.count, using: &random)], unit: "unit-\(n % 60)",
@@ -86,11 +86,11 @@ extension ConcurrencyTests {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= first.count
         }
 
-        // Phase 2, all at once: 3,000 seat requests to the museum's public sessions in waves (residents res-0...
+        // Phase 2, all at once: 1,500 seat requests to the museum's public sessions in waves (residents res-0...
         // res-199, the first 60 about to be suspended); the cutoff moved so every pool closes and its groups are
         // placed into the same sessions; check-ins and late cancellations racing the sweep at the ending sessions'
         // end; and a third replica joining.
-        let total = 3_000
+        let total = 1_500
         var museumRequests: [KafkaProducerMessage] = []
         for n in 0..<total {
             let session = museumSessions[Int.random(in: 0..<museumSessions.count, using: &random)]
