@@ -121,10 +121,10 @@ extension ConcurrencyTests {
         // residents are suspended while their requests are being decided.
         #expect(await admin.admin("POST", "/admin/venues", json: museumSettings(cutoffDays: 10))?.status == 200, "the cutoff has passed")
         // Spread so the last waves go out well after the ending sessions' end (and the sweep's suspensions).
-        let waveInterval = max(0.5, (endsAt.timeIntervalSinceNow + 10) / Double(total / 250))
+        let waveInterval = max(0.5, (endsAt.timeIntervalSinceNow + 10) / Double(total / 100))
         let waves = Task {
-            for wave in stride(from: 0, to: museumRequests.count, by: 250) {
-                for result in await producer.send(Array(museumRequests[wave..<min(wave + 250, museumRequests.count)])) { _ = try result.get() }
+            for wave in stride(from: 0, to: museumRequests.count, by: 100) {
+                for result in await producer.send(Array(museumRequests[wave..<min(wave + 100, museumRequests.count)])) { _ = try result.get() }
                 try await Task.sleep(for: .seconds(waveInterval))
             }
         }
