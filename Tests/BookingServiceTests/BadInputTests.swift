@@ -7,7 +7,7 @@ import Testing
 /// Bad input of many kinds, interleaved with valid requests on one session (one partition): each bad record gets a
 /// rejection with its reason (when a request id can be read) or goes to the dead-letter topic; the consumer keeps
 /// going; no valid request is lost.
-@Suite("Booking bad input", .serialized)
+@Suite("Booking bad input", .serialized, .startsServiceProcesses)
 struct BadInputTests {
     @Test("at least 15 kinds of bad input are rejected or dead-lettered, and every valid request is answered")
     func badInput() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 @testable import BookingService
 
-@Suite("Booking rules, with the booking executable, PostgreSQL and the embedded cluster", .serialized)
+@Suite("Booking rules, with the booking executable, PostgreSQL and the embedded cluster", .serialized, .startsServiceProcesses)
 struct BookingRulesTests {
     @Test("seats are confirmed until full, then waitlisted; a cancellation promotes the waitlist in order")
     func confirmWaitlistPromote() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// Three `booking` processes on one topic and one database, 20,000 requests (with cancellations) over 50 sessions
 /// whose demand far exceeds capacity; one replica is killed and restarted in the middle. Each replica runs two
 /// consumers (`KEPU_CONSUMER_CONCURRENCY=2`), so six group members decide at once.
-@Suite("Booking under concurrency", .serialized)
+@Suite("Booking under concurrency", .serialized, .startsServiceProcesses)
 struct ConcurrencyTests {
     @Test("no session over capacity, exactly one answer per request, promotions match the seats freed")
     func threeReplicas() async throws {

@@ -11,7 +11,7 @@ import Testing
 
 /// Contact details live as long as their purpose plus `KEPU_CONTACT_RETENTION_DAYS`, then are erased; the
 /// bookings and their numbers stay.
-@Suite("Booking contact-details retention", .serialized)
+@Suite("Booking contact-details retention", .serialized, .startsServiceProcesses)
 struct ContactRetentionTests {
     @Test("a session ended past the retention loses its roster's names and phones, its bookings stay; a recent one keeps them")
     func erasedAfterTheSession() async throws {

@@ -8,7 +8,7 @@ import Testing
 @testable import BookingService
 
 /// Museum dedicated sessions (专场) and the session events other services read.
-@Suite("Museum dedicated sessions and session events", .serialized)
+@Suite("Museum dedicated sessions and session events", .serialized, .startsServiceProcesses)
 struct DedicatedSessionTests {
     /// The Asia/Shanghai calendar date `days` from now, "yyyy-MM-dd".
     static func shanghaiDate(daysFromNow days: Int) -> String {

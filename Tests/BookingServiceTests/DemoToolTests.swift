@@ -6,7 +6,7 @@ import Testing
 
 /// `kepu demo`, the real executable, against a real booking: it behaves as a frontend should, keeping each
 /// booking's claim token and cancelling with it.
-@Suite("kepu demo", .serialized)
+@Suite("kepu demo", .serialized, .startsServiceProcesses)
 struct DemoToolTests {
     @Test("the demo's cancellations are accepted: it proves each booking with the token it kept, never a published secret")
     func demoCancelsWithItsTokens() async throws {

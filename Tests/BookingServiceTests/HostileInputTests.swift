@@ -7,7 +7,7 @@ import Testing
 /// Records built to stall, flood or mislead booking, each followed by valid traffic: every one is answered (or
 /// dead-lettered) at decode, nothing reaches the outbox that could not be published, and the valid requests
 /// after them are all answered, once.
-@Suite("Booking against hostile requests", .serialized)
+@Suite("Booking against hostile requests", .serialized, .startsServiceProcesses)
 struct HostileInputTests {
     @Test(
         "oversized, NUL-bearing, repeated-key and wrongly keyed requests are answered invalid with the field named; 2,000 valid requests after them are answered once each"

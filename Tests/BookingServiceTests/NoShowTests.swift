@@ -7,7 +7,7 @@ import Testing
 
 @testable import BookingService
 
-@Suite("No-shows and suspensions", .serialized)
+@Suite("No-shows and suspensions", .serialized, .startsServiceProcesses)
 struct NoShowTests {
     /// A session that has already ended but whose booking window is still open, so a test can book it and let the
     /// sweeper find the booking unattended.

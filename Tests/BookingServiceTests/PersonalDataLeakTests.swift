@@ -7,7 +7,7 @@ import Testing
 
 /// Contact details go to booking's database and nowhere else: not to any topic booking or metrics writes, not to
 /// their logs (at debug level), not to the request fingerprints.
-@Suite("Contact details stay in booking's database", .serialized)
+@Suite("Contact details stay in booking's database", .serialized, .startsServiceProcesses)
 struct PersonalDataLeakTests {
     @Test("booking and metrics, real processes at debug level: no topic they write and no log line holds a contact detail")
     func noLeak() async throws {

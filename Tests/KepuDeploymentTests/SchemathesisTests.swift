@@ -11,7 +11,7 @@ import Testing
 /// schemathesis (PyPI) against each running service and its OpenAPI document: generated requests, valid and
 /// not, public and admin, and no answer may be a 5xx or break the document. The HTTP counterpart of the AsyncAPI
 /// checks.
-@Suite("schemathesis against the running services", .serialized)
+@Suite("schemathesis against the running services", .serialized, .startsServiceProcesses)
 struct SchemathesisTests {
     static func executable() throws -> String {
         guard let path = ProcessInfo.processInfo.environment["KEPU_SCHEMATHESIS"], FileManager.default.isExecutableFile(atPath: path) else {

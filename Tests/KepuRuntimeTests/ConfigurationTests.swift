@@ -2,7 +2,7 @@ import KepuRuntime
 import KepuTestSupport
 import Testing
 
-@Suite("Configuration")
+@Suite("Configuration", .startsServiceProcesses)
 struct ConfigurationTests {
     @Test("every missing and malformed setting is reported in one error")
     func allProblemsAtOnce() throws {

@@ -6,7 +6,7 @@ import KepuTestSupport
 import Testing
 
 /// `kepu dlq list` and `kepu dlq replay`, the real executable, against a service's real dead letters.
-@Suite("kepu dlq", .serialized)
+@Suite("kepu dlq", .serialized, .startsServiceProcesses)
 struct DeadLetterToolTests {
     @Test("list shows where a dead letter came from and why; replay sends it back to its source topic once")
     func listAndReplay() async throws {

@@ -9,7 +9,7 @@ import Testing
 /// The runtime's defences, with the fixture service as a real process: a record that kills the process, an event
 /// too large to publish, a row Kafka refuses, two senders sharing an event id, memory that must not grow, and a
 /// stop while the database is down.
-@Suite("Runtime against hostile input and outages", .serialized)
+@Suite("Runtime against hostile input and outages", .serialized, .startsServiceProcesses)
 struct HostileRuntimeTests {
     @Test("a record that kills the process whenever it is applied is dead-lettered after two deaths, and its partition moves on")
     func crashLoopGuard() async throws {

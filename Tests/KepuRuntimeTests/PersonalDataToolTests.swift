@@ -6,7 +6,7 @@ import KepuTestSupport
 import Testing
 
 /// The `kepu` tool prints records the way an operator needs them, without the contact details residents gave booking.
-@Suite("kepu tail and personal data", .serialized)
+@Suite("kepu tail and personal data", .serialized, .startsServiceProcesses)
 struct PersonalDataToolTests {
     @Test("tail masks contact fields and leaves out a value that is not JSON, unless --show-personal-data")
     func tailMasks() async throws {

@@ -9,7 +9,7 @@ import Testing
 @testable import KepuRuntime
 
 /// The runtime's guarantees, with the fixture service as a real process, real PostgreSQL and the embedded cluster.
-@Suite("Runtime guarantees, process level", .serialized)
+@Suite("Runtime guarantees, process level", .serialized, .startsServiceProcesses)
 struct RuntimeProcessTests {
     @Test("killed between the database commit and the offset commit: no duplicate effect after restart")
     func killAfterCommit() async throws {

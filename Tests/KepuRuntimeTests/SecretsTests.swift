@@ -7,7 +7,7 @@ import Testing
 
 /// Credentials and the servers' own words stay inside: `/admin/config` masks every credential-like property, and the
 /// public readiness answer names a failing check without quoting the database.
-@Suite("Secrets and internals", .serialized)
+@Suite("Secrets and internals", .serialized, .startsServiceProcesses)
 struct SecretsTests {
     @Test("librdkafka's sensitive properties and anything named like a credential are masked; the rest is shown")
     func maskedSettings() {

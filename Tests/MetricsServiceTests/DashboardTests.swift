@@ -5,7 +5,7 @@ import KepuKafka
 import KepuTestSupport
 import Testing
 
-@Suite("dashboard, JSON API and evaluation report (real metrics process, PostgreSQL, embedded cluster, headless Chromium)")
+@Suite("dashboard, JSON API and evaluation report (real metrics process, PostgreSQL, embedded cluster, headless Chromium)", .startsServiceProcesses)
 struct DashboardTests {
     func json(_ service: ServiceProcess, _ path: String) async throws -> [String: Any] {
         let response = try #require(await service.get(path), "no answer from \(path)")

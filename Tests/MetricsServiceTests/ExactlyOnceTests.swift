@@ -8,7 +8,7 @@ import Testing
 
 @testable import MetricsService
 
-@Suite("metrics counts every booking event exactly once (real metrics process, PostgreSQL, embedded cluster)")
+@Suite("metrics counts every booking event exactly once (real metrics process, PostgreSQL, embedded cluster)", .startsServiceProcesses)
 struct ExactlyOnceTests {
     @Test("a kill mid-stream, a rebuild from scratch and a replay from offset 0 all end with the exact numbers")
     func killRebuildReplay() async throws {
@@ -26,7 +26,7 @@ struct ExactlyOnceTests {
         let atKill = try await MetricsHarness.folded(live)
         #expect(atKill < total, "killed mid-stream (\(atKill) of \(total) folded)")
         let second = try await MetricsHarness.start(database: live, cluster: cluster)
-        try await eventually("the restarted replica has folded the whole stream", timeout: .seconds(120)) {
+        try await eventually("the restarted replica has folded the whole stream", timeout: .seconds(180)) {
             try await MetricsHarness.folded(live) == total
         }
 

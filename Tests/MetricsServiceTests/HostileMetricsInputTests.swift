@@ -6,7 +6,7 @@ import Testing
 
 /// Queries and upstream events built to crash metrics: each gets a clear answer (a 400, a dead letter), and the
 /// process folds on.
-@Suite("Metrics against hostile input", .serialized)
+@Suite("Metrics against hostile input", .serialized, .startsServiceProcesses)
 struct HostileMetricsInputTests {
     @Test("periods that overflow the day arithmetic, unknown levels and NUL unit ids are 400s (or unknown), and metrics lives on")
     func hostileQueries() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 @testable import MetricsService
 
-@Suite("metric snapshots are published on change, at most once a second per key (real metrics process)")
+@Suite("metric snapshots are published on change, at most once a second per key (real metrics process)", .startsServiceProcesses)
 struct SnapshotCoalescingTests {
     @Test("under a steady stream of changes each key is published every second or more, never sooner, and ends on the final numbers")
     func coalesced() async throws {
