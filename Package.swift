@@ -4,12 +4,12 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// The five services: each a library (its logic, imported by tests) and a thin executable.
-let services: [(library: String, executable: String, folder: String)] = [
-    ("BookingService", "booking", "Booking"),
-    ("OutreachEventsService", "outreach-events", "OutreachEvents"),
-    ("VolunteerService", "volunteer", "Volunteer"),
-    ("ContentSupplyService", "content-supply", "ContentSupply"),
-    ("MetricsService", "metrics", "Metrics"),
+let services: [(library: String, executable: String, folder: String, extra: [Target.Dependency])] = [
+    ("BookingService", "booking", "Booking", []),
+    ("OutreachEventsService", "outreach-events", "OutreachEvents", [.product(name: "CSV", package: "CSV.swift")]),
+    ("VolunteerService", "volunteer", "Volunteer", []),
+    ("ContentSupplyService", "content-supply", "ContentSupply", []),
+    ("MetricsService", "metrics", "Metrics", []),
 ]
 
 let serviceTargets: [Target] = services.flatMap { service -> [Target] in
@@ -21,7 +21,7 @@ let serviceTargets: [Target] = services.flatMap { service -> [Target] in
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
+            ] + service.extra,
             path: "Services/\(service.folder)/Library",
             swiftSettings: swiftSettings
         ),
@@ -56,6 +56,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The tools' and tests' HTTP probes.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // outreach-events: the registry's CSV import (RFC 4180 quoting).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Tests only: parsing the compose file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -180,6 +182,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/BookingServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachEventsServiceTests",
+            dependencies: [
+                "OutreachEventsService", "outreach-events", "booking", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                "KepuKafkaEmbedded", "KepuDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/OutreachEventsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

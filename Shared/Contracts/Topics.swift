@@ -38,8 +38,15 @@ public enum Topics {
         name: "kepu.metrics.alerts.v1", owner: .metrics, key: "rule|unit", eventTypes: MetricEventType.alerts, partitions: 3,
         cleanup: .delete(retentionDays: 90))
 
+    /// The practice network's registry (units and sites), owned by outreach-events: compacted, so a consumer
+    /// reading from the beginning gets the whole current registry. Key: the unit or site id.
+    public static let networkUnits = TopicDefinition(
+        name: "kepu.network.units.v1", owner: .outreachEvents, key: "unit or site id", eventTypes: NetworkEventType.all, partitions: 6,
+        cleanup: .compact)
+
     /// Every topic, in a stable order.
-    public static let all: [TopicDefinition] = [bookingRequests, bookingEvents, metricSnapshots, metricAlerts] + ServiceName.all.map(deadLetter)
+    public static let all: [TopicDefinition] =
+        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits] + ServiceName.all.map(deadLetter)
 
     public static func named(_ name: String) -> TopicDefinition? {
         all.first { $0.name == name }

@@ -5,3 +5,5 @@ import KepuDomain
 extension VenueKind: TextEnum {}
 extension PartyKind: TextEnum {}
 extension UnitLevel: TextEnum {}
+extension SiteKind: TextEnum {}
+extension SiteStatus: TextEnum {}

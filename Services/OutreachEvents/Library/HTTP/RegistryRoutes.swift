@@ -1,0 +1,93 @@
+import Hummingbird
+import KepuContracts
+import KepuRuntime
+
+/// The registry: public reads of units and sites; admin writes of one unit or site, and the CSV import.
+struct RegistryRoutes: RouteCollectionInstaller {
+    /// A whole city's registry is about 2 MB of CSV; this leaves room for a larger one.
+    static let maximumImportBytes = 32 << 20
+
+    func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
+        let store = RegistryStore(client: context.client, logger: context.logger)
+        let queries = RegistryQueries(client: context.client, logger: context.logger)
+
+        router.get("network/units/:id") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            guard let unit = try await queries.unit(id) else { throw APIError.notFound("no such unit") }
+            return unit
+        }
+        router.get("network/units/:id/children") { request, context in
+            let id = try context.parameters.requireIdentifier("id")
+            let (after, limit) = try page(request)
+            let units = try await queries.children(of: id, after: after, limit: limit)
+            return UnitChildren(unitId: id, units: units, next: units.count == limit ? units.last?.id : nil)
+        }
+        router.get("network/units/:id/sites") { request, context in
+            let id = try context.parameters.requireIdentifier("id")
+            let (after, limit) = try page(request)
+            let sites = try await queries.sites(of: id, after: after, limit: limit)
+            return UnitSites(unitId: id, sites: sites, next: sites.count == limit ? sites.last?.id : nil)
+        }
+        router.get("network/sites/:id") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            guard let site = try await queries.site(id) else { throw APIError.notFound("no such site") }
+            return site
+        }
+
+        admin.put("network/units/:id") { request, context in
+            let id = try context.parameters.requireIdentifier("id")
+            let input = try await request.decode(as: UnitInput.self, context: context)
+            return try await single(input.row(id: id), store: store)
+        }
+        admin.put("network/sites/:id") { request, context in
+            let id = try context.parameters.requireIdentifier("id")
+            let input = try await request.decode(as: SiteInput.self, context: context)
+            return try await single(input.row(id: id), store: store)
+        }
+        admin.post("network/import") { request, context in
+            let dryRun: Bool
+            switch request.uri.queryParameters.get("dryRun") {
+            case nil, "false": dryRun = false
+            case "true": dryRun = true
+            default: throw APIError.badRequest("dryRun is true or false")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maximumImportBytes)
+            } catch {
+                throw APIError(.contentTooLarge, "the file is larger than \(Self.maximumImportBytes) bytes")
+            }
+            let rows: [RegistryCSV.Row]
+            do {
+                rows = try RegistryCSV.rows(from: body.readableBytesView)
+            } catch let problem as RegistryCSV.FileProblem {
+                throw APIError(.unprocessableContent, problem.message)
+            }
+            let report = try await store.write(rows, dryRun: dryRun)
+            return EditedResponse(status: report.summary.invalidRows > 0 ? .unprocessableContent : .ok, response: report)
+        }
+    }
+
+    /// A single write is an import of one row: the same checks, the same change detection.
+    private func single(_ row: RegistryRowText, store: RegistryStore) async throws -> EditedResponse<RegistryImportReport> {
+        let report = try await store.write([RegistryCSV.Row(number: 1, text: row)], dryRun: false)
+        if let problem = report.rows.first?.problems?.first {
+            throw APIError(.unprocessableContent, "\(problem.code.rawValue): \(problem.field.map { "\($0) " } ?? "")\(problem.message)")
+        }
+        return EditedResponse(status: .ok, response: report)
+    }
+
+    private func page(_ request: Request) throws -> (after: String, limit: Int) {
+        let after = request.uri.queryParameters.get("after") ?? ""
+        do {
+            try FieldLimit.check(after, "after", max: FieldLimit.identifier, allowEmpty: true)
+        } catch {
+            throw APIError.badRequest("invalid \(error)")
+        }
+        guard let text = request.uri.queryParameters.get("limit") else { return (after, 100) }
+        guard let limit = Int(text), (1...RegistryQueries.maximumPage).contains(limit) else {
+            throw APIError.badRequest("limit is 1...\(RegistryQueries.maximumPage)")
+        }
+        return (after, limit)
+    }
+}

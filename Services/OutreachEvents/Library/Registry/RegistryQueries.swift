@@ -1,0 +1,57 @@
+import KepuDomain
+import Logging
+import PostgresNIO
+
+/// The registry's reads: one unit or site, a unit's children and sites, a page at a time.
+struct RegistryQueries {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// The most entries one page holds.
+    static let maximumPage = 500
+
+    func unit(_ id: String) async throws -> UnitView? {
+        let rows = try await client.query(
+            """
+            SELECT u.id, u.level, u.name, u.parent_id, u.path, u.population, u.population_estimated, to_char(u.pilot_since, 'YYYY-MM-DD'),
+                   (SELECT count(*) FROM network_unit c WHERE c.parent_id = u.id), (SELECT count(*) FROM network_site s WHERE s.unit_id = u.id)
+            FROM network_unit u WHERE u.id = \(id)
+            """, logger: logger)
+        for try await columns in rows.decode(UnitView.Columns.self) { return UnitView(columns) }
+        return nil
+    }
+
+    func children(of id: String, after: String, limit: Int) async throws -> [UnitView] {
+        let rows = try await client.query(
+            """
+            SELECT u.id, u.level, u.name, u.parent_id, u.path, u.population, u.population_estimated, to_char(u.pilot_since, 'YYYY-MM-DD'),
+                   (SELECT count(*) FROM network_unit c WHERE c.parent_id = u.id), (SELECT count(*) FROM network_site s WHERE s.unit_id = u.id)
+            FROM network_unit u WHERE u.parent_id = \(id) AND u.id > \(after) ORDER BY u.id LIMIT \(limit)
+            """, logger: logger)
+        var units: [UnitView] = []
+        for try await columns in rows.decode(UnitView.Columns.self) { units.append(UnitView(columns)) }
+        return units
+    }
+
+    func site(_ id: String) async throws -> SiteView? {
+        let rows = try await client.query(
+            """
+            SELECT s.id, s.kind, s.name, s.address, s.unit_id, u.path, s.status, to_char(s.since, 'YYYY-MM-DD'), to_char(s.until, 'YYYY-MM-DD')
+            FROM network_site s JOIN network_unit u ON u.id = s.unit_id WHERE s.id = \(id)
+            """, logger: logger)
+        for try await columns in rows.decode(SiteView.Columns.self) { return SiteView(columns) }
+        return nil
+    }
+
+    func sites(of unit: String, after: String, limit: Int) async throws -> [SiteView] {
+        let rows = try await client.query(
+            """
+            SELECT s.id, s.kind, s.name, s.address, s.unit_id, u.path, s.status, to_char(s.since, 'YYYY-MM-DD'), to_char(s.until, 'YYYY-MM-DD')
+            FROM network_site s JOIN network_unit u ON u.id = s.unit_id
+            WHERE s.unit_id = \(unit) AND s.id > \(after) ORDER BY s.id LIMIT \(limit)
+            """, logger: logger)
+        var sites: [SiteView] = []
+        for try await columns in rows.decode(SiteView.Columns.self) { sites.append(SiteView(columns)) }
+        return sites
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuRuntime
+import Logging
+import PostgresNIO
+
+/// The registry's rows in PostgreSQL. Every write (an import, a single unit or site) runs under one lock, loads
+/// the registry, checks the rows against it and writes only what changed, publishing each changed record through
+/// the outbox in the same transaction: all rows or none, and a repeated import publishes nothing.
+struct RegistryStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    static let lockKey = AdvisoryLock.key(named: "outreach-events.registry")
+
+    /// Checks `rows` and, unless `dryRun` or any row has a problem, applies them.
+    func write(_ rows: [RegistryCSV.Row], dryRun: Bool) async throws -> RegistryImportReport {
+        try await client.withOutboxTransaction(logger: logger) { transaction in
+            try await transaction.connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            let current = try await load(transaction.connection)
+            let (merged, checks) = current.merging(rows)
+            let changes = merged.changes(from: current)
+            let changed = Set(changes.units.map(\.unitId) + changes.sites.map(\.siteId))
+            let created = Set(rows.map(\.text.id)).filter { current.units[$0] == nil && current.sites[$0] == nil }
+            var report = RegistryImportReport(dryRun: dryRun, applied: false, summary: .init(), rows: [])
+            report.rows = checks.map { check in
+                let outcome: RegistryImportReport.Outcome =
+                    !check.problems.isEmpty ? .invalid : created.contains(check.id) ? .create : changed.contains(check.id) ? .change : .unchanged
+                return .init(row: check.number, id: check.id, outcome: outcome, problems: check.problems.isEmpty ? nil : check.problems)
+            }
+            report.summary = .init(
+                rows: rows.count, invalidRows: checks.count { !$0.problems.isEmpty }, unitsCreated: changes.unitsCreated,
+                sitesCreated: changes.sitesCreated, recordsPublished: changes.units.count + changes.sites.count)
+            guard !dryRun, report.summary.invalidRows == 0 else { return report }
+            try await save(changes, transaction: transaction)
+            report.applied = true
+            return report
+        }
+    }
+
+    /// The whole registry.
+    func load(_ connection: PostgresConnection) async throws -> RegistryState {
+        var state = RegistryState()
+        let units = try await connection.query(
+            """
+            SELECT id, level, name, parent_id, population, population_estimated, to_char(pilot_since, 'YYYY-MM-DD') FROM network_unit
+            """, logger: logger)
+        for try await (id, level, name, parent, population, estimated, pilot) in units.decode(
+            (String, UnitLevel, String, String?, Int?, Bool, String?).self)
+        {
+            state.units[id] = RegistryUnit(
+                id: id, level: level, name: name, parentId: parent, population: population, populationEstimated: estimated,
+                pilotSince: pilot.flatMap(ShanghaiDay.init))
+        }
+        let sites = try await connection.query(
+            """
+            SELECT id, kind, name, address, unit_id, status, to_char(since, 'YYYY-MM-DD'), to_char(until, 'YYYY-MM-DD') FROM network_site
+            """, logger: logger)
+        for try await (id, kind, name, address, unit, status, since, until) in sites.decode(
+            (String, SiteKind, String, String, String, SiteStatus, String?, String?).self)
+        {
+            state.sites[id] = RegistrySite(
+                id: id, kind: kind, name: name, address: address, unitId: unit, status: status, since: since.flatMap(ShanghaiDay.init),
+                until: until.flatMap(ShanghaiDay.init))
+        }
+        return state
+    }
+
+    /// Writes the changed records and emits them. One statement per table: an import of a whole city is a few
+    /// round trips, not one per row. Empty strings and -1 stand for NULL in the arrays (PostgresNIO's arrays have
+    /// no NULL elements).
+    private func save(_ changes: RegistryChanges, transaction: HandlerTransaction) async throws {
+        let units = changes.units
+        if !units.isEmpty {
+            try await transaction.connection.query(
+                """
+                INSERT INTO network_unit AS u (id, level, name, parent_id, path, population, population_estimated, pilot_since)
+                SELECT r.id, r.level, r.name, NULLIF(r.parent, ''), string_to_array(r.path, '|'), NULLIF(r.population, -1), r.estimated,
+                       NULLIF(r.pilot, '')::date
+                FROM unnest(\(units.map(\.unitId))::text[], \(units.map(\.level.rawValue))::text[], \(units.map(\.name))::text[],
+                            \(units.map { $0.parentId ?? "" })::text[], \(units.map { $0.path.joined(separator: "|") })::text[],
+                            \(units.map { $0.population ?? -1 })::int[], \(units.map(\.populationEstimated))::bool[],
+                            \(units.map { $0.pilotSince ?? "" })::text[])
+                     AS r(id, level, name, parent, path, population, estimated, pilot)
+                ON CONFLICT (id) DO UPDATE SET
+                    name = EXCLUDED.name, parent_id = EXCLUDED.parent_id, path = EXCLUDED.path, population = EXCLUDED.population,
+                    population_estimated = EXCLUDED.population_estimated, pilot_since = EXCLUDED.pilot_since, updated_at = now()
+                """, logger: logger)
+        }
+        let sites = changes.sites
+        if !sites.isEmpty {
+            try await transaction.connection.query(
+                """
+                INSERT INTO network_site AS s (id, kind, name, address, unit_id, status, since, until)
+                SELECT r.id, r.kind, r.name, r.address, r.unit, r.status, NULLIF(r.since, '')::date, NULLIF(r.until, '')::date
+                FROM unnest(\(sites.map(\.siteId))::text[], \(sites.map(\.kind.rawValue))::text[], \(sites.map(\.name))::text[],
+                            \(sites.map(\.address))::text[], \(sites.map(\.unitId))::text[], \(sites.map(\.status.rawValue))::text[],
+                            \(sites.map { $0.since ?? "" })::text[], \(sites.map { $0.until ?? "" })::text[])
+                     AS r(id, kind, name, address, unit, status, since, until)
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = EXCLUDED.kind, name = EXCLUDED.name, address = EXCLUDED.address, unit_id = EXCLUDED.unit_id,
+                    status = EXCLUDED.status, since = EXCLUDED.since, until = EXCLUDED.until, updated_at = now()
+                """, logger: logger)
+        }
+        for unit in units { transaction.emit(try RegistryEvents.unitRecorded(unit)) }
+        for site in sites { transaction.emit(try RegistryEvents.siteRecorded(site)) }
+    }
+}

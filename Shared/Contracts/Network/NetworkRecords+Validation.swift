@@ -1,0 +1,42 @@
+import KepuDomain
+
+extension FieldLimit {
+    /// A resident population: Shenzhen has about 17.8 million; no unit of any city has more than this.
+    public static let population = 0...100_000_000
+    /// A postal address as written.
+    public static let address = 500
+
+    /// Checks a unit path: 1 to `maximumUnitPathLength` ids, each an identifier.
+    static func checkPath(_ path: [String], _ field: String) throws(ContractViolation) {
+        guard (1...maximumUnitPathLength).contains(path.count) else {
+            throw ContractViolation(field: field, "has \(path.count) units, 1...\(maximumUnitPathLength) allowed")
+        }
+        for (index, unit) in path.enumerated() { try check(unit, "\(field)[\(index)]", max: identifier) }
+    }
+}
+
+extension NetworkUnitRecord: ValidatedPayload {
+    public func validate() throws(ContractViolation) {
+        try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
+        try FieldLimit.check(name, "name", max: FieldLimit.name)
+        try FieldLimit.check(parentId, "parentId", max: FieldLimit.identifier)
+        try FieldLimit.checkPath(path, "path")
+        guard path.last == unitId else { throw ContractViolation(field: "path", "does not end with the unit itself") }
+        if let population { try FieldLimit.check(population, "population", in: FieldLimit.population) }
+        try FieldLimit.check(pilotSince, "pilotSince", max: FieldLimit.code)
+    }
+}
+
+extension NetworkSiteRecord: ValidatedPayload {
+    public func validate() throws(ContractViolation) {
+        try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier)
+        try FieldLimit.check(name, "name", max: FieldLimit.name)
+        try FieldLimit.check(address, "address", max: FieldLimit.address, allowEmpty: true)
+        try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
+        try FieldLimit.checkPath(unitPath, "unitPath")
+        guard unitPath.last == unitId else { throw ContractViolation(field: "unitPath", "does not end with the site's unit") }
+        if let unitPopulation { try FieldLimit.check(unitPopulation, "unitPopulation", in: FieldLimit.population) }
+        try FieldLimit.check(since, "since", max: FieldLimit.code)
+        try FieldLimit.check(until, "until", max: FieldLimit.code)
+    }
+}
