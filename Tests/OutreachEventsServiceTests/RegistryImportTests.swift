@@ -78,7 +78,9 @@ struct RegistryImportTests {
             #expect(futian.json["pilotSince"] as? String == "2022-03-01")
             let page1 = try await http.json(.get, "/network/units/sz/children?limit=6")
             let page2 = try await http.json(.get, "/network/units/sz/children?limit=6&after=\(page1.json["next"] as? String ?? "")")
-            let names = ((page1.json["units"] as? [[String: Any]] ?? []) + (page2.json["units"] as? [[String: Any]] ?? [])).compactMap { $0["id"] as? String }
+            let names = ((page1.json["units"] as? [[String: Any]] ?? []) + (page2.json["units"] as? [[String: Any]] ?? [])).compactMap {
+                $0["id"] as? String
+            }
             #expect(names.count == 11 && Set(names).count == 11)
             #expect(page2.json["next"] == nil)
             let museum = try await http.json(.get, "/network/sites/museum.sz.science-museum")
@@ -96,22 +98,22 @@ struct RegistryImportTests {
             "street,sz.futian.shatou,sz.futian,沙头街道,190000,true,,,,,",
             "community,sz.futian.shatou.c01,sz.futian.shatou,一社区,30000,true,,,,,",
             // Each of these has one problem.
-            "street,sz.futian.ghost,sz.nowhere,幽灵街道,,,,,,,",  // unknown_parent
-            "street,sz.loop.a,sz.loop.b,甲,,,,,,,",  // cycle (with the next)
-            "street,sz.loop.b,sz.loop.a,乙,,,,,,,",  // cycle
-            "community,sz.futian.wrong,sz.futian,错层社区,,,,,,,",  // wrong_parent_level: a community under a district
-            "district,sz.futian,sz,福田区又一次,,,,,,,",  // duplicate_id
-            "castle,sz.castle,sz,城堡,,,,,,,",  // unknown_type
-            "district,sz.bad,sz,坏人口,many,,,,,,",  // bad_population
-            "station,station.x,sz.futian.shatou,站,,,,,,,",  // wrong_parent_level: a station on a street
-            "science_base,base.x,sz.futian,基地,,,,closed,,,",  // bad_status
-            "science_base,base.y,sz.futian,基地,,,,,2026-02-30,,",  // bad_date
-            "district,Sz.Upper,sz,大写,,,,,,,",  // invalid_field (id)
-            "district,sz.short,sz,短行",  // malformed_row
-            "street,sz.futian.shatou,sz.futian,沙头街道,190000,true,,,,,",  // duplicate_id (again)
+            "street,sz.futian.ghost,sz.nowhere,幽灵街道,,,,,,,", // unknown_parent
+            "street,sz.loop.a,sz.loop.b,甲,,,,,,,", // cycle (with the next)
+            "street,sz.loop.b,sz.loop.a,乙,,,,,,,", // cycle
+            "community,sz.futian.wrong,sz.futian,错层社区,,,,,,,", // wrong_parent_level: a community under a district
+            "district,sz.futian,sz,福田区又一次,,,,,,,", // duplicate_id
+            "castle,sz.castle,sz,城堡,,,,,,,", // unknown_type
+            "district,sz.bad,sz,坏人口,many,,,,,,", // bad_population
+            "station,station.x,sz.futian.shatou,站,,,,,,,", // wrong_parent_level: a station on a street
+            "science_base,base.x,sz.futian,基地,,,,closed,,,", // bad_status
+            "science_base,base.y,sz.futian,基地,,,,,2026-02-30,,", // bad_date
+            "district,Sz.Upper,sz,大写,,,,,,,", // invalid_field (id)
+            "district,sz.short,sz,短行", // malformed_row
+            "street,sz.futian.shatou,sz.futian,沙头街道,190000,true,,,,,", // duplicate_id (again)
             "community,base.z,sz.futian.shatou,和基地同名,,,,,,,",
-            "science_base,base.z,sz.futian,基地,,,,,,,",  // duplicate_id: a unit in the file has its id
-            "district,sz.nameless,sz,,,,,,,,",  // missing_field
+            "science_base,base.z,sz.futian,基地,,,,,,,", // duplicate_id: a unit in the file has its id
+            "district,sz.nameless,sz,,,,,,,,", // missing_field
         ]
         let file = ([Self.header] + rows).joined(separator: "\n")
         try await RouteTesting.withRoutes(of: Self.definition) { http, client in
@@ -155,14 +157,15 @@ struct RegistryImportTests {
 
     @Test("a level never changes, an existing unit's move republishes its descendants, and a site is retired by a write")
     func writes() async throws {
-        let file = ([Self.header] + [
-            "city,sz,,深圳市,17560061,,,,,,",
-            "district,sz.futian,sz,福田区,1553225,,,,,,",
-            "district,sz.nanshan,sz,南山区,1795826,,,,,,",
-            "street,sz.futian.shatou,sz.futian,沙头街道,190000,true,,,,,",
-            "community,sz.futian.shatou.c01,sz.futian.shatou,一社区,30000,true,,,,,",
-            "station,station.c01,sz.futian.shatou.c01,一社区站,,,,,,,",
-        ]).joined(separator: "\n")
+        let file =
+            ([Self.header] + [
+                "city,sz,,深圳市,17560061,,,,,,",
+                "district,sz.futian,sz,福田区,1553225,,,,,,",
+                "district,sz.nanshan,sz,南山区,1795826,,,,,,",
+                "street,sz.futian.shatou,sz.futian,沙头街道,190000,true,,,,,",
+                "community,sz.futian.shatou.c01,sz.futian.shatou,一社区,30000,true,,,,,",
+                "station,station.c01,sz.futian.shatou.c01,一社区站,,,,,,,",
+            ]).joined(separator: "\n")
         try await RouteTesting.withRoutes(of: Self.definition) { http, client in
             #expect(try await http.csv("/admin/network/import", file).status == .ok)
             let before = try await Self.count(client, "outbox")
@@ -174,8 +177,9 @@ struct RegistryImportTests {
             #expect(moved.status == .ok)
             #expect((moved.json["summary"] as? [String: Any])?["recordsPublished"] as? Int == 3)
             #expect(try await Self.count(client, "outbox") == before + 3)
-            #expect(try await http.json(.get, "/network/sites/station.c01").json["unitPath"] as? [String]
-                == ["sz", "sz.nanshan", "sz.futian.shatou", "sz.futian.shatou.c01"])
+            #expect(
+                try await http.json(.get, "/network/sites/station.c01").json["unitPath"] as? [String]
+                    == ["sz", "sz.nanshan", "sz.futian.shatou", "sz.futian.shatou.c01"])
 
             let relevel = try await http.json(
                 .put, "/admin/network/units/sz.futian.shatou", admin: true, body: #"{"level":"district","name":"沙头","parentId":"sz"}"#)
@@ -196,7 +200,8 @@ struct RegistryImportTests {
                 .put, "/admin/network/sites/station.c01", admin: true, body: #"{"kind":"station","name":"x","unitId":"sz","colour":"red"}"#)
             #expect(unknownField.status == .badRequest)
             let hostileId = try await http.json(
-                .put, "/admin/network/units/\(String(repeating: "a", count: 300))", admin: true, body: #"{"level":"district","name":"x","parentId":"sz"}"#)
+                .put, "/admin/network/units/\(String(repeating: "a", count: 300))", admin: true,
+                body: #"{"level":"district","name":"x","parentId":"sz"}"#)
             #expect(hostileId.status == .badRequest)
         }
     }

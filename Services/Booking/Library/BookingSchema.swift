@@ -203,6 +203,16 @@ enum BookingSchema {
                 "DROP INDEX IF EXISTS booking_request_received_at",
                 "CREATE INDEX IF NOT EXISTS booking_request_received_brin ON booking_request USING brin (received_at)",
             ]),
+        // Venues follow the registry (`kepu.network.units.v1`): a retired site takes no new sessions, and a venue
+        // made by `POST /admin/venues` stays booking's own until the registry names the same id.
+        Migration(
+            version: 10, name: "venues follow the practice-network registry",
+            statements: [
+                """
+                ALTER TABLE venue ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired'))
+                """,
+                "ALTER TABLE venue ADD COLUMN IF NOT EXISTS in_registry boolean NOT NULL DEFAULT false",
+            ]),
     ]
 
     /// Booking's contact details and their purposes: a booking's name and phone serve its session's roster; a pooled

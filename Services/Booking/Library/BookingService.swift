@@ -10,7 +10,7 @@ public enum BookingService {
         return ServiceDefinition(
             name: .booking,
             migrations: BookingSchema.migrations,
-            handlers: [HandlerRegistration(BookingRequestHandler(policy: policy))],
+            handlers: [HandlerRegistration(BookingRequestHandler(policy: policy)), HandlerRegistration(RegistrySitesHandler())],
             routes: BookingHTTPRoutes.make(policy: policy),
             background: [
                 { context in NoShowSweeper.task(client: context.client, policy: policy, logger: context.logger) },

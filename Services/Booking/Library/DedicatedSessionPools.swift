@@ -196,7 +196,7 @@ extension BookingDecisions {
                    (\(date)::date::timestamp AT TIME ZONE 'Asia/Shanghai'),
                    (\(date)::date::timestamp AT TIME ZONE 'Asia/Shanghai') - make_interval(days => m.cutoff_days)
             FROM museum_dedicated_settings m JOIN venue v ON v.id = m.venue_id
-            WHERE m.venue_id = \(venue) AND v.kind = 'museum'
+            WHERE m.venue_id = \(venue) AND v.kind = 'museum' AND v.status = 'active'
             """, logger: logger
         ).collect().first
         guard

@@ -13,6 +13,11 @@ struct SessionStore {
     /// Inserts sessions and publishes them; their ids.
     func create(_ sessions: [SessionInput]) async throws -> [String] {
         try await client.withOutboxTransaction(logger: logger) { transaction in
+            let venues = Array(Set(sessions.map(\.venueId)))
+            let retired = try await transaction.connection.query(
+                "SELECT id FROM venue WHERE id = ANY(\(venues)::text[]) AND status = 'retired' ORDER BY id LIMIT 1", logger: logger
+            ).collect().first
+            if let retired { throw AdminInputError("venue \(try retired.decode(String.self)) is retired: it takes no new sessions") }
             let ids = try await SessionAdministration.create(sessions, on: transaction.connection, logger: logger)
             try await SessionEvents.emitPublished(BookingEventType.sessionCreated, sessions: ids, in: transaction)
             return ids

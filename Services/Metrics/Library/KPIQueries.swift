@@ -11,10 +11,14 @@ struct UnitInfo: Sendable, Hashable, Encodable {
     let level: UnitLevel
     let path: [String]
     let parentId: String?
+    /// From the registry; nil for a unit only sessions named.
+    var name: String? = nil
+    /// Resident population (常住人口), from the registry, when known.
+    var population: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id = "unit"
-        case level, path
+        case level, path, name, population
         case parentId = "parent"
     }
 
@@ -25,6 +29,8 @@ struct UnitInfo: Sendable, Hashable, Encodable {
         try container.encode(level, forKey: .level)
         try container.encode(path, forKey: .path)
         try container.encode(parentId, forKey: .parentId)
+        try container.encode(name, forKey: .name)
+        try container.encode(population, forKey: .population)
     }
 }
 
@@ -50,12 +56,14 @@ struct KPIQueries {
         try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE level = \(level) ORDER BY unit_id", logger: logger))
     }
 
-    private static let unitColumns = "SELECT unit_id, level, array_to_string(path, '|'), parent_id FROM metric_unit"
+    private static let unitColumns = "SELECT unit_id, level, array_to_string(path, '|'), parent_id, name, population FROM metric_unit"
 
     private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
         var result: [UnitInfo] = []
-        for try await (id, level, path, parent) in rows.decode((String, UnitLevel, String, String?).self) {
-            result.append(UnitInfo(id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent))
+        for try await (id, level, path, parent, name, population) in rows.decode((String, UnitLevel, String, String?, String?, Int?).self) {
+            result.append(
+                UnitInfo(
+                    id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent, name: name, population: population))
         }
         return result
     }
@@ -114,13 +122,32 @@ struct KPIQueries {
     }
 
     /// Per session unit (site), the last day a session was held (started by `now`), and the units' info.
+    /// Per unit known only from sessions (not in the registry, whose sites `sitesLastHeld` covers), the last day a
+    /// session was held.
     func lastSessionHeld(before now: Date) async throws -> [(unit: String, lastDay: ShanghaiDay)] {
         let rows = try await client.query(
             """
-            SELECT unit_id, (max(day) - date '1970-01-01') FROM metric_session WHERE starts_at <= \(now) GROUP BY unit_id
+            SELECT unit_id, (max(day) - date '1970-01-01') FROM metric_session
+            WHERE starts_at <= \(now) AND unit_id NOT IN (SELECT unit_id FROM metric_unit WHERE in_registry)
+            GROUP BY unit_id
             """, logger: logger)
         var result: [(String, ShanghaiDay)] = []
         for try await (unit, day) in rows.decode((String, Int).self) { result.append((unit, ShanghaiDay(number: day))) }
+        return result
+    }
+
+    /// Every active site of the registry, with the last day a session was held at it, or (never held) the day
+    /// it joined: a site that never held a session is idle since then.
+    func sitesLastHeld(before now: Date) async throws -> [(site: String, lastDay: ShanghaiDay, neverHeld: Bool)] {
+        let rows = try await client.query(
+            """
+            SELECT s.site_id, (coalesce(held.day, s.joined) - date '1970-01-01'), held.day IS NULL
+            FROM metric_site s
+            LEFT JOIN LATERAL (SELECT max(m.day) AS day FROM metric_session m WHERE m.venue_id = s.site_id AND m.starts_at <= \(now)) held ON true
+            WHERE s.active
+            """, logger: logger)
+        var result: [(String, ShanghaiDay, Bool)] = []
+        for try await (site, day, never) in rows.decode((String, Int, Bool).self) { result.append((site, ShanghaiDay(number: day), never)) }
         return result
     }
 

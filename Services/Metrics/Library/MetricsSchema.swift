@@ -98,5 +98,25 @@ enum MetricsSchema {
             statements: [
                 "CREATE INDEX IF NOT EXISTS kpi_counter_day ON kpi_counter (period_key) WHERE period_kind = 'day'"
             ]),
+        // The hierarchy, names and populations come from the registry (`kepu.network.units.v1`); sessions still
+        // add the units they name (a venue booking made itself). Sites are units of level `site` under their unit,
+        // so `no_recent_session` sees every active site, sessions or not.
+        Migration(
+            version: 4, name: "the practice-network registry",
+            statements: [
+                "ALTER TABLE metric_unit ADD COLUMN IF NOT EXISTS name text",
+                "ALTER TABLE metric_unit ADD COLUMN IF NOT EXISTS population integer CHECK (population >= 0)",
+                "ALTER TABLE metric_unit ADD COLUMN IF NOT EXISTS in_registry boolean NOT NULL DEFAULT false",
+                """
+                CREATE TABLE IF NOT EXISTS metric_site (
+                    site_id text PRIMARY KEY,
+                    kind text NOT NULL,
+                    unit_id text NOT NULL,
+                    active boolean NOT NULL,
+                    joined date NOT NULL
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS metric_session_venue_day ON metric_session (venue_id, day)",
+            ]),
     ]
 }

@@ -12,7 +12,10 @@ public enum MetricsService {
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,
-            handlers: [HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted))],
+            handlers: [
+                HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(RegistryHandler()),
+            ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [
                 { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate, wakeup: snapshotsWanted) },

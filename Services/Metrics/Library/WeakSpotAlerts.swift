@@ -29,8 +29,10 @@ struct WeakSpotAlerts: Sendable {
         let window = today.advanced(by: -(settings.windowDays - 1))...today
         let totals = try await queries.windowTotals(days: window)
         let districts = Set(try await queries.units(atLevel: .district).map(\.id))
-        let lastHeld = try await queries.lastSessionHeld(before: now)
-        let measurements = WeakSpotRules(settings: settings).measure(totals: totals, districts: districts, lastHeld: lastHeld, today: today)
+        let sites = try await queries.sitesLastHeld(before: now)
+        let lastHeld = try await queries.lastSessionHeld(before: now) + sites.map { ($0.site, $0.lastDay) }
+        let measurements = WeakSpotRules(settings: settings).measure(
+            totals: totals, districts: districts, lastHeld: lastHeld, neverHeld: Set(sites.filter(\.neverHeld).map(\.site)), today: today)
         let findings = measurements.filter(\.crossed)
         var current: [String: WeakSpotRules.Finding] = [:]
         for measurement in measurements { current["\(measurement.rule)|\(measurement.unitId)"] = measurement }

@@ -23,9 +23,11 @@ struct WeakSpotRules: Sendable {
     ///   - totals: per unit, counts summed over the window.
     ///   - districts: the district-level units.
     ///   - lastHeld: per site, the last day a session was held.
-    func measure(totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], today: ShanghaiDay)
-        -> [Finding]
-    {
+    ///   - neverHeld: the sites of `lastHeld` that never held a session (their day is the day they joined).
+    func measure(
+        totals: [String: KPIValues], districts: Set<String>, lastHeld: [(unit: String, lastDay: ShanghaiDay)], neverHeld: Set<String> = [],
+        today: ShanghaiDay
+    ) -> [Finding] {
         var findings: [Finding] = []
         let window = settings.windowDays
         // A district far below its peers: fill rate under peerRatio × the median of the districts' fill rates.
@@ -50,7 +52,10 @@ struct WeakSpotRules: Sendable {
             findings.append(
                 Finding(
                     rule: .noRecentSession, unitId: unit, value: Double(idle), threshold: Double(settings.idleDays),
-                    detail: "last session held \(lastDay) (\(idle) days ago; threshold \(settings.idleDays))", crossed: idle > settings.idleDays))
+                    detail: neverHeld.contains(unit)
+                        ? "no session held since it joined on \(lastDay) (\(idle) days ago; threshold \(settings.idleDays))"
+                        : "last session held \(lastDay) (\(idle) days ago; threshold \(settings.idleDays))",
+                    crossed: idle > settings.idleDays))
         }
         let noShowThreshold = Double(settings.noShowRatePercent) / 100
         for (unit, values) in totals {

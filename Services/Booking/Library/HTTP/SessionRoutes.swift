@@ -1,6 +1,7 @@
 import Hummingbird
 import KepuContracts
 import KepuRuntime
+import PostgresNIO
 
 /// Sessions: created one by one or from a weekly pattern, capacity changed, closed, their roster (admin); one
 /// session's availability (public).
@@ -54,10 +55,10 @@ struct SessionRoutes: RouteCollectionInstaller {
         do {
             let ids = try await store.create(sessions)
             return EditedResponse(status: .created, response: SessionsCreated(ids: ids, count: ids.count))
-        } catch let error as AdminInputError {
-            throw APIError.badRequest(error.description)
         } catch {
-            throw APIError.badRequest("could not create sessions (unknown venue or a duplicate id?)")
+            // A refusal thrown inside the transaction reaches here wrapped by PostgresNIO's `withTransaction`.
+            let refusal = error as? AdminInputError ?? (error as? PostgresTransactionError)?.closureError as? AdminInputError
+            throw APIError.badRequest(refusal?.description ?? "could not create sessions (unknown venue or a duplicate id?)")
         }
     }
 }

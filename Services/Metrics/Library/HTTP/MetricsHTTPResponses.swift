@@ -22,13 +22,27 @@ struct UnitKPIs: Encodable {
     let unit: UnitInfo
     let kpis: KPIValues
 
-    enum CodingKeys: String, CodingKey { case kpis }
+    /// The counts read per 10,000 residents (the registry's population), for units whose population is known.
+    static let perCapita: [KPI] = [.sessionsOffered, .bookingsMade, .seatsBooked, .checkIns, .residentsReached]
+
+    enum CodingKeys: String, CodingKey { case kpis, perTenThousandResidents }
 
     // The unit's fields sit beside `kpis` (`{"unit": ..., "level": ..., "kpis": {...}}`), as the dashboard reads them.
     func encode(to encoder: any Encoder) throws {
         try unit.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kpis, forKey: .kpis)
+        try container.encode(perTenThousandResidents, forKey: .perTenThousandResidents)
+    }
+
+    /// Null when the population is unknown or zero.
+    var perTenThousandResidents: [String: Double]? {
+        guard let population = unit.population, population > 0 else { return nil }
+        var rates: [String: Double] = [:]
+        for kpi in Self.perCapita {
+            rates[kpi.rawValue] = (Double(kpis[kpi]) * 10_000 / Double(population) * 100).rounded() / 100
+        }
+        return rates
     }
 }
 

@@ -32,7 +32,9 @@ enum RegistryCSV {
         guard let header = reader.next(), header != [""] else { throw FileProblem(message: "the file is empty; the first row names the columns") }
         guard header == RegistryRowText.columns else {
             throw FileProblem(
-                message: "the first row must name the columns \(RegistryRowText.columns.joined(separator: ",")); it has \(header.prefix(20).joined(separator: ",").prefix(500))")
+                message:
+                    "the first row must name the columns \(RegistryRowText.columns.joined(separator: ",")); it has \(header.prefix(20).joined(separator: ",").prefix(500))"
+            )
         }
         var rows: [Row] = []
         var number = 1
@@ -43,7 +45,8 @@ enum RegistryCSV {
             var row = Row(number: number, text: RegistryRowText(columns: columns))
             if columns.count != RegistryRowText.columns.count {
                 row.malformed = RegistryProblem(
-                    .malformedRow, "has \(columns.count) columns, \(RegistryRowText.columns.count) expected (\(RegistryRowText.columns.joined(separator: ",")))")
+                    .malformedRow,
+                    "has \(columns.count) columns, \(RegistryRowText.columns.count) expected (\(RegistryRowText.columns.joined(separator: ",")))")
             }
             rows.append(row)
         }

@@ -9,13 +9,15 @@ enum RegistryEvents {
         OutgoingEvent(
             topic: Topics.networkUnits.name, key: record.unitId,
             event: try CloudEvent(
-                source: ServiceName.outreachEvents.eventSource, type: NetworkEventType.unitRecorded, subject: "unit/\(record.unitId)", payload: record))
+                source: ServiceName.outreachEvents.eventSource, type: NetworkEventType.unitRecorded, subject: "unit/\(record.unitId)", payload: record
+            ))
     }
 
     static func siteRecorded(_ record: NetworkSiteRecord) throws -> OutgoingEvent {
         OutgoingEvent(
             topic: Topics.networkUnits.name, key: record.siteId,
             event: try CloudEvent(
-                source: ServiceName.outreachEvents.eventSource, type: NetworkEventType.siteRecorded, subject: "site/\(record.siteId)", payload: record))
+                source: ServiceName.outreachEvents.eventSource, type: NetworkEventType.siteRecorded, subject: "site/\(record.siteId)", payload: record
+            ))
     }
 }

@@ -90,7 +90,9 @@ struct RegistryRowText: Sendable, Hashable {
         let name = text(self.name, "name", max: FieldLimit.name, required: true)
         if let level = UnitLevel(rawValue: type), level != .site {
             let parentId = identifier(parent, "parent", required: false)
-            if level != .city, parent.isEmpty { problems.append(RegistryProblem(.missingField, field: "parent", "is empty (only the city has none)")) }
+            if level != .city, parent.isEmpty {
+                problems.append(RegistryProblem(.missingField, field: "parent", "is empty (only the city has none)"))
+            }
             var population: Int?
             if !self.population.isEmpty {
                 if let value = Int(self.population), FieldLimit.population.contains(value) {
@@ -148,7 +150,8 @@ struct RegistryRowText: Sendable, Hashable {
         problems.insert(
             RegistryProblem(
                 .unknownType, field: "type",
-                "is not one of \((UnitLevel.allCases.filter { $0 != .site }.map(\.rawValue) + SiteKind.allCases.map(\.rawValue)).joined(separator: ", "))"),
+                "is not one of \((UnitLevel.allCases.filter { $0 != .site }.map(\.rawValue) + SiteKind.allCases.map(\.rawValue)).joined(separator: ", "))"
+            ),
             at: 0)
         return .failure(RegistryProblems(problems))
     }

@@ -36,7 +36,8 @@ extension RegistryState {
                                 check.problems.append(RegistryProblem(.duplicateId, field: "id", "is a site's id"))
                             } else if let existing = merged.units[unit.id], existing.level != unit.level {
                                 check.problems.append(
-                                    RegistryProblem(.levelChanged, field: "type", "the unit is a \(existing.level.rawValue); a level does not change"))
+                                    RegistryProblem(.levelChanged, field: "type", "the unit is a \(existing.level.rawValue); a level does not change")
+                                )
                             }
                             merged.units[unit.id] = unit
                         case .site(let site):
@@ -75,7 +76,8 @@ extension RegistryState {
                 return [
                     RegistryProblem(
                         .wrongParentLevel, field: "parent",
-                        "a \(unit.level.rawValue)'s parent is a \(unit.level.parentLevel?.rawValue ?? "-"); \(parentId) is a \(parent.level.rawValue)")
+                        "a \(unit.level.rawValue)'s parent is a \(unit.level.parentLevel?.rawValue ?? "-"); \(parentId) is a \(parent.level.rawValue)"
+                    )
                 ]
             }
             return []

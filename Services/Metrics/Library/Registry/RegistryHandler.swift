@@ -1,0 +1,95 @@
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import PostgresNIO
+
+/// Follows the practice network's registry (`kepu.network.units.v1`): units with their names, parents and
+/// populations become the hierarchy KPIs roll up and are read per capita against; sites become units of level
+/// `site` under their unit, and the active ones are watched by `no_recent_session` whether or not they ever held
+/// a session.
+struct RegistryHandler: EventHandler {
+    enum Command: Sendable {
+        case unit(NetworkUnitRecord)
+        case site(NetworkSiteRecord)
+    }
+
+    var name: String { "network" }
+    var topics: [String] { [Topics.networkUnits.name] }
+
+    static let decoder = EventDecoder<Command>([
+        .on(NetworkEventType.unitRecorded, as: NetworkUnitRecord.self) { .unit($0) },
+        .on(NetworkEventType.siteRecorded, as: NetworkSiteRecord.self) { .site($0) },
+    ])
+
+    func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
+        let command = try Self.decoder.decode(event)
+        let id =
+            switch command {
+            case .unit(let record): record.unitId
+            case .site(let record): record.siteId
+            }
+        // The topic is compacted by key: a record keyed otherwise would outlive the entry's later records.
+        guard message.key.map({ $0.elementsEqual(id.utf8) }) == true else {
+            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its unitId or siteId")
+        }
+        return command
+    }
+
+    func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
+        // The latest record per id in the batch is its state.
+        var units: [String: NetworkUnitRecord] = [:]
+        var sites: [String: NetworkSiteRecord] = [:]
+        for received in commands {
+            switch received.command {
+            case .unit(let record): units[record.unitId] = record
+            case .site(let record): sites[record.siteId] = record
+            }
+        }
+        var ids: [String] = []
+        var parents: [String] = []
+        var levels: [String] = []
+        var paths: [String] = []
+        var names: [String] = []
+        var populations: [Int] = []
+        for unit in units.values {
+            ids.append(unit.unitId)
+            parents.append(unit.parentId ?? "")
+            levels.append(unit.level.rawValue)
+            paths.append(unit.path.joined(separator: "|"))
+            names.append(unit.name)
+            populations.append(unit.population ?? -1)
+        }
+        for site in sites.values {
+            ids.append(site.siteId)
+            parents.append(site.unitId)
+            levels.append("site")
+            paths.append((site.unitPath + [site.siteId]).joined(separator: "|"))
+            names.append(site.name)
+            populations.append(-1)
+        }
+        guard !ids.isEmpty else { return }
+        try await transaction.connection.query(
+            """
+            INSERT INTO metric_unit (unit_id, parent_id, level, path, name, population, in_registry)
+            SELECT u, NULLIF(p, ''), l, string_to_array(j, '|'), n, NULLIF(c, -1), true
+            FROM unnest(\(ids)::text[], \(parents)::text[], \(levels)::text[], \(paths)::text[], \(names)::text[], \(populations)::int[])
+                 AS x(u, p, l, j, n, c)
+            ON CONFLICT (unit_id) DO UPDATE SET
+                parent_id = EXCLUDED.parent_id, level = EXCLUDED.level, path = EXCLUDED.path, name = EXCLUDED.name,
+                population = EXCLUDED.population, in_registry = true
+            """, logger: transaction.logger)
+        guard !sites.isEmpty else { return }
+        let records = Array(sites.values)
+        // A site's joining day is its `since`, else the day metrics first learned of it (the earlier wins).
+        try await transaction.connection.query(
+            """
+            INSERT INTO metric_site (site_id, kind, unit_id, active, joined)
+            SELECT s, k, u, a, coalesce(NULLIF(d, '')::date, (now() AT TIME ZONE 'Asia/Shanghai')::date)
+            FROM unnest(\(records.map(\.siteId))::text[], \(records.map(\.kind.rawValue))::text[], \(records.map(\.unitId))::text[],
+                        \(records.map { $0.status == .active })::bool[], \(records.map { $0.since ?? "" })::text[]) AS x(s, k, u, a, d)
+            ON CONFLICT (site_id) DO UPDATE SET
+                kind = EXCLUDED.kind, unit_id = EXCLUDED.unit_id, active = EXCLUDED.active,
+                joined = LEAST(metric_site.joined, EXCLUDED.joined)
+            """, logger: transaction.logger)
+    }
+}
