@@ -9,16 +9,19 @@ import Synchronization
 /// `kepu demo`: booking traffic the way frontends send it, at a chosen rate, against the running suite.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Seed demo venues and sessions, then publish realistic booking requests (and read the answers) until Ctrl-C.")
+        abstract: "Seed the registry, demo venues and sessions, then publish realistic booking requests (and read the answers) until Ctrl-C.")
     @OptionGroup var kafka: KafkaOptions
     @Option(help: "Requests per second.") var rate = 20.0
     @Option(help: "Stop after this many seconds (0: run until Ctrl-C).") var duration = 0
     @Option(help: "booking's HTTP port (for seeding through its admin API).") var bookingPort = 8081
+    @Option(help: "outreach-events' HTTP port (for importing the registry); booking alone is seeded without it.") var outreachPort = 8082
+    @Option(help: "The registry file to import (default: infra/data/shenzhen-registry.csv).") var registry: String?
     @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
 
     func run() async throws {
         let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
-        let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token) { step($0) }
+        let imported = await DemoData.seedRegistry(outreachPort: outreachPort, adminToken: token, file: DemoData.registryFile(registry)) { step($0) }
+        let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token, fromRegistry: imported) { step($0) }
         let producer = try KafkaProducer(configuration: try kafka.producer())
         let confirmed = ConfirmedBookings()
         let outcomes = try KafkaConsumer(
@@ -66,7 +69,7 @@ struct Demo: AsyncParsableCommand {
         if (72..<75).contains(roll) {
             let date = ShanghaiCalendar.day(Date().addingTimeInterval(TimeInterval(Int.random(in: 4...14, using: &generator) * 86400)))
             let unit =
-                ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+                ["sz.futian.lianhua.c01", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
             let payload =
                 #"{"requestId":"\#(requestId)","venueId":"\#(DemoData.museum)","date":"\#(date)","unitId":"\#(unit)","headcount":\#(Int.random(in: 8...30, using: &generator)),"contact":{"name":"演示老师","phone":"13800000001"},\#(claim)}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: BookingRequestType.dedicatedVisitRequested, data: Array(payload.utf8))
@@ -78,7 +81,7 @@ struct Demo: AsyncParsableCommand {
         let party: String
         if roll >= 75 {
             let unit =
-                ["sz.futian.lianhua.c1", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
+                ["sz.futian.lianhua.c01", "sz.futian.lianhua", "sz.nanshan.shekou", "sz.nanshan.yuehai"].randomElement(using: &generator) ?? "sz"
             party =
                 #"{"kind":"group","unitId":"\#(unit)","headcount":\#(Int.random(in: 5...30, using: &generator)),"acceptPartial":\#(Bool.random(using: &generator))}"#
         } else {

@@ -3,8 +3,10 @@ import KepuContracts
 import KepuRuntime
 import KepuTooling
 
-/// Demo reference data for booking: a few venues of every kind in Futian and Nanshan, and two weeks of sessions,
-/// created through booking's admin API (so it is exactly what an operator would do). Safe to run again.
+/// Demo reference data: the Shenzhen registry (`infra/data/shenzhen-registry.csv`) imported into outreach-events,
+/// and two weeks of sessions at a few of its sites, created through the services' admin APIs (so it is exactly what
+/// an operator would do). Booking learns the venues from the registry; without outreach-events (booking alone),
+/// the same venues are created through booking's `POST /admin/venues`. Safe to run again.
 enum DemoData {
     struct Venue {
         let id: String
@@ -14,34 +16,72 @@ enum DemoData {
         let capacity: Int
     }
 
+    /// Sites of the registry file, as booking sees them (the same ids, names and unit paths).
     static let venues = [
-        Venue(id: "demo-city-science-museum", kind: "museum", name: "City Science Museum (市科学馆)", unitPath: ["sz", "sz.futian"], capacity: 120),
         Venue(
-            id: "demo-base-marine", kind: "science_base", name: "Marine Science Base (海洋科普基地)", unitPath: ["sz", "sz.nanshan", "sz.nanshan.shekou"],
+            id: "museum.sz.science-museum", kind: "museum", name: "深圳市科学馆", unitPath: ["sz", "sz.futian", "sz.futian.yuanling"], capacity: 120),
+        Venue(
+            id: "base.sz.nanshan.marine", kind: "science_base", name: "海洋科普基地（生成）", unitPath: ["sz", "sz.nanshan", "sz.nanshan.shekou"],
             capacity: 40),
         Venue(
-            id: "demo-base-weather", kind: "science_base", name: "Meteorology Base (气象科普基地)", unitPath: ["sz", "sz.futian", "sz.futian.lianhua"],
+            id: "base.sz.futian.meteorology", kind: "science_base", name: "气象科普基地（生成）", unitPath: ["sz", "sz.futian", "sz.futian.lianhua"],
             capacity: 30),
         Venue(
-            id: "demo-site-robotics", kind: "demonstration_site", name: "Robotics Demonstration Site (机器人科普示范点)",
-            unitPath: ["sz", "sz.nanshan", "sz.nanshan.yuehai"], capacity: 25),
+            id: "demo.sz.nanshan.yuehai", kind: "demonstration_site", name: "粤海科普示范点（生成）", unitPath: ["sz", "sz.nanshan", "sz.nanshan.yuehai"],
+            capacity: 25),
         Venue(
-            id: "demo-station-buji", kind: "practice_site", name: "Buji Street Station science corner (布吉街道实践站)",
-            unitPath: ["sz", "sz.longgang", "sz.longgang.buji"], capacity: 30),
+            id: "institute.sz.longgang.buji", kind: "practice_site", name: "布吉街道新时代文明实践所", unitPath: ["sz", "sz.longgang", "sz.longgang.buji"],
+            capacity: 30),
         Venue(
-            id: "demo-station-lianhua", kind: "practice_site", name: "Lianhua Community Station lecture room (莲花社区实践站)",
-            unitPath: ["sz", "sz.futian", "sz.futian.lianhua", "sz.futian.lianhua.c1"], capacity: 20),
+            id: "station.sz.futian.lianhua.c01", kind: "practice_site", name: "莲花第一社区（生成）新时代文明实践站",
+            unitPath: ["sz", "sz.futian", "sz.futian.lianhua", "sz.futian.lianhua.c01"], capacity: 20),
     ]
+
+    /// The registry file: `path` if given, else `infra/data/shenzhen-registry.csv` under the current directory or
+    /// the checkout the executable was built in.
+    static func registryFile(_ path: String?) -> URL? {
+        if let path { return URL(fileURLWithPath: path) }
+        let relative = "infra/data/shenzhen-registry.csv"
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative),
+            // .build/<configuration>/kepu (or .build/<triple>/<configuration>/kepu) in the checkout.
+            executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(relative),
+            executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(relative),
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Imports the registry file into outreach-events; returns false (and says why) when it could not.
+    static func seedRegistry(outreachPort: Int, adminToken: String, file: URL?, log: (String) -> Void) async -> Bool {
+        guard let file, let text = try? String(contentsOf: file, encoding: .utf8) else {
+            log("registry not seeded: no registry file (infra/data/shenzhen-registry.csv; --registry names another)")
+            return false
+        }
+        let headers = ["Authorization": "Bearer \(adminToken)", "Content-Type": "text/csv"]
+        guard let answer = await httpRequest(port: outreachPort, method: "POST", path: "/admin/network/import", headers: headers, body: text) else {
+            log("registry not seeded: outreach-events does not answer on port \(outreachPort)")
+            return false
+        }
+        guard answer.status == 200 else {
+            log("registry not seeded: outreach-events answered \(answer.status): \(answer.body.prefix(500))")
+            return false
+        }
+        log("registry: \(file.lastPathComponent) imported into outreach-events (\(text.split(separator: "\n").count - 1) rows)")
+        return true
+    }
 
     /// The museum opens a dedicated session (专场) of 120 for a day once 60 people in groups ask for it; pooling ends
     /// 3 days before.
     static let dedicatedSessions: [String: any Sendable] = [
         "threshold": 60, "capacity": 120, "cutoffDays": 3, "startTime": "10:00", "groupMin": 5, "groupMax": 40,
     ]
-    static var museum: String { venues.first { $0.kind == "museum" }?.id ?? "demo-city-science-museum" }
+    static var museum: String { venues.first { $0.kind == "museum" }?.id ?? "museum.sz.science-museum" }
 
-    /// Creates the venues and sessions for the next 14 days at 09:30 and 14:30; returns the session ids.
-    static func seed(bookingPort: Int, adminToken: String, log: (String) -> Void) async throws -> [String] {
+    /// Creates the venues (from the registry when `fromRegistry`, else through booking) and sessions for the next 14
+    /// days at 09:30 and 14:30; returns the session ids.
+    static func seed(bookingPort: Int, adminToken: String, fromRegistry: Bool = false, log: (String) -> Void) async throws -> [String] {
         let headers = ["Authorization": "Bearer \(adminToken)", "Content-Type": "application/json"]
         var sessions: [String] = []
         let calendar = { () -> Calendar in
@@ -50,7 +90,19 @@ enum DemoData {
             return calendar
         }()
         let today = calendar.startOfDay(for: Date())
-        for venue in venues {
+        if fromRegistry {
+            // Booking learns the sites from kepu.network.units.v1 within moments of the import.
+            let deadline = ContinuousClock.now + .seconds(60)
+            for venue in venues {
+                while await httpRequest(port: bookingPort, method: "GET", path: "/admin/venues/\(venue.id)", headers: headers)?.status != 200 {
+                    guard ContinuousClock.now < deadline else { throw DevError("booking has not learned venue \(venue.id) from the registry") }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            log("booking: the demo venues arrived from the registry")
+        }
+        for venue in venues where !fromRegistry || venue.kind == "museum" {
+            // Booking's own settings (the museum's dedicated sessions) stay in booking's admin API.
             var fields: [String: Any] = ["id": venue.id, "kind": venue.kind, "name": venue.name, "unitPath": venue.unitPath]
             if venue.kind == "museum" { fields["dedicatedSessions"] = dedicatedSessions }
             let body = try JSONSerialization.data(withJSONObject: fields)
@@ -59,6 +111,8 @@ enum DemoData {
                     port: bookingPort, method: "POST", path: "/admin/venues", headers: headers, body: String(decoding: body, as: UTF8.self)),
                 answer.status == 200
             else { throw DevError("could not create venue \(venue.id): is booking running on port \(bookingPort), with this admin token?") }
+        }
+        for venue in venues {
             var created = 0
             for day in 1...14 {
                 guard let date = calendar.date(byAdding: .day, value: day, to: today) else { continue }

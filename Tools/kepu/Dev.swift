@@ -19,6 +19,7 @@ struct Dev: AsyncParsableCommand {
     @Option(help: "PostgreSQL port on 127.0.0.1.") var postgresPort = 55432
     @Option(help: "Brokers in the embedded cluster.") var brokers = 3
     @Option(help: "Folder holding the service executables (default: beside this one).") var binaries: String?
+    @Option(help: "The registry file kepu dev imports into outreach-events (default: infra/data/shenzhen-registry.csv).") var registry: String?
 
     func run() async throws {
         let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL
@@ -28,7 +29,7 @@ struct Dev: AsyncParsableCommand {
         let binaryFolder = self.binaries == nil ? binaries.deletingLastPathComponent() : binaries
         let supervisor = DevSupervisor(
             data: data, logs: logs, binaries: binaryFolder, postgresPort: postgresPort, brokers: brokers,
-            adminToken: ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me")
+            adminToken: ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me", registry: registry)
         let logger = Logger(label: "kepu.dev", factory: { StreamLogHandler.standardError(label: $0) })
         let group = ServiceGroup(
             configuration: .init(services: [supervisor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -45,9 +46,12 @@ final class DevSupervisor: Service, Sendable {
     let postgresPort: Int
     let brokers: Int
     let adminToken: String
+    /// The registry file to import (nil: the checkout's Shenzhen registry).
+    let registry: String?
     let children = ChildProcesses()
 
-    init(data: URL, logs: URL, binaries: URL, postgresPort: Int, brokers: Int, adminToken: String) {
+    init(data: URL, logs: URL, binaries: URL, postgresPort: Int, brokers: Int, adminToken: String, registry: String? = nil) {
+        self.registry = registry
         self.data = data
         self.logs = logs
         self.binaries = binaries
@@ -103,7 +107,12 @@ final class DevSupervisor: Service, Sendable {
         }
         await waitUntilReady()
         do {
-            _ = try await DemoData.seed(bookingPort: RuntimeConfiguration.defaultHTTPPort(.booking), adminToken: adminToken) { step($0) }
+            let imported = await DemoData.seedRegistry(
+                outreachPort: RuntimeConfiguration.defaultHTTPPort(.outreachEvents), adminToken: adminToken, file: DemoData.registryFile(registry)
+            ) { step($0) }
+            _ = try await DemoData.seed(bookingPort: RuntimeConfiguration.defaultHTTPPort(.booking), adminToken: adminToken, fromRegistry: imported) {
+                step($0)
+            }
         } catch {
             step("demo data not seeded: \(error)")
         }
@@ -138,10 +147,13 @@ final class DevSupervisor: Service, Sendable {
         }
         let metricsPort = RuntimeConfiguration.defaultHTTPPort(.metrics)
         text += "  DASHBOARD:   http://127.0.0.1:\(metricsPort)/dashboard   (report: http://127.0.0.1:\(metricsPort)/report, CSV: /report.csv)\n"
+        let outreachPort = RuntimeConfiguration.defaultHTTPPort(.outreachEvents)
+        text += "  REGISTRY:    http://127.0.0.1:\(outreachPort)/network/units/sz/children   (kepu.network.units.v1)\n"
         text += "  admin token: \(adminToken)\n"
         text += "  demo traffic:  .build/debug/kepu demo --bootstrap \(bootstrap) --rate 20\n"
         text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.events.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
         text += "  KPI snapshots: kcat -C -b \(bootstrap) -t kepu.metrics.snapshots.v1 -f '%k %s\\n'\n"
+        text += "  the registry:  kcat -C -b \(bootstrap) -t kepu.network.units.v1 -e -f '%k %s\\n'\n"
         text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.events.v1 --from-beginning\n"
         text += "Ctrl-C stops everything.\n"
         FileHandle.standardOutput.write(Data(text.utf8))

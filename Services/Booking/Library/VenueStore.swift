@@ -31,4 +31,15 @@ struct VenueStore {
                 """, logger: logger)
         }
     }
+
+    /// One venue as booking holds it, or nil.
+    func venue(_ id: String) async throws -> VenueView? {
+        let rows = try await client.query(
+            """
+            SELECT v.id, v.kind, v.name, v.unit_path, v.status, v.in_registry, m.venue_id IS NOT NULL
+            FROM venue v LEFT JOIN museum_dedicated_settings m ON m.venue_id = v.id WHERE v.id = \(id)
+            """, logger: logger)
+        for try await columns in rows.decode(VenueView.Columns.self) { return VenueView(columns) }
+        return nil
+    }
 }

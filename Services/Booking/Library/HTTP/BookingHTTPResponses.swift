@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KepuContracts
+import KepuDomain
 
 /// A session as anyone may see it: times, capacity and what is left; never who booked.
 struct PublicSession: ResponseEncodable, Equatable {
@@ -100,4 +101,25 @@ struct SessionClosure: ResponseEncodable {
 /// `POST /admin/venues`.
 struct VenueSaved: ResponseEncodable {
     let id: String
+}
+
+/// `GET /admin/venues/{id}`: a venue as booking holds it, and where it came from.
+struct VenueView: ResponseEncodable, Equatable {
+    typealias Columns = (String, VenueKind, String, [String], String, Bool, Bool)
+
+    let id: String
+    let kind: VenueKind
+    let name: String
+    let unitPath: [String]
+    /// `active` or `retired` (a retired venue takes no new sessions).
+    let status: String
+    /// Named by the practice-network registry (kind, name, unit path and status follow it), not only by
+    /// `POST /admin/venues`.
+    let inRegistry: Bool
+    /// A museum that opens dedicated sessions (专场) for pooled groups.
+    let dedicatedSessions: Bool
+
+    init(_ columns: Columns) {
+        (id, kind, name, unitPath, status, inRegistry, dedicatedSessions) = columns
+    }
 }

@@ -4,7 +4,7 @@ import KepuContracts
 import KepuDomain
 import KepuRuntime
 
-/// `POST /admin/venues` (create or replace) and `GET /venues/{id}/sessions` (public).
+/// `POST /admin/venues` (create or replace), `GET /admin/venues/{id}` and `GET /venues/{id}/sessions` (public).
 struct VenueRoutes: RouteCollectionInstaller {
     func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
         let venues = VenueStore(client: context.client, logger: context.logger)
@@ -17,6 +17,11 @@ struct VenueRoutes: RouteCollectionInstaller {
             }
             try await venues.save(input)
             return VenueSaved(id: input.id)
+        }
+        admin.get("venues/:id") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            guard let venue = try await venues.venue(id) else { throw APIError.notFound("no such venue") }
+            return venue
         }
         router.get("venues/:id/sessions") { request, context in
             let id = try context.parameters.requireIdentifier("id")
