@@ -56,6 +56,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The tools' and tests' HTTP probes.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Admin tokens: signed JWTs with a role and a unit scope.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         // outreach-events: the registry's CSV import (RFC 4180 quoting).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Tests only: parsing the compose file.
@@ -107,6 +109,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Shared/Runtime",
             exclude: ["HTTP/openapi.json"],

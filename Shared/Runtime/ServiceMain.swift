@@ -77,8 +77,10 @@ public enum ServiceMain {
         let context = RuntimeContext(
             configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks,
             readiness: readiness)
+        let authenticator = await AdminAuthenticator(staticToken: configuration.adminToken, jwtSecret: configuration.jwtSecret)
         let http = HTTPServer.make(
-            configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context, logger: logger)
+            configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context,
+            authenticator: authenticator, logger: logger)
 
         // Migrations run while the pool is up, before anything consumes or publishes.
         let migrate = OneShot(logger: logger) {

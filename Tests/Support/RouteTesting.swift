@@ -10,12 +10,21 @@ import PostgresNIO
 /// (`DocumentedClient`): one the document does not describe fails the request.
 public enum RouteTesting {
     public static let adminToken = "route-test-admin-token"
+    /// The secret of the signed admin tokens route tests use (`RouteTesting.token`).
+    public static let jwtSecret = "route-test-jwt-secret-0123456789abcdef"
+
+    /// A signed admin token for `role` over `scope`.
+    public static func token(_ role: AdminRole, scope: String, subject: String = "tester") async throws -> String {
+        try await AdminAuthenticator.sign(AdminClaims(subject: subject, role: role, scope: scope, lifetime: 3600), secret: jwtSecret)
+    }
 
     public static func withRoutes(
         of definition: ServiceDefinition, _ body: @escaping @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void
     ) async throws {
         try await TestPostgres.withServiceDatabase(component: definition.name.rawValue, migrations: definition.migrations) { client in
-            let router = definition.routes.router(adminToken: adminToken, context: RouteContext(client: client, logger: Logger(label: "test.routes")))
+            let authenticator = await AdminAuthenticator(staticToken: adminToken, jwtSecret: jwtSecret)
+            let router = definition.routes.router(
+                authenticator: authenticator, context: RouteContext(client: client, logger: Logger(label: "test.routes")))
             let document = try OpenAPIDocument.load(service: folder(of: definition))
             try await Application(router: router).test(.router) { http in try await body(DocumentedClient(http, document: document), client) }
         }

@@ -46,6 +46,8 @@ final class DevSupervisor: Service, Sendable {
     let postgresPort: Int
     let brokers: Int
     let adminToken: String
+    /// The secret signed admin tokens are checked with: `$KEPU_JWT_SECRET`, else a development default.
+    var jwtSecret: String { ProcessInfo.processInfo.environment["KEPU_JWT_SECRET"] ?? "dev-jwt-secret-change-me-0123456789abcdef" }
     /// The registry file to import (nil: the checkout's Shenzhen registry).
     let registry: String?
     let children = ChildProcesses()
@@ -95,6 +97,7 @@ final class DevSupervisor: Service, Sendable {
                 "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgresPort)/\(databaseName(service))",
                 "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers,
                 "KEPU_ADMIN_TOKEN": adminToken,
+                "KEPU_JWT_SECRET": jwtSecret,
                 "KEPU_HTTP_HOST": "127.0.0.1",
                 "KEPU_HTTP_PORT": String(port),
                 // One replica per service, restarted under the same name: a static group member (see the README).
@@ -149,7 +152,8 @@ final class DevSupervisor: Service, Sendable {
         text += "  DASHBOARD:   http://127.0.0.1:\(metricsPort)/dashboard   (report: http://127.0.0.1:\(metricsPort)/report, CSV: /report.csv)\n"
         let outreachPort = RuntimeConfiguration.defaultHTTPPort(.outreachEvents)
         text += "  REGISTRY:    http://127.0.0.1:\(outreachPort)/network/units/sz/children   (kepu.network.units.v1)\n"
-        text += "  admin token: \(adminToken)\n"
+        text +=
+            "  admin token: \(adminToken)   (break-glass; scoped tokens: KEPU_JWT_SECRET=\(jwtSecret) .build/debug/kepu token --role district_admin --scope sz.futian)\n"
         text += "  demo traffic:  .build/debug/kepu demo --bootstrap \(bootstrap) --rate 20\n"
         text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.events.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
         text += "  KPI snapshots: kcat -C -b \(bootstrap) -t kepu.metrics.snapshots.v1 -f '%k %s\\n'\n"

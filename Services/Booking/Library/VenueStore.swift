@@ -42,4 +42,20 @@ struct VenueStore {
         for try await columns in rows.decode(VenueView.Columns.self) { return VenueView(columns) }
         return nil
     }
+
+    /// The venues' paths (unit path, then the venue itself), for scope checks; unknown venues are left out.
+    func paths(venues ids: [String]) async throws -> [String: [String]] {
+        let rows = try await client.query("SELECT id, unit_path FROM venue WHERE id = ANY(\(ids)::text[])", logger: logger)
+        var paths: [String: [String]] = [:]
+        for try await (id, unitPath) in rows.decode((String, [String]).self) { paths[id] = unitPath + [id] }
+        return paths
+    }
+
+    /// The path of a session's venue, or nil for an unknown session.
+    func path(session id: String) async throws -> [String]? {
+        let rows = try await client.query(
+            "SELECT v.id, v.unit_path FROM session s JOIN venue v ON v.id = s.venue_id WHERE s.id = \(id)", logger: logger)
+        for try await (venue, unitPath) in rows.decode((String, [String]).self) { return unitPath + [venue] }
+        return nil
+    }
 }

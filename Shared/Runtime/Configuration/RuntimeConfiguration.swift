@@ -13,6 +13,8 @@ public struct RuntimeConfiguration: Sendable {
     /// librdkafka properties from `KEPU_KAFKA_PROP_*` variables, applied to every client of the service.
     public var kafkaProperties: [String: String]
     public var adminToken: String
+    /// The secret signed admin tokens are checked with; nil accepts none (only `adminToken`).
+    public var jwtSecret: String?
     public var logLevel: Logger.Level
     public var consumerBatchSize: Int
     public var consumerBatchWaitMilliseconds: Int
@@ -63,6 +65,10 @@ public struct RuntimeConfiguration: Sendable {
         if !adminToken.isEmpty && adminToken.count < 16 {
             reader.problem("KEPU_ADMIN_TOKEN must be at least 16 characters")
         }
+        let jwtSecret = reader.string(RuntimeSetting.jwtSecret)
+        if !jwtSecret.isEmpty && jwtSecret.utf8.count < 32 {
+            reader.problem("KEPU_JWT_SECRET must be at least 32 characters")
+        }
         let level = reader.oneOf(RuntimeSetting.logLevel)
         let replica = reader.string(RuntimeSetting.replicaId)
         let configuration = RuntimeConfiguration(
@@ -74,6 +80,7 @@ public struct RuntimeConfiguration: Sendable {
             kafkaBootstrapServers: bootstrap,
             kafkaProperties: KafkaConfiguration.properties(fromEnvironment: environment),
             adminToken: adminToken,
+            jwtSecret: jwtSecret.isEmpty ? nil : jwtSecret,
             logLevel: Logger.Level(rawValue: level) ?? .info,
             consumerBatchSize: reader.integer(RuntimeSetting.consumerBatchSize),
             consumerBatchWaitMilliseconds: reader.integer(RuntimeSetting.consumerBatchWait),

@@ -6,6 +6,7 @@ public enum RuntimeSetting: String, SettingKey {
     case databaseURL = "KEPU_DATABASE_URL"
     case kafkaBootstrapServers = "KEPU_KAFKA_BOOTSTRAP_SERVERS"
     case adminToken = "KEPU_ADMIN_TOKEN"
+    case jwtSecret = "KEPU_JWT_SECRET"
     case httpHost = "KEPU_HTTP_HOST"
     case httpPort = "KEPU_HTTP_PORT"
     case logLevel = "KEPU_LOG_LEVEL"
@@ -31,6 +32,7 @@ public enum RuntimeSetting: String, SettingKey {
         case .databaseURL: .required(hint: "postgres://user:password@host:5432/database of this service")
         case .kafkaBootstrapServers: .required(hint: "host:port[,host:port...] of the Kafka brokers")
         case .adminToken: .required(hint: "bearer token required by admin HTTP routes")
+        case .jwtSecret: .text(default: "")
         case .httpHost: .text(default: "0.0.0.0")
         // The declared default is booking's; each service has its own (`RuntimeConfiguration.defaultHTTPPort`).
         case .httpPort: .integer(default: 8081, range: 0...65535)
@@ -54,7 +56,9 @@ public enum RuntimeSetting: String, SettingKey {
         switch self {
         case .databaseURL: "`postgres://user:password@host:port/database[?sslmode=...&sslrootcert=...]`: the service's own database"
         case .kafkaBootstrapServers: "Kafka brokers, `host:port[,host:port...]`"
-        case .adminToken: "bearer token for `/admin/*` (at least 16 characters)"
+        case .adminToken: "the operators' break-glass bearer token for `/admin/*`, allowed everything (at least 16 characters)"
+        case .jwtSecret:
+            "HS256 secret of signed admin tokens (role and unit scope; `kepu token` issues them), at least 32 characters; unset: only the static token"
         case .httpHost: "HTTP listen address"
         case .httpPort: "HTTP port (booking 8081, outreach-events 8082, volunteer 8083, content-supply 8084, metrics 8085)"
         case .logLevel: "log level of the JSON log lines"

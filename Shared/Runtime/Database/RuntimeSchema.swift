@@ -147,5 +147,22 @@ enum RuntimeSchema {
                 "DROP INDEX IF EXISTS received_messages_received_at",
                 "CREATE INDEX IF NOT EXISTS received_messages_received_brin ON received_messages USING brin (received_at)",
             ]),
+        // Every admin write, who made it and with what answer (`AdminAudit`); kept, never pruned.
+        Migration(
+            version: 9, name: "the admin audit log",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS admin_audit (
+                    id bigserial PRIMARY KEY,
+                    at timestamptz NOT NULL DEFAULT now(),
+                    subject text NOT NULL,
+                    role text NOT NULL,
+                    scope text NOT NULL,
+                    method text NOT NULL,
+                    path text NOT NULL,
+                    status integer NOT NULL
+                )
+                """
+            ]),
     ]
 }

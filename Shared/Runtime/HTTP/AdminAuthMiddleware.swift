@@ -1,29 +1,41 @@
 import Hummingbird
 
-/// Requires `Authorization: Bearer <KEPU_ADMIN_TOKEN>` (for admin writes).
-public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
+/// The `/admin` group's gate: `Authorization: Bearer` with the static admin token or a signed admin token
+/// (`AdminAuthenticator`), else 401. The caller's identity goes into the request context for the routes' role and
+/// scope checks (`AdminIdentity.require`), and every write (any method but GET and HEAD) is recorded in the audit
+/// log with the status it was answered with.
+public struct AdminAuthMiddleware: RouterMiddleware {
+    public typealias Context = KepuRequestContext
 
-    public init(token: String) {
-        self.token = token
+    let authenticator: AdminAuthenticator
+    let audit: AdminAudit?
+
+    public init(authenticator: AdminAuthenticator, audit: AdminAudit?) {
+        self.authenticator = authenticator
+        self.audit = audit
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8))
+            let identity = await authenticator.identify(bearer: header.dropFirst(7))
         else {
             var response = Response(status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }
-        return try await next(request, context)
+        var context = context
+        context.identity = identity
+        guard let audit, request.method != .get, request.method != .head else { return try await next(request, context) }
+        let status: Int
+        do {
+            let response = try await next(request, context)
+            status = Int(response.status.code)
+            await audit.record(identity, method: request.method.rawValue, path: request.uri.path, status: status)
+            return response
+        } catch {
+            status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
+            await audit.record(identity, method: request.method.rawValue, path: request.uri.path, status: status)
+            throw error
+        }
     }
-}
-
-/// Compares without an early exit, so response time does not reveal how much of a guessed token was right.
-func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for (x, y) in zip(a, b) { difference |= x ^ y }
-    return difference == 0
 }

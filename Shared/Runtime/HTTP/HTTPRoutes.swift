@@ -23,11 +23,21 @@ public struct HTTPRoutes: Sendable {
         }
     }
 
-    /// A router with these routes and the `/admin` group behind `adminToken`: the server's, and the one in-process
-    /// route tests drive (HummingbirdTesting) without a broker.
-    public func router(adminToken: String, context: RouteContext) -> Router<Context> {
+    /// A router with these routes and the `/admin` group behind `authenticator` (writes recorded in the audit log):
+    /// the server's, and the one in-process route tests drive (HummingbirdTesting) without a broker.
+    public func router(authenticator: AdminAuthenticator, context: RouteContext) -> Router<Context> {
         let router = Router(context: Context.self)
-        let admin = router.group("admin").add(middleware: AdminAuthMiddleware<Context>(token: adminToken))
+        let audit = AdminAudit(client: context.client, logger: context.logger)
+        let admin = router.group("admin").add(middleware: AdminAuthMiddleware(authenticator: authenticator, audit: audit))
+        admin.get("audit") { request, context in
+            try context.authorize([.cityAdmin])
+            let after = Int64(request.uri.queryParameters.get("after") ?? "0")
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "100")
+            guard let after, after >= 0, let limit, (1...1000).contains(limit) else {
+                throw APIError.badRequest("after is an entry id (>= 0) and limit 1...1000")
+            }
+            return try await audit.page(after: after, limit: limit)
+        }
         install(router, admin, context)
         return router
     }

@@ -6,12 +6,13 @@ import PostgresNIO
 enum HTTPServer {
     static func make(
         configuration: RuntimeConfiguration, metrics: ServiceMetrics, readiness: ReadinessChecks, routes: HTTPRoutes,
-        context: RuntimeContext, logger: Logger
+        context: RuntimeContext, authenticator: AdminAuthenticator, logger: Logger
     ) -> some ApplicationProtocol {
-        let router = routes.router(adminToken: configuration.adminToken, context: RouteContext(client: context.client, logger: logger))
+        let routeContext = RouteContext(client: context.client, logger: logger)
+        let router = routes.router(authenticator: authenticator, context: routeContext)
         let effective = EffectiveConfiguration(configuration)
         RuntimeRoutes(
-            adminToken: configuration.adminToken,
+            authenticator: authenticator, audit: AdminAudit(client: context.client, logger: logger),
             readiness: {
                 // Public: which check failed, never the server's own words (host names, users, versions): those go to
                 // the log, once per change.
@@ -30,9 +31,11 @@ enum HTTPServer {
     }
 }
 
-/// The routes every service has: `/health/live`, `/health/ready`, `/metrics` and `/admin/config`.
+/// The routes every service has: `/health/live`, `/health/ready`, `/metrics` and `/admin/config` (and `/admin/audit`, with
+/// the admin group: `HTTPRoutes.router`).
 struct RuntimeRoutes {
-    let adminToken: String
+    let authenticator: AdminAuthenticator
+    let audit: AdminAudit
     let readiness: @Sendable () async -> [(name: String, ok: Bool)]
     let metrics: @Sendable () -> [UInt8]
     /// The effective configuration, for operators: the database password and admin token are left out, every
@@ -57,7 +60,9 @@ struct RuntimeRoutes {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics())))
         }
         let configuration = configuration
-        router.group("admin").add(middleware: AdminAuthMiddleware<KepuRequestContext>(token: adminToken)).get("config") { _, _ in
+        let admin = router.group("admin").add(middleware: AdminAuthMiddleware(authenticator: authenticator, audit: audit))
+        admin.get("config") { _, context in
+            try context.authorize([.cityAdmin])
             guard let effective = configuration() else { throw APIError(.serviceUnavailable, "no configuration") }
             return effective
         }
@@ -70,8 +75,13 @@ extension ServiceDefinition {
     public func routeTable() -> [String] {
         // Building the router runs no route: the client is never started and no query is sent.
         let client = PostgresClient(configuration: .init(host: "127.0.0.1", username: "unused", password: nil, database: nil, tls: .disable))
-        let router = routes.router(adminToken: "unused", context: RouteContext(client: client, logger: Logger(label: "kepu.routes")))
-        RuntimeRoutes(adminToken: "unused", readiness: { [] }, metrics: { [] }, configuration: { nil }).add(to: router)
+        let context = RouteContext(client: client, logger: Logger(label: "kepu.routes"))
+        let authenticator = AdminAuthenticator(unsignedStaticToken: "unused")
+        let router = routes.router(authenticator: authenticator, context: context)
+        RuntimeRoutes(
+            authenticator: authenticator, audit: AdminAudit(client: client, logger: context.logger), readiness: { [] }, metrics: { [] },
+            configuration: { nil }
+        ).add(to: router)
         return router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return "\(route.method) /" + path.joined(separator: "/")

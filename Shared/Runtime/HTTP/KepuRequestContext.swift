@@ -7,8 +7,20 @@ import KepuContracts
 public struct KepuRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
+    /// The admin caller, set by `AdminAuthMiddleware` on `/admin` routes.
+    public var identity: AdminIdentity?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+    }
+
+    /// The admin caller of an `/admin` route, checked for one of `roles` and (given `path`) its scope: 403 with
+    /// the reason otherwise. The one place every service's admin routes check who may do what.
+    @discardableResult
+    public func authorize(_ roles: Set<AdminRole>, over path: [String]? = nil) throws -> AdminIdentity {
+        guard let identity else { throw APIError(.unauthorized, "no admin credentials") }
+        try identity.require(roles, over: path)
+        return identity
     }
 
     /// Admin bodies are small: a megabyte is far above any valid one (a year of recurring sessions is a few KB).

@@ -8,10 +8,27 @@ import PostgresNIO
 struct SessionRoutes: RouteCollectionInstaller {
     let policy: NoShowPolicy
 
+    /// Who administers sessions: city and district staff within their scope, and a site's operator at its site.
+    static let administrators: Set<AdminRole> = [.cityAdmin, .districtAdmin, .siteOperator]
+
     func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
         let store = SessionStore(client: context.client, logger: context.logger)
+        let venues = VenueStore(client: context.client, logger: context.logger)
+        /// The caller may administer sessions at every venue of `sessions` (an unknown venue fails to create anyway).
+        @Sendable func authorize(_ sessions: [SessionInput], _ context: KepuRequestContext) async throws {
+            try context.authorize(Self.administrators)
+            for (_, path) in try await venues.paths(venues: Array(Set(sessions.map(\.venueId)))) {
+                try context.authorize(Self.administrators, over: path)
+            }
+        }
+        /// The caller may administer the session `id` (an unknown one is answered as before).
+        @Sendable func authorize(session id: String, _ context: KepuRequestContext) async throws {
+            try context.authorize(Self.administrators, over: try await venues.path(session: id))
+        }
         admin.post("sessions") { request, context in
-            try await create([try await request.decode(as: SessionInput.self, context: context)], store: store)
+            let input = try await request.decode(as: SessionInput.self, context: context)
+            try await authorize([input], context)
+            return try await create([input], store: store)
         }
         admin.post("sessions/recurring") { request, context in
             let input = try await request.decode(as: RecurringSessionsInput.self, context: context)
@@ -21,6 +38,7 @@ struct SessionRoutes: RouteCollectionInstaller {
             } catch let error as AdminInputError {
                 throw APIError.badRequest(error.description)
             }
+            try await authorize(sessions, context)
             return try await create(sessions, store: store)
         }
         admin.put("sessions/:id/capacity") { request, context in
@@ -30,6 +48,7 @@ struct SessionRoutes: RouteCollectionInstaller {
             }
             let id = try context.parameters.requireIdentifier("id")
             let input = try await request.decode(as: Capacity.self, context: context)
+            try await authorize(session: id, context)
             guard try await store.setCapacity(input.capacity, session: id, policy: policy) else {
                 throw APIError.conflict("unknown session, or capacity below the confirmed seats")
             }
@@ -37,11 +56,13 @@ struct SessionRoutes: RouteCollectionInstaller {
         }
         admin.post("sessions/:id/close") { _, context in
             let id = try context.parameters.requireIdentifier("id")
+            try await authorize(session: id, context)
             guard try await store.close(session: id) != .unknown else { throw APIError.notFound("no such session") }
             return SessionClosure(id: id, closed: true)
         }
         admin.get("sessions/:id/roster") { _, context in
             let id = try context.parameters.requireIdentifier("id")
+            try await authorize(session: id, context)
             return SessionRoster(sessionId: id, roster: try await store.roster(session: id))
         }
         router.get("sessions/:id") { _, context in

@@ -11,6 +11,12 @@ struct VenueRoutes: RouteCollectionInstaller {
         let sessions = SessionStore(client: context.client, logger: context.logger)
         admin.post("venues") { request, context in
             let input = try await request.decode(as: VenueInput.self, context: context)
+            // Venues and their settings are city and district business; an existing venue is checked where it is
+            // now as well as where the request would put it.
+            try context.authorize([.cityAdmin, .districtAdmin], over: (input.unitPath ?? []) + [input.id])
+            if let current = try await venues.paths(venues: [input.id])[input.id] {
+                try context.authorize([.cityAdmin, .districtAdmin], over: current)
+            }
             if let dedicated = input.dedicatedSessions {
                 guard input.kind == .museum else { throw APIError.badRequest("only a museum opens dedicated sessions") }
                 if let problem = dedicated.problem { throw APIError.badRequest(problem) }
@@ -20,6 +26,7 @@ struct VenueRoutes: RouteCollectionInstaller {
         }
         admin.get("venues/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")
+            try context.authorize(SessionRoutes.administrators, over: try await venues.paths(venues: [id])[id])
             guard let venue = try await venues.venue(id) else { throw APIError.notFound("no such venue") }
             return venue
         }

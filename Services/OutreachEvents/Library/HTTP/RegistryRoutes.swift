@@ -4,6 +4,9 @@ import KepuRuntime
 
 /// The registry: public reads of units and sites; admin writes of one unit or site, and the CSV import.
 struct RegistryRoutes: RouteCollectionInstaller {
+    /// Who writes the registry: the city, and a district within its district.
+    static let editors: Set<AdminRole> = [.cityAdmin, .districtAdmin]
+
     /// A whole city's registry is about 2 MB of CSV; this leaves room for a larger one.
     static let maximumImportBytes = 32 << 20
 
@@ -34,17 +37,31 @@ struct RegistryRoutes: RouteCollectionInstaller {
             return site
         }
 
+        // A district admin changes only what lies under its district, where it is now and where it would go; an
+        // unknown parent is refused by the registry's own checks.
         admin.put("network/units/:id") { request, context in
             let id = try context.parameters.requireIdentifier("id")
             let input = try await request.decode(as: UnitInput.self, context: context)
+            var target: [String]?
+            if let parent = input.parentId {
+                target = try await queries.path(unit: parent).map { $0 + [id] }
+            } else {
+                try context.authorize([.cityAdmin])
+            }
+            try context.authorize(Self.editors, over: target)
+            try context.authorize(Self.editors, over: try await queries.path(unit: id))
             return try await single(input.row(id: id), store: store)
         }
         admin.put("network/sites/:id") { request, context in
             let id = try context.parameters.requireIdentifier("id")
             let input = try await request.decode(as: SiteInput.self, context: context)
+            try context.authorize(Self.editors, over: try await queries.path(unit: input.unitId).map { $0 + [id] })
+            try context.authorize(Self.editors, over: try await queries.path(site: id))
             return try await single(input.row(id: id), store: store)
         }
+        // A whole file is the city's business.
         admin.post("network/import") { request, context in
+            try context.authorize([.cityAdmin])
             let dryRun: Bool
             switch request.uri.queryParameters.get("dryRun") {
             case nil, "false": dryRun = false

@@ -54,4 +54,20 @@ struct RegistryQueries {
         for try await columns in rows.decode(SiteView.Columns.self) { sites.append(SiteView(columns)) }
         return sites
     }
+
+    /// A unit's path (city first, the unit last), or nil.
+    func path(unit id: String) async throws -> [String]? {
+        for try await path in try await client.query("SELECT path FROM network_unit WHERE id = \(id)", logger: logger).decode([String].self) {
+            return path
+        }
+        return nil
+    }
+
+    /// A site's path (its unit's path, then the site), or nil.
+    func path(site id: String) async throws -> [String]? {
+        let rows = try await client.query(
+            "SELECT u.path FROM network_site s JOIN network_unit u ON u.id = s.unit_id WHERE s.id = \(id)", logger: logger)
+        for try await path in rows.decode([String].self) { return path + [id] }
+        return nil
+    }
 }
