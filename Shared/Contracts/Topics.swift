@@ -44,9 +44,15 @@ public enum Topics {
         name: "kepu.network.units.v1", owner: .outreachEvents, key: "unit or site id", eventTypes: NetworkEventType.all, partitions: 6,
         cleanup: .compact)
 
+    /// What outreach-events decided: staff assigned and released, pairings, application steps (and, with issue 24,
+    /// the menu, orders and events). Key: the aggregate's id (staff, pairing or application id).
+    public static let outreachEvents = TopicDefinition(
+        name: "kepu.outreach.events.v1", owner: .outreachEvents, key: "staff, pairing or application id", eventTypes: OutreachEventType.all,
+        partitions: 6, cleanup: .delete(retentionDays: 30))
+
     /// Every topic, in a stable order.
     public static let all: [TopicDefinition] =
-        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits] + ServiceName.all.map(deadLetter)
+        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents] + ServiceName.all.map(deadLetter)
 
     public static func named(_ name: String) -> TopicDefinition? {
         all.first { $0.name == name }

@@ -6,10 +6,10 @@ extension FieldLimit {
     /// A postal address as written.
     public static let address = 500
 
-    /// Checks a unit path: 1 to `maximumUnitPathLength` ids, each an identifier.
-    static func checkPath(_ path: [String], _ field: String) throws(ContractViolation) {
-        guard (1...maximumUnitPathLength).contains(path.count) else {
-            throw ContractViolation(field: field, "has \(path.count) units, 1...\(maximumUnitPathLength) allowed")
+    /// Checks a path: 1 to `maximum` ids (a unit path by default; a site's path is one longer), each an identifier.
+    static func checkPath(_ path: [String], _ field: String, maximum: Int = maximumUnitPathLength) throws(ContractViolation) {
+        guard (1...maximum).contains(path.count) else {
+            throw ContractViolation(field: field, "has \(path.count) ids, 1...\(maximum) allowed")
         }
         for (index, unit) in path.enumerated() { try check(unit, "\(field)[\(index)]", max: identifier) }
     }

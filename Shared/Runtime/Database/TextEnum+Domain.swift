@@ -7,3 +7,6 @@ extension PartyKind: TextEnum {}
 extension UnitLevel: TextEnum {}
 extension SiteKind: TextEnum {}
 extension SiteStatus: TextEnum {}
+extension StaffRole: TextEnum {}
+extension PairingStatus: TextEnum {}
+extension ApplicationStatus: TextEnum {}

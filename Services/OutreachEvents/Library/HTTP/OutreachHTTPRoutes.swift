@@ -1,9 +1,9 @@
 import KepuRuntime
 
-/// outreach-events' HTTP API. Public: the registry's units and sites. Admin (bearer token): writes of one unit or
-/// site, and the registry's CSV import (with a dry run).
+/// outreach-events' HTTP API. Public: the registry's units and sites. Admin (scoped tokens): writes of one unit or
+/// site, the registry's CSV import (with a dry run), staff, pairings and applications.
 enum OutreachHTTPRoutes {
     static func make() -> HTTPRoutes {
-        HTTPRoutes([RegistryRoutes()])
+        HTTPRoutes([RegistryRoutes(), OrganisationRoutes(), ApplicationRoutes()])
     }
 }

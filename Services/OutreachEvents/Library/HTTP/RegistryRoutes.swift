@@ -21,13 +21,13 @@ struct RegistryRoutes: RouteCollectionInstaller {
         }
         router.get("network/units/:id/children") { request, context in
             let id = try context.parameters.requireIdentifier("id")
-            let (after, limit) = try page(request)
+            let (after, limit) = try Page.read(request)
             let units = try await queries.children(of: id, after: after, limit: limit)
             return UnitChildren(unitId: id, units: units, next: units.count == limit ? units.last?.id : nil)
         }
         router.get("network/units/:id/sites") { request, context in
             let id = try context.parameters.requireIdentifier("id")
-            let (after, limit) = try page(request)
+            let (after, limit) = try Page.read(request)
             let sites = try await queries.sites(of: id, after: after, limit: limit)
             return UnitSites(unitId: id, sites: sites, next: sites.count == limit ? sites.last?.id : nil)
         }
@@ -92,19 +92,5 @@ struct RegistryRoutes: RouteCollectionInstaller {
             throw APIError(.unprocessableContent, "\(problem.code.rawValue): \(problem.field.map { "\($0) " } ?? "")\(problem.message)")
         }
         return EditedResponse(status: .ok, response: report)
-    }
-
-    private func page(_ request: Request) throws -> (after: String, limit: Int) {
-        let after = request.uri.queryParameters.get("after") ?? ""
-        do {
-            try FieldLimit.check(after, "after", max: FieldLimit.identifier, allowEmpty: true)
-        } catch {
-            throw APIError.badRequest("invalid \(error)")
-        }
-        guard let text = request.uri.queryParameters.get("limit") else { return (after, 100) }
-        guard let limit = Int(text), (1...RegistryQueries.maximumPage).contains(limit) else {
-            throw APIError.badRequest("limit is 1...\(RegistryQueries.maximumPage)")
-        }
-        return (after, limit)
     }
 }

@@ -7,9 +7,6 @@ struct RegistryQueries {
     let client: PostgresClient
     let logger: Logger
 
-    /// The most entries one page holds.
-    static let maximumPage = 500
-
     func unit(_ id: String) async throws -> UnitView? {
         let rows = try await client.query(
             """
@@ -69,5 +66,11 @@ struct RegistryQueries {
             "SELECT u.path FROM network_site s JOIN network_unit u ON u.id = s.unit_id WHERE s.id = \(id)", logger: logger)
         for try await path in rows.decode([String].self) { return path + [id] }
         return nil
+    }
+
+    /// The path of a unit or a site (a site's ends with the site), or nil when the registry has neither.
+    func path(place id: String) async throws -> [String]? {
+        if let unit = try await path(unit: id) { return unit }
+        return try await path(site: id)
     }
 }

@@ -17,26 +17,31 @@ struct RegistryStore {
     /// Checks `rows` and, unless `dryRun` or any row has a problem, applies them.
     func write(_ rows: [RegistryCSV.Row], dryRun: Bool) async throws -> RegistryImportReport {
         try await client.withOutboxTransaction(logger: logger) { transaction in
-            try await transaction.connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            let current = try await load(transaction.connection)
-            let (merged, checks) = current.merging(rows)
-            let changes = merged.changes(from: current)
-            let changed = Set(changes.units.map(\.unitId) + changes.sites.map(\.siteId))
-            let created = Set(rows.map(\.text.id)).filter { current.units[$0] == nil && current.sites[$0] == nil }
-            var report = RegistryImportReport(dryRun: dryRun, applied: false, summary: .init(), rows: [])
-            report.rows = checks.map { check in
-                let outcome: RegistryImportReport.Outcome =
-                    !check.problems.isEmpty ? .invalid : created.contains(check.id) ? .create : changed.contains(check.id) ? .change : .unchanged
-                return .init(row: check.number, id: check.id, outcome: outcome, problems: check.problems.isEmpty ? nil : check.problems)
-            }
-            report.summary = .init(
-                rows: rows.count, invalidRows: checks.count { !$0.problems.isEmpty }, unitsCreated: changes.unitsCreated,
-                sitesCreated: changes.sitesCreated, recordsPublished: changes.units.count + changes.sites.count)
-            guard !dryRun, report.summary.invalidRows == 0 else { return report }
-            try await save(changes, transaction: transaction)
-            report.applied = true
-            return report
+            try await write(rows, dryRun: dryRun, in: transaction)
         }
+    }
+
+    /// The same, in the caller's transaction (an approved application adds its practice point with its own step).
+    func write(_ rows: [RegistryCSV.Row], dryRun: Bool, in transaction: HandlerTransaction) async throws -> RegistryImportReport {
+        try await transaction.connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+        let current = try await load(transaction.connection)
+        let (merged, checks) = current.merging(rows)
+        let changes = merged.changes(from: current)
+        let changed = Set(changes.units.map(\.unitId) + changes.sites.map(\.siteId))
+        let created = Set(rows.map(\.text.id)).filter { current.units[$0] == nil && current.sites[$0] == nil }
+        var report = RegistryImportReport(dryRun: dryRun, applied: false, summary: .init(), rows: [])
+        report.rows = checks.map { check in
+            let outcome: RegistryImportReport.Outcome =
+                !check.problems.isEmpty ? .invalid : created.contains(check.id) ? .create : changed.contains(check.id) ? .change : .unchanged
+            return .init(row: check.number, id: check.id, outcome: outcome, problems: check.problems.isEmpty ? nil : check.problems)
+        }
+        report.summary = .init(
+            rows: rows.count, invalidRows: checks.count { !$0.problems.isEmpty }, unitsCreated: changes.unitsCreated,
+            sitesCreated: changes.sitesCreated, recordsPublished: changes.units.count + changes.sites.count)
+        guard !dryRun, report.summary.invalidRows == 0 else { return report }
+        try await save(changes, transaction: transaction)
+        report.applied = true
+        return report
     }
 
     /// The whole registry.

@@ -1,0 +1,80 @@
+import Foundation
+import KepuContracts
+import KepuTestSupport
+import Testing
+
+/// The registry's and outreach-events' messages in the AsyncAPI document: every example decodes into its Swift type
+/// within its limits, the Swift encoding validates against the schema, and values outside the limits are refused.
+@Suite("Registry and outreach contracts")
+struct OutreachContractTests {
+    var validator: JSONSchemaValidator { JSONSchemaValidator(root: AsyncAPIDocumentTests.document) }
+
+    func check<Payload: Codable & ValidatedPayload>(_ message: String, as type: Payload.Type) throws {
+        let resolved = validator.resolve("#/components/messages/\(message)")
+        let schema = try #require(resolved["payload"] as? [String: Any])
+        let examples = try #require(resolved["examples"] as? [[String: Any]])
+        #expect(!examples.isEmpty, "\(message) has examples")
+        for example in examples {
+            let payload = try #require(example["payload"])
+            #expect(validator.validate(payload, against: schema).isEmpty, "\(message): the example validates")
+            let decoded = try CloudEvent.decodePayload(Payload.self, from: Array(try JSONSerialization.data(withJSONObject: payload)))
+            let encoded = try JSONSerialization.jsonObject(with: Data(try CloudEvent.encodeData(decoded)))
+            let problems = validator.validate(encoded, against: schema)
+            #expect(problems.isEmpty, "\(message): the Swift encoding validates: \(problems)")
+            let ceType = (example["headers"] as? [String: Any])?["ce_type"] as? String
+            #expect(ceType == resolved["x-ce-type"] as? String)
+        }
+    }
+
+    @Test("every registry and outreach message's examples decode and re-encode within the schema")
+    func examples() throws {
+        try check("UnitRecorded", as: NetworkUnitRecord.self)
+        try check("SiteRecorded", as: NetworkSiteRecord.self)
+        for message in ["StaffAssigned", "StaffReleased"] { try check(message, as: StaffRecorded.self) }
+        for message in ["PairingCreated", "PairingChanged", "PairingEnded"] { try check(message, as: PairingRecorded.self) }
+        for message in [
+            "ApplicationSubmitted", "ApplicationReviewed", "ApplicationInspectionScheduled", "ApplicationInspected", "ApplicationApproved",
+            "ApplicationRejected", "ApplicationReevaluated", "ApplicationExpired",
+        ] {
+            try check(message, as: ApplicationStep.self)
+        }
+        let documented = Set(
+            (validator.resolve("#/channels/outreachEvents")["messages"] as? [String: Any] ?? [:]).values.compactMap {
+                ($0 as? [String: Any])?["$ref"] as? String
+            }.map { validator.resolve($0)["x-ce-type"] as? String ?? "" })
+        #expect(documented == Set(Topics.outreachEvents.eventTypes))
+    }
+
+    @Test("records outside their limits are refused with the field named")
+    func limits() throws {
+        func refusal(_ json: String, _ type: (some Decodable).Type) -> String? {
+            do {
+                _ = try CloudEvent.decodePayload(type, from: Array(json.utf8))
+                return nil
+            } catch let violation as ContractViolation {
+                return violation.field
+            } catch {
+                return "not a violation: \(error)"
+            }
+        }
+        let long = String(repeating: "a", count: 129)
+        #expect(
+            refusal(
+                #"{"unitId":"\#(long)","level":"street","name":"x","path":["sz","\#(long)"],"populationEstimated":false}"#, NetworkUnitRecord.self)
+                == "unitId")
+        #expect(
+            refusal(#"{"unitId":"x","level":"street","name":"x","path":["sz","y"],"populationEstimated":false}"#, NetworkUnitRecord.self) == "path",
+            "a path that does not end with the unit")
+        #expect(
+            refusal(#"{"unitId":"x","level":"street","name":"x","path":["x"],"population":-1,"populationEstimated":false}"#, NetworkUnitRecord.self)
+                == "population")
+        #expect(
+            refusal(
+                #"{"siteId":"s","kind":"station","name":"n\u0000","address":"","unitId":"u","unitPath":["u"],"status":"active"}"#,
+                NetworkSiteRecord.self) == "name")
+        #expect(
+            refusal(
+                #"{"pairingId":"p","baseId":"b","basePath":["b"],"partnerId":"t","partnerPath":["t"],"from":"2026-01-01","until":"2026-12-31","commitments":{"activitiesPerQuarter":5000,"visitsPerQuarter":1},"status":"active"}"#,
+                PairingRecorded.self) == "commitments.activitiesPerQuarter")
+    }
+}
