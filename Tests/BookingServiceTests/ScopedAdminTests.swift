@@ -86,12 +86,3 @@ struct ScopedAdminTests {
         }
     }
 }
-
-extension TestClientProtocol {
-    /// A request with a signed admin token.
-    func json(_ method: HTTPRequest.Method, _ uri: String, bearer: String, body: String? = nil) async throws -> (
-        status: HTTPResponse.Status, json: [String: Any]
-    ) {
-        try await json(method, uri, headers: [.authorization: "Bearer \(bearer)"], body: body)
-    }
-}

@@ -65,6 +65,27 @@ struct RegistryFollowersTests {
         #expect(venueRow?.1 == "福田红树林生态公园, 科普基地", "the quoted name with its comma")
         #expect(venueRow?.2 == "sz|sz.futian|sz.futian.shatou")
 
+        // Scoped tokens from `kepu token`: a Nanshan admin may not schedule at the Futian base; the refusal is audited.
+        func token(_ role: String, _ scope: String) async throws -> String {
+            let run = try await runTool(
+                "kepu", ["token", "--role", role, "--scope", scope, "--subject", "\(scope)-admin", "--secret", ServiceProcess.jwtSecret])
+            return run.output.split(separator: "\n").last.map(String.init) ?? ""
+        }
+        let nanshan = try await token("district_admin", "sz.nanshan")
+        let refused = await httpRequest(
+            port: booking.httpPort, method: "POST", path: "/admin/sessions",
+            headers: ["Authorization": "Bearer \(nanshan)", "Content-Type": "application/json"],
+            body: Self.session("s-n", venue: venue))
+        #expect(refused?.status == 403, "\(refused?.body ?? "no answer")")
+        let futian = try await token("district_admin", "sz.futian")
+        let allowed = await httpRequest(
+            port: booking.httpPort, method: "POST", path: "/admin/sessions",
+            headers: ["Authorization": "Bearer \(futian)", "Content-Type": "application/json"],
+            body: Self.session("s-f", venue: venue))
+        #expect(allowed?.status == 201, "\(allowed?.body ?? "no answer")")
+        let audit = await booking.get("/admin/audit", headers: ["Authorization": "Bearer \(ServiceProcess.adminToken)"])?.body ?? ""
+        #expect(audit.contains(#""subject":"sz.nanshan-admin""#) && audit.contains(#""status":403"#), "\(audit)")
+
         // Metrics: the hierarchy, names and populations, per capita; the practice point that never held a session is idle.
         try await eventually("metrics knows the district's population") {
             let body = await metrics.get("/api/kpis?unit=sz.futian")?.body ?? ""

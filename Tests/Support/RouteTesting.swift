@@ -49,3 +49,12 @@ extension TestClientProtocol {
         return (response.status, object)
     }
 }
+
+extension TestClientProtocol {
+    /// A request with a signed admin token (`RouteTesting.token`).
+    public func json(_ method: HTTPRequest.Method, _ uri: String, bearer: String, body: String? = nil) async throws -> (
+        status: HTTPResponse.Status, json: [String: Any]
+    ) {
+        try await json(method, uri, headers: [.authorization: "Bearer \(bearer)"], body: body)
+    }
+}

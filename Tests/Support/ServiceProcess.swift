@@ -40,6 +40,7 @@ public final class ServiceProcess: @unchecked Sendable {
             "KEPU_DATABASE_URL": "postgres://\(database.username)@\(database.host):\(database.port)/\(database.database)\(database.tlsParameters)",
             "KEPU_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "KEPU_ADMIN_TOKEN": ServiceProcess.adminToken,
+            "KEPU_JWT_SECRET": ServiceProcess.jwtSecret,
             "KEPU_HTTP_HOST": "127.0.0.1",
             "KEPU_HTTP_PORT": String(httpPort),
             "KEPU_TEST_REPLICA": replica,
@@ -120,6 +121,8 @@ public final class ServiceProcess: @unchecked Sendable {
     }
 
     public static let adminToken = "test-admin-token-0123456789"
+    /// The secret of signed admin tokens (`kepu token --secret`).
+    public static let jwtSecret = "test-jwt-secret-0123456789abcdefghijkl"
 
     /// Waits for `/health/ready`.
     public func waitUntilReady(timeout: Duration = .seconds(60)) async throws {

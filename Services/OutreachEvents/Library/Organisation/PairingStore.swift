@@ -69,6 +69,12 @@ struct PairingStore {
                 "SELECT status FROM pairing WHERE id = \(id) FOR UPDATE", logger: logger
             ).collect().first.map { try $0.decode(PairingStatus.self) }
             if existing == .ended { return .refused("the pairing has ended; pair them again under a new id") }
+            let twin = try await transaction.connection.query(
+                """
+                SELECT id FROM pairing WHERE base_id = \(input.baseId) AND partner_id = \(input.partnerId) AND status = 'active' AND id <> \(id)
+                """, logger: logger
+            ).collect().first
+            if let twin { return .refused("\(input.baseId) and \(input.partnerId) are paired already (\(try twin.decode(String.self)))") }
             let record = PairingRecorded(
                 pairingId: id, baseId: input.baseId, basePath: base.path, partnerId: input.partnerId, partnerPath: partner.path, from: input.from,
                 until: input.until, commitments: input.commitments, status: .active)
