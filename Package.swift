@@ -190,7 +190,8 @@ let package = Package(
         .testTarget(
             name: "OutreachEventsServiceTests",
             dependencies: [
-                "OutreachEventsService", "outreach-events", "booking", "metrics", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                "OutreachEventsService", "outreach-events", "booking", "metrics", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts",
+                "KepuKafka",
                 "KepuKafkaEmbedded", "KepuDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
