@@ -24,7 +24,8 @@ struct RegistryStore {
     /// The same, in the caller's transaction (an approved application adds its practice point with its own step).
     func write(_ rows: [RegistryCSV.Row], dryRun: Bool, in transaction: HandlerTransaction) async throws -> RegistryImportReport {
         try await transaction.connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-        let current = try await load(transaction.connection)
+        let current =
+            rows.count > Self.partialLoadRows ? try await load(transaction.connection) : try await load(relevantTo: rows, transaction.connection)
         let (merged, checks) = current.merging(rows)
         let changes = merged.changes(from: current)
         let changed = Set(changes.units.map(\.unitId) + changes.sites.map(\.siteId))
@@ -44,6 +45,38 @@ struct RegistryStore {
         return report
     }
 
+    /// Up to this many rows, a write loads only the part of the registry its rows touch.
+    static let partialLoadRows = 1_000
+
+    /// The part of the registry `rows` touch, which is all their checks and changes read: the entries named (as
+    /// either kind, for the shared id namespace), their parents' chains up to the city, and everything under the
+    /// units they name (whose paths and records change with them). A single write reads a few rows, not the city.
+    func load(relevantTo rows: [RegistryCSV.Row], _ connection: PostgresConnection) async throws -> RegistryState {
+        let named = Array(Set(rows.flatMap { [$0.text.id, $0.text.parent] }.filter { !$0.isEmpty }))
+        let units = try await connection.query(
+            """
+            WITH RECURSIVE up(id) AS (
+                SELECT id FROM network_unit WHERE id = ANY(\(named)::text[])
+                UNION SELECT u.parent_id FROM network_unit u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
+            ), down(id) AS (
+                SELECT id FROM network_unit WHERE id = ANY(\(rows.map(\.text.id))::text[])
+                UNION SELECT u.id FROM network_unit u JOIN down ON u.parent_id = down.id
+            )
+            SELECT id, level, name, parent_id, population, population_estimated, to_char(pilot_since, 'YYYY-MM-DD') FROM network_unit
+            WHERE id IN (SELECT id FROM up UNION SELECT id FROM down)
+            """, logger: logger)
+        var state = RegistryState()
+        try await decodeUnits(units, into: &state)
+        let sites = try await connection.query(
+            """
+            SELECT id, kind, name, address, unit_id, status, to_char(since, 'YYYY-MM-DD'), to_char(until, 'YYYY-MM-DD') FROM network_site
+            WHERE id = ANY(\(named)::text[]) OR unit_id = ANY(\(Array(state.units.keys))::text[])
+            """, logger: logger)
+        try await decodeSites(sites, into: &state)
+        // Sites on the named units' ancestors came along; they are not touched, but harmless (they compare equal).
+        return state
+    }
+
     /// The whole registry.
     func load(_ connection: PostgresConnection) async throws -> RegistryState {
         var state = RegistryState()
@@ -51,6 +84,16 @@ struct RegistryStore {
             """
             SELECT id, level, name, parent_id, population, population_estimated, to_char(pilot_since, 'YYYY-MM-DD') FROM network_unit
             """, logger: logger)
+        try await decodeUnits(units, into: &state)
+        let sites = try await connection.query(
+            """
+            SELECT id, kind, name, address, unit_id, status, to_char(since, 'YYYY-MM-DD'), to_char(until, 'YYYY-MM-DD') FROM network_site
+            """, logger: logger)
+        try await decodeSites(sites, into: &state)
+        return state
+    }
+
+    private func decodeUnits(_ units: PostgresRowSequence, into state: inout RegistryState) async throws {
         for try await (id, level, name, parent, population, estimated, pilot) in units.decode(
             (String, UnitLevel, String, String?, Int?, Bool, String?).self)
         {
@@ -58,10 +101,9 @@ struct RegistryStore {
                 id: id, level: level, name: name, parentId: parent, population: population, populationEstimated: estimated,
                 pilotSince: pilot.flatMap(ShanghaiDay.init))
         }
-        let sites = try await connection.query(
-            """
-            SELECT id, kind, name, address, unit_id, status, to_char(since, 'YYYY-MM-DD'), to_char(until, 'YYYY-MM-DD') FROM network_site
-            """, logger: logger)
+    }
+
+    private func decodeSites(_ sites: PostgresRowSequence, into state: inout RegistryState) async throws {
         for try await (id, kind, name, address, unit, status, since, until) in sites.decode(
             (String, SiteKind, String, String, String, SiteStatus, String?, String?).self)
         {
@@ -69,7 +111,6 @@ struct RegistryStore {
                 id: id, kind: kind, name: name, address: address, unitId: unit, status: status, since: since.flatMap(ShanghaiDay.init),
                 until: until.flatMap(ShanghaiDay.init))
         }
-        return state
     }
 
     /// Writes the changed records and emits them. One statement per table: an import of a whole city is a few
