@@ -128,6 +128,8 @@ let package = Package(
             name: "kepu-bench",
             dependencies: [
                 "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService",
+                // Built beside it: `kepu-bench network` runs them as processes.
+                "outreach-events", "booking", "metrics", "KepuDomain",
                 "KepuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
