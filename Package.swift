@@ -235,7 +235,7 @@ let package = Package(
             dependencies: [
                 "KepuRuntime", "KepuDomain", "KepuTestSupport", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded",
                 "BookingService", "OutreachEventsService", "VolunteerService", "ContentSupplyService", "MetricsService",
-                "booking", "metrics",
+                "booking", "metrics", "outreach-events", "KepuTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -49,7 +49,8 @@ struct NetworkBench: AsyncParsableCommand {
             environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             children.append(
                 try ChildProcess.spawn(
-                    executable, environment: environment, output: FileManager.default.temporaryDirectory.appendingPathComponent("kepu-bench-\(service.rawValue).log").path))
+                    executable, environment: environment,
+                    output: FileManager.default.temporaryDirectory.appendingPathComponent("kepu-bench-\(service.rawValue).log").path))
         }
         for (service, port) in ports {
             let deadline = ContinuousClock.now + .seconds(120)
@@ -65,8 +66,9 @@ struct NetworkBench: AsyncParsableCommand {
         let headers = ["Authorization": "Bearer bench-admin-token-0123456789", "Content-Type": "text/csv"]
         let outreachPort = ports[.outreachEvents] ?? 0
         let started = ContinuousClock.now
-        guard let answer = await httpRequest(
-            port: outreachPort, method: "POST", path: "/admin/network/import", headers: headers, body: registry.csv, timeout: .seconds(300)),
+        guard
+            let answer = await httpRequest(
+                port: outreachPort, method: "POST", path: "/admin/network/import", headers: headers, body: registry.csv, timeout: .seconds(300)),
             answer.status == 200
         else { throw BenchError("the import was refused") }
         let imported = started.duration(to: .now).seconds
@@ -75,7 +77,8 @@ struct NetworkBench: AsyncParsableCommand {
                 let deadline = ContinuousClock.now + .seconds(600)
                 while true {
                     let venues = try await booking.query("SELECT count(*)::int FROM venue WHERE in_registry").collect().first?.decode(Int.self) ?? 0
-                    let units = try await metrics.query("SELECT count(*)::int FROM metric_unit WHERE in_registry").collect().first?.decode(Int.self) ?? 0
+                    let units =
+                        try await metrics.query("SELECT count(*)::int FROM metric_unit WHERE in_registry").collect().first?.decode(Int.self) ?? 0
                     if venues == registry.sites && units == registry.units + registry.sites { break }
                     guard ContinuousClock.now < deadline else { throw BenchError("followers stuck at \(venues) venues, \(units) units") }
                     try await Task.sleep(for: .milliseconds(50))
@@ -84,7 +87,10 @@ struct NetworkBench: AsyncParsableCommand {
         }
         let total = started.duration(to: .now).seconds
         let unitsPerSecond = Double(entries) / total
-        say(String(format: "import: answered in %.2f s; booking and metrics had all %d entries after %.2f s = %.0f units/s", imported, entries, total, unitsPerSecond))
+        say(
+            String(
+                format: "import: answered in %.2f s; booking and metrics had all %d entries after %.2f s = %.0f units/s", imported, entries, total,
+                unitsPerSecond))
 
         // Single changes: each renames a different site; timed until booking's venue and metrics' unit carry the name.
         let changes = rate * seconds
@@ -116,7 +122,9 @@ struct NetworkBench: AsyncParsableCommand {
                     let name = "bench-\(next)"
                     sentAt[name] = .now
                     let body = #"{"kind":"\#(site.kind)","name":"\#(name)","unitId":"\#(site.unit)"}"#
-                    Task { _ = await httpRequest(port: outreachPort, method: "PUT", path: "/admin/network/sites/\(site.id)", headers: json, body: body) }
+                    Task {
+                        _ = await httpRequest(port: outreachPort, method: "PUT", path: "/admin/network/sites/\(site.id)", headers: json, body: body)
+                    }
                     next += 1
                 }
                 let watchdog = Task {
@@ -134,7 +142,10 @@ struct NetworkBench: AsyncParsableCommand {
         }
         let p50 = percentile(latencies, 0.5)
         let p99 = percentile(latencies, 0.99)
-        say(String(format: "propagation of %d single changes at %d/s: p50 %.0f ms, p99 %.0f ms (includes up to 5 ms of polling)", changes, rate, p50, p99))
+        say(
+            String(
+                format: "propagation of %d single changes at %d/s: p50 %.0f ms, p99 %.0f ms (includes up to 5 ms of polling)", changes, rate, p50, p99
+            ))
 
         // Baseline: the same rows into one table with one statement.
         let baseline = try await postgres.withClient(outreachDatabase) { client -> Double in
@@ -149,7 +160,10 @@ struct NetworkBench: AsyncParsableCommand {
             return Double(rows.count) / start.duration(to: .now).seconds
         }
         say(String(format: "baseline: the same %d rows into one PostgreSQL table in one statement: %.0f rows/s", entries, baseline))
-        say(String(format: "units_per_s=%.0f baseline_rows_per_s=%.0f baseline_ratio=%.3f propagation_p50_ms=%.0f", unitsPerSecond, baseline, unitsPerSecond / baseline, p50))
+        say(
+            String(
+                format: "units_per_s=%.0f baseline_rows_per_s=%.0f baseline_ratio=%.3f propagation_p50_ms=%.0f", unitsPerSecond, baseline,
+                unitsPerSecond / baseline, p50))
         say(String(format: "units_per_s=%.0f propagation_p99_ms=%.0f", unitsPerSecond, p99))
     }
 }

@@ -23,7 +23,8 @@ struct SessionRoutes: RouteCollectionInstaller {
         }
         /// The caller may administer the session `id` (an unknown one is answered as before).
         @Sendable func authorize(session id: String, _ context: KepuRequestContext) async throws {
-            try context.authorize(Self.administrators, over: try await venues.path(session: id))
+            let path = try await venues.path(session: id)
+            try context.authorize(Self.administrators, over: path)
         }
         admin.post("sessions") { request, context in
             let input = try await request.decode(as: SessionInput.self, context: context)

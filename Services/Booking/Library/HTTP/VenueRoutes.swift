@@ -26,7 +26,8 @@ struct VenueRoutes: RouteCollectionInstaller {
         }
         admin.get("venues/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")
-            try context.authorize(SessionRoutes.administrators, over: try await venues.paths(venues: [id])[id])
+            let path = try await venues.paths(venues: [id])[id]
+            try context.authorize(SessionRoutes.administrators, over: path)
             guard let venue = try await venues.venue(id) else { throw APIError.notFound("no such venue") }
             return venue
         }

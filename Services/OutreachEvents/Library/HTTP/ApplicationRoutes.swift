@@ -53,7 +53,8 @@ struct ApplicationRoutes: RouteCollectionInstaller {
         }
         admin.get("applications/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")
-            try context.authorize(Self.readers, over: try await queries.path(id))
+            let path = try await queries.path(id)
+            try context.authorize(Self.readers, over: path)
             return try await view(id, queries)
         }
         admin.get("applications") { request, context in

@@ -43,35 +43,46 @@ struct OrganisationRoutes: RouteCollectionInstaller {
             } catch {
                 throw APIError.badRequest("invalid \(error)")
             }
-            try context.authorize(Self.staffEditors, over: try await registry.path(place: place) ?? [place])
+            let path = try await registry.path(place: place) ?? [place]
+            try context.authorize(Self.staffEditors, over: path)
             return StaffList(placeId: place, staff: try await staff.list(place: place))
         }
 
         admin.put("pairings/:id") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: PairingInput.self, context: context)
-            // The partner's district runs the pairing.
-            try context.authorize(Self.pairingEditors, over: try await registry.path(site: input.partnerId))
-            if let current = try await pairings.read(id) { try context.authorize(Self.pairingEditors, over: current.partnerPath) }
-            switch try await pairings.save(id, input) {
-            case .saved(let record, let created): return EditedResponse(status: created ? .created : .ok, response: record)
-            case .unchanged(let record): return EditedResponse(status: .ok, response: record)
-            case .refused(let reason): throw APIError(.unprocessableContent, reason)
-            }
+            try await savePairing(request, context, pairings: pairings, registry: registry)
         }
         admin.post("pairings/:id/end") { _, context in
             let id = try context.parameters.requireIdentifier("id")
             guard let current = try await pairings.read(id) else { throw APIError.notFound("no such pairing") }
             try context.authorize(Self.pairingEditors, over: current.partnerPath)
             guard let ended = try await pairings.end(id, on: ShanghaiDay(Date())) else { throw APIError.conflict("the pairing has ended") }
-            return ended
+            return PairingView(record: ended)
         }
         admin.get("pairings/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")
             guard let current = try await pairings.read(id) else { throw APIError.notFound("no such pairing") }
             try context.authorize(Self.pairingEditors, over: current.partnerPath)
-            return current
+            return PairingView(record: current)
         }
+    }
+}
+
+extension OrganisationRoutes {
+    // Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine) optimizing this body.
+    @_optimize(none)
+    fileprivate func savePairing(
+        _ request: Request, _ context: KepuRequestContext, pairings: PairingStore, registry: RegistryQueries
+    ) async throws -> EditedResponse<PairingView> {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: PairingInput.self, context: context)
+        // The partner's district runs the pairing.
+        let path = try await registry.path(site: input.partnerId)
+        try context.authorize(Self.pairingEditors, over: path)
+        let currentPath = try await pairings.partnerPath(of: id)
+        if let currentPath { try context.authorize(Self.pairingEditors, over: currentPath) }
+        let outcome = try await pairings.save(id, input)
+        guard let record = outcome.record else { throw APIError(.unprocessableContent, outcome.refusal ?? "refused") }
+        return EditedResponse(status: outcome.created ? .created : .ok, response: PairingView(record: record))
     }
 }
 

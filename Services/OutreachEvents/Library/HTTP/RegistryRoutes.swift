@@ -39,26 +39,8 @@ struct RegistryRoutes: RouteCollectionInstaller {
 
         // A district admin changes only what lies under its district, where it is now and where it would go; an
         // unknown parent is refused by the registry's own checks.
-        admin.put("network/units/:id") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: UnitInput.self, context: context)
-            var target: [String]?
-            if let parent = input.parentId {
-                target = try await queries.path(unit: parent).map { $0 + [id] }
-            } else {
-                try context.authorize([.cityAdmin])
-            }
-            try context.authorize(Self.editors, over: target)
-            try context.authorize(Self.editors, over: try await queries.path(unit: id))
-            return try await single(input.row(id: id), store: store)
-        }
-        admin.put("network/sites/:id") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: SiteInput.self, context: context)
-            try context.authorize(Self.editors, over: try await queries.path(unit: input.unitId).map { $0 + [id] })
-            try context.authorize(Self.editors, over: try await queries.path(site: id))
-            return try await single(input.row(id: id), store: store)
-        }
+        admin.put("network/units/:id") { request, context in try await putUnit(request, context, queries: queries, store: store) }
+        admin.put("network/sites/:id") { request, context in try await putSite(request, context, queries: queries, store: store) }
         // A whole file is the city's business.
         admin.post("network/import") { request, context in
             try context.authorize([.cityAdmin])
@@ -86,6 +68,40 @@ struct RegistryRoutes: RouteCollectionInstaller {
     }
 
     /// A single write is an import of one row: the same checks, the same change detection.
+
+    // Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine) optimizing this body.
+    @_optimize(none)
+    private func putUnit(_ request: Request, _ context: KepuRequestContext, queries: RegistryQueries, store: RegistryStore) async throws
+        -> EditedResponse<RegistryImportReport>
+    {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: UnitInput.self, context: context)
+        var target: [String]?
+        if let parent = input.parentId {
+            target = try await queries.path(unit: parent).map { $0 + [id] }
+        } else {
+            try context.authorize([.cityAdmin])
+        }
+        try context.authorize(Self.editors, over: target)
+        let current = try await queries.path(unit: id)
+        try context.authorize(Self.editors, over: current)
+        return try await single(input.row(id: id), store: store)
+    }
+
+    // Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine) optimizing this body.
+    @_optimize(none)
+    private func putSite(_ request: Request, _ context: KepuRequestContext, queries: RegistryQueries, store: RegistryStore) async throws
+        -> EditedResponse<RegistryImportReport>
+    {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: SiteInput.self, context: context)
+        let target = try await queries.path(unit: input.unitId).map { $0 + [id] }
+        try context.authorize(Self.editors, over: target)
+        let current = try await queries.path(site: id)
+        try context.authorize(Self.editors, over: current)
+        return try await single(input.row(id: id), store: store)
+    }
+
     private func single(_ row: RegistryRowText, store: RegistryStore) async throws -> EditedResponse<RegistryImportReport> {
         let report = try await store.write([RegistryCSV.Row(number: 1, text: row)], dryRun: false)
         if let problem = report.rows.first?.problems?.first {

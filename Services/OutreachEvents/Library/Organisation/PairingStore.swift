@@ -32,17 +32,27 @@ struct PairingInput: Decodable, ClosedPayload, ValidatedPayload {
     }
 }
 
-extension PairingRecorded: ResponseEncodable {}
+/// A pairing as the API answers it: the record as published.
+struct PairingView: ResponseEncodable {
+    let record: PairingRecorded
+
+    func encode(to encoder: any Encoder) throws { try record.encode(to: encoder) }
+}
 
 /// Pairings (结对共建): created, changed, ended; each published whole, for metrics to hold against its commitments.
 struct PairingStore {
     let client: PostgresClient
     let logger: Logger
 
-    enum Outcome {
-        case saved(PairingRecorded, created: Bool)
-        case unchanged(PairingRecorded)
-        case refused(String)
+    /// What a save did: the record (nil when refused, with the reason), and whether it was new.
+    struct Outcome: Sendable {
+        var record: PairingRecorded?
+        var created = false
+        var refusal: String?
+
+        static func refused(_ reason: String) -> Outcome { Outcome(record: nil, refusal: reason) }
+        static func saved(_ record: PairingRecorded, created: Bool) -> Outcome { Outcome(record: record, created: created) }
+        static func unchanged(_ record: PairingRecorded) -> Outcome { Outcome(record: record) }
     }
 
     /// Creates or changes an active pairing.
@@ -112,6 +122,11 @@ struct PairingStore {
             transaction.emit(try OutreachEvent.about(id, kind: "pairing", OutreachEventType.pairingEnded, record))
             return record
         }
+    }
+
+    /// The path of a pairing's partner (whose district runs it), or nil for an unknown pairing.
+    func partnerPath(of id: String) async throws -> [String]? {
+        try await read(id)?.partnerPath
     }
 
     func read(_ id: String) async throws -> PairingRecorded? {
