@@ -20,6 +20,8 @@ struct RegistryFollowersTests {
         street,sz.futian.shatou,sz.futian,沙头街道,155322,true,,,,,
         science_base,base.sz.futian.mangrove,sz.futian.shatou,"福田红树林生态公园, 科普基地",,,福田区沙头街道,,2022-01-01,,
         practice_point,point.sz.futian.idle,sz.futian.shatou,闲置实践点,,,,,2022-01-01,,
+        center,center.sz.futian,sz.futian,福田区新时代文明实践中心,,,,,,,
+        institute,institute.sz.futian.shatou,sz.futian.shatou,沙头街道新时代文明实践所,,,,,,,
         """
 
     static func csv(_ service: ServiceProcess, _ body: String) async -> (status: Int, body: String)? {
@@ -98,6 +100,16 @@ struct RegistryFollowersTests {
         }
         let alerts = await metrics.get("/api/alerts")?.body ?? ""
         #expect(alerts.contains("no session held since it joined on 2022-01-01"), "\(alerts)")
+
+        // Staffing coverage: the center has a head, the institute nobody yet.
+        let head = await outreach.admin(
+            "PUT", "/admin/staff/staff.futian.head",
+            json: #"{"role":"head","placeId":"center.sz.futian","name":"王主任","phone":"13800000000","since":"2026-01-01"}"#)
+        #expect(head?.status == 200, "\(head?.body ?? "")")
+        try await eventually("metrics counts the center as staffed") {
+            (await metrics.get("/api/staffing?unit=sz")?.body ?? "").contains(#""coverage":0.5,"name":"福田区","practiceSites":2,"staffed":1"#)
+        }
+        #expect(!(await metrics.get("/api/staffing?unit=sz")?.body ?? "").contains("王主任"))
 
         // Retired: no new sessions; the session made before stands.
         let retired = await outreach.admin(

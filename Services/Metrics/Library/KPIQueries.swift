@@ -215,3 +215,25 @@ struct SessionTallyRow: Sendable, Hashable, Encodable {
         case venueKind, day, capacity, seatsBooked, bookingsMade, checkIns, noShows
     }
 }
+
+extension KPIQueries {
+    /// Staffing coverage (三级组织体系: staff in every center, institute and station) of each child of `unit`: its
+    /// active practice sites of those kinds, and how many have at least one active member of staff.
+    func staffing(under unit: String) async throws -> [StaffingCoverage] {
+        let rows = try await client.query(
+            """
+            SELECT c.unit_id, c.name, count(s.site_id)::int,
+                   (count(s.site_id) FILTER (WHERE EXISTS (SELECT 1 FROM metric_staff f WHERE f.place_id = s.site_id AND f.active)))::int
+            FROM metric_unit c
+            LEFT JOIN metric_unit su ON c.unit_id = ANY(su.path) AND su.level = 'site'
+            LEFT JOIN metric_site s ON s.site_id = su.unit_id AND s.active AND s.kind IN ('center', 'institute', 'station')
+            WHERE c.parent_id = \(unit) AND c.level <> 'site'
+            GROUP BY c.unit_id, c.name ORDER BY c.unit_id
+            """, logger: logger)
+        var result: [StaffingCoverage] = []
+        for try await (id, name, sites, staffed) in rows.decode((String, String?, Int, Int).self) {
+            result.append(StaffingCoverage(unit: id, name: name, practiceSites: sites, staffed: staffed))
+        }
+        return result
+    }
+}

@@ -118,5 +118,19 @@ enum MetricsSchema {
                 """,
                 "CREATE INDEX IF NOT EXISTS metric_session_venue_day ON metric_session (venue_id, day)",
             ]),
+        // Staff per place, from `kepu.outreach.events.v1` (no contact details arrive): staffing coverage.
+        Migration(
+            version: 5, name: "staff per place",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS metric_staff (
+                    staff_id text PRIMARY KEY,
+                    place_id text NOT NULL,
+                    role text NOT NULL,
+                    active boolean NOT NULL
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS metric_staff_active_place ON metric_staff (place_id) WHERE active",
+            ]),
     ]
 }

@@ -160,3 +160,30 @@ struct TextDocument: ResponseGenerator {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+/// One unit's staffing coverage: its active centers, institutes and stations, and how many have staff.
+struct StaffingCoverage: Encodable, Equatable {
+    let unit: String
+    let name: String?
+    let practiceSites: Int
+    let staffed: Int
+    /// staffed / practiceSites; null without practice sites.
+    var coverage: Double? { practiceSites > 0 ? Double(staffed) / Double(practiceSites) : nil }
+
+    enum CodingKeys: String, CodingKey { case unit, name, practiceSites, staffed, coverage }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(name, forKey: .name)
+        try container.encode(practiceSites, forKey: .practiceSites)
+        try container.encode(staffed, forKey: .staffed)
+        try container.encode(coverage, forKey: .coverage)
+    }
+}
+
+/// `GET /api/staffing?unit=`: the coverage of each of a unit's children (the city: its districts).
+struct Staffing: ResponseEncodable {
+    let unit: String
+    let children: [StaffingCoverage]
+}
