@@ -88,22 +88,48 @@ struct Fuzzer {
     /// Runs the corpus, then `KEPU_FUZZ_INPUTS` mutants, through `body`.
     mutating func run(_ body: ([UInt8]) -> Void) {
         let current = CurrentInput(target: target)
-        let count = Self.inputs
-        var slowest: (Duration, [UInt8]) = (.zero, [])
         let started = ContinuousClock.now
-        for index in 0..<(seeds.count + count) {
-            let input = index < seeds.count ? seeds[index] : mutant()
-            current.record(input)
+        var slowest: (Duration, [UInt8]) = (.zero, [])
+        for index in 0..<(seeds.count + Self.inputs) {
+            let input = next(index, current)
             let start = ContinuousClock.now
             body(input)
-            let took = ContinuousClock.now - start
-            if took > slowest.0 { slowest = (took, input) }
-            // Interesting mutants become seeds of later ones (cheaply: every 64th).
-            if index >= seeds.count, index % 64 == 0, seeds.count < 4096 { seeds.append(input) }
+            slowest = max(slowest, ContinuousClock.now - start, input)
         }
+        finish(current, started: started, slowest: slowest)
+    }
+
+    /// The same for an async parser (admin tokens are verified by an actor).
+    mutating func runAsync(_ body: ([UInt8]) async -> Void) async {
+        let current = CurrentInput(target: target)
+        let started = ContinuousClock.now
+        var slowest: (Duration, [UInt8]) = (.zero, [])
+        for index in 0..<(seeds.count + Self.inputs) {
+            let input = next(index, current)
+            let start = ContinuousClock.now
+            await body(input)
+            slowest = max(slowest, ContinuousClock.now - start, input)
+        }
+        finish(current, started: started, slowest: slowest)
+    }
+
+    /// The `index`th input (the corpus first), recorded as the current one; interesting mutants become seeds of
+    /// later ones (cheaply: every 64th).
+    private mutating func next(_ index: Int, _ current: CurrentInput) -> [UInt8] {
+        let input = index < seeds.count ? seeds[index] : mutant()
+        current.record(input)
+        if index >= seeds.count, index % 64 == 0, seeds.count < 4096 { seeds.append(input) }
+        return input
+    }
+
+    private func max(_ slowest: (Duration, [UInt8]), _ took: Duration, _ input: [UInt8]) -> (Duration, [UInt8]) {
+        took > slowest.0 ? (took, input) : slowest
+    }
+
+    private func finish(_ current: CurrentInput, started: ContinuousClock.Instant, slowest: (Duration, [UInt8])) {
         current.clear()
         let line = String(
-            format: "fuzz %@: %d inputs (corpus %d), seed %llu, %.1f s, slowest %.1f ms", target, count, Self.corpus(target).count, Self.seed,
+            format: "fuzz %@: %d inputs (corpus %d), seed %llu, %.1f s, slowest %.1f ms", target, Self.inputs, Self.corpus(target).count, Self.seed,
             (ContinuousClock.now - started).seconds, slowest.0.seconds * 1000)
         print(line)
         #expect(slowest.0 < .seconds(1), "\(target): an input took \(slowest.0): \(String(decoding: slowest.1.prefix(300), as: UTF8.self))")
