@@ -225,7 +225,10 @@ let package = Package(
         // The fuzz targets (`infra/fuzz.sh` runs each for a million inputs; the test command runs them briefly).
         .testTarget(
             name: "KepuFuzzTests",
-            dependencies: ["BookingService", "MetricsService", "OutreachEventsService", "KepuRuntime", "KepuContracts", "KepuDomain", "KepuKafka", "KepuTestSupport"],
+            dependencies: [
+                "BookingService", "MetricsService", "OutreachEventsService", "KepuRuntime", "KepuContracts", "KepuDomain", "KepuKafka",
+                "KepuTestSupport",
+            ],
             path: "Tests/KepuFuzzTests",
             exclude: ["Corpus"],
             swiftSettings: swiftSettings
