@@ -67,9 +67,8 @@ struct RegistryRoutes: RouteCollectionInstaller {
         }
     }
 
-    /// A single write is an import of one row: the same checks, the same change detection.
-
-    // Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine) optimizing this body.
+    /// `PUT /admin/network/units/{id}`. Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine)
+    /// optimizing this body; it is one admin write.
     @_optimize(none)
     private func putUnit(_ request: Request, _ context: KepuRequestContext, queries: RegistryQueries, store: RegistryStore) async throws
         -> EditedResponse<RegistryImportReport>
@@ -88,7 +87,7 @@ struct RegistryRoutes: RouteCollectionInstaller {
         return try await single(input.row(id: id), store: store)
     }
 
-    // Unoptimized: Swift 6.3.1 crashes (signal 11 while LLVM splits the coroutine) optimizing this body.
+    /// `PUT /admin/network/sites/{id}`, unoptimized for the same reason.
     @_optimize(none)
     private func putSite(_ request: Request, _ context: KepuRequestContext, queries: RegistryQueries, store: RegistryStore) async throws
         -> EditedResponse<RegistryImportReport>
@@ -102,6 +101,7 @@ struct RegistryRoutes: RouteCollectionInstaller {
         return try await single(input.row(id: id), store: store)
     }
 
+    /// A single write is an import of one row: the same checks, the same change detection.
     private func single(_ row: RegistryRowText, store: RegistryStore) async throws -> EditedResponse<RegistryImportReport> {
         let report = try await store.write([RegistryCSV.Row(number: 1, text: row)], dryRun: false)
         if let problem = report.rows.first?.problems?.first {
