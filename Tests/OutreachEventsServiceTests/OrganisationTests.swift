@@ -86,6 +86,23 @@ struct OrganisationTests {
         }
     }
 
+    @Test("a district admin imports within its district; one row outside refuses the whole file")
+    func scopedImport() async throws {
+        try await RouteTesting.withRoutes(of: RegistryImportTests.definition) { http, client in
+            #expect(try await http.csv("/admin/network/import", Self.registry).status == .ok)
+            let tokens = try await Tokens()
+            let inside = [RegistryImportTests.header, "community,sz.futian.shatou.c02,sz.futian.shatou,二社区,20000,true,,,,,"].joined(separator: "\n")
+            let outside = inside + "\ncommunity,sz.nanshan.shekou.c01,sz.nanshan.shekou,蛇口一社区,20000,true,,,,,"
+            let before = try await Self.outbox(client, type: NetworkEventType.unitRecorded).count
+            let refused = try await http.csv("/admin/network/import", outside, bearer: tokens.futian)
+            #expect(refused.status == .forbidden, "\(refused.json)")
+            #expect(try await Self.outbox(client, type: NetworkEventType.unitRecorded).count == before, "nothing of the file applied")
+            #expect(try await http.csv("/admin/network/import", inside, bearer: tokens.futian).status == .ok)
+            #expect(try await http.csv("/admin/network/import", inside, bearer: tokens.futianReviewer).status == .forbidden)
+            #expect(try await Self.outbox(client, type: NetworkEventType.unitRecorded).count == before + 1)
+        }
+    }
+
     @Test("a pairing is created, changed and ended once each; only a base and a center, institute or station pair")
     func pairings() async throws {
         try await RouteTesting.withRoutes(of: RegistryImportTests.definition) { http, client in

@@ -208,10 +208,12 @@ struct RegistryImportTests {
 }
 
 extension TestClientProtocol {
-    /// A CSV file posted as an admin (unless `admin` is false).
-    func csv(_ uri: String, _ text: String, admin: Bool = true) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+    /// A CSV file posted as an admin (unless `admin` is false), with the static token or `bearer`.
+    func csv(_ uri: String, _ text: String, admin: Bool = true, bearer: String? = nil) async throws -> (
+        status: HTTPResponse.Status, json: [String: Any]
+    ) {
         var headers: HTTPFields = [.contentType: "text/csv"]
-        if admin { headers[.authorization] = "Bearer \(RouteTesting.adminToken)" }
+        if admin { headers[.authorization] = "Bearer \(bearer ?? RouteTesting.adminToken)" }
         let response = try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: text))
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
         return (response.status, object)

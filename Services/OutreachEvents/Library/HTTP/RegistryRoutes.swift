@@ -1,6 +1,7 @@
 import Hummingbird
 import KepuContracts
 import KepuRuntime
+import PostgresNIO
 
 /// The registry: public reads of units and sites; admin writes of one unit or site, and the CSV import.
 struct RegistryRoutes: RouteCollectionInstaller {
@@ -41,9 +42,9 @@ struct RegistryRoutes: RouteCollectionInstaller {
         // unknown parent is refused by the registry's own checks.
         admin.put("network/units/:id") { request, context in try await putUnit(request, context, queries: queries, store: store) }
         admin.put("network/sites/:id") { request, context in try await putSite(request, context, queries: queries, store: store) }
-        // A whole file is the city's business.
+        // A district admin imports only what lies under its district: one record outside refuses the whole file.
         admin.post("network/import") { request, context in
-            try context.authorize([.cityAdmin])
+            let identity = try context.authorize(Self.editors)
             let dryRun: Bool
             switch request.uri.queryParameters.get("dryRun") {
             case nil, "false": dryRun = false
@@ -62,7 +63,13 @@ struct RegistryRoutes: RouteCollectionInstaller {
             } catch let problem as RegistryCSV.FileProblem {
                 throw APIError(.unprocessableContent, problem.message)
             }
-            let report = try await store.write(rows, dryRun: dryRun)
+            let report: RegistryImportReport
+            do {
+                report = try await store.write(rows, dryRun: dryRun) { path in try identity.require(Self.editors, over: path) }
+            } catch let error as PostgresTransactionError {
+                if let refusal = error.closureError as? APIError { throw refusal }
+                throw error
+            }
             return EditedResponse(status: report.summary.invalidRows > 0 ? .unprocessableContent : .ok, response: report)
         }
     }

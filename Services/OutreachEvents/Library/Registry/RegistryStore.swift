@@ -15,19 +15,33 @@ struct RegistryStore {
     static let lockKey = AdvisoryLock.key(named: "outreach-events.registry")
 
     /// Checks `rows` and, unless `dryRun` or any row has a problem, applies them.
-    func write(_ rows: [RegistryCSV.Row], dryRun: Bool) async throws -> RegistryImportReport {
+    /// `within` is called with the path (city first, ending with the entry) of every record the write would change,
+    /// where it stands now and where it would stand; it throws to refuse the whole write (a district admin's import
+    /// that reaches outside its district).
+    func write(_ rows: [RegistryCSV.Row], dryRun: Bool, within: ([String]) throws -> Void = { _ in }) async throws -> RegistryImportReport {
         try await client.withOutboxTransaction(logger: logger) { transaction in
-            try await write(rows, dryRun: dryRun, in: transaction)
+            try await write(rows, dryRun: dryRun, in: transaction, within: within)
         }
     }
 
     /// The same, in the caller's transaction (an approved application adds its practice point with its own step).
-    func write(_ rows: [RegistryCSV.Row], dryRun: Bool, in transaction: HandlerTransaction) async throws -> RegistryImportReport {
+    func write(
+        _ rows: [RegistryCSV.Row], dryRun: Bool, in transaction: HandlerTransaction, within: ([String]) throws -> Void = { _ in }
+    ) async throws -> RegistryImportReport {
         try await transaction.connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
         let current =
             rows.count > Self.partialLoadRows ? try await load(transaction.connection) : try await load(relevantTo: rows, transaction.connection)
         let (merged, checks) = current.merging(rows)
         let changes = merged.changes(from: current)
+        let currentPaths = current.paths()
+        for unit in changes.units {
+            try within(unit.path)
+            if let before = currentPaths[unit.unitId] { try within(before) }
+        }
+        for site in changes.sites {
+            try within(site.unitPath + [site.siteId])
+            if let before = current.sites[site.siteId].flatMap({ currentPaths[$0.unitId] }) { try within(before + [site.siteId]) }
+        }
         let changed = Set(changes.units.map(\.unitId) + changes.sites.map(\.siteId))
         let created = Set(rows.map(\.text.id)).filter { current.units[$0] == nil && current.sites[$0] == nil }
         var report = RegistryImportReport(dryRun: dryRun, applied: false, summary: .init(), rows: [])
