@@ -67,6 +67,10 @@ struct ScopedAdminTests {
             #expect(try await http.json(.post, "/admin/sessions/s-f/close", bearer: forever).status == .unauthorized)
             #expect(try await http.json(.post, "/admin/sessions/s-f/close", bearer: "a.b.c").status == .unauthorized)
 
+            // A hostile path (an encoded NUL) is answered and recorded like any other.
+            let nul = try await http.json(.post, "/admin/sessions/a%00b/close", bearer: city)
+            #expect(nul.status == .notFound, "the percent-encoded id names no session: \(nul.status)")
+
             // The audit log: every write with who, role, scope and the answer; only the city reads it.
             #expect(try await http.json(.get, "/admin/audit", bearer: futian).status == .forbidden)
             let audit = try await http.json(.get, "/admin/audit?limit=1000", bearer: city)
@@ -80,6 +84,7 @@ struct ScopedAdminTests {
             #expect(lines.contains("base-operator|site_operator|base.futian|PUT /admin/sessions/s-f/capacity|200"))
             #expect(lines.contains("operator|operator|*|POST /admin/venues|200"), "the break-glass token is recorded as itself")
             #expect(!lines.contains { $0.contains("GET ") }, "reads are not writes")
+            #expect(lines.contains { $0.hasPrefix("city-admin|city_admin|sz|POST /admin/sessions/a") && $0.hasSuffix("/close|404") }, "\(lines)")
             #expect(!lines.contains { $0.hasPrefix("x|") }, "unauthenticated attempts have no identity to record")
             let stored = try await client.query("SELECT count(*)::int FROM admin_audit").collect().first?.decode(Int.self)
             #expect(stored == entries.count)

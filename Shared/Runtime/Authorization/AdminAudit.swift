@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KepuContracts
 import Logging
 import PostgresNIO
 
@@ -37,13 +38,20 @@ public struct AdminAudit: Sendable {
             try await client.query(
                 """
                 INSERT INTO admin_audit (subject, role, scope, method, path, status)
-                VALUES (\(identity.subject), \(identity.role.rawValue), \(identity.scope), \(method), \(String(path.prefix(1000))), \(status))
+                VALUES (\(identity.subject), \(identity.role.rawValue), \(identity.scope), \(method), \(Self.storable(path)), \(status))
                 """, logger: logger)
         } catch {
             // The write has happened; its record is lost. Loud, so an operator sees the gap.
             logger.error(
                 "admin write not recorded in the audit log", metadata: ["error": "\(error)", "method": "\(method)", "path": "\(path.prefix(200))"])
         }
+    }
+
+    /// A request path as it can be stored: at most 1,000 bytes, any control character replaced (PostgreSQL refuses
+    /// a NUL in text; the router passes `%00` on still encoded, but the audit does not rely on it).
+    static func storable(_ path: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        return FieldLimit.truncated(cleaned, maxBytes: 1_000)
     }
 
     func page(after: Int64, limit: Int) async throws -> Page {

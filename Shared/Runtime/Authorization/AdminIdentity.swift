@@ -16,9 +16,6 @@ public struct AdminIdentity: Sendable, Hashable {
     /// The break-glass identity of the static admin token.
     static let breakGlass = AdminIdentity(subject: "operator", role: .breakGlass, scope: "*")
 
-    /// The service itself, for steps a timer takes (an overdue re-evaluation expiring); never authenticated.
-    public static let system = AdminIdentity(subject: "system", role: .breakGlass, scope: "*")
-
     /// Whether the caller's scope covers something whose path (city first, ending with the thing itself when it
     /// is a unit or a site) is `path`.
     public func covers(_ path: [String]) -> Bool {

@@ -102,7 +102,7 @@ struct ApplicationStore {
                 "UPDATE application SET status = 'expired', closed_at = now() WHERE id = \(id)", logger: logger)
             try await record(
                 id, status: .expired, type: OutreachEventType.applicationExpired, siteName: siteName, unitId: unitId, unitPath: unitPath,
-                actor: AdminIdentity.system.subject, actorRole: "system", comment: "not re-evaluated by its due day", in: transaction)
+                actor: "system", actorRole: "system", comment: "not re-evaluated by its due day", in: transaction)
         }
         return due.count
     }
