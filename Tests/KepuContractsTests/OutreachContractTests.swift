@@ -74,6 +74,10 @@ struct OutreachContractTests {
                 NetworkSiteRecord.self) == "name")
         #expect(
             refusal(
+                #"{"siteId":"s","kind":"station","name":"n","address":"","unitId":"u","unitPath":["u"],"status":"active","since":"2026-02-30"}"#,
+                NetworkSiteRecord.self) == "since", "a day a consumer's date cast would refuse")
+        #expect(
+            refusal(
                 #"{"pairingId":"p","baseId":"b","basePath":["b"],"partnerId":"t","partnerPath":["t"],"from":"2026-01-01","until":"2026-12-31","commitments":{"activitiesPerQuarter":5000,"visitsPerQuarter":1},"status":"active"}"#,
                 PairingRecorded.self) == "commitments.activitiesPerQuarter")
     }

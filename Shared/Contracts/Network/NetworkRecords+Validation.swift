@@ -6,6 +6,13 @@ extension FieldLimit {
     /// A postal address as written.
     public static let address = 500
 
+    /// Checks a calendar day written yyyy-MM-dd (nil passes): consumers cast it to a PostgreSQL date, which would
+    /// refuse anything else and fail the batch.
+    public static func checkDay(_ value: String?, _ field: String) throws(ContractViolation) {
+        guard let value else { return }
+        guard value.utf8.count == 10, ShanghaiDay(value) != nil else { throw ContractViolation(field: field, "is not a yyyy-MM-dd day") }
+    }
+
     /// Checks a path: 1 to `maximum` ids (a unit path by default; a site's path is one longer), each an identifier.
     static func checkPath(_ path: [String], _ field: String, maximum: Int = maximumUnitPathLength) throws(ContractViolation) {
         guard (1...maximum).contains(path.count) else {
@@ -23,7 +30,7 @@ extension NetworkUnitRecord: ValidatedPayload {
         try FieldLimit.checkPath(path, "path")
         guard path.last == unitId else { throw ContractViolation(field: "path", "does not end with the unit itself") }
         if let population { try FieldLimit.check(population, "population", in: FieldLimit.population) }
-        try FieldLimit.check(pilotSince, "pilotSince", max: FieldLimit.code)
+        try FieldLimit.checkDay(pilotSince, "pilotSince")
     }
 }
 
@@ -36,7 +43,7 @@ extension NetworkSiteRecord: ValidatedPayload {
         try FieldLimit.checkPath(unitPath, "unitPath")
         guard unitPath.last == unitId else { throw ContractViolation(field: "unitPath", "does not end with the site's unit") }
         if let unitPopulation { try FieldLimit.check(unitPopulation, "unitPopulation", in: FieldLimit.population) }
-        try FieldLimit.check(since, "since", max: FieldLimit.code)
-        try FieldLimit.check(until, "until", max: FieldLimit.code)
+        try FieldLimit.checkDay(since, "since")
+        try FieldLimit.checkDay(until, "until")
     }
 }

@@ -10,8 +10,8 @@ extension StaffRecorded: ValidatedPayload {
         try FieldLimit.check(staffId, "staffId", max: FieldLimit.identifier)
         try FieldLimit.check(placeId, "placeId", max: FieldLimit.identifier)
         try FieldLimit.checkPath(placePath, "placePath", maximum: maximumUnitPathLength + 1)
-        try FieldLimit.check(since, "since", max: FieldLimit.code)
-        try FieldLimit.check(until, "until", max: FieldLimit.code)
+        try FieldLimit.checkDay(since, "since")
+        try FieldLimit.checkDay(until, "until")
     }
 }
 
@@ -22,8 +22,8 @@ extension PairingRecorded: ValidatedPayload {
         try FieldLimit.check(partnerId, "partnerId", max: FieldLimit.identifier)
         try FieldLimit.checkPath(basePath, "basePath", maximum: maximumUnitPathLength + 1)
         try FieldLimit.checkPath(partnerPath, "partnerPath", maximum: maximumUnitPathLength + 1)
-        try FieldLimit.check(from, "from", max: FieldLimit.code)
-        try FieldLimit.check(until, "until", max: FieldLimit.code)
+        try FieldLimit.checkDay(from, "from")
+        try FieldLimit.checkDay(until, "until")
         try FieldLimit.check(commitments.activitiesPerQuarter, "commitments.activitiesPerQuarter", in: FieldLimit.commitment)
         try FieldLimit.check(commitments.visitsPerQuarter, "commitments.visitsPerQuarter", in: FieldLimit.commitment)
     }
@@ -38,8 +38,8 @@ extension ApplicationStep: ValidatedPayload {
         try FieldLimit.check(actor, "actor", max: FieldLimit.identifier)
         try FieldLimit.check(actorRole, "actorRole", max: FieldLimit.code)
         try FieldLimit.check(comment, "comment", max: FieldLimit.text)
-        try FieldLimit.check(inspectionDay, "inspectionDay", max: FieldLimit.code)
+        try FieldLimit.checkDay(inspectionDay, "inspectionDay")
         try FieldLimit.check(practicePointId, "practicePointId", max: FieldLimit.identifier)
-        try FieldLimit.check(validUntil, "validUntil", max: FieldLimit.code)
+        try FieldLimit.checkDay(validUntil, "validUntil")
     }
 }
