@@ -44,15 +44,23 @@ public enum Topics {
         name: "kepu.network.units.v1", owner: .outreachEvents, key: "unit or site id", eventTypes: NetworkEventType.all, partitions: 6,
         cleanup: .compact)
 
-    /// What outreach-events decided: staff assigned and released, pairings, application steps (and, with issue 24,
-    /// the menu, orders and events). Key: the aggregate's id (staff, pairing or application id).
+    /// What outreach-events decided: staff assigned and released, pairings, application steps, the menu's
+    /// programmes, campaigns, orders, events and their ratings. Key: the aggregate's id.
     public static let outreachEvents = TopicDefinition(
-        name: "kepu.outreach.events.v1", owner: .outreachEvents, key: "staff, pairing or application id", eventTypes: OutreachEventType.all,
-        partitions: 6, cleanup: .delete(retentionDays: 30))
+        name: "kepu.outreach.events.v1", owner: .outreachEvents,
+        key: "the aggregate's id (staff, pairing, application, programme, campaign, order or event id; a rejection: the request's key)",
+        eventTypes: OutreachEventType.all + ActivityEventType.all, partitions: 6, cleanup: .delete(retentionDays: 30))
+
+    /// What frontends ask of outreach-events: sites' orders (key: the order id) and residents' ratings (key: the
+    /// event id).
+    public static let outreachRequests = TopicDefinition(
+        name: "kepu.outreach.requests.v1", owner: .outreachEvents, key: "order id for an order, event id for a rating",
+        eventTypes: OutreachRequestType.all, partitions: 6, cleanup: .delete(retentionDays: 7))
 
     /// Every topic, in a stable order.
     public static let all: [TopicDefinition] =
-        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents] + ServiceName.all.map(deadLetter)
+        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents, outreachRequests]
+        + ServiceName.all.map(deadLetter)
 
     public static func named(_ name: String) -> TopicDefinition? {
         all.first { $0.name == name }

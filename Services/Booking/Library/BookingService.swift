@@ -10,7 +10,10 @@ public enum BookingService {
         return ServiceDefinition(
             name: .booking,
             migrations: BookingSchema.migrations,
-            handlers: [HandlerRegistration(BookingRequestHandler(policy: policy)), HandlerRegistration(RegistrySitesHandler())],
+            handlers: [
+                HandlerRegistration(BookingRequestHandler(policy: policy)), HandlerRegistration(RegistrySitesHandler()),
+                HandlerRegistration(EventSessionsHandler(policy: policy)),
+            ],
             routes: BookingHTTPRoutes.make(policy: policy),
             background: [
                 { context in NoShowSweeper.task(client: context.client, policy: policy, logger: context.logger) },

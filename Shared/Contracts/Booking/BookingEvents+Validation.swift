@@ -36,6 +36,7 @@ extension BookingCancelled: ValidatedPayload {
         try FieldLimit.check(bookingId, "bookingId", max: FieldLimit.identifier)
         try FieldLimit.check(sessionId, "sessionId", max: FieldLimit.identifier)
         try FieldLimit.check(seatsFreed, "seatsFreed", in: FieldLimit.count)
+        try FieldLimit.check(reason, "reason", max: FieldLimit.text)
     }
 }
 

@@ -125,13 +125,16 @@ public struct BookingCancelled: Sendable, Hashable, Codable {
     public var seatsFreed: Int
     /// After the cancellation deadline: counts as a no-show.
     public var late: Bool
+    /// Set when the session was cancelled under the resident (its event was cancelled), saying why.
+    public var reason: String?
 
-    public init(requestId: String, bookingId: String, sessionId: String, seatsFreed: Int, late: Bool) {
+    public init(requestId: String, bookingId: String, sessionId: String, seatsFreed: Int, late: Bool, reason: String? = nil) {
         self.requestId = requestId
         self.bookingId = bookingId
         self.sessionId = sessionId
         self.seatsFreed = seatsFreed
         self.late = late
+        self.reason = reason
     }
 }
 

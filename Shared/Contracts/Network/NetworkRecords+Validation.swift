@@ -14,7 +14,7 @@ extension FieldLimit {
     }
 
     /// Checks a path: 1 to `maximum` ids (a unit path by default; a site's path is one longer), each an identifier.
-    static func checkPath(_ path: [String], _ field: String, maximum: Int = maximumUnitPathLength) throws(ContractViolation) {
+    public static func checkPath(_ path: [String], _ field: String, maximum: Int = maximumUnitPathLength) throws(ContractViolation) {
         guard (1...maximum).contains(path.count) else {
             throw ContractViolation(field: field, "has \(path.count) ids, 1...\(maximum) allowed")
         }

@@ -10,9 +10,12 @@ public enum AdminRole: String, Sendable, Hashable, Codable, CaseIterable, TextEn
     case inspector
     /// Runs one site (阵地管理员): its sessions and activities.
     case siteOperator = "site_operator"
+    /// A provider on the activity menu (an expert, a base, the museum, an association): its scope is its provider
+    /// id; it answers the orders dispatched to it, claims open ones, and keeps its own programmes.
+    case provider
     /// The static `KEPU_ADMIN_TOKEN`: the operators' break-glass credential, allowed everything. Never in a token.
     case breakGlass = "operator"
 
     /// The roles a token may carry (`kepu token` issues them).
-    public static let issuable: [AdminRole] = [.cityAdmin, .districtAdmin, .reviewer, .inspector, .siteOperator]
+    public static let issuable: [AdminRole] = [.cityAdmin, .districtAdmin, .reviewer, .inspector, .siteOperator, .provider]
 }

@@ -10,3 +10,8 @@ extension SiteStatus: TextEnum {}
 extension StaffRole: TextEnum {}
 extension PairingStatus: TextEnum {}
 extension ApplicationStatus: TextEnum {}
+extension ActivityFormat: TextEnum {}
+extension AgeBand: TextEnum {}
+extension ProviderKind: TextEnum {}
+extension OrderStatus: TextEnum {}
+extension ActivityEventStatus: TextEnum {}

@@ -1,0 +1,112 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+
+/// `POST /admin/events`: a draft event at a site (a campaign activity, a lecture, a visit...). Orders and tour
+/// stops make their own.
+struct EventInput: Decodable, ClosedPayload, ValidatedPayload {
+    let eventId: String?
+    let title: String
+    let siteId: String
+    let theme: String
+    let format: ActivityFormat
+    let programmeId: String?
+    let providerId: String?
+    let pairingId: String?
+    let campaigns: [String]?
+    let startsAt: Date
+    let endsAt: Date
+    let seats: EventSeats?
+    let costFen: Int?
+    let volunteerNeeds: VolunteerNeeds?
+
+    static var fields: PayloadFields {
+        .object([
+            "eventId": .value, "title": .value, "siteId": .value, "theme": .value, "format": .value, "programmeId": .value,
+            "providerId": .value, "pairingId": .value, "campaigns": .value, "startsAt": .value, "endsAt": .value,
+            "seats": .object([
+                "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
+                "groupMax": .value,
+            ]),
+            "costFen": .value, "volunteerNeeds": .object(["count": .value, "skills": .value, "from": .value, "until": .value]),
+        ])
+    }
+
+    func validate() throws(ContractViolation) {
+        if let eventId { try EventInput.checkId(eventId) }
+        try record(id: eventId ?? "e", siteKind: .center, sitePath: ["sz"]).validate()
+    }
+
+    /// Event ids are session ids in booking too: ids a frontend can put in a URL.
+    static func checkId(_ id: String) throws(ContractViolation) {
+        guard RegistryRowText.isIdentifier(id), id.utf8.count <= FieldLimit.identifier else {
+            throw ContractViolation(field: "eventId", "is not an id (a-z 0-9 - _ ., at most \(FieldLimit.identifier) bytes)")
+        }
+    }
+
+    func record(id: String, siteKind: SiteKind, sitePath: [String]) -> ActivityEventRecord {
+        ActivityEventRecord(
+            eventId: id, status: .draft, title: title, siteId: siteId, siteKind: siteKind, sitePath: sitePath, theme: theme, format: format,
+            programmeId: programmeId, providerId: providerId, pairingId: pairingId, campaigns: campaigns ?? [], startsAt: startsAt,
+            endsAt: endsAt, seats: seats, costFen: costFen, volunteerNeeds: volunteerNeeds)
+    }
+}
+
+/// `POST /admin/events/{id}/steps`: publish, change, hold, report or cancel an event.
+struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
+    enum Action: String, Decodable {
+        case publish, change, hold, report, cancel
+    }
+
+    let action: Action
+    /// For change (and publish): the new values; absent ones stay.
+    let title: String?
+    let startsAt: Date?
+    let endsAt: Date?
+    let seats: EventSeats?
+    let costFen: Int?
+    let campaigns: [String]?
+    let volunteerNeeds: VolunteerNeeds?
+    /// For hold: walk-ins (people who came without booking) and how long it lasted.
+    let walkIns: Int?
+    let durationMinutes: Int?
+    /// For report: the summary (汇报).
+    let report: String?
+    /// For cancel: why (residents' frontends show it).
+    let reason: String?
+
+    static var fields: PayloadFields {
+        .object([
+            "action": .value, "title": .value, "startsAt": .value, "endsAt": .value,
+            "seats": .object([
+                "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
+                "groupMax": .value,
+            ]),
+            "costFen": .value, "campaigns": .value, "volunteerNeeds": .object(["count": .value, "skills": .value, "from": .value, "until": .value]),
+            "walkIns": .value, "durationMinutes": .value, "report": .value, "reason": .value,
+        ])
+    }
+
+    func validate() throws(ContractViolation) {
+        try FieldLimit.check(title, "title", max: FieldLimit.name)
+        if let startsAt, let endsAt { try FieldLimit.checkTimes(startsAt, endsAt, "endsAt") }
+        if let seats { try seats.validate("seats") }
+        if let costFen { try FieldLimit.check(costFen, "costFen", in: FieldLimit.costFen) }
+        if let campaigns { try FieldLimit.checkCodes(campaigns, "campaigns", max: FieldLimit.identifier) }
+        if let volunteerNeeds {
+            try FieldLimit.check(volunteerNeeds.count, "volunteerNeeds.count", in: 1...1_000)
+            try FieldLimit.checkCodes(volunteerNeeds.skills, "volunteerNeeds.skills")
+            try FieldLimit.checkTimes(volunteerNeeds.from, volunteerNeeds.until, "volunteerNeeds.until")
+        }
+        if let walkIns { try FieldLimit.check(walkIns, "walkIns", in: FieldLimit.count) }
+        if let durationMinutes { try FieldLimit.check(durationMinutes, "durationMinutes", in: FieldLimit.minutes) }
+        try FieldLimit.check(report, "report", max: FieldLimit.text)
+        try FieldLimit.check(reason, "reason", max: FieldLimit.text)
+        switch action {
+        case .report where (report ?? "").isEmpty: throw ContractViolation(field: "report", "is required to report an event")
+        case .cancel where (reason ?? "").isEmpty: throw ContractViolation(field: "reason", "is required to cancel an event")
+        case .hold where walkIns == nil: throw ContractViolation(field: "walkIns", "is required to hold an event (0 when none)")
+        default: break
+        }
+    }
+}

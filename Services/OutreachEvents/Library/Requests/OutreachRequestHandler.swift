@@ -1,0 +1,90 @@
+import Foundation
+import KepuContracts
+import KepuKafka
+import KepuRuntime
+import PostgresNIO
+
+/// What frontends send on `kepu.outreach.requests.v1`: sites' orders (点单) and residents' ratings. An order
+/// becomes a placed order (answered by its `order-changed` event), a rating replaces the resident's earlier one
+/// for the event (answered by `event-rated`); what cannot be acted on is answered by `request-rejected`.
+struct OutreachRequestHandler: EventHandler {
+    enum Command: Sendable {
+        case order(OrderRequested)
+        case rating(RatingSubmitted)
+    }
+
+    let deadlines: OrderDeadlines
+
+    var name: String { "requests" }
+    var topics: [String] { [Topics.outreachRequests.name] }
+
+    static let decoder = EventDecoder<Command>([
+        .on(OutreachRequestType.orderRequested, as: OrderRequested.self) { .order($0) },
+        .on(OutreachRequestType.ratingSubmitted, as: RatingSubmitted.self) { .rating($0) },
+    ])
+
+    func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
+        let command = try Self.decoder.decode(event)
+        // Per-order and per-event order depends on the key.
+        let (key, field) =
+            switch command {
+            case .order(let order): (order.orderId, "orderId")
+            case .rating(let rating): (rating.eventId, "eventId")
+            }
+        guard message.key.map({ $0.elementsEqual(key.utf8) }) == true else {
+            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its \(field)")
+        }
+        return command
+    }
+
+    func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
+        let orders = OrderStore(logger: transaction.logger, deadlines: deadlines)
+        for received in commands {
+            switch received.command {
+            case .order(let request):
+                let placement = OrderPlacement(
+                    orderId: request.orderId, siteId: request.siteId, programmeId: request.programmeId, from: request.from, until: request.until,
+                    expectedAudience: request.expectedAudience, note: request.note)
+                let actor = OrderActor(subject: String(request.requestId.prefix(FieldLimit.identifier)), role: "frontend")
+                if case .refused(let reason, let detail) = try await orders.place(placement, actor: actor, in: transaction) {
+                    try reject(request.requestId, key: request.orderId, reason, detail, in: transaction)
+                }
+            case .rating(let rating):
+                try await rate(rating, in: transaction)
+            }
+        }
+    }
+
+    private func rate(_ rating: RatingSubmitted, in transaction: HandlerTransaction) async throws {
+        let connection = transaction.connection
+        let inserted = try await connection.query(
+            """
+            INSERT INTO event_rating AS r (event_id, resident_id, score, comment)
+            SELECT id, \(rating.residentId), \(rating.score), \(rating.comment) FROM activity_event
+            WHERE id = \(rating.eventId) AND status IN ('held', 'reported')
+            ON CONFLICT (event_id, resident_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, at = now()
+            RETURNING r.event_id
+            """, logger: transaction.logger
+        ).collect()
+        guard !inserted.isEmpty else {
+            return try reject(
+                rating.requestId, key: rating.eventId, .notRateable, "event \(rating.eventId) is not a held event", in: transaction)
+        }
+        let rows = try await connection.query(
+            "SELECT count(*)::int, coalesce(avg(score), 0)::float8 FROM event_rating WHERE event_id = \(rating.eventId)",
+            logger: transaction.logger
+        ).collect()
+        let (count, average) = try rows.first?.decode((Int, Double).self) ?? (0, 0)
+        transaction.emit(
+            try OutreachEvent.about(
+                rating.eventId, kind: "event", ActivityEventType.eventRated,
+                EventRated(eventId: rating.eventId, rating: EventRating(ratings: count, average: (average * 100).rounded() / 100))))
+    }
+
+    private func reject(_ requestId: String, key: String, _ reason: OutreachRejection, _ detail: String, in transaction: HandlerTransaction) throws {
+        transaction.emit(
+            try OutreachEvent.about(
+                key, kind: "request", ActivityEventType.requestRejected,
+                OutreachRequestRejected(requestId: requestId, reason: reason, detail: FieldLimit.truncated(detail, maxBytes: FieldLimit.text))))
+    }
+}
