@@ -34,7 +34,7 @@ public enum OutreachEventsService {
                         try await ApplicationStore(client: context.client, logger: context.logger).expireOverdue(
                             today: ShanghaiDay(Date()), in: transaction)
                     }
-                }
+                },
             ],
             personalData: OutreachSchema.contactDetails, settings: OutreachSetting.declarations)
     }

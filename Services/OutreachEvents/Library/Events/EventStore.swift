@@ -18,7 +18,8 @@ enum EventAction: Sendable {
         case (.publish, .draft): .success(.published)
         case (.change, .draft), (.change, .published): .success(status)
         case (.hold, .published): .success(.held)
-        case (.report, .held): .success(.reported)
+        // A report again replaces the summary (after a review sent it back).
+        case (.report, .held), (.report, .reported): .success(.reported)
         case (.cancel, .draft), (.cancel, .published): .success(.cancelled)
         default: .failure(WorkflowRefusal("the event is \(status.rawValue): this step does not follow"))
         }
@@ -92,7 +93,9 @@ struct EventStore {
         }
         if let campaigns = changes.campaigns { try await checkCampaigns(campaigns, on: connection) }
         if changes.startsAt != nil || changes.endsAt != nil {
-            guard (changes.endsAt ?? endsAt) > (changes.startsAt ?? startsAt) else { return .failure(WorkflowRefusal("the event would end before it starts")) }
+            guard (changes.endsAt ?? endsAt) > (changes.startsAt ?? startsAt) else {
+                return .failure(WorkflowRefusal("the event would end before it starts"))
+            }
         }
         let seats = changes.seats
         let needs = changes.volunteerNeeds
@@ -202,7 +205,9 @@ struct EventStore {
                    \(pairing)::text IS NULL OR EXISTS (SELECT 1 FROM pairing WHERE id = \(pairing))
             """, logger: logger
         ).collect()
-        guard let (siteStatus, themeKnown, programmeKnown, providerKnown, pairingKnown) = try rows.first?.decode((SiteStatus?, Bool, Bool, Bool, Bool).self)
+        guard
+            let (siteStatus, themeKnown, programmeKnown, providerKnown, pairingKnown) = try rows.first?.decode(
+                (SiteStatus?, Bool, Bool, Bool, Bool).self)
         else { return }
         guard let siteStatus else { throw EventReferenceError(description: "site \(site) is not in the registry") }
         guard siteStatus == .active else { throw EventReferenceError(description: "site \(site) is retired") }

@@ -24,7 +24,9 @@ struct ProviderView: ResponseEncodable, Equatable {
 
 /// A programme on the menu as anyone may read it.
 struct ProgrammeView: ResponseEncodable, Equatable {
-    typealias Columns = (String, String, String, String, ActivityFormat, [String], Int, Int, Int, String, String, String, ProviderKind, [String], Bool)
+    typealias Columns = (
+        String, String, String, String, ActivityFormat, [String], Int, Int, Int, String, String, String, ProviderKind, [String], Bool
+    )
     static let select = """
         p.id, p.title, p.description, p.theme, p.format, p.audiences, p.duration_minutes, p.capacity_min, p.capacity_max, p.requirements,
         p.provider_id, v.name, v.kind, p.districts, p.active

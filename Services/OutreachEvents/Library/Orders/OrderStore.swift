@@ -74,8 +74,9 @@ struct OrderStore {
             WHERE o.id = \(id) FOR UPDATE OF o
             """, logger: logger
         ).collect()
-        guard let (status, siteId, unitPath, programmeId, currentProvider, eventId) = try rows.first?.decode(
-            (OrderStatus, String, [String], String, String?, String?).self)
+        guard
+            let (status, siteId, unitPath, programmeId, currentProvider, eventId) = try rows.first?.decode(
+                (OrderStatus, String, [String], String, String?, String?).self)
         else { return .failure(WorkflowRefusal("no such order")) }
         let next: OrderStatus
         switch action.next(after: status) {

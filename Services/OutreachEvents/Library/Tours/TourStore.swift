@@ -47,10 +47,15 @@ struct TourStore {
     /// when the kit is elsewhere then (the constraint's refusal, SQLSTATE 23P01) or a reference is missing.
     func addStop(tour: String, _ stop: TourStopInput, eventId: String, in transaction: HandlerTransaction) async throws {
         let connection = transaction.connection
+        // Dispatchers of one kit take turns: two concurrent holds that overlap would otherwise each wait for the
+        // other's row in the exclusion check and one would die of a deadlock instead of a clear refusal. The
+        // constraint stays the guarantee (a writer that skips this lock is still refused).
         let kits = try await connection.query(
-            "SELECT setup_minutes, teardown_minutes FROM exhibit_kit WHERE id = \(stop.kitId) AND active", logger: logger
+            "SELECT setup_minutes, teardown_minutes FROM exhibit_kit WHERE id = \(stop.kitId) AND active FOR NO KEY UPDATE", logger: logger
         ).collect()
-        guard let (setup, teardown) = try kits.first?.decode((Int, Int).self) else { throw Refusal(description: "kit \(stop.kitId) is not an active kit") }
+        guard let (setup, teardown) = try kits.first?.decode((Int, Int).self) else {
+            throw Refusal(description: "kit \(stop.kitId) is not an active kit")
+        }
         let sites = try await connection.query(
             "SELECT s.kind, u.path FROM network_site s JOIN network_unit u ON u.id = s.unit_id WHERE s.id = \(stop.siteId)", logger: logger
         ).collect()
@@ -77,14 +82,14 @@ struct TourStore {
                 """
                 INSERT INTO tour_stop (event_id, tour_id, kit_id, district_id, travel_minutes, occupied)
                 VALUES (\(eventId), \(tour), \(stop.kitId), \(district), \(minutes),
-                        tstzrange(\(stop.startsAt)::timestamptz - make_interval(mins => \(setup + minutes)),
-                                  \(stop.endsAt)::timestamptz + make_interval(mins => \(teardown)), '[)'))
+                        tstzrange(\(stop.startsAt)::timestamptz - make_interval(mins => \(setup + minutes)::int),
+                                  \(stop.endsAt)::timestamptz + make_interval(mins => \(teardown)::int), '[)'))
                 """, logger: logger)
             // The kit's next stop now comes from here: its travel is recomputed, and must still fit.
             try await connection.query(
                 """
                 UPDATE tour_stop t SET travel_minutes = n.travel,
-                       occupied = tstzrange(e.starts_at - make_interval(mins => k.setup_minutes + n.travel), upper(t.occupied), '[)')
+                       occupied = tstzrange(e.starts_at - make_interval(mins => (k.setup_minutes + n.travel)::int), upper(t.occupied), '[)')
                 FROM (SELECT t2.event_id, CASE WHEN t2.district_id = \(district) THEN \(travel.sameDistrictMinutes)
                                                ELSE \(travel.acrossDistrictsMinutes) END AS travel
                       FROM tour_stop t2 JOIN activity_event e2 ON e2.id = t2.event_id
