@@ -38,6 +38,20 @@ struct OutreachContractTests {
         ] {
             try check(message, as: ApplicationStep.self)
         }
+        try check("ProgrammeRecorded", as: ProgrammeRecord.self)
+        try check("CampaignRecorded", as: CampaignRecord.self)
+        try check("OrderChanged", as: OrderRecord.self)
+        try check("OrderOverdue", as: OrderOverdue.self)
+        try check("EventRecorded", as: ActivityEventRecord.self)
+        try check("EventRated", as: EventRated.self)
+        try check("OutreachRequestRejected", as: OutreachRequestRejected.self)
+        try check("OrderRequested", as: OrderRequested.self)
+        try check("RatingSubmitted", as: RatingSubmitted.self)
+        let requests = Set(
+            (validator.resolve("#/channels/outreachRequests")["messages"] as? [String: Any] ?? [:]).values.compactMap {
+                ($0 as? [String: Any])?["$ref"] as? String
+            }.map { validator.resolve($0)["x-ce-type"] as? String ?? "" })
+        #expect(requests == Set(Topics.outreachRequests.eventTypes))
         let documented = Set(
             (validator.resolve("#/channels/outreachEvents")["messages"] as? [String: Any] ?? [:]).values.compactMap {
                 ($0 as? [String: Any])?["$ref"] as? String
@@ -80,5 +94,25 @@ struct OutreachContractTests {
             refusal(
                 #"{"pairingId":"p","baseId":"b","basePath":["b"],"partnerId":"t","partnerPath":["t"],"from":"2026-01-01","until":"2026-12-31","commitments":{"activitiesPerQuarter":5000,"visitsPerQuarter":1},"status":"active"}"#,
                 PairingRecorded.self) == "commitments.activitiesPerQuarter")
+        // Requests are closed, and checked at decode for what the database would refuse.
+        #expect(refusal(#"{"requestId":"r","eventId":"e","residentId":"x","score":6}"#, RatingSubmitted.self) == "score")
+        #expect(refusal(#"{"requestId":"r","eventId":"e","residentId":"x\u0000","score":5}"#, RatingSubmitted.self) == "residentId")
+        #expect(refusal(#"{"requestId":"r","eventId":"e","residentId":"x","score":5,"stars":5}"#, RatingSubmitted.self) == "stars")
+        #expect(
+            refusal(
+                #"{"requestId":"r","orderId":"o","siteId":"s","programmeId":"p","from":"2030-03-31","until":"2030-03-01","expectedAudience":5}"#,
+                OrderRequested.self) == "until")
+        #expect(
+            refusal(
+                #"{"requestId":"r","orderId":"o","siteId":"s","programmeId":"p","from":"2030-03-01","until":"2030-03-31","expectedAudience":0}"#,
+                OrderRequested.self) == "expectedAudience")
+        #expect(
+            refusal(
+                #"{"eventId":"e","status":"published","title":"t","siteId":"s","siteKind":"center","sitePath":["sz"],"theme":"health","format":"lecture","campaigns":[],"startsAt":"2030-01-01T02:00:00Z","endsAt":"2030-01-01T01:00:00Z"}"#,
+                ActivityEventRecord.self) == "endsAt")
+        #expect(
+            refusal(
+                #"{"eventId":"e","status":"published","title":"t","siteId":"s","siteKind":"center","sitePath":["sz"],"theme":"health","format":"lecture","campaigns":[],"startsAt":"2030-01-01T01:00:00Z","endsAt":"2030-01-01T02:00:00Z","seats":{"capacity":0}}"#,
+                ActivityEventRecord.self) == "seats.capacity")
     }
 }

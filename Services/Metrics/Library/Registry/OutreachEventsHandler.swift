@@ -3,8 +3,8 @@ import KepuKafka
 import KepuRuntime
 import PostgresNIO
 
-/// Follows `kepu.outreach.events.v1`: staff assigned and released (for staffing coverage, 三级组织体系). Pairings
-/// and applications are read and set aside until their lines of the plan are measured (issue 27).
+/// Follows `kepu.outreach.events.v1`: staff assigned and released (for staffing coverage, 三级组织体系). Pairings,
+/// applications, the menu, orders and events are read and set aside until their lines of the plan are measured (issue 27).
 struct OutreachEventsHandler: EventHandler {
     enum Command: Sendable {
         case staff(StaffRecorded, active: Bool)
@@ -18,7 +18,7 @@ struct OutreachEventsHandler: EventHandler {
         [
             .on(OutreachEventType.staffAssigned, as: StaffRecorded.self) { .staff($0, active: true) },
             .on(OutreachEventType.staffReleased, as: StaffRecorded.self) { .staff($0, active: false) },
-        ] + (OutreachEventType.pairings + OutreachEventType.applications).map { type in .ignore(type, as: { .ignored }) })
+        ] + (OutreachEventType.pairings + OutreachEventType.applications + ActivityEventType.all).map { type in .ignore(type, as: { .ignored }) })
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
