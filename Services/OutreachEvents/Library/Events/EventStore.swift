@@ -183,13 +183,14 @@ struct EventStore {
         let seats = c.15.map {
             EventSeats(capacity: $0, bookingOpensAt: c.16, bookingClosesAt: c.17, maxSeatsPerRequest: c.18, groupMin: c.19, groupMax: c.20)
         }
+        // Attendance shows once someone checked in, or the event was held (walk-ins reported).
         let held = c.1 == .held || c.1 == .reported
         var needs: VolunteerNeeds?
         if let count = c.27, let from = c.29, let until = c.30 { needs = VolunteerNeeds(count: count, skills: c.28 ?? [], from: from, until: until) }
         return ActivityEventRecord(
             eventId: c.0, status: c.1, title: c.2, siteId: c.3, siteKind: c.4, sitePath: c.5, theme: c.6, format: c.7, programmeId: c.8,
             providerId: c.9, orderId: c.10, pairingId: c.11, campaigns: c.12, startsAt: c.13, endsAt: c.14, seats: seats, costFen: c.21,
-            attendance: held ? EventAttendance(checkedIn: c.22, walkIns: c.23 ?? 0, durationMinutes: c.24) : nil, report: c.25,
+            attendance: held || c.22 > 0 ? EventAttendance(checkedIn: c.22, walkIns: c.23 ?? 0, durationMinutes: c.24) : nil, report: c.25,
             cancellationReason: c.26, volunteerNeeds: needs, tourId: c.31, kitId: c.32)
     }
 
