@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuKafkaEmbedded
 import KepuRuntime
+import KepuTooling
 import Logging
 import PostgresNIO
 import Synchronization
@@ -14,7 +16,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu-bench",
         abstract: "Benchmarks for Kepu Classroom, each against its baseline in the same run.",
-        subcommands: [KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self, NetworkBench.self]
+        subcommands: [KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self, NetworkBench.self, OutreachBench.self]
     )
 }
 
@@ -80,4 +82,43 @@ func runInProcess(_ definition: ServiceDefinition, environment: [String: String]
         let status = await ServiceMain.run(definition, environment: environment)
         say("the \(definition.name.rawValue) service stopped with status \(status)")
     }
+}
+
+/// Starts the services' release executables (built beside this one) as child processes, each on its own
+/// database and a free HTTP port, and waits until every one is ready. The caller kills the children.
+func startServiceExecutables(
+    _ services: [ServiceName], postgres: BenchPostgres, databases: [ServiceName: DatabaseSettings], cluster: EmbeddedKafkaCluster,
+    environment extra: [String: String] = [:]
+) async throws -> (children: [ChildProcess], ports: [ServiceName: Int]) {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var children: [ChildProcess] = []
+    var ports: [ServiceName: Int] = [:]
+    do {
+        for service in services {
+            let executable = folder.appendingPathComponent(service.rawValue).path
+            guard FileManager.default.isExecutableFile(atPath: executable), let database = databases[service] else {
+                throw BenchError("\(executable) is missing: build every product (swift build -c release --scratch-path .build-release)")
+            }
+            let port = freePort()
+            ports[service] = port
+            var environment = benchServiceEnvironment(postgres, database, cluster).merging(extra) { _, given in given }
+            environment["KEPU_HTTP_PORT"] = String(port)
+            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            children.append(
+                try ChildProcess.spawn(
+                    executable, environment: environment,
+                    output: FileManager.default.temporaryDirectory.appendingPathComponent("kepu-bench-\(service.rawValue).log").path))
+        }
+        for (service, port) in ports {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while await httpGet(port: port, path: "/health/ready")?.status != 200 {
+                guard ContinuousClock.now < deadline else { throw BenchError("\(service.rawValue) not ready within 2 minutes") }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    } catch {
+        for child in children { child.signal(SIGKILL) }
+        throw error
+    }
+    return (children, ports)
 }

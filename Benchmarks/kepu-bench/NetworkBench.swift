@@ -29,36 +29,13 @@ struct NetworkBench: AsyncParsableCommand {
     }
 
     private func measure(_ postgres: BenchPostgres, _ outreachDatabase: DatabaseSettings, _ cluster: EmbeddedKafkaCluster) async throws {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let databases = [
             ServiceName.outreachEvents: outreachDatabase, .booking: try await postgres.createDatabase("kepu_bench_booking"),
             .metrics: try await postgres.createDatabase("kepu_bench_metrics"),
         ]
-        var children: [ChildProcess] = []
+        let (children, ports) = try await startServiceExecutables(
+            [.outreachEvents, .booking, .metrics], postgres: postgres, databases: databases, cluster: cluster)
         defer { for child in children { child.signal(SIGKILL) } }
-        var ports: [ServiceName: Int] = [:]
-        for service in [ServiceName.outreachEvents, .booking, .metrics] {
-            let executable = folder.appendingPathComponent(service.rawValue).path
-            guard FileManager.default.isExecutableFile(atPath: executable) else {
-                throw BenchError("\(executable) is missing: build every product (swift build -c release --scratch-path .build-release)")
-            }
-            let port = freePort()
-            ports[service] = port
-            var environment = benchServiceEnvironment(postgres, databases[service] ?? outreachDatabase, cluster)
-            environment["KEPU_HTTP_PORT"] = String(port)
-            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            children.append(
-                try ChildProcess.spawn(
-                    executable, environment: environment,
-                    output: FileManager.default.temporaryDirectory.appendingPathComponent("kepu-bench-\(service.rawValue).log").path))
-        }
-        for (service, port) in ports {
-            let deadline = ContinuousClock.now + .seconds(120)
-            while await httpGet(port: port, path: "/health/ready")?.status != 200 {
-                guard ContinuousClock.now < deadline else { throw BenchError("\(service.rawValue) not ready within 2 minutes") }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
         say("outreach-events, booking and metrics are ready")
         let registry = SyntheticRegistry(entries: entries)
         say("registry: \(registry.units) units and \(registry.sites) sites, \(registry.csv.utf8.count / 1024) KB of CSV")

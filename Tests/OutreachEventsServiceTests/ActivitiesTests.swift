@@ -329,6 +329,23 @@ struct ActivitiesTests {
             #expect(try await listed() == [], "a draft is not listed")
             #expect(try await http.json(.post, "/admin/events/ev.sd/steps", bearer: tokens.center, body: Self.step("publish")).status == .ok)
             #expect(try await listed() == ["ev.sd"])
+            // Bulk publication: every known event must be the caller's, or none is published.
+            for id in ["ev.b1", "ev.b2"] {
+                #expect(try await http.json(.post, "/admin/events", bearer: tokens.center, body: event(id, campaigns: "[]")).status == .created)
+            }
+            let nanshanEvent = event("ev.ns", campaigns: "[]").replacingOccurrences(of: "center.sz.futian", with: "base.sz.nanshan.marine")
+            #expect(try await http.json(.post, "/admin/events", bearer: tokens.nanshan, body: nanshanEvent).status == .created)
+            let all = #"{"eventIds":["ev.b1","ev.b2","ev.ns","ev.unknown"]}"#
+            #expect(try await http.json(.post, "/admin/events/publish", bearer: tokens.futian, body: all).status == .forbidden)
+            #expect(try await http.json(.get, "/events/ev.b1").json["event"].map { ($0 as? [String: Any])?["status"] as? String } == "draft")
+            let mine = try await http.json(.post, "/admin/events/publish", bearer: tokens.city, body: all)
+            #expect(
+                Set(mine.json["published"] as? [String] ?? []) == ["ev.b1", "ev.b2", "ev.ns"] && mine.json["unchanged"] as? [String] == ["ev.unknown"]
+            )
+            let again = try await http.json(.post, "/admin/events/publish", bearer: tokens.futian, body: #"{"eventIds":["ev.b1"]}"#)
+            #expect(again.json["published"] as? [String] == [] && again.json["unchanged"] as? [String] == ["ev.b1"], "published once")
+            #expect(try await http.json(.post, "/admin/events/publish", bearer: tokens.city, body: #"{"eventIds":[]}"#).status == .badRequest)
+
             let moved = #"{"name":"全国科技活动周 2026","from":"2026-05-17","until":"2026-05-23","themes":["youth_science"]}"#
             #expect(try await http.json(.put, "/admin/campaigns/tech-week-2026", bearer: tokens.futian, body: moved).status == .forbidden)
             #expect(try await http.json(.put, "/admin/campaigns/tech-week-2026", bearer: tokens.city, body: moved).status == .ok)

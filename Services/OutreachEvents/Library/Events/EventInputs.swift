@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import KepuContracts
 import KepuDomain
 
@@ -87,6 +88,17 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
         ])
     }
 
+    /// The workflow's step (its required values checked at decode).
+    var eventAction: EventAction {
+        switch action {
+        case .publish: .publish
+        case .change: .change
+        case .hold: .hold(walkIns: walkIns ?? 0, durationMinutes: durationMinutes)
+        case .report: .report(summary: report ?? "")
+        case .cancel: .cancel(reason: reason ?? "")
+        }
+    }
+
     func validate() throws(ContractViolation) {
         try FieldLimit.check(title, "title", max: FieldLimit.name)
         if let startsAt, let endsAt { try FieldLimit.checkTimes(startsAt, endsAt, "endsAt") }
@@ -109,4 +121,24 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
         default: break
         }
     }
+}
+
+/// `POST /admin/events/publish`: publish many drafts at once (a campaign's events, a district's week).
+struct EventPublication: Decodable, ClosedPayload, ValidatedPayload {
+    static let maximum = 500
+
+    let eventIds: [String]
+
+    static var fields: PayloadFields { .object(["eventIds": .value]) }
+
+    func validate() throws(ContractViolation) {
+        try FieldLimit.check(eventIds.count, "eventIds.count", in: 1...Self.maximum)
+        for (index, id) in eventIds.enumerated() { try FieldLimit.check(id, "eventIds[\(index)]", max: FieldLimit.identifier) }
+    }
+}
+
+/// What a bulk publication did: the drafts it published, and the ids it left (not drafts, or unknown).
+struct EventPublicationResult: ResponseEncodable {
+    let published: [String]
+    let unchanged: [String]
 }

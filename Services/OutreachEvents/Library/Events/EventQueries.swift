@@ -69,6 +69,20 @@ struct EventQueries {
         return try rows.first?.decode([String].self)
     }
 
+    /// Scope paths of many events, by id (unknown ids are absent).
+    func sitePaths(events ids: [String]) async throws -> [String: [String]] {
+        var paths: [String: [String]] = [:]
+        for try await (id, path) in try await client.query(
+            """
+            SELECT e.id, u.path || s.id FROM activity_event e JOIN network_site s ON s.id = e.site_id JOIN network_unit u ON u.id = s.unit_id
+            WHERE e.id = ANY(\(ids)::text[])
+            """, logger: logger
+        ).decode((String, [String]).self) {
+            paths[id] = path
+        }
+        return paths
+    }
+
     /// Events not in draft, by id, filtered by campaign and site.
     func list(campaign: String?, site: String?, after: String, limit: Int) async throws -> EventPage {
         var entries: [EventPage.Entry] = []

@@ -159,21 +159,48 @@ struct EventStore {
 
     /// Publishes the event's whole record.
     func publish(_ id: String, in transaction: HandlerTransaction) async throws {
-        guard let record = try await record(id, on: transaction.connection) else { return }
-        transaction.emit(try OutreachEvent.about(id, kind: "event", ActivityEventType.eventRecorded, record))
+        try await publish([id], in: transaction)
+    }
+
+    func publish(_ ids: [String], in transaction: HandlerTransaction) async throws {
+        for record in try await records(ids, on: transaction.connection) {
+            transaction.emit(try OutreachEvent.about(record.eventId, kind: "event", ActivityEventType.eventRecorded, record))
+        }
+    }
+
+    /// Publishes the drafts among `ids` at once (a campaign's events, a district's week), in one statement; the
+    /// ids it published. Others (unknown, or past their draft) are left as they are.
+    func publishDrafts(_ ids: [String], in transaction: HandlerTransaction) async throws -> [String] {
+        let published = try await transaction.connection.query(
+            """
+            UPDATE activity_event SET status = 'published', updated_at = now()
+            WHERE id = ANY(\(ids)::text[]) AND status = 'draft' RETURNING id
+            """, logger: logger
+        ).collect().map { try $0.decode(String.self) }
+        try await publish(published, in: transaction)
+        return published
     }
 
     func record(_ id: String, on connection: PostgresConnection) async throws -> ActivityEventRecord? {
+        try await records([id], on: connection).first
+    }
+
+    func records(_ ids: [String], on connection: PostgresConnection) async throws -> [ActivityEventRecord] {
+        guard !ids.isEmpty else { return [] }
         let rows = try await connection.query(
             """
             SELECT e.id, e.status, e.title, e.site_id, s.kind, u.path, e.theme, e.format, e.programme_id, e.provider_id, e.order_id,
                    e.pairing_id, e.campaigns, e.starts_at, e.ends_at, e.capacity, e.booking_opens_at, e.booking_closes_at,
                    e.max_seats_per_request, e.group_min, e.group_max, e.cost_fen, e.checked_in, e.walk_ins, e.duration_minutes, e.report,
                    e.cancellation_reason, e.volunteers_needed, e.volunteer_skills, e.volunteers_from, e.volunteers_until, e.tour_id, e.kit_id
-            FROM activity_event e JOIN network_site s ON s.id = e.site_id JOIN network_unit u ON u.id = s.unit_id WHERE e.id = \(id)
+            FROM activity_event e JOIN network_site s ON s.id = e.site_id JOIN network_unit u ON u.id = s.unit_id
+            WHERE e.id = ANY(\(ids)::text[]) ORDER BY e.id
             """, logger: logger
         ).collect()
-        guard let row = rows.first else { return nil }
+        return try rows.map(Self.record)
+    }
+
+    private static func record(_ row: PostgresRow) throws -> ActivityEventRecord {
         let c = try row.decode(
             (
                 String, ActivityEventStatus, String, String, SiteKind, [String], String, ActivityFormat, String?, String?, String?, String?,

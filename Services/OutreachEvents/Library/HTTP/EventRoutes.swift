@@ -3,6 +3,7 @@ import Hummingbird
 import KepuContracts
 import KepuDomain
 import KepuRuntime
+import PostgresNIO
 
 /// Events (draft → published → held → reported, or cancelled) and the campaign calendar. Site staff run their
 /// site's events; district and city staff theirs and everything under them. Published events with seats become
@@ -35,27 +36,18 @@ struct EventRoutes: RouteCollectionInstaller {
             return EditedResponse(status: .created, response: try await view(id, queries))
         }
         admin.post("events/:id/steps") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: EventStepInput.self, context: context)
-            guard let path = try await queries.sitePath(event: id) else { throw APIError.notFound("no such event") }
-            let identity = try context.authorize(Self.editors, over: path)
-            let action: EventAction =
-                switch input.action {
-                case .publish: .publish
-                case .change: .change
-                case .hold: .hold(walkIns: input.walkIns ?? 0, durationMinutes: input.durationMinutes)
-                case .report: .report(summary: input.report ?? "")
-                case .cancel: .cancel(reason: input.reason ?? "")
-                }
-            let changes = EventChanges(
-                title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, seats: input.seats, costFen: input.costFen,
-                campaigns: input.campaigns, volunteerNeeds: input.volunteerNeeds)
-            _ = try await refusingUnprocessable {
-                try await client.withOutboxTransaction(logger: logger) { transaction in
-                    try await store.take(action, on: id, changes: changes, actor: OrderActor(identity), in: transaction)
-                }
-            }.orConflict()
-            return try await view(id, queries)
+            try await step(request, context, store: store, queries: queries, client: client)
+        }
+        admin.post("events/publish") { request, context in
+            let input = try await request.decode(as: EventPublication.self, context: context)
+            try context.authorize(Self.editors)
+            // Every known event must be the caller's to publish, or none is published.
+            for path in try await queries.sitePaths(events: input.eventIds).values { try context.authorize(Self.editors, over: path) }
+            let published = try await client.withOutboxTransaction(logger: logger) { transaction in
+                try await store.publishDrafts(Array(Set(input.eventIds)), in: transaction)
+            }
+            let done = Set(published)
+            return EventPublicationResult(published: published, unchanged: input.eventIds.filter { !done.contains($0) })
         }
         router.get("events/:id") { _, context in try await view(try context.parameters.requireIdentifier("id"), queries) }
         router.get("events") { request, _ in
@@ -92,6 +84,27 @@ struct EventRoutes: RouteCollectionInstaller {
             }
             return CampaignView(campaignId: id, name: input.name, from: input.from, until: input.until, themes: input.themes)
         }
+    }
+
+    /// `POST /admin/events/{id}/steps`.
+    private func step(_ request: Request, _ context: KepuRequestContext, store: EventStore, queries: EventQueries, client: PostgresClient)
+        async throws -> EventView
+    {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: EventStepInput.self, context: context)
+        guard let path = try await queries.sitePath(event: id) else { throw APIError.notFound("no such event") }
+        let actor = OrderActor(try context.authorize(Self.editors, over: path))
+        let action = input.eventAction
+        let changes = EventChanges(
+            title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, seats: input.seats, costFen: input.costFen,
+            campaigns: input.campaigns, volunteerNeeds: input.volunteerNeeds)
+        let outcome = try await refusingUnprocessable {
+            try await client.withOutboxTransaction(logger: context.logger) { transaction in
+                try await store.take(action, on: id, changes: changes, actor: actor, in: transaction)
+            }
+        }
+        _ = try outcome.orConflict()
+        return try await view(id, queries)
     }
 
     static func identifier(_ request: Request, _ name: String) throws -> String? {
