@@ -9,7 +9,9 @@ import Synchronization
 /// `kepu demo`: booking traffic the way frontends send it, at a chosen rate, against the running suite.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Seed the registry, demo venues and sessions, then publish realistic booking requests (and read the answers) until Ctrl-C.")
+        abstract:
+            "Seed the registry, demo venues and sessions, the activity menu and events, then publish realistic booking requests, sites' orders and residents' ratings (and read the answers) until Ctrl-C."
+    )
     @OptionGroup var kafka: KafkaOptions
     @Option(help: "Requests per second.") var rate = 20.0
     @Option(help: "Stop after this many seconds (0: run until Ctrl-C).") var duration = 0
@@ -22,6 +24,7 @@ struct Demo: AsyncParsableCommand {
         let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
         let imported = await DemoData.seedRegistry(outreachPort: outreachPort, adminToken: token, file: DemoData.registryFile(registry)) { step($0) }
         let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token, fromRegistry: imported) { step($0) }
+        let activities = imported ? await DemoActivities.seed(outreachPort: outreachPort, adminToken: token) { step($0) } : false
         let producer = try KafkaProducer(configuration: try kafka.producer())
         let confirmed = ConfirmedBookings()
         let outcomes = try KafkaConsumer(
@@ -35,7 +38,10 @@ struct Demo: AsyncParsableCommand {
         var sent = 0
         var lastReport = ContinuousClock.now
         while duration == 0 || ContinuousClock.now - started < .seconds(duration) {
-            let message = nextRequest(sessions: sessions, confirmed: confirmed, using: &generator)
+            // One request in 25 is a site's order or a resident's rating (outreach-events), the rest booking's.
+            let message =
+                activities && sent % 25 == 24
+                ? DemoActivities.request(using: &generator) : nextRequest(sessions: sessions, confirmed: confirmed, using: &generator)
             _ = try await producer.send(message)
             sent += 1
             if ContinuousClock.now - lastReport > .seconds(5) {

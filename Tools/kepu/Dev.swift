@@ -116,6 +116,11 @@ final class DevSupervisor: Service, Sendable {
             _ = try await DemoData.seed(bookingPort: RuntimeConfiguration.defaultHTTPPort(.booking), adminToken: adminToken, fromRegistry: imported) {
                 step($0)
             }
+            if imported {
+                _ = await DemoActivities.seed(outreachPort: RuntimeConfiguration.defaultHTTPPort(.outreachEvents), adminToken: adminToken) {
+                    step($0)
+                }
+            }
         } catch {
             step("demo data not seeded: \(error)")
         }
