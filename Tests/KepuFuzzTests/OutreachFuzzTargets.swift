@@ -1,9 +1,11 @@
 import Foundation
 import KepuContracts
 import KepuDomain
+import KepuKafka
 import KepuRuntime
 import Testing
 
+@testable import BookingService
 @testable import MetricsService
 @testable import OutreachEventsService
 
@@ -71,6 +73,67 @@ extension FuzzTargets {
             if let step = try? CloudEvent.decodePayload(ApplicationStepInput.self, from: input), case .success(let action) = step.workflowAction() {
                 for status in ApplicationStatus.allCases { _ = action.next(after: status) }
             }
+        }
+    }
+
+    @Test("the activity contracts: events as booking decodes them, requests as outreach-events decodes them, and their keys")
+    func activityRecords() {
+        let seeds = [
+            #"{"eventId":"ev_1","status":"published","title":"讲座","siteId":"center.sz.futian","siteKind":"center","sitePath":["sz","sz.futian"],"theme":"health","format":"lecture","campaigns":["science-day-2030"],"startsAt":"2030-09-10T06:00:00Z","endsAt":"2030-09-10T07:30:00Z","seats":{"capacity":60,"groupMin":5,"groupMax":40},"costFen":150000,"volunteerNeeds":{"count":3,"skills":["first_aid"],"from":"2030-09-10T05:00:00Z","until":"2030-09-10T08:00:00Z"}}"#,
+            #"{"orderId":"o-1","status":"dispatched","siteId":"s","sitePath":["sz"],"programmeId":"p","providerId":"l","from":"2030-03-01","until":"2030-03-31","expectedAudience":40,"step":"dispatch","actor":"a","actorRole":"district_admin","at":"2030-03-01T08:00:00Z","deadline":"2030-03-05T08:00:00Z"}"#,
+            #"{"requestId":"r","eventId":"ev_1","residentId":"r-1","score":5,"comment":"好"}"#,
+            #"{"requestId":"r","orderId":"o-2","siteId":"s","programmeId":"p","from":"2030-04-01","until":"2030-04-30","expectedAudience":30,"note":"n"}"#,
+        ]
+        var fuzzer = Fuzzer(
+            target: "activity-records", seeds: seeds,
+            tokens: ["seats", "capacity", "status", "cancelled", "score", "eventId", "orderId", "startsAt", "\\u0000", "1e309", "-1"])
+        fuzzer.run { input in
+            for type in ActivityEventType.all + OutreachRequestType.all {
+                let event = CloudEvent(id: "fuzz", source: "/frontend/fuzz", type: type, data: input)
+                for key in ["ev_1", "o-2", ""] {
+                    let message = event.kafkaMessage(topic: Topics.outreachEvents.name, key: key)
+                    let record = KafkaConsumerMessage(
+                        topic: message.topic, partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers, timestamp: nil)
+                    _ = try? EventSessionsHandler(policy: .defaults).decode(event, from: record)
+                    _ = try? OutreachRequestHandler(deadlines: .defaults).decode(event, from: record)
+                }
+                _ = try? OutreachEventsHandler.decoder.decode(event)
+            }
+        }
+    }
+
+    @Test("outreach-events' admin bodies of the menu, orders, events, campaigns and tours, and their workflows")
+    func activityBodies() {
+        let seeds = [
+            #"{"kind":"lecturer","name":"李老师","districts":["sz.futian"]}"#,
+            #"{"title":"讲座","theme":"health","format":"lecture","audiences":["adults"],"durationMinutes":90,"capacityMin":20,"capacityMax":80,"providerId":"l","districts":["sz.futian"]}"#,
+            #"{"orderId":"o-1","siteId":"s","programmeId":"p","from":"2030-03-01","until":"2030-03-31","expectedAudience":40}"#,
+            #"{"action":"accept","startsAt":"2030-03-10T06:00:00Z","endsAt":"2030-03-10T07:30:00Z"}"#,
+            #"{"action":"review","passed":false,"reason":"缺少照片"}"#,
+            #"{"title":"x","siteId":"s","theme":"health","format":"lecture","startsAt":"2030-01-01T01:00:00Z","endsAt":"2030-01-01T02:00:00Z","seats":{"capacity":10}}"#,
+            #"{"action":"hold","walkIns":5,"durationMinutes":95}"#,
+            #"{"eventIds":["a","b"]}"#,
+            #"{"name":"科普日","from":"2030-09-01","until":"2030-09-30","themes":["health"]}"#,
+            #"{"kitId":"k","siteId":"s","title":"t","theme":"health","startsAt":"2030-05-01T02:00:00Z","endsAt":"2030-05-01T08:00:00Z"}"#,
+        ]
+        var fuzzer = Fuzzer(
+            target: "activity-bodies", seeds: seeds,
+            tokens: ["action", "claim", "decline", "cancel", "passed", "walkIns", "seats", "startsAt", "9999-12-31T23:59:59Z", "-1", "1e309"])
+        fuzzer.run { input in
+            _ = try? CloudEvent.decodePayload(ProviderInput.self, from: input)
+            _ = try? CloudEvent.decodePayload(ProgrammeInput.self, from: input)
+            _ = try? CloudEvent.decodePayload(OrderInput.self, from: input)
+            if let step = try? CloudEvent.decodePayload(OrderStepInput.self, from: input), case .success(let action) = step.workflowAction() {
+                for status in OrderStatus.allCases { _ = action.next(after: status) }
+            }
+            if let step = try? CloudEvent.decodePayload(EventStepInput.self, from: input) {
+                for status in ActivityEventStatus.allCases { _ = step.eventAction.next(after: status) }
+            }
+            _ = try? CloudEvent.decodePayload(EventInput.self, from: input)
+            _ = try? CloudEvent.decodePayload(EventPublication.self, from: input)
+            _ = try? CloudEvent.decodePayload(CampaignInput.self, from: input)
+            _ = try? CloudEvent.decodePayload(KitInput.self, from: input)
+            _ = try? CloudEvent.decodePayload(TourStopInput.self, from: input)
         }
     }
 
