@@ -93,7 +93,8 @@ extension FuzzTargets {
                 for key in ["ev_1", "o-2", ""] {
                     let message = event.kafkaMessage(topic: Topics.outreachEvents.name, key: key)
                     let record = KafkaConsumerMessage(
-                        topic: message.topic, partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers, timestamp: nil)
+                        topic: message.topic, partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers,
+                        timestamp: nil)
                     _ = try? EventSessionsHandler(policy: .defaults).decode(event, from: record)
                     _ = try? OutreachRequestHandler(deadlines: .defaults).decode(event, from: record)
                 }

@@ -155,7 +155,9 @@ enum OutreachSchema {
                     updated_at timestamptz NOT NULL DEFAULT now()
                 )
                 """,
-                "CREATE INDEX programme_text ON programme USING gin ((title || ' ' || description) gin_trgm_ops)",
+                // Without a pending list: the menu is written rarely and searched often, and a search would otherwise
+                // scan the list's entries (the planner then prefers a scan of the table).
+                "CREATE INDEX programme_text ON programme USING gin ((title || ' ' || description) gin_trgm_ops) WITH (fastupdate = off)",
                 "CREATE INDEX programme_by_theme ON programme (theme, id) WHERE active",
                 "CREATE INDEX programme_by_district ON programme USING gin (districts)",
                 "CREATE INDEX programme_by_provider ON programme (provider_id, id)",
