@@ -54,16 +54,9 @@ extension BookingCommand {
             return .unanswerable(requestId: requestId, sessionId: sessionId, detail: describe(error))
         })
 
-    /// The request id a payload names, if it is one that can be answered (within its limits), and its session id if
-    /// that could be a key.
+    /// The request id a payload names, if it is one that can be answered, and its session id if that could be a key.
     private static func answerable(_ event: CloudEvent) -> (requestId: String, sessionId: String?)? {
-        let object = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any]
-        guard let requestId = object?["requestId"] as? String, (try? FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)) != nil
-        else { return nil }
-        let sessionId = (object?["sessionId"] as? String).flatMap {
-            (try? FieldLimit.check($0, "sessionId", max: FieldLimit.identifier)) != nil ? $0 : nil
-        }
-        return (requestId, sessionId)
+        UndecodableRequest.answerable(event.data, keyField: "sessionId").map { ($0.requestId, $0.key) }
     }
 
     /// `key` is the record's Kafka key: per-session order holds only if a request is keyed by the aggregate it
@@ -122,17 +115,5 @@ extension BookingCommand {
         return day <= days[month - 1]
     }
 
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context):
-            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-        case DecodingError.valueNotFound(_, let context): "null at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context):
-            "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-        case let violation as ContractViolation: "\(violation.field) \(violation.problem)"
-        case let rejection as JSONRejection: "\(rejection)"
-        default: "\(String(describing: error).prefix(500))"
-        }
-    }
+    private static func describe(_ error: any Error) -> String { UndecodableRequest.describe(error) }
 }

@@ -6,11 +6,14 @@ import PostgresNIO
 
 /// What frontends send on `kepu.outreach.requests.v1`: sites' orders (点单) and residents' ratings. An order
 /// becomes a placed order (answered by its `order-changed` event), a rating replaces the resident's earlier one
-/// for the event (answered by `event-rated`); what cannot be acted on is answered by `request-rejected`.
+/// for the event (answered by `event-rated`); what cannot be acted on is answered by `request-rejected` (a record
+/// without a usable request id is dead-lettered).
 struct OutreachRequestHandler: EventHandler {
     enum Command: Sendable {
         case order(OrderRequested)
         case rating(RatingSubmitted)
+        /// The request id could be read but the rest is unusable: the sender is told why.
+        case invalid(requestId: String, key: String, detail: String)
     }
 
     let deadlines: OrderDeadlines
@@ -18,21 +21,34 @@ struct OutreachRequestHandler: EventHandler {
     var name: String { "requests" }
     var topics: [String] { [Topics.outreachRequests.name] }
 
-    static let decoder = EventDecoder<Command>([
-        .on(OutreachRequestType.orderRequested, as: OrderRequested.self) { .order($0) },
-        .on(OutreachRequestType.ratingSubmitted, as: RatingSubmitted.self) { .rating($0) },
-    ])
+    /// A payload that does not decode but names a usable request id is answered `invalid` with the reason (as
+    /// booking answers its requests); without one it is dead-lettered.
+    static let decoder = EventDecoder<Command>(
+        [
+            .on(OutreachRequestType.orderRequested, as: OrderRequested.self) { .order($0) },
+            .on(OutreachRequestType.ratingSubmitted, as: RatingSubmitted.self) { .rating($0) },
+        ],
+        onUndecodable: { event, error throws(PoisonMessage) in
+            let keyField = event.type == OutreachRequestType.orderRequested ? "orderId" : "eventId"
+            guard let (requestId, key) = UndecodableRequest.answerable(event.data, keyField: keyField) else {
+                throw PoisonMessage(code: "invalid_payload", reason: "\(UndecodableRequest.describe(error)) (and no usable requestId to answer to)")
+            }
+            return .invalid(requestId: requestId, key: key ?? requestId, detail: UndecodableRequest.describe(error))
+        })
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
-        // Per-order and per-event order depends on the key.
-        let (key, field) =
-            switch command {
-            case .order(let order): (order.orderId, "orderId")
-            case .rating(let rating): (rating.eventId, "eventId")
-            }
+        // Per-order and per-event order depends on the key: a request keyed otherwise is answered invalid.
+        let requestId: String
+        let key: String
+        let field: String
+        switch command {
+        case .order(let order): (requestId, key, field) = (order.requestId, order.orderId, "orderId")
+        case .rating(let rating): (requestId, key, field) = (rating.requestId, rating.eventId, "eventId")
+        case .invalid: return command
+        }
         guard message.key.map({ $0.elementsEqual(key.utf8) }) == true else {
-            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its \(field)")
+            return .invalid(requestId: requestId, key: key, detail: "the record's Kafka key must be its \(field)")
         }
         return command
     }
@@ -51,6 +67,8 @@ struct OutreachRequestHandler: EventHandler {
                 }
             case .rating(let rating):
                 try await rate(rating, in: transaction)
+            case .invalid(let requestId, let key, let detail):
+                try reject(requestId, key: key, .invalid, detail, in: transaction)
             }
         }
     }
