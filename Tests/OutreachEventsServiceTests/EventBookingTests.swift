@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuKafkaEmbedded
 import KepuRuntime
@@ -20,6 +21,7 @@ struct EventBookingTests {
         street,sz.futian.shatou,sz.futian,沙头街道,155322,true,,,,,
         science_base,base.sz.futian.mangrove,sz.futian.shatou,红树林基地,,,,,2022-01-01,,
         center,center.sz.futian,sz.futian,福田区新时代文明实践中心,,,,,,,
+        museum,museum.sz.science,sz.futian.shatou,深圳市科学馆,,,,,,,
         """
 
     static func rfc3339(_ date: Date) -> String { date.formatted(.iso8601) }
@@ -163,6 +165,30 @@ struct EventBookingTests {
         try await eventually("four requests are answered with their reasons") { rejected().count >= 4 }
         let reasons = Dictionary(rejected().map { ($0.json["requestId"] as? String ?? "", $0.json["reason"] as? String ?? "") }) { first, _ in first }
         #expect(reasons == ["or2": "unknown_programme", "rt4": "invalid", "rt5": "not_rateable", "rt6": "invalid"], "\(reasons)")
+
+        // A dedicated session (专场) booking opens at the museum becomes a museum event here.
+        let museum =
+            #"{"id":"museum.sz.science","kind":"museum","name":"深圳市科学馆","unitPath":["sz","sz.futian","sz.futian.shatou"],"dedicatedSessions":{"threshold":20,"capacity":60,"cutoffDays":1,"startTime":"10:00"}}"#
+        try await eventually("booking knows the museum from the registry") {
+            await booking.admin("GET", "/admin/venues/museum.sz.science")?.status == 200
+        }
+        #expect(await booking.admin("POST", "/admin/venues", json: museum)?.status == 200)
+        let day = ShanghaiDay(Date()).advanced(by: 10).description
+        try await publish(
+            (1...2).map { index in
+                let hash = ClaimToken.hash("token-dv\(index)")
+                return Self.request(
+                    Topics.bookingRequests.name, BookingRequestType.dedicatedVisitRequested, key: "museum.sz.science",
+                    #"{"requestId":"dv\#(index)","venueId":"museum.sz.science","date":"\#(day)","unitId":"sz.futian.shatou","headcount":12,"claimTokenHash":"\#(hash)"}"#
+                )
+            }, to: cluster)
+        let opened = try await bookingEvents.first { Self.decoded($0)?.type == BookingEventType.dedicatedSessionOpened }
+        let dedicated = try #require(Self.decoded(opened)?.json["sessionId"] as? String)
+        try await eventually("outreach-events has the dedicated session as a museum event") {
+            let body = await outreach.get("/events/\(dedicated)")?.body ?? ""
+            return body.contains(#""siteKind":"museum""#) && body.contains(#""status":"published""#)
+        }
+        #expect(!(await outreach.get("/events/\(dedicated)")?.body ?? "").contains(#""seats""#), "booking keeps that session's seats")
 
         await bookingEvents.stop()
         await outreachEvents.stop()
