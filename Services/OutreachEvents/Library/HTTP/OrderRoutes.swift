@@ -23,7 +23,7 @@ struct OrderRoutes: RouteCollectionInstaller {
             }
             let identity = try context.authorize([.siteOperator, .districtAdmin, .cityAdmin], over: path)
             let placed = try await client.withOutboxTransaction(logger: logger) { transaction in
-                try await store.place(input.placement, actor: OrderActor(identity), in: transaction)
+                try await store.place(input, actor: OrderActor(identity), in: transaction)
             }
             switch placed {
             case .placed: return EditedResponse(status: .created, response: try await view(input.orderId, queries))

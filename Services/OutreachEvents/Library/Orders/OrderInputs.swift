@@ -3,7 +3,7 @@ import Hummingbird
 import KepuContracts
 import KepuDomain
 
-/// `POST /admin/orders`: a site orders a programme (点单).
+/// A site's order for a programme (点单): `POST /admin/orders`, or an order request from a site's frontend.
 struct OrderInput: Decodable, ClosedPayload, ValidatedPayload {
     let orderId: String
     let siteId: String
@@ -24,20 +24,11 @@ struct OrderInput: Decodable, ClosedPayload, ValidatedPayload {
         guard RegistryRowText.isIdentifier(orderId), orderId.utf8.count <= FieldLimit.identifier else {
             throw ContractViolation(field: "orderId", "is not an id (a-z 0-9 - _ ., at most \(FieldLimit.identifier) bytes)")
         }
-        try placement.request(requestId: "r").validate()
-    }
-
-    var placement: OrderPlacement {
-        OrderPlacement(
-            orderId: orderId, siteId: siteId, programmeId: programmeId, from: from, until: until, expectedAudience: expectedAudience, note: note)
-    }
-}
-
-extension OrderPlacement {
-    func request(requestId: String) -> OrderRequested {
-        OrderRequested(
-            requestId: requestId, orderId: orderId, siteId: siteId, programmeId: programmeId, from: from, until: until,
-            expectedAudience: expectedAudience, note: note)
+        // The same limits as an order request from a site's frontend.
+        try OrderRequested(
+            requestId: "r", orderId: orderId, siteId: siteId, programmeId: programmeId, from: from, until: until,
+            expectedAudience: expectedAudience, note: note
+        ).validate()
     }
 }
 

@@ -5,17 +5,6 @@ import KepuRuntime
 import Logging
 import PostgresNIO
 
-/// A site's order for a programme, as the admin API and the requests topic place it.
-struct OrderPlacement: Sendable {
-    let orderId: String
-    let siteId: String
-    let programmeId: String
-    let from: String
-    let until: String
-    let expectedAudience: Int
-    let note: String?
-}
-
 /// Orders (点单) in the caller's transaction: every step locks the order's row, follows `OrderAction`'s table,
 /// records who took it and publishes the order with its next deadline.
 struct OrderStore {
@@ -29,7 +18,7 @@ struct OrderStore {
         case refused(OutreachRejection, String)
     }
 
-    func place(_ order: OrderPlacement, actor: OrderActor, in transaction: HandlerTransaction) async throws -> Placed {
+    func place(_ order: OrderInput, actor: OrderActor, in transaction: HandlerTransaction) async throws -> Placed {
         let connection = transaction.connection
         let references = try await connection.query(
             """

@@ -58,7 +58,7 @@ struct OutreachRequestHandler: EventHandler {
         for received in commands {
             switch received.command {
             case .order(let request):
-                let placement = OrderPlacement(
+                let placement = OrderInput(
                     orderId: request.orderId, siteId: request.siteId, programmeId: request.programmeId, from: request.from, until: request.until,
                     expectedAudience: request.expectedAudience, note: request.note)
                 let actor = OrderActor(subject: String(request.requestId.prefix(FieldLimit.identifier)), role: "frontend")
