@@ -284,6 +284,29 @@ struct ActivitiesTests {
             let schedule = try await http.json(.get, "/kits/kit.space/schedule")
             #expect((schedule.json["stops"] as? [Any])?.count == 3)
 
+            // Where the city has said how far two districts are, that time counts: Futian to Nanshan in 30 minutes.
+            let travel = #"{"from":"sz.futian","to":"sz.nanshan","minutes":30}"#
+            #expect(try await http.json(.put, "/admin/district-travel", bearer: tokens.futian, body: travel).status == .forbidden)
+            #expect(try await http.json(.put, "/admin/district-travel", bearer: tokens.city, body: travel).status == .ok)
+            #expect(
+                try await http.json(
+                    .put, "/admin/district-travel", bearer: tokens.city, body: #"{"from":"sz.futian.shatou","to":"sz.nanshan","minutes":5}"#
+                )
+                .status == .unprocessableContent, "a street is not a district")
+            #expect((try await http.json(.get, "/district-travel").json["travel"] as? [Any])?.count == 2, "both ways")
+            #expect(
+                try await http.json(
+                    .put, "/admin/kits/kit.water", bearer: tokens.city, body: #"{"name":"水展","setupMinutes":60,"teardownMinutes":60}"#
+                ).status == .ok)
+            func water(site: String, from: String, to: String) async throws -> HTTPResponse.Status {
+                let body = #"{"kitId":"kit.water","siteId":"\#(site)","title":"水的奥秘","theme":"ecology","startsAt":"\#(from)","endsAt":"\#(to)"}"#
+                return try await http.json(.post, "/admin/tours/w/stops", bearer: tokens.city, body: body).status
+            }
+            #expect(try await water(site: "station.sz.futian.shatou.c01", from: "2030-07-01T02:00:00Z", to: "2030-07-01T08:00:00Z") == .created)
+            // 08:00 + tear-down 1 h + travel 0.5 h + set-up 1 h = 10:30.
+            #expect(try await water(site: "base.sz.nanshan.marine", from: "2030-07-01T10:15:00Z", to: "2030-07-01T12:00:00Z") == .conflict)
+            #expect(try await water(site: "base.sz.nanshan.marine", from: "2030-07-01T10:30:00Z", to: "2030-07-01T12:00:00Z") == .created)
+
             // The constraint itself refuses an overlapping hold, whoever writes it (SQLSTATE 23P01).
             try await client.query(
                 """

@@ -292,6 +292,20 @@ enum OutreachSchema {
                 """,
                 "CREATE INDEX tour_stop_by_tour ON tour_stop (tour_id)",
             ]),
+        // How long an exhibit kit's truck takes between two districts, where the city has said (else the settings'
+        // same-district and across-districts times).
+        Migration(
+            version: 4, name: "travel times between districts",
+            statements: [
+                """
+                CREATE TABLE district_travel (
+                    from_district text NOT NULL CHECK (octet_length(from_district) BETWEEN 1 AND 128),
+                    to_district text NOT NULL CHECK (octet_length(to_district) BETWEEN 1 AND 128),
+                    minutes integer NOT NULL CHECK (minutes BETWEEN 0 AND 1440),
+                    PRIMARY KEY (from_district, to_district)
+                )
+                """
+            ]),
     ]
 
     /// Staff contact details serve while they work for the place; an applicant's while the application is open.

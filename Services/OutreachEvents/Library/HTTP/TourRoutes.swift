@@ -24,6 +24,18 @@ struct TourRoutes: RouteCollectionInstaller {
             try await store.putKit(id, input, on: client)
             return try await store.schedule(kit: id, from: Date(), on: client)
         }
+        router.get("district-travel") { _, _ in try await store.travelTimes(on: client) }
+        admin.put("district-travel") { request, context in
+            let input = try await request.decode(as: DistrictTravelInput.self, context: context)
+            try context.authorize([.cityAdmin])
+            for district in [input.from, input.to] {
+                guard try await registry.unit(district)?.level == .district else {
+                    throw APIError(.unprocessableContent, "\(district) is not a district in the registry")
+                }
+            }
+            try await store.setTravel(input, on: client)
+            return try await store.travelTimes(on: client)
+        }
         router.get("kits/:id/schedule") { _, context in
             try await store.schedule(kit: try context.parameters.requireIdentifier("id"), from: Date(), on: client)
         }

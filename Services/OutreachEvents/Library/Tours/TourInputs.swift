@@ -72,3 +72,25 @@ struct KitSchedule: ResponseEncodable {
     let kitId: String
     let stops: [Stop]
 }
+
+/// `PUT /admin/district-travel`: how long a kit's truck takes between two districts (set both ways).
+struct DistrictTravelInput: Codable, ClosedPayload, ValidatedPayload {
+    let from: String
+    let to: String
+    let minutes: Int
+
+    static var fields: PayloadFields { .object(["from": .value, "to": .value, "minutes": .value]) }
+
+    func validate() throws(ContractViolation) {
+        try FieldLimit.check(from, "from", max: FieldLimit.identifier)
+        try FieldLimit.check(to, "to", max: FieldLimit.identifier)
+        try FieldLimit.check(minutes, "minutes", in: 0...1_440)
+    }
+}
+
+/// `GET /district-travel`: the city's table, and the times used where it says nothing.
+struct DistrictTravelList: ResponseEncodable {
+    let travel: [DistrictTravelInput]
+    let sameDistrictMinutes: Int
+    let acrossDistrictsMinutes: Int
+}

@@ -5,8 +5,8 @@ import KepuRuntime
 import Logging
 import PostgresNIO
 
-/// How long an exhibit kit takes between two stops: within one district, or across districts (Shenzhen's
-/// districts are an hour or two apart by truck).
+/// How long an exhibit kit takes between two stops where the city has not said (`district_travel`): within one
+/// district, or across districts (Shenzhen's districts are an hour or two apart by truck).
 struct KitTravel: Sendable, Hashable {
     var sameDistrictMinutes: Int
     var acrossDistrictsMinutes: Int
@@ -69,7 +69,7 @@ struct TourStore {
             WHERE t.kit_id = \(stop.kitId) AND NOT t.cancelled AND e.ends_at <= \(stop.startsAt) ORDER BY e.ends_at DESC LIMIT 1
             """, logger: logger
         ).collect().first.map { try $0.decode(String.self) }
-        let minutes = travel.minutes(from: previous, to: district)
+        let minutes = try await travelMinutes(from: previous, to: district, on: connection)
         let created = try await EventStore(logger: logger, deadlines: deadlines).create(
             ActivityEventRecord(
                 eventId: eventId, status: .draft, title: stop.title, siteId: stop.siteId, siteKind: kind, sitePath: path, theme: stop.theme,
@@ -90,9 +90,11 @@ struct TourStore {
                 """
                 UPDATE tour_stop t SET travel_minutes = n.travel,
                        occupied = tstzrange(e.starts_at - make_interval(mins => (k.setup_minutes + n.travel)::int), upper(t.occupied), '[)')
-                FROM (SELECT t2.event_id, CASE WHEN t2.district_id = \(district) THEN \(travel.sameDistrictMinutes)
-                                               ELSE \(travel.acrossDistrictsMinutes) END AS travel
+                FROM (SELECT t2.event_id,
+                             coalesce(d.minutes, CASE WHEN t2.district_id = \(district) THEN \(travel.sameDistrictMinutes)
+                                                      ELSE \(travel.acrossDistrictsMinutes) END) AS travel
                       FROM tour_stop t2 JOIN activity_event e2 ON e2.id = t2.event_id
+                      LEFT JOIN district_travel d ON d.from_district = \(district) AND d.to_district = t2.district_id
                       WHERE t2.kit_id = \(stop.kitId) AND NOT t2.cancelled AND e2.starts_at >= \(stop.endsAt)
                       ORDER BY e2.starts_at LIMIT 1) n, activity_event e, exhibit_kit k
                 WHERE t.event_id = n.event_id AND e.id = t.event_id AND k.id = t.kit_id
@@ -100,6 +102,38 @@ struct TourStore {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23P01" {
             throw Refusal(description: "kit \(stop.kitId) is elsewhere then (travel, set-up and tear-down included)")
         }
+    }
+
+    /// Minutes from the previous stop's district (nil: the depot) to `district`: the city's table, else the settings.
+    private func travelMinutes(from previous: String?, to district: String, on connection: PostgresConnection) async throws -> Int {
+        if let previous {
+            let rows = try await connection.query(
+                "SELECT minutes FROM district_travel WHERE from_district = \(previous) AND to_district = \(district)", logger: logger
+            ).collect()
+            if let minutes = try rows.first?.decode(Int.self) { return minutes }
+        }
+        return travel.minutes(from: previous, to: district)
+    }
+
+    /// Sets the travel time between two districts, both ways.
+    func setTravel(_ input: DistrictTravelInput, on client: PostgresClient) async throws {
+        try await client.query(
+            """
+            INSERT INTO district_travel (from_district, to_district, minutes)
+            VALUES (\(input.from), \(input.to), \(input.minutes)), (\(input.to), \(input.from), \(input.minutes))
+            ON CONFLICT (from_district, to_district) DO UPDATE SET minutes = EXCLUDED.minutes
+            """, logger: logger)
+    }
+
+    func travelTimes(on client: PostgresClient) async throws -> DistrictTravelList {
+        var entries: [DistrictTravelInput] = []
+        for try await (from, to, minutes) in try await client.query(
+            "SELECT from_district, to_district, minutes FROM district_travel ORDER BY 1, 2 LIMIT 10000", logger: logger
+        ).decode((String, String, Int).self) {
+            entries.append(DistrictTravelInput(from: from, to: to, minutes: minutes))
+        }
+        return DistrictTravelList(
+            travel: entries, sameDistrictMinutes: travel.sameDistrictMinutes, acrossDistrictsMinutes: travel.acrossDistrictsMinutes)
     }
 
     /// A kit's holds from `from` on, in time order.
