@@ -65,6 +65,12 @@ struct ActivitiesTests {
             #expect(
                 try await http.json(.put, "/admin/programmes/prog.health", bearer: tokens.wang, body: Self.programme).status == .forbidden,
                 "a provider keeps only its own programmes")
+            #expect(
+                try await http.json(.put, "/admin/providers/lecturer.ns", bearer: tokens.nanshan, body: Self.provider(#"["sz.nanshan"]"#)).status
+                    == .ok)
+            #expect(
+                try await http.json(.put, "/admin/providers/lecturer.li", bearer: tokens.nanshan, body: Self.provider(#"["sz.nanshan"]"#)).status
+                    == .forbidden, "a Nanshan admin may not take over a provider serving Futian")
             let unknownTheme = Self.programme.replacingOccurrences(of: #""theme":"health""#, with: #""theme":"astrology""#)
             #expect(try await http.json(.put, "/admin/programmes/prog.x", bearer: tokens.li, body: unknownTheme).status == .unprocessableContent)
 
@@ -306,6 +312,17 @@ struct ActivitiesTests {
             // 08:00 + tear-down 1 h + travel 0.5 h + set-up 1 h = 10:30.
             #expect(try await water(site: "base.sz.nanshan.marine", from: "2030-07-01T10:15:00Z", to: "2030-07-01T12:00:00Z") == .conflict)
             #expect(try await water(site: "base.sz.nanshan.marine", from: "2030-07-01T10:30:00Z", to: "2030-07-01T12:00:00Z") == .created)
+            // A stop's event moved: its hold moves with it, and may not move onto another.
+            let stops = try await client.query("SELECT event_id FROM tour_stop WHERE tour_id = 'w' ORDER BY lower(occupied)").collect().map {
+                try $0.decode(String.self)
+            }
+            let later = try #require(stops.last)
+            let earlier = #"{"action":"change","startsAt":"2030-07-01T09:00:00Z","endsAt":"2030-07-01T12:00:00Z"}"#
+            #expect(try await http.json(.post, "/admin/events/\(later)/steps", bearer: tokens.city, body: earlier).status == .conflict)
+            let afternoon = #"{"action":"change","startsAt":"2030-07-01T14:00:00Z","endsAt":"2030-07-01T16:00:00Z"}"#
+            #expect(try await http.json(.post, "/admin/events/\(later)/steps", bearer: tokens.city, body: afternoon).status == .ok)
+            let held = try await client.query("SELECT lower(occupied) FROM tour_stop WHERE event_id = \(later)").collect().first?.decode(Date.self)
+            #expect(held == ISO8601DateFormatter().date(from: "2030-07-01T12:30:00Z"), "set-up and travel before 14:00")
 
             // The constraint itself refuses an overlapping hold, whoever writes it (SQLSTATE 23P01).
             try await client.query(
@@ -435,6 +452,11 @@ struct ActivitiesTests {
                     .badRequest
                 ),
                 (.post, "/admin/events/nope/steps", Self.step("hold"), .badRequest),
+                (.post, "/admin/events/nope/steps", Self.step("change", #""startsAt":"9999-01-01T00:00:00Z""#), .badRequest),
+                (
+                    .post, "/admin/events/nope/steps", Self.step("change", #""seats":{"capacity":5,"bookingOpensAt":"1900-01-01T00:00:00Z"}"#),
+                    .badRequest
+                ),
                 (.put, "/admin/kits/k1", #"{"name":"x","setupMinutes":100000,"teardownMinutes":0}"#, .badRequest),
                 (
                     .post, "/admin/tours/t/stops",

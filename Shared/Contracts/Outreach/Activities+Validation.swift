@@ -18,12 +18,20 @@ extension FieldLimit {
         for (index, code) in codes.enumerated() { try check(code, "\(field)[\(index)]", max: max) }
     }
 
-    /// Checks that `start` comes before `end` and both lie within years 2000-2199 (a timestamptz accepts them).
+    /// Checks that `start` comes before `end` and both lie within years 2000-2199.
     public static func checkTimes(_ start: Date, _ end: Date, _ field: String) throws(ContractViolation) {
-        guard start.timeIntervalSince1970 >= 946_684_800, end.timeIntervalSince1970 < 7_258_118_400 else {
+        try checkTime(start, field)
+        try checkTime(end, field)
+        guard end > start else { throw ContractViolation(field: field, "ends before it starts") }
+    }
+
+    /// Checks that a time lies within years 2000-2199: what the programme schedules, and what every consumer's
+    /// checks accept.
+    public static func checkTime(_ time: Date?, _ field: String) throws(ContractViolation) {
+        guard let time else { return }
+        guard time.timeIntervalSince1970 >= 946_684_800, time.timeIntervalSince1970 < 7_258_118_400 else {
             throw ContractViolation(field: field, "lies outside 2000-2199")
         }
-        guard end > start else { throw ContractViolation(field: field, "ends before it starts") }
     }
 }
 
@@ -114,6 +122,8 @@ extension EventSeats {
     /// The limits booking's sessions keep (a session takes these values as they are).
     public func validate(_ field: String) throws(ContractViolation) {
         try FieldLimit.check(capacity, "\(field).capacity", in: FieldLimit.audience)
+        try FieldLimit.checkTime(bookingOpensAt, "\(field).bookingOpensAt")
+        try FieldLimit.checkTime(bookingClosesAt, "\(field).bookingClosesAt")
         if let max = maxSeatsPerRequest { try FieldLimit.check(max, "\(field).maxSeatsPerRequest", in: 1...1_000) }
         let low = groupMin ?? 5
         try FieldLimit.check(low, "\(field).groupMin", in: 1...10_000)

@@ -101,6 +101,8 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
 
     func validate() throws(ContractViolation) {
         try FieldLimit.check(title, "title", max: FieldLimit.name)
+        try FieldLimit.checkTime(startsAt, "startsAt")
+        try FieldLimit.checkTime(endsAt, "endsAt")
         if let startsAt, let endsAt { try FieldLimit.checkTimes(startsAt, endsAt, "endsAt") }
         if let seats { try seats.validate("seats") }
         if let costFen { try FieldLimit.check(costFen, "costFen", in: FieldLimit.costFen) }

@@ -128,6 +128,8 @@ struct EventStore {
             """, logger: logger)
         if next == .cancelled {
             try await connection.query("UPDATE tour_stop SET cancelled = true WHERE event_id = \(id)", logger: logger)
+        } else if changes.startsAt != nil || changes.endsAt != nil {
+            try await TourStore.followTimes(of: id, on: connection, logger: logger)
         }
         try await publish(id, in: transaction)
         if let orderId {

@@ -31,7 +31,9 @@ struct MenuRoutes: RouteCollectionInstaller {
         admin.put("providers/:id") { request, context in
             let id = try context.parameters.requireIdentifier("id")
             let input = try await request.decode(as: ProviderInput.self, context: context)
+            // A district's staff change only what lies wholly in their scope, before and after.
             try await authorizeDistricts(input.districts, context, registry)
+            if let existing = try await store.provider(id) { try await authorizeDistricts(existing.districts, context, registry) }
             try await refusingUnprocessable { try await store.putProvider(id, input) }
             guard let provider = try await store.provider(id) else { throw APIError.notFound("no such provider") }
             return provider
@@ -54,6 +56,7 @@ struct MenuRoutes: RouteCollectionInstaller {
                 if let existing = try await store.programme(id) { try context.authorize([.provider], over: [existing.providerId]) }
             } else {
                 try await authorizeDistricts(input.districts, context, registry)
+                if let existing = try await store.programme(id) { try await authorizeDistricts(existing.districts, context, registry) }
             }
             try await refusingUnprocessable { try await store.putProgramme(id, input) }
             guard let programme = try await store.programme(id) else { throw APIError.notFound("no such programme") }

@@ -56,6 +56,8 @@ struct OrderStepInput: Decodable, ClosedPayload, ValidatedPayload {
     func validate() throws(ContractViolation) {
         try FieldLimit.check(providerId, "providerId", max: FieldLimit.identifier)
         try FieldLimit.check(reason, "reason", max: FieldLimit.text)
+        try FieldLimit.checkTime(startsAt, "startsAt")
+        try FieldLimit.checkTime(endsAt, "endsAt")
         if let startsAt, let endsAt { try FieldLimit.checkTimes(startsAt, endsAt, "endsAt") }
     }
 

@@ -104,6 +104,29 @@ struct TourStore {
         }
     }
 
+    /// Moves a tour stop's hold with its event's new times (the kit's lock first, as for a new stop); throws
+    /// `Refusal` when the kit is elsewhere then. Nothing for an event that is not a stop.
+    static func followTimes(of event: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let kits = try await connection.query(
+            """
+            SELECT k.id FROM tour_stop t JOIN exhibit_kit k ON k.id = t.kit_id WHERE t.event_id = \(event) AND NOT t.cancelled
+            FOR NO KEY UPDATE OF k
+            """, logger: logger
+        ).collect()
+        guard let kit = try kits.first?.decode(String.self) else { return }
+        do {
+            try await connection.query(
+                """
+                UPDATE tour_stop t
+                SET occupied = tstzrange(e.starts_at - make_interval(mins => (k.setup_minutes + t.travel_minutes)::int),
+                                         e.ends_at + make_interval(mins => k.teardown_minutes), '[)')
+                FROM activity_event e, exhibit_kit k WHERE t.event_id = \(event) AND e.id = t.event_id AND k.id = t.kit_id
+                """, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23P01" {
+            throw Refusal(description: "kit \(kit) is elsewhere then (travel, set-up and tear-down included)")
+        }
+    }
+
     /// Minutes from the previous stop's district (nil: the depot) to `district`: the city's table, else the settings.
     private func travelMinutes(from previous: String?, to district: String, on connection: PostgresConnection) async throws -> Int {
         if let previous {
