@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// What frontends send on `kepu.outreach.requests.v1`: sites' orders (点单) and residents' ratings. An order
 /// becomes a placed order (answered by its `order-changed` event), a rating replaces the resident's earlier one
-/// for the event (answered by `event-rated`); what cannot be acted on is answered by `request-rejected` (a record
+/// for the event (answered by `event-rated`, once per event and batch); what cannot be acted on is answered by `request-rejected` (a record
 /// without a usable request id is dead-lettered).
 struct OutreachRequestHandler: EventHandler {
     enum Command: Sendable {
@@ -55,6 +55,7 @@ struct OutreachRequestHandler: EventHandler {
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
         let orders = OrderStore(logger: transaction.logger, deadlines: deadlines)
+        var ratings: [RatingSubmitted] = []
         for received in commands {
             switch received.command {
             case .order(let request):
@@ -66,37 +67,61 @@ struct OutreachRequestHandler: EventHandler {
                     try reject(request.requestId, key: request.orderId, reason, detail, in: transaction)
                 }
             case .rating(let rating):
-                try await rate(rating, in: transaction)
+                ratings.append(rating)
             case .invalid(let requestId, let key, let detail):
                 try reject(requestId, key: key, .invalid, detail, in: transaction)
             }
         }
+        try await rate(ratings, in: transaction)
     }
 
-    private func rate(_ rating: RatingSubmitted, in transaction: HandlerTransaction) async throws {
+    /// Who rated what: a resident's later rating of an event replaces the earlier one.
+    private struct Rater: Hashable {
+        let eventId: String
+        let residentId: String
+    }
+
+    /// A batch's ratings set-wise: the events that can be rated read once, the ratings written in one statement,
+    /// and each rated event's count and mean published once.
+    private func rate(_ ratings: [RatingSubmitted], in transaction: HandlerTransaction) async throws {
+        guard !ratings.isEmpty else { return }
         let connection = transaction.connection
-        let inserted = try await connection.query(
+        let logger = transaction.logger
+        let rateable = Set(
+            try await connection.query(
+                """
+                SELECT id FROM activity_event WHERE id = ANY(\(Array(Set(ratings.map(\.eventId))))::text[]) AND status IN ('held', 'reported')
+                """, logger: logger
+            ).collect().map { try $0.decode(String.self) })
+        var latest: [Rater: RatingSubmitted] = [:]
+        for rating in ratings {
+            guard rateable.contains(rating.eventId) else {
+                try reject(rating.requestId, key: rating.eventId, .notRateable, "event \(rating.eventId) is not a held event", in: transaction)
+                continue
+            }
+            latest[Rater(eventId: rating.eventId, residentId: rating.residentId)] = rating
+        }
+        guard !latest.isEmpty else { return }
+        let kept = Array(latest.values)
+        try await connection.query(
             """
             INSERT INTO event_rating AS r (event_id, resident_id, score, comment)
-            SELECT id, \(rating.residentId), \(rating.score), \(rating.comment) FROM activity_event
-            WHERE id = \(rating.eventId) AND status IN ('held', 'reported')
+            SELECT e, r, s, nullif(c, '') FROM unnest(\(kept.map(\.eventId))::text[], \(kept.map(\.residentId))::text[],
+                                                \(kept.map(\.score))::int[], \(kept.map { $0.comment ?? "" })::text[]) AS k(e, r, s, c)
             ON CONFLICT (event_id, resident_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, at = now()
-            RETURNING r.event_id
-            """, logger: transaction.logger
-        ).collect()
-        guard !inserted.isEmpty else {
-            return try reject(
-                rating.requestId, key: rating.eventId, .notRateable, "event \(rating.eventId) is not a held event", in: transaction)
+            """, logger: logger)
+        let events = Array(Set(kept.map(\.eventId)))
+        for try await (eventId, count, average) in try await connection.query(
+            """
+            SELECT event_id, count(*)::int, avg(score)::float8 FROM event_rating WHERE event_id = ANY(\(events)::text[])
+            GROUP BY event_id ORDER BY event_id
+            """, logger: logger
+        ).decode((String, Int, Double).self) {
+            transaction.emit(
+                try OutreachEvent.about(
+                    eventId, kind: "event", ActivityEventType.eventRated,
+                    EventRated(eventId: eventId, rating: EventRating(ratings: count, average: (average * 100).rounded() / 100))))
         }
-        let rows = try await connection.query(
-            "SELECT count(*)::int, coalesce(avg(score), 0)::float8 FROM event_rating WHERE event_id = \(rating.eventId)",
-            logger: transaction.logger
-        ).collect()
-        let (count, average) = try rows.first?.decode((Int, Double).self) ?? (0, 0)
-        transaction.emit(
-            try OutreachEvent.about(
-                rating.eventId, kind: "event", ActivityEventType.eventRated,
-                EventRated(eventId: rating.eventId, rating: EventRating(ratings: count, average: (average * 100).rounded() / 100))))
     }
 
     private func reject(_ requestId: String, key: String, _ reason: OutreachRejection, _ detail: String, in transaction: HandlerTransaction) throws {
