@@ -94,6 +94,10 @@ struct OutreachContractTests {
             refusal(
                 #"{"pairingId":"p","baseId":"b","basePath":["b"],"partnerId":"t","partnerPath":["t"],"from":"2026-01-01","until":"2026-12-31","commitments":{"activitiesPerQuarter":5000,"visitsPerQuarter":1},"status":"active"}"#,
                 PairingRecorded.self) == "commitments.activitiesPerQuarter")
+        #expect(
+            refusal(
+                #"{"siteId":"s","kind":"station","name":"n","address":"","unitId":"u","unitPath":["sz","a|b"],"status":"active"}"#,
+                NetworkSiteRecord.self) == "unitPath[1]", "a path element that would split where followers join paths")
         // Requests are closed, and checked at decode for what the database would refuse.
         #expect(refusal(#"{"requestId":"r","eventId":"e","residentId":"x","score":6}"#, RatingSubmitted.self) == "score")
         #expect(refusal(#"{"requestId":"r","eventId":"e","residentId":"x\u0000","score":5}"#, RatingSubmitted.self) == "residentId")

@@ -18,7 +18,11 @@ extension FieldLimit {
         guard (1...maximum).contains(path.count) else {
             throw ContractViolation(field: field, "has \(path.count) ids, 1...\(maximum) allowed")
         }
-        for (index, unit) in path.enumerated() { try check(unit, "\(field)[\(index)]", max: identifier) }
+        for (index, unit) in path.enumerated() {
+            try check(unit, "\(field)[\(index)]", max: identifier)
+            // Followers hand a batch's paths to PostgreSQL joined by `|` (one text per row of an unnest).
+            guard !unit.utf8.contains(UInt8(ascii: "|")) else { throw ContractViolation(field: "\(field)[\(index)]", "holds a `|`") }
+        }
     }
 }
 

@@ -108,17 +108,30 @@ extension ActivityEventRecord: ValidatedPayload {
         }
         try FieldLimit.check(report, "report", max: FieldLimit.text)
         try FieldLimit.check(cancellationReason, "cancellationReason", max: FieldLimit.text)
-        if let volunteerNeeds {
-            try FieldLimit.check(volunteerNeeds.count, "volunteerNeeds.count", in: 1...1_000)
-            try FieldLimit.checkCodes(volunteerNeeds.skills, "volunteerNeeds.skills")
-            try FieldLimit.checkTimes(volunteerNeeds.from, volunteerNeeds.until, "volunteerNeeds.until")
-        }
+        try volunteerNeeds?.validate("volunteerNeeds")
         try FieldLimit.check(tourId, "tourId", max: FieldLimit.identifier)
         try FieldLimit.check(kitId, "kitId", max: FieldLimit.identifier)
     }
 }
 
+extension VolunteerNeeds {
+    public func validate(_ field: String) throws(ContractViolation) {
+        try FieldLimit.check(count, "\(field).count", in: 1...1_000)
+        try FieldLimit.checkCodes(skills, "\(field).skills")
+        try FieldLimit.checkTimes(from, until, "\(field).until")
+    }
+
+    /// Its fields, for the closed admin bodies that carry it.
+    public static let fields = PayloadFields.object(["count": .value, "skills": .value, "from": .value, "until": .value])
+}
+
 extension EventSeats {
+    /// Its fields, for the closed admin bodies that carry it.
+    public static let fields = PayloadFields.object([
+        "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
+        "groupMax": .value,
+    ])
+
     /// The limits booking's sessions keep (a session takes these values as they are).
     public func validate(_ field: String) throws(ContractViolation) {
         try FieldLimit.check(capacity, "\(field).capacity", in: FieldLimit.audience)

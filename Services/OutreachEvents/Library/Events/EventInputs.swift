@@ -25,11 +25,8 @@ struct EventInput: Decodable, ClosedPayload, ValidatedPayload {
         .object([
             "eventId": .value, "title": .value, "siteId": .value, "theme": .value, "format": .value, "programmeId": .value,
             "providerId": .value, "pairingId": .value, "campaigns": .value, "startsAt": .value, "endsAt": .value,
-            "seats": .object([
-                "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
-                "groupMax": .value,
-            ]),
-            "costFen": .value, "volunteerNeeds": .object(["count": .value, "skills": .value, "from": .value, "until": .value]),
+            "seats": EventSeats.fields,
+            "costFen": .value, "volunteerNeeds": VolunteerNeeds.fields,
         ])
     }
 
@@ -79,11 +76,8 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
     static var fields: PayloadFields {
         .object([
             "action": .value, "title": .value, "startsAt": .value, "endsAt": .value,
-            "seats": .object([
-                "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
-                "groupMax": .value,
-            ]),
-            "costFen": .value, "campaigns": .value, "volunteerNeeds": .object(["count": .value, "skills": .value, "from": .value, "until": .value]),
+            "seats": EventSeats.fields,
+            "costFen": .value, "campaigns": .value, "volunteerNeeds": VolunteerNeeds.fields,
             "walkIns": .value, "durationMinutes": .value, "report": .value, "reason": .value,
         ])
     }
@@ -107,11 +101,7 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
         if let seats { try seats.validate("seats") }
         if let costFen { try FieldLimit.check(costFen, "costFen", in: FieldLimit.costFen) }
         if let campaigns { try FieldLimit.checkCodes(campaigns, "campaigns", max: FieldLimit.identifier) }
-        if let volunteerNeeds {
-            try FieldLimit.check(volunteerNeeds.count, "volunteerNeeds.count", in: 1...1_000)
-            try FieldLimit.checkCodes(volunteerNeeds.skills, "volunteerNeeds.skills")
-            try FieldLimit.checkTimes(volunteerNeeds.from, volunteerNeeds.until, "volunteerNeeds.until")
-        }
+        try volunteerNeeds?.validate("volunteerNeeds")
         if let walkIns { try FieldLimit.check(walkIns, "walkIns", in: FieldLimit.count) }
         if let durationMinutes { try FieldLimit.check(durationMinutes, "durationMinutes", in: FieldLimit.minutes) }
         try FieldLimit.check(report, "report", max: FieldLimit.text)

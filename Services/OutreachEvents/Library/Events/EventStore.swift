@@ -49,6 +49,12 @@ struct EventStore {
     /// For the orders events move along.
     let deadlines: OrderDeadlines
 
+    /// A new event's id, when its writer names none: `ev_` and 16 hex digits (booking's own sessions are `ss_…`, so
+    /// an event's session never takes an id booking made).
+    static func newId() -> String {
+        "ev_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
     /// Inserts a draft and publishes it; false when the id is taken.
     func create(_ record: ActivityEventRecord, in transaction: HandlerTransaction) async throws -> Bool {
         try await checkReferences(

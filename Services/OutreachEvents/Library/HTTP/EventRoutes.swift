@@ -21,15 +21,14 @@ struct EventRoutes: RouteCollectionInstaller {
 
         admin.post("events") { request, context in
             let input = try await request.decode(as: EventInput.self, context: context)
-            guard let path = try await registry.path(site: input.siteId) else {
+            guard let site = try await registry.site(input.siteId) else {
                 throw APIError(.unprocessableContent, "site \(input.siteId) is not in the registry")
             }
-            try context.authorize(Self.editors, over: path)
-            let id = input.eventId ?? "ev_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let kind = try await registry.site(input.siteId)?.kind ?? .practicePoint
+            try context.authorize(Self.editors, over: site.unitPath + [site.id])
+            let id = input.eventId ?? EventStore.newId()
             let created = try await refusingUnprocessable {
                 try await client.withOutboxTransaction(logger: logger) { transaction in
-                    try await store.create(input.record(id: id, siteKind: kind, sitePath: Array(path.dropLast())), in: transaction)
+                    try await store.create(input.record(id: id, siteKind: site.kind, sitePath: site.unitPath), in: transaction)
                 }
             }
             guard created else { throw APIError.conflict("event \(id) exists") }

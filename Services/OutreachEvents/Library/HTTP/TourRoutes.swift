@@ -46,7 +46,7 @@ struct TourRoutes: RouteCollectionInstaller {
                 throw APIError(.unprocessableContent, "site \(input.siteId) is not in the registry")
             }
             try context.authorize([.districtAdmin, .cityAdmin], over: path)
-            let id = input.eventId ?? "ev_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let id = input.eventId ?? EventStore.newId()
             try await refusingUnprocessable {
                 try await client.withOutboxTransaction(logger: logger) { transaction in
                     try await store.addStop(tour: tour, input, eventId: id, in: transaction)

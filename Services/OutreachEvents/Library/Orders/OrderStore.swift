@@ -143,7 +143,7 @@ struct OrderStore {
         guard let (title, theme, format, kind, path) = try rows.first?.decode((String, String, ActivityFormat, SiteKind, [String]).self) else {
             throw EventReferenceError(description: "the order's programme or site is gone")
         }
-        let id = "ev_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let id = EventStore.newId()
         _ = try await EventStore(logger: logger, deadlines: deadlines).create(
             ActivityEventRecord(
                 eventId: id, status: .draft, title: title, siteId: site, siteKind: kind, sitePath: path, theme: theme, format: format,

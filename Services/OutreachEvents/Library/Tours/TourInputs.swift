@@ -35,10 +35,7 @@ struct TourStopInput: Decodable, ClosedPayload, ValidatedPayload {
         .object([
             "eventId": .value, "kitId": .value, "siteId": .value, "title": .value, "theme": .value, "campaigns": .value, "startsAt": .value,
             "endsAt": .value,
-            "seats": .object([
-                "capacity": .value, "bookingOpensAt": .value, "bookingClosesAt": .value, "maxSeatsPerRequest": .value, "groupMin": .value,
-                "groupMax": .value,
-            ]),
+            "seats": EventSeats.fields,
         ])
     }
 
