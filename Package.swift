@@ -7,7 +7,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let services: [(library: String, executable: String, folder: String, extra: [Target.Dependency])] = [
     ("BookingService", "booking", "Booking", []),
     ("OutreachEventsService", "outreach-events", "OutreachEvents", [.product(name: "CSV", package: "CSV.swift")]),
-    ("VolunteerService", "volunteer", "Volunteer", []),
+    ("VolunteerService", "volunteer", "Volunteer", [.product(name: "Mustache", package: "swift-mustache")]),
     ("ContentSupplyService", "content-supply", "ContentSupply", []),
     ("MetricsService", "metrics", "Metrics", []),
 ]
@@ -60,6 +60,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         // outreach-events: the registry's CSV import (RFC 4180 quoting).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // volunteer: the printable service-record certificate, from a template that escapes what it is given.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Tests only: parsing the compose file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],

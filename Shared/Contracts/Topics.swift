@@ -57,9 +57,25 @@ public enum Topics {
         name: "kepu.outreach.requests.v1", owner: .outreachEvents, key: "order id for an order, event id for a rating",
         eventTypes: OutreachRequestType.all, partitions: 6, cleanup: .delete(retentionDays: 7))
 
+    /// What frontends ask of volunteer: registrations and profile changes, needs surveys, answers to offers,
+    /// sign-ups and shift reports. Key: the volunteer id.
+    public static let volunteerRequests = TopicDefinition(
+        name: "kepu.volunteer.requests.v1", owner: .volunteer, key: "volunteer id", eventTypes: VolunteerRequestType.all, partitions: 6,
+        cleanup: .delete(retentionDays: 7))
+
+    /// What volunteer decided: teams, volunteers (without contact details), site heads' coverage, needs, offers and
+    /// assignments, events' staffing and shortfalls, service hours and star levels. Key: the aggregate's id.
+    public static let volunteerEvents = TopicDefinition(
+        name: "kepu.volunteer.events.v1", owner: .volunteer,
+        key: "the aggregate's id (team, volunteer, unit, unit/theme or event id; a rejection: the request's key)",
+        eventTypes: VolunteerEventType.all, partitions: 6, cleanup: .delete(retentionDays: 30))
+
     /// Every topic, in a stable order.
     public static let all: [TopicDefinition] =
-        [bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents, outreachRequests]
+        [
+            bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents, outreachRequests, volunteerRequests,
+            volunteerEvents,
+        ]
         + ServiceName.all.map(deadLetter)
 
     public static func named(_ name: String) -> TopicDefinition? {

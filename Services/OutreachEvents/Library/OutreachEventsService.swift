@@ -14,6 +14,7 @@ public enum OutreachEventsService {
             handlers: [
                 HandlerRegistration(OutreachRequestHandler(deadlines: configuration.deadlines)),
                 HandlerRegistration(BookingFollowerHandler(deadlines: configuration.deadlines)),
+                HandlerRegistration(VolunteerFollowerHandler()),
             ],
             routes: OutreachHTTPRoutes.make(configuration),
             background: [

@@ -306,6 +306,22 @@ enum OutreachSchema {
                 )
                 """
             ]),
+        // What volunteer answers to an event's volunteer needs (`event-staffed`, `shortfall-raised`).
+        Migration(
+            version: 5, name: "events' volunteer staffing",
+            statements: [
+                """
+                CREATE TABLE event_staffing (
+                    event_id text PRIMARY KEY REFERENCES activity_event (id),
+                    needed integer NOT NULL,
+                    accepted integer NOT NULL,
+                    offered integer NOT NULL,
+                    short integer NOT NULL,
+                    shortfall_raised_at timestamptz,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]),
     ]
 
     /// Staff contact details serve while they work for the place; an applicant's while the application is open.

@@ -10,6 +10,8 @@ extension FieldLimit {
     public static let costFen = 0...10_000_000_000
     /// Codes in one list (themes, skills, campaigns, districts, age bands).
     public static let codes = 0...50
+    /// Volunteers one event may need.
+    public static let volunteers = 1...1_000
     /// A rating's score.
     public static let score = 1...5
 
@@ -116,7 +118,7 @@ extension ActivityEventRecord: ValidatedPayload {
 
 extension VolunteerNeeds {
     public func validate(_ field: String) throws(ContractViolation) {
-        try FieldLimit.check(count, "\(field).count", in: 1...1_000)
+        try FieldLimit.check(count, "\(field).count", in: FieldLimit.volunteers)
         try FieldLimit.checkCodes(skills, "\(field).skills")
         try FieldLimit.checkTimes(from, until, "\(field).until")
     }

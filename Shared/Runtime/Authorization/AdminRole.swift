@@ -13,9 +13,12 @@ public enum AdminRole: String, Sendable, Hashable, Codable, CaseIterable, TextEn
     /// A provider on the activity menu (an expert, a base, the museum, an association): its scope is its provider
     /// id; it answers the orders dispatched to it, claims open ones, and keeps its own programmes.
     case provider
+    /// Leads a branch team (分队) of the Tech Volunteer Service Corps: its scope is its team id; it keeps its team's
+    /// volunteers and verifies their service hours.
+    case teamLeader = "team_leader"
     /// The static `KEPU_ADMIN_TOKEN`: the operators' break-glass credential, allowed everything. Never in a token.
     case breakGlass = "operator"
 
     /// The roles a token may carry (`kepu token` issues them).
-    public static let issuable: [AdminRole] = [.cityAdmin, .districtAdmin, .reviewer, .inspector, .siteOperator, .provider]
+    public static let issuable: [AdminRole] = [.cityAdmin, .districtAdmin, .reviewer, .inspector, .siteOperator, .provider, .teamLeader]
 }

@@ -15,3 +15,7 @@ extension AgeBand: TextEnum {}
 extension ProviderKind: TextEnum {}
 extension OrderStatus: TextEnum {}
 extension ActivityEventStatus: TextEnum {}
+extension VolunteerRole: TextEnum {}
+extension Qualification: TextEnum {}
+extension AssignmentStatus: TextEnum {}
+extension HoursStatus: TextEnum {}

@@ -148,19 +148,6 @@ struct OpenAlerts: ResponseEncodable {
     let alerts: [OpenAlert]
 }
 
-/// An HTML page or a CSV file.
-struct TextDocument: ResponseGenerator {
-    let contentType: String
-    let text: String
-    var disposition: String?
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers: HTTPFields = [.contentType: contentType]
-        if let disposition { headers[.contentDisposition] = disposition }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
 /// One unit's staffing coverage: its active centers, institutes and stations, and how many have staff.
 struct StaffingCoverage: Encodable, Equatable {
     let unit: String

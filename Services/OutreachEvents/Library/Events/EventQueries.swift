@@ -9,6 +9,16 @@ import PostgresNIO
 struct EventView: ResponseEncodable {
     let event: ActivityEventRecord
     let rating: EventRating?
+    /// What volunteer last said of the event's volunteer needs.
+    let volunteers: VolunteerStaffingView?
+}
+
+struct VolunteerStaffingView: Encodable {
+    let needed: Int
+    let accepted: Int
+    let offered: Int
+    let short: Int
+    let shortfallRaisedAt: Date?
 }
 
 /// `GET /api/events`: a page of events by start; `next` is the `after` of the next page.
@@ -54,7 +64,14 @@ struct EventQueries {
                 "SELECT count(*)::int, coalesce(avg(score), 0)::float8 FROM event_rating WHERE event_id = \(id)", logger: logger
             ).collect()
             let (count, average) = try rows.first?.decode((Int, Double).self) ?? (0, 0)
-            return EventView(event: record, rating: count == 0 ? nil : EventRating(ratings: count, average: (average * 100).rounded() / 100))
+            let staffing = try await connection.query(
+                "SELECT needed, accepted, offered, short, shortfall_raised_at FROM event_staffing WHERE event_id = \(id)", logger: logger
+            ).collect().first.map { row in
+                let (needed, accepted, offered, short, raised) = try row.decode((Int, Int, Int, Int, Date?).self)
+                return VolunteerStaffingView(needed: needed, accepted: accepted, offered: offered, short: short, shortfallRaisedAt: raised)
+            }
+            return EventView(
+                event: record, rating: count == 0 ? nil : EventRating(ratings: count, average: (average * 100).rounded() / 100), volunteers: staffing)
         }
     }
 

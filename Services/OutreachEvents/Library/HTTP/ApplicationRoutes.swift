@@ -77,20 +77,3 @@ struct ApplicationRoutes: RouteCollectionInstaller {
         return view
     }
 }
-
-/// `after` and `limit` of a paged list, checked.
-enum Page {
-    static let maximum = 500
-
-    static func read(_ request: Request) throws -> (after: String, limit: Int) {
-        let after = request.uri.queryParameters.get("after") ?? ""
-        do {
-            try FieldLimit.check(after, "after", max: FieldLimit.identifier, allowEmpty: true)
-        } catch {
-            throw APIError.badRequest("invalid \(error)")
-        }
-        guard let text = request.uri.queryParameters.get("limit") else { return (after, 100) }
-        guard let limit = Int(text), (1...maximum).contains(limit) else { throw APIError.badRequest("limit is 1...\(maximum)") }
-        return (after, limit)
-    }
-}

@@ -51,8 +51,8 @@ struct EventRoutes: RouteCollectionInstaller {
         router.get("events/:id") { _, context in try await view(try context.parameters.requireIdentifier("id"), queries) }
         router.get("events") { request, _ in
             let (after, limit) = try Page.read(request)
-            let campaign = try Self.identifier(request, "campaign")
-            return try await queries.list(campaign: campaign, site: try Self.identifier(request, "site"), after: after, limit: limit)
+            let campaign = try Page.identifier(request, "campaign")
+            return try await queries.list(campaign: campaign, site: try Page.identifier(request, "site"), after: after, limit: limit)
         }
         router.get("campaigns") { request, _ in
             var year: Int?
@@ -104,16 +104,6 @@ struct EventRoutes: RouteCollectionInstaller {
         }
         _ = try outcome.orConflict()
         return try await view(id, queries)
-    }
-
-    static func identifier(_ request: Request, _ name: String) throws -> String? {
-        guard let value = request.uri.queryParameters.get(name) else { return nil }
-        do {
-            try FieldLimit.check(value, name, max: FieldLimit.identifier)
-        } catch {
-            throw APIError.badRequest("invalid \(error)")
-        }
-        return value
     }
 
     private func view(_ id: String, _ queries: EventQueries) async throws -> EventView {

@@ -1,0 +1,54 @@
+import KepuContracts
+import KepuDomain
+
+/// `PUT /admin/teams/{id}`: a branch team (分队) in a district (or the city), at a practice center when formed there.
+struct TeamInput: Decodable, ValidatedPayload, ClosedPayload {
+    var name: String
+    var unitId: String
+    var centerSiteId: String?
+    var leaderVolunteerId: String?
+
+    func validate() throws(ContractViolation) {
+        try FieldLimit.check(name, "name", max: FieldLimit.name)
+        try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
+        try FieldLimit.check(centerSiteId, "centerSiteId", max: FieldLimit.identifier)
+        try FieldLimit.check(leaderVolunteerId, "leaderVolunteerId", max: FieldLimit.identifier)
+    }
+
+    static let fields = PayloadFields.object(["name": .value, "unitId": .value, "centerSiteId": .value, "leaderVolunteerId": .value])
+}
+
+/// `PUT /admin/volunteers/{id}`: the profile a registration over Kafka carries, without its request id.
+struct VolunteerProfileInput: Decodable, ValidatedPayload, ClosedPayload {
+    var residentId: String
+    var teamId: String
+    var role: VolunteerRole
+    var siteId: String?
+    var name: String
+    var phone: String?
+    var skills: [String]
+    var qualifications: [HeldQualification]?
+    var homeUnitId: String
+    var serveUnitIds: [String]?
+    var availability: [WeeklyWindow]
+    var blackoutDates: [String]?
+    var monthlyHoursCap: Int
+
+    func registration(volunteerId: String, requestId: String) -> RegistrationSubmitted {
+        RegistrationSubmitted(
+            requestId: requestId, volunteerId: volunteerId, residentId: residentId, teamId: teamId, role: role, siteId: siteId, name: name,
+            phone: phone, skills: skills, qualifications: qualifications ?? [], homeUnitId: homeUnitId, serveUnitIds: serveUnitIds ?? [],
+            availability: availability, blackoutDates: blackoutDates ?? [], monthlyHoursCap: monthlyHoursCap)
+    }
+
+    func validate() throws(ContractViolation) {
+        try registration(volunteerId: "v", requestId: "admin").validate()
+    }
+
+    static let fields: PayloadFields = {
+        guard case .object(var names) = RegistrationSubmitted.fields else { return RegistrationSubmitted.fields }
+        names["requestId"] = nil
+        names["volunteerId"] = nil
+        return .object(names)
+    }()
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import KepuContracts
+import KepuRuntime
+import PostgresNIO
+
+/// Service hours: a volunteer's, and their verification by the team leader (district and city staff above).
+struct HoursRoutes: RouteCollectionInstaller {
+    func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
+        let client = context.client
+        let logger = context.logger
+        let queries = VolunteerQueries(client: client, logger: logger)
+        let store = HoursStore(logger: logger)
+
+        admin.get("volunteers/:id/hours") { _, context in
+            let id = try context.parameters.requireIdentifier("id")
+            try await authorize(id, context, queries)
+            guard let hours = try await queries.hours(id) else { throw APIError.notFound("no such volunteer") }
+            return hours
+        }
+        admin.post("hours/verify") { request, context in
+            let input = try await request.decode(as: HoursVerification.self, context: context)
+            let volunteers = Array(Set(input.entries.map(\.volunteerId)))
+            let paths = try await queries.volunteerPaths(volunteers)
+            var identity = try context.authorize(VolunteerHTTPRoutes.keepers)
+            for volunteer in volunteers {
+                guard let path = paths[volunteer] else { throw APIError(.unprocessableContent, "no such volunteer \(volunteer)") }
+                identity = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
+            }
+            let actor = "\(identity.role.rawValue):\(identity.subject)"
+            do {
+                let changed = try await client.withOutboxTransaction(logger: logger) { transaction in
+                    try await store.verify(input.entries, actor: actor, in: transaction)
+                }
+                return VerificationResult(changed: changed)
+            } catch let error as PostgresTransactionError {
+                if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
+                throw error
+            }
+        }
+    }
+}
