@@ -205,6 +205,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VolunteerServiceTests",
+            dependencies: [
+                "VolunteerService", "volunteer", "outreach-events", "kepu", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka",
+                "KepuKafkaEmbedded", "KepuDomain", "KepuTooling",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/VolunteerServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MetricsServiceTests",
             dependencies: [
                 "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "KepuDomain",
