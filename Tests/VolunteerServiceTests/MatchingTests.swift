@@ -104,8 +104,8 @@ struct MatchingTests {
                             do {
                                 try await F.follow(event, now: Self.weekBefore, client)
                                 return
-                            } catch where TransientError.isTransient(error) && attempt < 20 {
-                                continue  // a deadlock between two fills: one is retried, as the runner retries
+                            } catch  where TransientError.isTransient(error) && attempt < 20 {
+                                continue // a deadlock between two fills: one is retried, as the runner retries
                             }
                         }
                     }
@@ -145,18 +145,24 @@ struct MatchingTests {
             try await F.follow(F.event("ev.o", needed: 1), now: Self.weekBefore, client)
             #expect(try await F.assignments("ev.o", client) == ["vol.a": "offered"])
 
-            let offer = try #require(try await client.query("SELECT id FROM assignment WHERE volunteer_id = 'vol.a'", logger: F.logger).collect().first?.decode(String.self))
+            let offer = try #require(
+                try await client.query("SELECT id FROM assignment WHERE volunteer_id = 'vol.a'", logger: F.logger).collect().first?.decode(
+                    String.self))
             let matcher = Matcher(policy: policy, logger: F.logger)
             // Only the volunteer it was offered to may answer it.
             let wrong = try await client.withOutboxTransaction(logger: F.logger) {
                 try await matcher.answer(offer: offer, volunteerId: "vol.b", accept: true, now: Self.weekBefore, in: $0)
             }
-            guard case .refused(.offerClosed, _) = wrong else { Issue.record("another volunteer answered the offer"); return }
+            guard case .refused(.offerClosed, _) = wrong else {
+                Issue.record("another volunteer answered the offer")
+                return
+            }
             let declined = try await http.json(.post, "/admin/offers/\(offer)/answer", admin: true, body: #"{"accept":false}"#)
             #expect(declined.status == .ok)
             #expect(try await F.assignments("ev.o", client) == ["vol.a": "declined", "vol.b": "offered"])
             // Declined once, answered for good.
-            #expect(try await http.json(.post, "/admin/offers/\(offer)/answer", admin: true, body: #"{"accept":true}"#).status == .unprocessableContent)
+            #expect(
+                try await http.json(.post, "/admin/offers/\(offer)/answer", admin: true, body: #"{"accept":true}"#).status == .unprocessableContent)
 
             // vol.b lets the offer run out: the sweep expires it and offers vol.c.
             let late = Self.weekBefore.addingTimeInterval(TimeInterval(policy.offerSeconds + 1))
@@ -212,8 +218,9 @@ struct MatchingTests {
             #expect(verified.status == .ok, "\(verified.json)")
             // Verifying again changes nothing and raises nothing.
             #expect(
-                try await http.json(.post, "/admin/hours/verify", admin: true, body: #"{"entries":[{"eventId":"ev.h0","volunteerId":"vol.a"}]}"#).json[
-                    "changed"] as? [Any] != nil)
+                try await http.json(.post, "/admin/hours/verify", admin: true, body: #"{"entries":[{"eventId":"ev.h0","volunteerId":"vol.a"}]}"#)
+                    .json[
+                        "changed"] as? [Any] != nil)
             hours = try await http.json(.get, "/admin/volunteers/vol.a/hours", admin: true)
             #expect(hours.json["verifiedHours"] as? Double == 100)
             #expect(hours.json["starLevel"] as? Int == 1)
@@ -228,7 +235,8 @@ struct MatchingTests {
             #expect(
                 try await http.json(
                     .post, "/admin/hours/verify", admin: true,
-                    body: #"{"entries":[{"eventId":"ev.h1","volunteerId":"vol.a","minutes":10080,"reason":"补录"},{"eventId":"ev.h2","volunteerId":"vol.a","minutes":10080,"reason":"补录"}]}"#
+                    body:
+                        #"{"entries":[{"eventId":"ev.h1","volunteerId":"vol.a","minutes":10080,"reason":"补录"},{"eventId":"ev.h2","volunteerId":"vol.a","minutes":10080,"reason":"补录"}]}"#
                 ).status == .ok)
             #expect(try await F.published(VolunteerEventType.starLevelReached, client).compactMap { $0["level"] as? Int } == [1, 2])
             let changes = try await client.query("SELECT count(*)::int FROM hours_change", logger: F.logger).collect().first?.decode(Int.self)
