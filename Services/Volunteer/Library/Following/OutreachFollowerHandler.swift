@@ -29,7 +29,12 @@ struct OutreachFollowerHandler: EventHandler {
     }()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
-        try Self.decoder.decode(event)
+        let command = try Self.decoder.decode(event)
+        // An event's records are applied in order only when keyed by it.
+        if case .event(let record) = command, message.key.map({ $0.elementsEqual(record.eventId.utf8) }) != true {
+            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its eventId")
+        }
+        return command
     }
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {

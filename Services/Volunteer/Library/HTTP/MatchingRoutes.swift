@@ -22,13 +22,13 @@ struct MatchingRoutes: RouteCollectionInstaller {
         }
         admin.get("events/:id/candidates") { request, context in
             let id = try context.parameters.requireIdentifier("id")
-            guard let event = try await queries.event(id) else { throw APIError.notFound("no such event") }
-            try context.authorize([.districtAdmin, .cityAdmin], over: event.sitePath)
             var limit = 20
             if let text = request.uri.queryParameters.get("limit") {
                 guard let value = Int(text), (1...200).contains(value) else { throw APIError.badRequest("limit is 1...200") }
                 limit = value
             }
+            guard let event = try await queries.event(id) else { throw APIError.notFound("no such event") }
+            try context.authorize([.districtAdmin, .cityAdmin], over: event.sitePath)
             let candidates = try await client.withConnection { try await matcher.rank(id, limit: limit, on: $0) }
             return CandidateList(
                 eventId: id, skills: event.skills,
