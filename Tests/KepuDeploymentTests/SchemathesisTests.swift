@@ -100,6 +100,30 @@ struct SchemathesisTests {
         }
     }
 
+    @Test("volunteer answers every generated request without a 5xx and as its document says")
+    func volunteer() async throws {
+        try await fuzz("volunteer", folder: "Volunteer") { service, database in
+            // The registry as volunteer follows it, and an event with volunteer needs as outreach publishes it.
+            try await TestPostgres.withClient(database) { client in
+                try await client.query(
+                    """
+                    INSERT INTO network_unit (id, level, path) VALUES ('sz', 'city', '{sz}'), ('sz.futian', 'district', '{sz,sz.futian}'),
+                        ('sz.futian.shatou', 'street', '{sz,sz.futian,sz.futian.shatou}')
+                    """)
+                try await client.query(
+                    """
+                    INSERT INTO activity_event (id, status, title, site_path, theme, starts_at, ends_at, needed, skills)
+                    VALUES ('ev.demo', 'published', '健康讲座', '{sz,sz.futian,sz.futian.shatou}', 'health', '2030-03-02T02:00:00Z',
+                            '2030-03-02T04:00:00Z', 2, '{health,lecture}')
+                    """)
+            }
+            #expect(await service.admin("PUT", "/admin/teams/team.sz.futian", json: #"{"name":"福田区科技志愿服务分队","unitId":"sz.futian"}"#)?.status == 200)
+            let profile =
+                #"{"residentId":"r-demo-1","teamId":"team.sz.futian","role":"volunteer","name":"李科普","phone":"13800000000","skills":["health","lecture"],"qualifications":[{"kind":"teaching","expiresOn":"2031-12-31"}],"homeUnitId":"sz.futian.shatou","availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"monthlyHoursCap":40}"#
+            #expect(await service.admin("PUT", "/admin/volunteers/vol.demo.1", json: profile)?.status == 200)
+        }
+    }
+
     @Test("metrics answers every generated request without a 5xx and as its document says")
     func metrics() async throws {
         try await fuzz("metrics", folder: "Metrics") { _, database in

@@ -37,10 +37,10 @@ extension RegistrationSubmitted: ValidatedPayload, ClosedPayload {
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
         try FieldLimit.check(residentId, "residentId", max: FieldLimit.identifier)
         try FieldLimit.check(teamId, "teamId", max: FieldLimit.identifier)
-        try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier)
+        if let siteId { try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier) }
         guard (role == .siteHead) == (siteId != nil) else { throw ContractViolation(field: "siteId", "is given for a site head, and only for one") }
         try FieldLimit.check(name, "name", max: FieldLimit.name)
-        try FieldLimit.check(phone, "phone", max: FieldLimit.phone)
+        if let phone { try FieldLimit.check(phone, "phone", max: FieldLimit.phone) }
         try FieldLimit.checkCodes(skills, "skills")
         try FieldLimit.check(qualifications.count, "qualifications.count", in: 0...Qualification.allCases.count)
         for (index, qualification) in qualifications.enumerated() {
@@ -129,8 +129,8 @@ extension TeamRecord: ValidatedPayload {
         try FieldLimit.check(teamId, "teamId", max: FieldLimit.identifier)
         try FieldLimit.check(name, "name", max: FieldLimit.name)
         try FieldLimit.checkPath(unitPath, "unitPath")
-        try FieldLimit.check(centerSiteId, "centerSiteId", max: FieldLimit.identifier)
-        try FieldLimit.check(leaderVolunteerId, "leaderVolunteerId", max: FieldLimit.identifier)
+        if let centerSiteId { try FieldLimit.check(centerSiteId, "centerSiteId", max: FieldLimit.identifier) }
+        if let leaderVolunteerId { try FieldLimit.check(leaderVolunteerId, "leaderVolunteerId", max: FieldLimit.identifier) }
     }
 }
 
@@ -138,7 +138,7 @@ extension VolunteerRecord: ValidatedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
         try FieldLimit.check(teamId, "teamId", max: FieldLimit.identifier)
-        try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier)
+        if let siteId { try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier) }
         try FieldLimit.checkCodes(skills, "skills")
         try FieldLimit.checkPath(homeUnitPath, "homeUnitPath")
     }

@@ -11,8 +11,8 @@ struct TeamInput: Decodable, ValidatedPayload, ClosedPayload {
     func validate() throws(ContractViolation) {
         try FieldLimit.check(name, "name", max: FieldLimit.name)
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
-        try FieldLimit.check(centerSiteId, "centerSiteId", max: FieldLimit.identifier)
-        try FieldLimit.check(leaderVolunteerId, "leaderVolunteerId", max: FieldLimit.identifier)
+        if let centerSiteId { try FieldLimit.check(centerSiteId, "centerSiteId", max: FieldLimit.identifier) }
+        if let leaderVolunteerId { try FieldLimit.check(leaderVolunteerId, "leaderVolunteerId", max: FieldLimit.identifier) }
     }
 
     static let fields = PayloadFields.object(["name": .value, "unitId": .value, "centerSiteId": .value, "leaderVolunteerId": .value])

@@ -170,7 +170,7 @@ struct HoursVerification: Decodable, ValidatedPayload, ClosedPayload {
             try FieldLimit.check(entry.eventId, "entries[\(index)].eventId", max: FieldLimit.identifier)
             try FieldLimit.check(entry.volunteerId, "entries[\(index)].volunteerId", max: FieldLimit.identifier)
             if let minutes = entry.minutes { try FieldLimit.check(minutes, "entries[\(index)].minutes", in: 0...FieldLimit.minutes.upperBound) }
-            try FieldLimit.check(entry.reason, "entries[\(index)].reason", max: FieldLimit.text)
+            if let reason = entry.reason { try FieldLimit.check(reason, "entries[\(index)].reason", max: FieldLimit.text) }
         }
     }
 
