@@ -130,8 +130,9 @@ let package = Package(
             name: "kepu-bench",
             dependencies: [
                 "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService",
+                "VolunteerService",
                 // Built beside it: `kepu-bench network` runs them as processes.
-                "outreach-events", "booking", "metrics", "KepuDomain",
+                "outreach-events", "booking", "metrics", "volunteer", "KepuDomain",
                 "KepuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,6 +1,8 @@
 import Foundation
 import KepuDomain
 import KepuRuntime
+import Logging
+import PostgresNIO
 
 /// `volunteer`: the Tech Volunteer Service Corps (科技志愿服务总队): its branch teams and volunteers, needs surveys,
 /// matching volunteers to events' needs, service hours with star levels, and service-record certificates.
@@ -26,5 +28,13 @@ public enum VolunteerService {
                 }
             ],
             personalData: VolunteerSchema.contactDetails, settings: VolunteerSetting.declarations)
+    }
+}
+
+extension VolunteerService {
+    /// Ranks the volunteers who fit event `eventId` (at most `limit`), as matching does, and returns their ids best
+    /// first: for `kepu-bench volunteer`, which times ranking apart from offering.
+    public static func rank(event eventId: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        try await Matcher(policy: .defaults, logger: logger).rank(eventId, limit: limit, on: connection).map(\.volunteerId)
     }
 }
