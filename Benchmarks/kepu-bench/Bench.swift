@@ -16,7 +16,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu-bench",
         abstract: "Benchmarks for Kepu Classroom, each against its baseline in the same run.",
-        subcommands: [KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self, NetworkBench.self, OutreachBench.self, VolunteerBench.self]
+        subcommands: [
+            KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self, NetworkBench.self, OutreachBench.self, VolunteerBench.self,
+        ]
     )
 }
 

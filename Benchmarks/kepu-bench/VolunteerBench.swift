@@ -28,14 +28,17 @@ struct VolunteerBench: AsyncParsableCommand {
     @Option(help: "Events with volunteer needs in the full-speed run.") var needs = 5_000
     @Option(help: "Needs ranked one at a time for the latency.") var rankings = 1_000
 
-    static let themes = ["youth_science", "health", "practical_technology", "rumour_debunking", "anti_pseudoscience", "scientist_spirit",
-        "emergency_safety", "ecology", "digital_literacy", "general_science"]
+    static let themes = [
+        "youth_science", "health", "practical_technology", "rumour_debunking", "anti_pseudoscience", "scientist_spirit",
+        "emergency_safety", "ecology", "digital_literacy", "general_science",
+    ]
     static let formats = ["lecture", "visit", "exhibition", "workshop", "reading"]
     var logger: Logger { Logger(label: "kepu.bench.volunteer", factory: { _ in SwiftLogNoOpLogHandler() }) }
 
     func run() async throws {
         try await withBenchInfrastructure(service: "volunteer") { postgres, database, cluster in
-            let (children, _) = try await startServiceExecutables([.volunteer], postgres: postgres, databases: [.volunteer: database], cluster: cluster)
+            let (children, _) = try await startServiceExecutables(
+                [.volunteer], postgres: postgres, databases: [.volunteer: database], cluster: cluster)
             defer { for child in children { child.signal(SIGKILL) } }
             say("volunteer is ready (migrated)")
             try await postgres.withClient(database) { client in
@@ -123,12 +126,13 @@ struct VolunteerBench: AsyncParsableCommand {
         let p99 = percentile(ranking, 0.99)
         say(
             String(
-                format: "ranking one need: p50 %.1f ms, p99 %.1f ms (%.1f candidates listed on average); baseline (index lookup only): p50 %.1f ms, p99 %.1f ms",
+                format:
+                    "ranking one need: p50 %.1f ms, p99 %.1f ms (%.1f candidates listed on average); baseline (index lookup only): p50 %.1f ms, p99 %.1f ms",
                 percentile(ranking, 0.5), p99, Double(found) / Double(rankings), percentile(baseline, 0.5), percentile(baseline, 0.99)))
 
         // Full speed: outreach's events with their needs, until volunteer has offered each.
         let producer = try KafkaProducer(configuration: .producer(bootstrapServers: cluster.bootstrapServers))
-        let base = Date(timeIntervalSince1970: 1_893_805_200)  // Saturday 5 January 2030, 09:00 Shanghai
+        let base = Date(timeIntervalSince1970: 1_893_805_200) // Saturday 5 January 2030, 09:00 Shanghai
         let records = try (0..<needs).map { i -> KafkaProducerMessage in
             let community = i * 13 % 1000
             let starts = base.addingTimeInterval(Double((i % 52) * 7 + i % 2) * 86_400 + Double((i / 2) % 7) * 3600)
@@ -136,32 +140,38 @@ struct VolunteerBench: AsyncParsableCommand {
             let record = ActivityEventRecord(
                 eventId: "need-\(i)", status: .published, title: "科普活动 \(i)", siteId: "station.\(community)", siteKind: .station,
                 sitePath: Self.path(community), theme: Self.themes[i % 10], format: .lecture, startsAt: starts, endsAt: ends,
-                volunteerNeeds: VolunteerNeeds(count: 2 + i % 4, skills: [Self.themes[i % 10], Self.formats[(i / 10) % 5]], from: starts, until: ends))
-            return try CloudEvent(source: ServiceName.outreachEvents.eventSource, type: ActivityEventType.eventRecorded, subject: "event/need-\(i)", payload: record)
-                .kafkaMessage(topic: Topics.outreachEvents.name, key: record.eventId)
+                volunteerNeeds: VolunteerNeeds(
+                    count: 2 + i % 4, skills: [Self.themes[i % 10], Self.formats[(i / 10) % 5]], from: starts, until: ends))
+            return try CloudEvent(
+                source: ServiceName.outreachEvents.eventSource, type: ActivityEventType.eventRecorded, subject: "event/need-\(i)", payload: record
+            )
+            .kafkaMessage(topic: Topics.outreachEvents.name, key: record.eventId)
         }
         let start = ContinuousClock.now
         for result in await producer.send(records) { _ = try result.get() }
         await producer.shutdown()
         while true {
-            let staffed = try await client.query(
-                "SELECT count(*)::int FROM activity_event WHERE id LIKE 'need-%' AND staffed_needed IS NOT NULL", logger: logger
-            ).collect().first?.decode(Int.self) ?? 0
+            let staffed =
+                try await client.query(
+                    "SELECT count(*)::int FROM activity_event WHERE id LIKE 'need-%' AND staffed_needed IS NOT NULL", logger: logger
+                ).collect().first?.decode(Int.self) ?? 0
             if staffed >= needs { break }
             guard start.duration(to: .now) < .seconds(600) else { throw BenchError("only \(staffed) of \(needs) needs matched in 10 minutes") }
             try await Task.sleep(for: .milliseconds(50))
         }
         let elapsed = start.duration(to: .now).seconds
-        let (offers, short) = try await client.query(
-            """
-            SELECT (SELECT count(*)::int FROM assignment), count(*) FILTER (WHERE staffed_offered < needed)::int
-            FROM activity_event WHERE id LIKE 'need-%'
-            """, logger: logger
-        ).collect().first?.decode((Int, Int).self) ?? (0, 0)
+        let (offers, short) =
+            try await client.query(
+                """
+                SELECT (SELECT count(*)::int FROM assignment), count(*) FILTER (WHERE staffed_offered < needed)::int
+                FROM activity_event WHERE id LIKE 'need-%'
+                """, logger: logger
+            ).collect().first?.decode((Int, Int).self) ?? (0, 0)
         let perSecond = Double(needs) / elapsed
         say(
             String(
-                format: "%d needs published and matched in %.2f s = %.0f needs/s (%d offers made, %d needs short of candidates); baseline ranking rate on one connection: %.0f needs/s",
+                format:
+                    "%d needs published and matched in %.2f s = %.0f needs/s (%d offers made, %d needs short of candidates); baseline ranking rate on one connection: %.0f needs/s",
                 needs, elapsed, perSecond, offers, short, 1000 / max(0.001, percentile(ranking, 0.5))))
         say(String(format: "needs_per_s=%.0f match_p99_ms=%.1f", perSecond, p99))
     }

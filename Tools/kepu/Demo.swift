@@ -17,6 +17,7 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (0: run until Ctrl-C).") var duration = 0
     @Option(help: "booking's HTTP port (for seeding through its admin API).") var bookingPort = 8081
     @Option(help: "outreach-events' HTTP port (for importing the registry); booking alone is seeded without it.") var outreachPort = 8082
+    @Option(help: "volunteer's HTTP port (for seeding the corps); skipped when it does not answer.") var volunteerPort = 8083
     @Option(help: "The registry file to import (default: infra/data/shenzhen-registry.csv).") var registry: String?
     @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
 
@@ -24,6 +25,8 @@ struct Demo: AsyncParsableCommand {
         let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
         let imported = await DemoData.seedRegistry(outreachPort: outreachPort, adminToken: token, file: DemoData.registryFile(registry)) { step($0) }
         let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token, fromRegistry: imported) { step($0) }
+        // The corps first: the campaign events' volunteer needs are then offered to it at once.
+        let volunteers = imported ? await DemoVolunteers.seed(volunteerPort: volunteerPort, adminToken: token) { step($0) } : false
         let activities = imported ? await DemoActivities.seed(outreachPort: outreachPort, adminToken: token) { step($0) } : false
         let producer = try KafkaProducer(configuration: try kafka.producer())
         let confirmed = ConfirmedBookings()
@@ -38,10 +41,16 @@ struct Demo: AsyncParsableCommand {
         var sent = 0
         var lastReport = ContinuousClock.now
         while duration == 0 || ContinuousClock.now - started < .seconds(duration) {
-            // One request in 25 is a site's order or a resident's rating (outreach-events), the rest booking's.
+            // One request in 25 is a site's order or a resident's rating (outreach-events), one in 25 a needs survey
+            // or an answer to an offer (volunteer), the rest booking's.
             let message =
-                activities && sent % 25 == 24
-                ? DemoActivities.request(using: &generator) : nextRequest(sessions: sessions, confirmed: confirmed, using: &generator)
+                if activities && sent % 25 == 24 {
+                    DemoActivities.request(using: &generator)
+                } else if volunteers && sent % 25 == 12 {
+                    await DemoVolunteers.request(volunteerPort: volunteerPort, adminToken: token, using: &generator)
+                } else {
+                    nextRequest(sessions: sessions, confirmed: confirmed, using: &generator)
+                }
             _ = try await producer.send(message)
             sent += 1
             if ContinuousClock.now - lastReport > .seconds(5) {

@@ -70,7 +70,8 @@ enum DemoActivities {
             log("order demo.order.1: accepted by lecturer.demo.zhang, event \(event) published with 40 seats")
         }
 
-        // Campaign events at the Buji institute over the next days, published together; one held yesterday.
+        // Campaign events at the Buji institute over the next days, each needing two volunteers, published together;
+        // one held yesterday.
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         var campaignEvents: [String] = []
         for day in 1...3 {
@@ -95,7 +96,7 @@ enum DemoActivities {
     }
 
     private static func event(_ id: String, _ title: String, _ start: Date, campaigns: String) -> String {
-        #"{"eventId":"\#(id)","title":"\#(title)","siteId":"institute.sz.longgang.buji","theme":"rumour_debunking","format":"lecture","campaigns":\#(campaigns),"startsAt":"\#(RFC3339.format(start))","endsAt":"\#(RFC3339.format(start.addingTimeInterval(5400)))","seats":{"capacity":50},"costFen":80000}"#
+        #"{"eventId":"\#(id)","title":"\#(title)","siteId":"institute.sz.longgang.buji","theme":"rumour_debunking","format":"lecture","campaigns":\#(campaigns),"startsAt":"\#(RFC3339.format(start))","endsAt":"\#(RFC3339.format(start.addingTimeInterval(5400)))","seats":{"capacity":50},"costFen":80000,"volunteerNeeds":{"count":2,"skills":["rumour_debunking","lecture"],"from":"\#(RFC3339.format(start))","until":"\#(RFC3339.format(start.addingTimeInterval(5400)))"}}"#
     }
 
     /// A site's order or a resident's rating, as the sites' and residents' frontends send them.

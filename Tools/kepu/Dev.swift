@@ -117,6 +117,7 @@ final class DevSupervisor: Service, Sendable {
                 step($0)
             }
             if imported {
+                _ = await DemoVolunteers.seed(volunteerPort: RuntimeConfiguration.defaultHTTPPort(.volunteer), adminToken: adminToken) { step($0) }
                 _ = await DemoActivities.seed(outreachPort: RuntimeConfiguration.defaultHTTPPort(.outreachEvents), adminToken: adminToken) {
                     step($0)
                 }

@@ -18,25 +18,30 @@ struct HoursRoutes: RouteCollectionInstaller {
             guard let hours = try await queries.hours(id) else { throw APIError.notFound("no such volunteer") }
             return hours
         }
-        admin.post("hours/verify") { request, context in
-            let input = try await request.decode(as: HoursVerification.self, context: context)
-            let volunteers = Array(Set(input.entries.map(\.volunteerId)))
-            let paths = try await queries.volunteerPaths(volunteers)
-            var identity = try context.authorize(VolunteerHTTPRoutes.keepers)
-            for volunteer in volunteers {
-                guard let path = paths[volunteer] else { throw APIError(.unprocessableContent, "no such volunteer \(volunteer)") }
-                identity = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
+        admin.post("hours/verify") { request, context in try await verify(request, context, queries: queries, store: store, client: client) }
+    }
+
+    /// `POST /admin/hours/verify` (a method, not a closure: Swift 6.3.1's release build crashes splitting it as one).
+    private func verify(_ request: Request, _ context: KepuRequestContext, queries: VolunteerQueries, store: HoursStore, client: PostgresClient)
+        async throws -> VerificationResult
+    {
+        let input = try await request.decode(as: HoursVerification.self, context: context)
+        let volunteers = Array(Set(input.entries.map(\.volunteerId)))
+        let paths = try await queries.volunteerPaths(volunteers)
+        var identity = try context.authorize(VolunteerHTTPRoutes.keepers)
+        for volunteer in volunteers {
+            guard let path = paths[volunteer] else { throw APIError(.unprocessableContent, "no such volunteer \(volunteer)") }
+            identity = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
+        }
+        let actor = "\(identity.role.rawValue):\(identity.subject)"
+        do {
+            let changed = try await client.withOutboxTransaction(logger: context.logger) { transaction in
+                try await store.verify(input.entries, actor: actor, in: transaction)
             }
-            let actor = "\(identity.role.rawValue):\(identity.subject)"
-            do {
-                let changed = try await client.withOutboxTransaction(logger: logger) { transaction in
-                    try await store.verify(input.entries, actor: actor, in: transaction)
-                }
-                return VerificationResult(changed: changed)
-            } catch let error as PostgresTransactionError {
-                if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
-                throw error
-            }
+            return VerificationResult(changed: changed)
+        } catch let error as PostgresTransactionError {
+            if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
+            throw error
         }
     }
 }
