@@ -241,8 +241,8 @@ let package = Package(
         .testTarget(
             name: "KepuFuzzTests",
             dependencies: [
-                "BookingService", "MetricsService", "OutreachEventsService", "KepuRuntime", "KepuContracts", "KepuDomain", "KepuKafka",
-                "KepuTestSupport",
+                "BookingService", "MetricsService", "OutreachEventsService", "VolunteerService", "KepuRuntime", "KepuContracts", "KepuDomain",
+                "KepuKafka", "KepuTestSupport",
             ],
             path: "Tests/KepuFuzzTests",
             exclude: ["Corpus"],

@@ -21,7 +21,7 @@ struct HoursRoutes: RouteCollectionInstaller {
         admin.post("hours/verify") { request, context in try await verify(request, context, queries: queries, store: store, client: client) }
     }
 
-    /// `POST /admin/hours/verify` (a method, not a closure: Swift 6.3.1's release build crashes splitting it as one).
+    /// `POST /admin/hours/verify`.
     private func verify(_ request: Request, _ context: KepuRequestContext, queries: VolunteerQueries, store: HoursStore, client: PostgresClient)
         async throws -> VerificationResult
     {
@@ -34,14 +34,11 @@ struct HoursRoutes: RouteCollectionInstaller {
             identity = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
         }
         let actor = "\(identity.role.rawValue):\(identity.subject)"
-        do {
-            let changed = try await client.withOutboxTransaction(logger: context.logger) { transaction in
+        let changed = try await answeringRefusals {
+            try await client.withOutboxTransaction(logger: context.logger) { transaction in
                 try await store.verify(input.entries, actor: actor, in: transaction)
             }
-            return VerificationResult(changed: changed)
-        } catch let error as PostgresTransactionError {
-            if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
-            throw error
         }
+        return VerificationResult(changed: changed)
     }
 }

@@ -1,4 +1,5 @@
 import KepuRuntime
+import PostgresNIO
 
 /// volunteer's HTTP API. Public: the skill taxonomy, teams, site heads' coverage, needs (and those nothing covers),
 /// events' staffing and certificate verification. Admin (scoped tokens): teams, volunteers' profiles with their
@@ -18,5 +19,16 @@ func refusing<Value: Sendable>(_ body: () async throws -> Refusable<Value>) asyn
     switch try await body() {
     case .done(let value): return value
     case .refused(let reason, let detail): throw APIError(.unprocessableContent, "\(reason.rawValue): \(detail)")
+    }
+}
+
+/// Runs a write and answers what the rules refused inside its transaction (`HoursStore.Refusal`) as 422 with the
+/// reason; the transaction rolled back, so nothing of it was written.
+func answeringRefusals<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as PostgresTransactionError {
+        if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
+        throw error
     }
 }
