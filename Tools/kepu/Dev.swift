@@ -164,6 +164,7 @@ final class DevSupervisor: Service, Sendable {
         text += "  watch a topic: kcat -C -b \(bootstrap) -t kepu.booking.events.v1 -f '%t[%p]@%o %k %h %s\\n'\n"
         text += "  KPI snapshots: kcat -C -b \(bootstrap) -t kepu.metrics.snapshots.v1 -f '%k %s\\n'\n"
         text += "  the registry:  kcat -C -b \(bootstrap) -t kepu.network.units.v1 -e -f '%k %s\\n'\n"
+        text += "  volunteers:    kcat -C -b \(bootstrap) -t kepu.volunteer.events.v1 -f '%k %h %s\\n'   (offers, staffing, hours)\n"
         text += "  decoded:       KEPU_KAFKA_BOOTSTRAP_SERVERS=\(bootstrap) .build/debug/kepu tail kepu.booking.events.v1 --from-beginning\n"
         text += "Ctrl-C stops everything.\n"
         FileHandle.standardOutput.write(Data(text.utf8))
