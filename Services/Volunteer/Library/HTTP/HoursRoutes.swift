@@ -26,13 +26,9 @@ struct HoursRoutes: RouteCollectionInstaller {
         async throws -> VerificationResult
     {
         let input = try await request.decode(as: HoursVerification.self, context: context)
-        let volunteers = Array(Set(input.entries.map(\.volunteerId)))
+        let volunteers = Array(Set(input.entries.map(\.volunteerId))).sorted()
         let paths = try await queries.volunteerPaths(volunteers)
-        var identity = try context.authorize(VolunteerHTTPRoutes.keepers)
-        for volunteer in volunteers {
-            guard let path = paths[volunteer] else { throw APIError(.unprocessableContent, "no such volunteer \(volunteer)") }
-            identity = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
-        }
+        let identity = try Self.authorizeAll(volunteers, paths: paths, context)
         let actor = "\(identity.role.rawValue):\(identity.subject)"
         let changed = try await answeringRefusals {
             try await client.withOutboxTransaction(logger: context.logger) { transaction in
@@ -40,5 +36,15 @@ struct HoursRoutes: RouteCollectionInstaller {
             }
         }
         return VerificationResult(changed: changed)
+    }
+
+    /// The caller must keep every volunteer's team; every volunteer must exist.
+    private static func authorizeAll(_ volunteers: [String], paths: [String: [String]], _ context: KepuRequestContext) throws -> AdminIdentity {
+        let identity = try context.authorize(VolunteerHTTPRoutes.keepers)
+        for volunteer in volunteers {
+            guard let path = paths[volunteer] else { throw APIError(.unprocessableContent, "no such volunteer \(volunteer)") }
+            _ = try context.authorize(VolunteerHTTPRoutes.keepers, over: path)
+        }
+        return identity
     }
 }
