@@ -33,10 +33,13 @@ struct RankingPlanTests {
             try await client.query("ANALYZE volunteer", logger: logger)
             try await client.query("ANALYZE activity_event", logger: logger)
 
-            let query = Matcher.rankingQuery("ev", limit: 10, only: nil, fairnessDays: 90)
-            let plan = try await TestPostgres.plan(of: query, client: client)
-            #expect(plan.contains { $0.contains("volunteer_skills") || $0.contains("volunteer_serves") }, "\(plan.joined(separator: "\n"))")
-            #expect(!plan.contains { $0.contains("Seq Scan on volunteer") }, "\(plan.joined(separator: "\n"))")
+            let target = try #require(try await client.withConnection { try await RankingTarget.read("ev", on: $0, logger: logger) })
+            #expect(target.startMinute == 5 * 1440 + 600 && target.minutes == 120 && target.day == "2030-03-02")
+            let served = try await TestPostgres.plan(of: Matcher.rankingQuery(target, tier: .served, limit: 10, fairnessDays: 90), client: client)
+            #expect(served.contains { $0.contains("volunteer_skills") || $0.contains("volunteer_serves") }, "\(served.joined(separator: "\n"))")
+            #expect(!served.contains { $0.contains("Seq Scan on volunteer") }, "\(served.joined(separator: "\n"))")
+            let home = try await TestPostgres.plan(of: Matcher.rankingQuery(target, tier: .home("d5"), limit: 10, fairnessDays: 90), client: client)
+            #expect(home.contains { $0.contains("volunteer_home_keys") }, "\(home.joined(separator: "\n"))")
             let ranked = try await client.withConnection { connection in
                 try await Matcher(policy: .defaults, logger: logger).rank("ev", limit: 10, on: connection)
             }

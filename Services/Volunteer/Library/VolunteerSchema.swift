@@ -233,7 +233,21 @@ enum VolunteerSchema {
                 )
                 """,
                 "CREATE INDEX certificate_by_volunteer ON certificate (volunteer_id, issued_at)",
-            ])
+            ]),
+        // Ranking looks nearest first: volunteers living under a unit with the needed skills are found through
+        // one key per (unit of their home path, skill), so a community's or street's few candidates are read
+        // without the district's thousands.
+        Migration(
+            version: 2, name: "home keys for ranking by nearness",
+            statements: [
+                """
+                CREATE OR REPLACE FUNCTION volunteer_home_keys(home text[], skills text[]) RETURNS text[]
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE
+                RETURN ARRAY(SELECT u || '|' || s FROM unnest(home) AS u, unnest(skills) AS s)
+                """,
+                "ALTER TABLE volunteer ADD COLUMN home_keys text[] GENERATED ALWAYS AS (volunteer_home_keys(home_path, skills)) STORED",
+                "CREATE INDEX volunteer_home_keys ON volunteer USING gin (home_keys) WITH (fastupdate = off)",
+            ]),
     ]
 
     /// A volunteer's name and phone serve their membership of the corps: erased once they left.

@@ -15,64 +15,81 @@ struct Matcher {
     static let spareCandidates = 3
 
     /// The volunteers who fit event `eventId` and are not yet asked, best first (or only `volunteerId`, when given).
+    /// Nearest first: the candidates living in the event's community, then its street, are looked for through the
+    /// home keys; only when those are too few is every volunteer serving there ranked.
     func rank(_ eventId: String, limit: Int, only volunteerId: String? = nil, on connection: PostgresConnection) async throws -> [Candidate] {
-        let rows = try await connection.query(
-            Self.rankingQuery(eventId, limit: limit, only: volunteerId, fairnessDays: policy.fairnessDays), logger: logger)
+        guard let target = try await RankingTarget.read(eventId, on: connection, logger: logger) else { return [] }
+        var tiers: [RankingTier] = []
+        if let volunteerId {
+            tiers = [.only(volunteerId)]
+        } else {
+            if !target.skills.isEmpty {
+                tiers = target.sitePath.indices.reversed().filter { $0 >= 2 }.map { .home(target.sitePath[$0]) }
+            }
+            tiers.append(.served)
+        }
         var candidates: [Candidate] = []
-        for try await (id, team, shared, recent, month, cap, until) in rows.decode((String, String, Int, Int, Int, Int, String?).self) {
-            candidates.append(
-                Candidate(
-                    volunteerId: id, teamId: team, sharedLevels: shared, recentMinutes: recent, monthMinutes: month, monthlyCapMinutes: cap,
-                    qualifiedUntil: until))
+        for tier in tiers {
+            candidates = []
+            let query = Self.rankingQuery(target, tier: tier, limit: limit, fairnessDays: policy.fairnessDays)
+            for try await (id, team, shared, recent, month, cap, until) in try await connection.query(query, logger: logger).decode(
+                (String, String, Int, Int, Int, Int, String?).self)
+            {
+                candidates.append(
+                    Candidate(
+                        volunteerId: id, teamId: team, sharedLevels: shared, recentMinutes: recent, monthMinutes: month, monthlyCapMinutes: cap,
+                        qualifiedUntil: until))
+            }
+            // Everyone at this tier ranks before everyone beyond it: enough here is the answer.
+            if candidates.count >= limit { break }
         }
         return candidates
     }
 
-    /// The ranking, in one statement: the GIN indexes on skills and units served narrow the corps to those who
-    /// could go; each of them is then checked (weekly availability, blackout day, qualifications valid on the day,
-    /// no overlapping assignment, monthly cap) and ranked by nearness in the unit tree, then recent hours.
-    static func rankingQuery(_ eventId: String, limit: Int, only volunteerId: String?, fairnessDays: Int) -> PostgresQuery {
-        """
-        WITH e AS (
-            SELECT id, site_path, skills, starts_at, ends_at, tstzrange(starts_at, ends_at) AS during,
-                   starts_at AT TIME ZONE 'Asia/Shanghai' AS local_start,
-                   (starts_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
-                   ceil(extract(epoch FROM ends_at - starts_at) / 60)::int AS minutes
-            FROM activity_event WHERE id = \(eventId)),
-        w AS (
-            SELECT e.*,
-                   (extract(isodow FROM local_start)::int - 1) * 1440 + extract(hour FROM local_start)::int * 60
-                       + extract(minute FROM local_start)::int AS start_minute,
-                   date_trunc('month', local_start) AT TIME ZONE 'Asia/Shanghai' AS month_start,
-                   (date_trunc('month', local_start) + interval '1 month') AT TIME ZONE 'Asia/Shanghai' AS month_end,
-                   coalesce((SELECT array_agg(DISTINCT s.requires) FROM skill s WHERE s.code = ANY(e.skills) AND s.requires IS NOT NULL),
-                            '{}'::text[]) AS required
-            FROM e)
-        SELECT v.id, v.team_id, shared.levels, recent.minutes, month.minutes, v.monthly_cap_minutes, quals.until::text
-        FROM w JOIN volunteer v ON v.active AND v.skills @> w.skills AND v.serve_units && w.site_path
-        CROSS JOIN LATERAL (
-            SELECT count(*)::int AS levels FROM generate_subscripts(v.home_path, 1) AS i WHERE v.home_path[i] = w.site_path[i]) AS shared
-        CROSS JOIN LATERAL (
-            SELECT coalesce(sum(h.minutes), 0)::int AS minutes FROM service_hours h
-            WHERE h.volunteer_id = v.id AND h.day > w.day - \(fairnessDays)::int AND h.day <= w.day) AS recent
-        CROSS JOIN LATERAL (
-            SELECT coalesce(sum(ceil(extract(epoch FROM upper(a.during) - lower(a.during)) / 60)), 0)::int AS minutes FROM assignment a
-            WHERE a.volunteer_id = v.id AND a.status IN ('offered', 'accepted', 'served')
-              AND lower(a.during) >= w.month_start AND lower(a.during) < w.month_end) AS month
-        CROSS JOIN LATERAL (
-            SELECT count(*)::int AS valid, min(q.expires_on) AS until FROM qualification q
-            WHERE q.volunteer_id = v.id AND q.kind = ANY(w.required) AND q.expires_on >= w.day) AS quals
-        WHERE v.available @> int4range(w.start_minute, w.start_minute + w.minutes)
-          AND NOT (w.day = ANY(v.blackout))
-          AND quals.valid = cardinality(w.required)
-          AND NOT EXISTS (
-              SELECT 1 FROM assignment a WHERE a.volunteer_id = v.id AND a.status IN ('offered', 'accepted', 'served') AND a.during && w.during)
-          AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.event_id = w.id AND a.volunteer_id = v.id)
-          AND month.minutes + w.minutes <= v.monthly_cap_minutes
-          AND (\(volunteerId ?? "")::text = '' OR v.id = \(volunteerId ?? "")::text)
-        ORDER BY shared.levels DESC, recent.minutes, v.id
-        LIMIT \(limit)::int
-        """
+    /// The ranking of one tier, in one statement: an index narrows the corps to those who could go (the home keys
+    /// for a tier, else skills and the units served, both GIN); each of them is then checked (weekly availability,
+    /// blackout day, qualifications valid on the day, no overlapping assignment, monthly cap) and ranked by
+    /// nearness in the unit tree, then recent hours.
+    static func rankingQuery(_ target: RankingTarget, tier: RankingTier, limit: Int, fairnessDays: Int) -> PostgresQuery {
+        let keys: [String]
+        let volunteer: String
+        switch tier {
+        case .home(let unit): (keys, volunteer) = (target.skills.map { "\(unit)|\($0)" }, "")
+        case .served: (keys, volunteer) = ([], "")
+        case .only(let id): (keys, volunteer) = ([], id)
+        }
+        return """
+            SELECT v.id, v.team_id, shared.levels, recent.minutes, month.minutes, v.monthly_cap_minutes, quals.until::text
+            FROM volunteer v
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS levels FROM generate_subscripts(v.home_path, 1) AS i WHERE v.home_path[i] = (\(target.sitePath)::text[])[i]
+            ) AS shared
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(h.minutes), 0)::int AS minutes FROM service_hours h
+                WHERE h.volunteer_id = v.id AND h.day > \(target.day)::date - \(fairnessDays)::int AND h.day <= \(target.day)::date) AS recent
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(ceil(extract(epoch FROM upper(a.during) - lower(a.during)) / 60)), 0)::int AS minutes FROM assignment a
+                WHERE a.volunteer_id = v.id AND a.status IN ('offered', 'accepted', 'served')
+                  AND lower(a.during) >= \(target.monthStart) AND lower(a.during) < \(target.monthEnd)) AS month
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS valid, min(q.expires_on) AS until FROM qualification q
+                WHERE \(target.required.count)::int > 0 AND q.volunteer_id = v.id AND q.kind = ANY(\(target.required)::text[])
+                  AND q.expires_on >= \(target.day)::date) AS quals
+            WHERE v.active
+              AND (cardinality(\(keys)::text[]) = 0 OR v.home_keys @> \(keys)::text[])
+              AND (\(volunteer)::text = '' OR v.id = \(volunteer)::text)
+              AND v.skills @> \(target.skills)::text[] AND v.serve_units && \(target.sitePath)::text[]
+              AND v.available @> int4range(\(target.startMinute)::int, \(target.startMinute + target.minutes)::int)
+              AND NOT (\(target.day)::date = ANY(v.blackout))
+              AND quals.valid = \(target.required.count)::int
+              AND NOT EXISTS (
+                  SELECT 1 FROM assignment a WHERE a.volunteer_id = v.id AND a.status IN ('offered', 'accepted', 'served')
+                    AND a.during && tstzrange(\(target.startsAt), \(target.endsAt)))
+              AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.event_id = \(target.eventId) AND a.volunteer_id = v.id)
+              AND month.minutes + \(target.minutes)::int <= v.monthly_cap_minutes
+            ORDER BY shared.levels DESC, recent.minutes, v.id
+            LIMIT \(limit)::int
+            """
     }
 
     /// Offers the event's open places to the best candidates (each offer holds the volunteer's time until it is
