@@ -53,8 +53,15 @@ struct MatchingTests {
             try await Self.register(http, "vol.k", F.profile("r-0011", windows: #"[{"weekday":6,"from":"11:00","until":"18:00"}]"#))
             // vol.d served ten hours in the last weeks: it ranks after vol.b, which lives as near.
             try await client.query(
-                "INSERT INTO service_hours (event_id, volunteer_id, team_id, day, minutes, status) VALUES ('ev.past', 'vol.d', 'team.futian', '2030-02-20', 600, 'verified')",
-                logger: F.logger)
+                """
+                INSERT INTO activity_event (id, status, title, site_path, theme, starts_at, ends_at)
+                VALUES ('ev.past', 'held', '讲座', '{sz,sz.futian}', 'health', '2030-02-20T01:00:00Z', '2030-02-20T11:00:00Z')
+                """, logger: F.logger)
+            try await client.query(
+                """
+                INSERT INTO assignment (id, event_id, volunteer_id, status, during)
+                VALUES ('as-past', 'ev.past', 'vol.d', 'served', tstzrange('2030-02-20T01:00:00Z', '2030-02-20T11:00:00Z'))
+                """, logger: F.logger)
             // Not offered yet (a draft), so the ranking is read alone.
             try await F.follow(F.event("ev.rank", needed: 3, status: .draft), now: Self.weekBefore, client)
             #expect(try await Self.ranking(http, "ev.rank") == ["vol.a", "vol.b", "vol.d", "vol.c"])

@@ -33,7 +33,8 @@ struct RankingPlanTests {
             try await client.query("ANALYZE volunteer", logger: logger)
             try await client.query("ANALYZE activity_event", logger: logger)
 
-            let target = try #require(try await client.withConnection { try await RankingTarget.read("ev", on: $0, logger: logger) })
+            let target = try #require(
+                try await client.withConnection { try await RankingTarget.read("ev", fairnessDays: 90, on: $0, logger: logger) })
             #expect(target.startMinute == 5 * 1440 + 600 && target.minutes == 120 && target.day == "2030-03-02")
             let served = try await TestPostgres.plan(of: Matcher.rankingQuery(target, tier: .served, limit: 10, fairnessDays: 90), client: client)
             #expect(served.contains { $0.contains("volunteer_skills") || $0.contains("volunteer_serves") }, "\(served.joined(separator: "\n"))")

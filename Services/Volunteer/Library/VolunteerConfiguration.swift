@@ -22,7 +22,7 @@ public enum VolunteerSetting: String, SettingKey {
         case .fairnessDays:
             SettingDeclaration(
                 rawValue, .integer(default: defaults.fairnessDays, range: 1...3650),
-                "days of recent service hours matching weighs (fewer first)")
+                "days either side of an event over which a volunteer's load (hours offered, accepted, served) is weighed (lighter first)")
         case .needWindowDays:
             SettingDeclaration(
                 rawValue, .integer(default: defaults.needWindowDays, range: 1...3650),

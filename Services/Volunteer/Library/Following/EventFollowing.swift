@@ -35,9 +35,13 @@ struct EventFollowing {
             try await HoursStore(logger: logger).recordServed(record.eventId, in: transaction)
             try await NeedsStore(policy: policy, logger: logger).meet(by: record, in: transaction)
         case .draft, .published:
-            if let previous, previous != (record.startsAt, record.endsAt) { try await move(record, in: transaction) }
-            try await withdrawBeyond(record.eventId, needed: needs?.count ?? 0, in: transaction)
+            // A new event has no assignments to move or withdraw; fill publishes its staffing.
+            if let previous {
+                if previous != (record.startsAt, record.endsAt) { try await move(record, in: transaction) }
+                try await withdrawBeyond(record.eventId, needed: needs?.count ?? 0, in: transaction)
+            }
             try await matcher.fill(record.eventId, now: now, in: transaction)
+            return
         }
         try await matcher.publishStaffing(record.eventId, in: transaction)
     }

@@ -1,13 +1,14 @@
 import Foundation
 import KepuDomain
 
-/// A volunteer who fits an event, with what ranked them: nearer in the unit tree first, then fewer recent hours.
+/// A volunteer who fits an event, with what ranked them: nearer in the unit tree first, then a lighter load.
 struct Candidate: Sendable, Hashable {
     let volunteerId: String
     let teamId: String
     /// How many levels of the event site's unit path the volunteer's home path shares (4: the same community).
     let sharedLevels: Int
-    let recentMinutes: Int
+    /// Minutes offered, accepted or served within the fairness window either side of the event.
+    let loadMinutes: Int
     let monthMinutes: Int
     let monthlyCapMinutes: Int
     /// The earliest expiry among the qualifications the event's skills require, nil when none is required.
@@ -20,7 +21,7 @@ struct RankedCandidate: Codable, Sendable {
     let volunteerId: String
     let teamId: String
     let distance: String
-    let recentHours: Double
+    let loadHours: Double
     let monthHours: Double
     let monthlyCapHours: Double
     let qualifiedUntil: String?
@@ -31,7 +32,7 @@ struct RankedCandidate: Codable, Sendable {
         volunteerId = candidate.volunteerId
         teamId = candidate.teamId
         distance = Self.distance(candidate.sharedLevels)
-        recentHours = Double(candidate.recentMinutes) / 60
+        loadHours = Double(candidate.loadMinutes) / 60
         monthHours = Double(candidate.monthMinutes) / 60
         monthlyCapHours = Double(candidate.monthlyCapMinutes) / 60
         qualifiedUntil = candidate.qualifiedUntil
@@ -40,7 +41,7 @@ struct RankedCandidate: Codable, Sendable {
         why += [
             "free at the event's time in their weekly availability, not away that day, no overlapping assignment",
             "lives in the \(distance) as the event's site",
-            "\(Self.hours(candidate.recentMinutes)) h served in the last \(fairnessDays) days (fewer ranks first among equals)",
+            "\(Self.hours(candidate.loadMinutes)) h offered, accepted or served within \(fairnessDays) days of the event (lighter ranks first among equals)",
             "\(Self.hours(candidate.monthMinutes)) h of \(Self.hours(candidate.monthlyCapMinutes)) h taken this month",
         ]
         self.why = why

@@ -28,8 +28,15 @@ struct RankingTarget: Sendable {
     let day: String
     let monthStart: Date
     let monthEnd: Date
+    /// The fairness window either side of the event, over which a volunteer's load is counted.
+    let loadFrom: Date
+    let loadUntil: Date
 
-    static func read(_ eventId: String, on connection: PostgresConnection, logger: Logger) async throws -> RankingTarget? {
+    /// The assignments a ranking reads of each candidate: the month and the fairness window together.
+    var windowFrom: Date { min(monthStart, loadFrom) }
+    var windowUntil: Date { max(monthEnd, loadUntil) }
+
+    static func read(_ eventId: String, fairnessDays: Int, on connection: PostgresConnection, logger: Logger) async throws -> RankingTarget? {
         guard
             let (path, skills, required, startsAt, endsAt) = try await connection.query(
                 """
@@ -50,6 +57,8 @@ struct RankingTarget: Sendable {
             eventId: eventId, sitePath: path, skills: skills, required: required, startsAt: startsAt, endsAt: endsAt,
             startMinute: weekdayFromMonday * 1440 + (parts.hour ?? 0) * 60 + (parts.minute ?? 0),
             minutes: Int((endsAt.timeIntervalSince(startsAt) / 60).rounded(.up)), day: ShanghaiCalendar.day(startsAt), monthStart: monthStart,
-            monthEnd: calendar.date(byAdding: .month, value: 1, to: monthStart) ?? endsAt)
+            monthEnd: calendar.date(byAdding: .month, value: 1, to: monthStart) ?? endsAt,
+            loadFrom: startsAt.addingTimeInterval(-Double(fairnessDays) * 86_400), loadUntil: endsAt.addingTimeInterval(Double(fairnessDays) * 86_400)
+        )
     }
 }
