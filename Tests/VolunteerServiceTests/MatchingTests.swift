@@ -250,4 +250,61 @@ struct MatchingTests {
             #expect(changes == 3)
         }
     }
+
+    @Test("a volunteer signs up to an open place when they fit; a full event, an unfitting volunteer and an overlap are refused")
+    func signUps() async throws {
+        try await RouteTesting.withRoutes(of: F.definition) { http, client in
+            try await Self.setUp(http, client)
+            try await Self.register(http, "vol.a", F.profile("r-0001"))
+            try await Self.register(http, "vol.b", F.profile("r-0002", home: "sz.futian.shatou.c2"))
+            try await Self.register(http, "vol.f", F.profile("r-0006", skills: ["health"]))
+            // Two places needing health and lecture: vol.a and vol.b fit, vol.f (no lecture) does not.
+            try await F.follow(F.event("ev.s", needed: 1, skills: ["health", "lecture"], status: .draft), now: Self.weekBefore, client)
+            var published = F.event("ev.s", needed: 1, skills: ["health", "lecture"])
+            published.volunteerNeeds = VolunteerNeeds(count: 2, skills: ["health", "lecture"], from: published.startsAt, until: published.endsAt)
+            let matcher = Matcher(policy: .defaults, logger: F.logger)
+            func signUp(_ volunteer: String, _ event: String) async throws -> Refusable<AssignmentRecord> {
+                try await client.withOutboxTransaction(logger: F.logger) {
+                    try await matcher.signUp(volunteer, to: event, now: Self.weekBefore, in: $0)
+                }
+            }
+            // A draft takes no one.
+            guard case .refused(.roleClosed, _) = try await signUp("vol.a", "ev.s") else {
+                Issue.record("a draft took a sign-up")
+                return
+            }
+            try await F.follow(published, now: Self.weekBefore, client)
+            // Published: the two places were offered to vol.a and vol.b; none is open.
+            #expect(try await F.assignments("ev.s", client) == ["vol.a": "offered", "vol.b": "offered"])
+            guard case .refused(.roleClosed, let full) = try await signUp("vol.f", "ev.s") else {
+                Issue.record("a full event took a sign-up")
+                return
+            }
+            #expect(full.contains("no open place"))
+            // vol.b declines; vol.f lacks the lecture skill, so the place stays open to sign-ups but not to vol.f.
+            let offer = try #require(
+                try await client.query("SELECT id FROM assignment WHERE volunteer_id = 'vol.b'", logger: F.logger).collect().first?.decode(
+                    String.self))
+            #expect(try await http.json(.post, "/admin/offers/\(offer)/answer", admin: true, body: #"{"accept":false}"#).status == .ok)
+            guard case .refused(.roleClosed, let unfit) = try await signUp("vol.f", "ev.s") else {
+                Issue.record("an unfit volunteer signed up")
+                return
+            }
+            #expect(unfit.contains("does not fit"))
+            // A new volunteer who fits signs up and is accepted at once; then is busy for an overlapping event.
+            try await Self.register(http, "vol.n", F.profile("r-0099", home: "sz.futian"))
+            guard case .done(let taken) = try await signUp("vol.n", "ev.s") else {
+                Issue.record("a fitting volunteer was refused")
+                return
+            }
+            #expect(taken.status == .accepted)
+            try await F.follow(F.event("ev.s2", needed: 3, status: .draft), now: Self.weekBefore, client)
+            try await F.follow(F.event("ev.s2", needed: 3), now: Self.weekBefore, client)
+            guard case .refused(.roleClosed, _) = try await signUp("vol.n", "ev.s2") else {
+                Issue.record("one volunteer in two places")
+                return
+            }
+            #expect(try await F.assignments("ev.s2", client)["vol.n"] == nil)
+        }
+    }
 }
