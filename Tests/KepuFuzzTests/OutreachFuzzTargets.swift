@@ -47,7 +47,12 @@ extension FuzzTargets {
         fuzzer.run { input in
             for type in NetworkEventType.all + OutreachEventType.all {
                 let event = CloudEvent(id: "fuzz", source: "/kepu/outreach-events", type: type, data: input)
-                _ = try? RegistryHandler.decoder.decode(event)
+                let message = event.kafkaMessage(topic: Topics.networkUnits.name, key: "sz.futian")
+                _ = try? NetworkRecord.decode(
+                    event,
+                    from: KafkaConsumerMessage(
+                        topic: message.topic, partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers,
+                        timestamp: nil))
                 _ = try? OutreachEventsHandler.decoder.decode(event)
             }
         }

@@ -7,31 +7,13 @@ import PostgresNIO
 /// volunteers live and serve and needs are surveyed; practice centers, institutes and stations are the sites whose
 /// heads the seed asks to register (their share is recounted as sites come and go).
 struct RegistryFollowerHandler: EventHandler {
-    enum Command: Sendable {
-        case unit(NetworkUnitRecord)
-        case site(NetworkSiteRecord)
-    }
+    typealias Command = NetworkRecord
 
     var name: String { "network" }
     var topics: [String] { [Topics.networkUnits.name] }
 
-    static let decoder = EventDecoder<Command>([
-        .on(NetworkEventType.unitRecorded, as: NetworkUnitRecord.self) { .unit($0) },
-        .on(NetworkEventType.siteRecorded, as: NetworkSiteRecord.self) { .site($0) },
-    ])
-
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
-        let command = try Self.decoder.decode(event)
-        let id =
-            switch command {
-            case .unit(let record): record.unitId
-            case .site(let record): record.siteId
-            }
-        // The topic is compacted by key: a record keyed otherwise would outlive the entry's later records.
-        guard message.key.map({ $0.elementsEqual(id.utf8) }) == true else {
-            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its unitId or siteId")
-        }
-        return command
+        try NetworkRecord.decode(event, from: message)
     }
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
