@@ -56,7 +56,8 @@ struct VolunteerContractTests {
         }
         func registration(_ change: (inout [String: Any]) -> Void) throws -> String {
             var object: [String: Any] = [
-                "requestId": "r", "volunteerId": "v", "residentId": "x", "teamId": "t", "role": "volunteer", "name": "李", "skills": ["health"],
+                "requestId": "r", "volunteerId": "v", "claimTokenHash": ClaimToken.hash("t"), "residentId": "x", "teamId": "t", "role": "volunteer",
+                "name": "李", "skills": ["health"],
                 "qualifications": [], "homeUnitId": "u", "serveUnitIds": [], "availability": [["weekday": 6, "from": "09:00", "until": "12:00"]],
                 "blackoutDates": [], "monthlyHoursCap": 40,
             ]
@@ -83,18 +84,20 @@ struct VolunteerContractTests {
                 }, RegistrationSubmitted.self) == "qualifications")
         #expect(refusal(try registration { $0["skills"] = (0..<51).map { "s\($0)" } }, RegistrationSubmitted.self) == "skills.count")
         #expect(refusal(try registration { $0["nickname"] = "x" }, RegistrationSubmitted.self) == "nickname")
+        #expect(refusal(try registration { $0["claimTokenHash"] = "token" }, RegistrationSubmitted.self) == "claimTokenHash", "a token, not its hash")
         #expect(
             refusal(
-                #"{"requestId":"r","needId":"n","volunteerId":"v","unitId":"u","theme":"health","audience":"seniors","people":0,"preferredTimes":[]}"#,
+                #"{"requestId":"r","needId":"n","volunteerId":"v","claimToken":"t","unitId":"u","theme":"health","audience":"seniors","people":0,"preferredTimes":[]}"#,
                 NeedSubmitted.self) == "people")
         #expect(
             refusal(
-                #"{"requestId":"r","volunteerId":"v","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-02T02:00:00Z"}"#,
+                #"{"requestId":"r","volunteerId":"v","claimToken":"t","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-02T02:00:00Z"}"#,
                 ShiftReported.self) == "checkOut")
         #expect(
             refusal(
-                #"{"requestId":"r","volunteerId":"v","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-05T02:00:00Z"}"#,
+                #"{"requestId":"r","volunteerId":"v","claimToken":"t","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-05T02:00:00Z"}"#,
                 ShiftReported.self) == "checkOut", "a shift longer than a day")
-        #expect(refusal(#"{"requestId":"r","volunteerId":"v\u0000","offerId":"o","accept":true}"#, OfferAnswered.self) == "volunteerId")
+        #expect(
+            refusal(#"{"requestId":"r","volunteerId":"v\u0000","claimToken":"t","offerId":"o","accept":true}"#, OfferAnswered.self) == "volunteerId")
     }
 }

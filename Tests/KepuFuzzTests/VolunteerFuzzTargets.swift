@@ -14,10 +14,10 @@ extension FuzzTargets {
     @Test("volunteer's requests and the records it follows, and outreach-events' follower of volunteer's events")
     func volunteerRecords() {
         let seeds = [
-            #"{"requestId":"r","volunteerId":"v","residentId":"x","teamId":"t","role":"site_head","siteId":"s","name":"李","phone":"138","skills":["health","lecture"],"qualifications":[{"kind":"teaching","expiresOn":"2031-12-31"}],"homeUnitId":"u","serveUnitIds":["d"],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":["2030-05-01"],"monthlyHoursCap":40}"#,
-            #"{"requestId":"r","needId":"n","volunteerId":"v","unitId":"u","theme":"health","audience":"seniors","people":30,"preferredTimes":[{"weekday":7,"from":"00:00","until":"24:00"}]}"#,
-            #"{"requestId":"r","volunteerId":"v","offerId":"o","accept":true}"#,
-            #"{"requestId":"r","volunteerId":"v","eventId":"e","checkIn":"2030-03-02T01:50:00Z","checkOut":"2030-03-02T04:10:00Z"}"#,
+            #"{"requestId":"r","volunteerId":"v","claimTokenHash":"0c8f0a1b2c3d4e5f60718293a4b5c6d7e8f9011223344556677889900aabbccd","residentId":"x","teamId":"t","role":"site_head","siteId":"s","name":"李","phone":"138","skills":["health","lecture"],"qualifications":[{"kind":"teaching","expiresOn":"2031-12-31"}],"homeUnitId":"u","serveUnitIds":["d"],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":["2030-05-01"],"monthlyHoursCap":40}"#,
+            #"{"requestId":"r","needId":"n","volunteerId":"v","claimToken":"t","unitId":"u","theme":"health","audience":"seniors","people":30,"preferredTimes":[{"weekday":7,"from":"00:00","until":"24:00"}]}"#,
+            #"{"requestId":"r","volunteerId":"v","claimToken":"t","offerId":"o","accept":true}"#,
+            #"{"requestId":"r","volunteerId":"v","claimToken":"t","eventId":"e","checkIn":"2030-03-02T01:50:00Z","checkOut":"2030-03-02T04:10:00Z"}"#,
             #"{"eventId":"e","sitePath":["sz"],"needed":3,"accepted":1,"offered":1,"short":1}"#,
             #"{"eventId":"e","sitePath":["sz"],"theme":"health","needed":3,"accepted":1,"startsAt":"2030-03-02T02:00:00Z"}"#,
         ]

@@ -67,7 +67,9 @@ struct HoursRedeliveryTests {
             offers.enumerated().map { index, offer in
                 CloudEvent(
                     source: "/frontend/tests", type: VolunteerRequestType.offerAnswered,
-                    data: Array(#"{"requestId":"acc-\#(index)","volunteerId":"vol.k","offerId":"\#(offer)","accept":true}"#.utf8)
+                    data: Array(
+                        #"{"requestId":"acc-\#(index)","volunteerId":"vol.k","claimToken":"\#(VolunteerFixtures.claimToken("r-kill"))","offerId":"\#(offer)","accept":true}"#
+                            .utf8)
                 ).kafkaMessage(topic: Topics.volunteerRequests.name, key: "vol.k")
             }, to: cluster)
         try await eventually("60 accepted") {

@@ -40,6 +40,9 @@ enum VolunteerFixtures {
 
     static let team = #"{"name":"福田区科技志愿服务分队","unitId":"sz.futian"}"#
 
+    /// The claim token of the volunteer registered for `resident` (their app's; the profile carries its hash).
+    static func claimToken(_ resident: String) -> String { "token-\(resident)" }
+
     /// A profile body for `PUT /admin/volunteers/{id}`.
     static func profile(
         _ resident: String, home: String = "sz.futian.shatou.c1", skills: [String] = ["health", "lecture"], teachingUntil: String? = "2031-12-31",
@@ -51,7 +54,7 @@ enum VolunteerFixtures {
         let serveUnits = serve.map { #","serveUnitIds":[\#($0.map { "\"\($0)\"" }.joined(separator: ","))]"# } ?? ""
         let siteField = site.map { #","siteId":"\#($0)""# } ?? ""
         return
-            #"{"residentId":"\#(resident)","teamId":"\#(team)","role":"\#(role)"\#(siteField),"name":"志愿者\#(resident)","phone":"1380000\#(resident.suffix(4))","skills":[\#(skillList)],"qualifications":\#(quals),"homeUnitId":"\#(home)"\#(serveUnits),"availability":\#(windows),"blackoutDates":[\#(blackout.map { "\"\($0)\"" }.joined(separator: ","))],"monthlyHoursCap":\#(capHours)}"#
+            #"{"claimTokenHash":"\#(ClaimToken.hash(claimToken(resident)))","residentId":"\#(resident)","teamId":"\#(team)","role":"\#(role)"\#(siteField),"name":"志愿者\#(resident)","phone":"1380000\#(resident.suffix(4))","skills":[\#(skillList)],"qualifications":\#(quals),"homeUnitId":"\#(home)"\#(serveUnits),"availability":\#(windows),"blackoutDates":[\#(blackout.map { "\"\($0)\"" }.joined(separator: ","))],"monthlyHoursCap":\#(capHours)}"#
     }
 
     /// Saturday 2 March 2030, 10:00-12:00 Shanghai.

@@ -19,12 +19,12 @@ struct VolunteerHostileInputTests {
 
     static func registration(_ id: String, resident: String? = nil, _ change: (String) -> String = { $0 }) -> String {
         change(
-            #"{"requestId":"\#(id)","volunteerId":"v-\#(id)","residentId":"\#(resident ?? "r-\(id)")","teamId":"team.futian","role":"volunteer","name":"志愿者","skills":["health"],"qualifications":[],"homeUnitId":"sz.futian","serveUnitIds":[],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":[],"monthlyHoursCap":40}"#
+            #"{"requestId":"\#(id)","volunteerId":"v-\#(id)","claimTokenHash":"\#(ClaimToken.hash("token"))","residentId":"\#(resident ?? "r-\(id)")","teamId":"team.futian","role":"volunteer","name":"志愿者","skills":["health"],"qualifications":[],"homeUnitId":"sz.futian","serveUnitIds":[],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":[],"monthlyHoursCap":40}"#
         )
     }
 
     @Test(
-        "22 kinds of bad requests answered or dead-lettered, 3 bad outreach records dead-lettered, 9 bad HTTP calls refused; valid traffic after them taken"
+        "24 kinds of bad requests answered or dead-lettered, 3 bad outreach records dead-lettered, 9 bad HTTP calls refused; valid traffic after them taken"
     )
     func hostile() async throws {
         let cluster = try EmbeddedKafkaCluster(brokers: 1)
@@ -105,24 +105,30 @@ struct VolunteerHostileInputTests {
             (
                 Self.record(
                     need, key: "v-a",
-                    #"{"requestId":"h12","needId":"n","volunteerId":"v-a","unitId":"sz.futian","theme":"health","audience":"seniors","people":0,"preferredTimes":[]}"#
+                    #"{"requestId":"h12","needId":"n","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","unitId":"sz.futian","theme":"health","audience":"seniors","people":0,"preferredTimes":[]}"#
                 ),
                 ("invalid", "people")
             ),
             (
                 Self.record(
                     need, key: "v-a",
-                    #"{"requestId":"h13","needId":"n","volunteerId":"v-a","unitId":"sz.futian","theme":"\#(String(repeating: "题", count: 200_000))","audience":"seniors","people":3,"preferredTimes":[]}"#
+                    #"{"requestId":"h13","needId":"n","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","unitId":"sz.futian","theme":"\#(String(repeating: "题", count: 200_000))","audience":"seniors","people":3,"preferredTimes":[]}"#
                 ),
                 ("invalid", "theme")
             ),
             (
                 Self.record(
                     shift, key: "v-a",
-                    #"{"requestId":"h14","volunteerId":"v-a","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-02T02:00:00Z"}"#),
+                    #"{"requestId":"h14","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","eventId":"e","checkIn":"2030-03-02T04:00:00Z","checkOut":"2030-03-02T02:00:00Z"}"#
+                ),
                 ("invalid", "checkOut")
             ),
-            (Self.record(answer, key: "v-a", #"{"requestId":"h15","volunteerId":"v-a","offerId":"o","accept":"yes"}"#), ("invalid", "accept")),
+            (
+                Self.record(
+                    answer, key: "v-a",
+                    #"{"requestId":"h15","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","offerId":"o","accept":"yes"}"#
+                ), ("invalid", "accept")
+            ),
             (
                 Self.record(
                     registered, key: "v-h16", Self.registration("h16") { $0.replacingOccurrences(of: "[\"health\"]", with: "[\"telepathy\"]") }),
@@ -136,23 +142,40 @@ struct VolunteerHostileInputTests {
             (
                 Self.record(
                     need, key: "v-a",
-                    #"{"requestId":"h18","needId":"n18","volunteerId":"v-a","unitId":"sz.futian","theme":"alchemy","audience":"seniors","people":3,"preferredTimes":[]}"#
+                    #"{"requestId":"h18","needId":"n18","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","unitId":"sz.futian","theme":"alchemy","audience":"seniors","people":3,"preferredTimes":[]}"#
                 ),
                 ("unknown_theme", "alchemy")
             ),
             (
-                Self.record(answer, key: "v-a", #"{"requestId":"h19","volunteerId":"v-a","offerId":"as-none","accept":true}"#),
+                Self.record(
+                    answer, key: "v-a",
+                    #"{"requestId":"h19","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","offerId":"as-none","accept":true}"#
+                ),
                 ("offer_closed", "as-none")
             ),
-            (Self.record(signUp, key: "v-a", #"{"requestId":"h20","volunteerId":"v-a","eventId":"ev.none"}"#), ("role_closed", "ev.none")),
+            (
+                Self.record(
+                    signUp, key: "v-a",
+                    #"{"requestId":"h20","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","eventId":"ev.none"}"#),
+                ("role_closed", "ev.none")
+            ),
             (
                 Self.record(
                     shift, key: "v-a",
-                    #"{"requestId":"h21","volunteerId":"v-a","eventId":"ev.none","checkIn":"2030-03-02T02:00:00Z","checkOut":"2030-03-02T04:00:00Z"}"#
+                    #"{"requestId":"h21","volunteerId":"v-a","claimToken":"\#(VolunteerFixtures.claimToken("r-taken"))","eventId":"ev.none","checkIn":"2030-03-02T02:00:00Z","checkOut":"2030-03-02T04:00:00Z"}"#
                 ),
                 ("not_assigned", "ev.none")
             ),
             (Self.record(registered, key: "v-h22", Self.registration("h22", resident: "r-taken")), ("conflict", "resident")),
+            (
+                Self.record(signUp, key: "v-a", #"{"requestId":"h23","volunteerId":"v-a","claimToken":"guessed","eventId":"ev.none"}"#),
+                ("unauthorised", "claim token")
+            ),
+            (
+                Self.record(
+                    registered, key: "v-h24", Self.registration("h24") { $0.replacingOccurrences(of: ClaimToken.hash("token"), with: "not-a-hash") }),
+                ("invalid", "claimTokenHash")
+            ),
             (Self.record(registered, key: "v-x", #"{"requestId":"\#(String(repeating: "q", count: 3000))","volunteerId":"v-x"}"#), nil),
             (Self.record(registered, key: "v-x", "{not json"), nil),
             (Self.record("kepu.volunteer.teleport.v1", key: "v-x", "{}"), nil),
@@ -185,7 +208,7 @@ struct VolunteerHostileInputTests {
             return answers
         }
         try await eventually("every answerable request is answered, the valid ones recorded") {
-            answered().count >= 22
+            answered().count >= 24
                 && events.all.compactMap { try? CloudEvent(kafkaMessage: $0) }.filter { $0.type == VolunteerEventType.volunteerRecorded }.count >= 101
         }
         let answers = answered()

@@ -35,7 +35,7 @@ struct VolunteerServiceTests {
         let siteField = site.map { #","siteId":"\#($0)""# } ?? ""
         return request(
             VolunteerRequestType.registrationSubmitted, key: id,
-            #"{"requestId":"reg-\#(id)","volunteerId":"\#(id)","residentId":"\#(resident)","teamId":"team.futian","role":"\#(role)"\#(siteField),"name":"志愿者\#(id)","phone":"\#(phone)","skills":\#(skills),"qualifications":[{"kind":"teaching","expiresOn":"2031-12-31"}],"homeUnitId":"\#(home)","serveUnitIds":[],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":[],"monthlyHoursCap":40}"#
+            #"{"requestId":"reg-\#(id)","volunteerId":"\#(id)","claimTokenHash":"\#(ClaimToken.hash("token-\(id)"))","residentId":"\#(resident)","teamId":"team.futian","role":"\#(role)"\#(siteField),"name":"志愿者\#(id)","phone":"\#(phone)","skills":\#(skills),"qualifications":[{"kind":"teaching","expiresOn":"2031-12-31"}],"homeUnitId":"\#(home)","serveUnitIds":[],"availability":[{"weekday":6,"from":"09:00","until":"18:00"}],"blackoutDates":[],"monthlyHoursCap":40}"#
         )
     }
 
@@ -88,7 +88,7 @@ struct VolunteerServiceTests {
                     skills: #"["general_science"]"#),
                 Self.request(
                     VolunteerRequestType.registrationSubmitted, key: "vol.x",
-                    #"{"requestId":"reg-x","volunteerId":"vol.x","residentId":"r-x","teamId":"team.nowhere","role":"volunteer","name":"某","skills":[],"qualifications":[],"homeUnitId":"sz","serveUnitIds":[],"availability":[],"blackoutDates":[],"monthlyHoursCap":10}"#
+                    #"{"requestId":"reg-x","volunteerId":"vol.x","claimTokenHash":"\#(ClaimToken.hash("token-vol.x"))","residentId":"r-x","teamId":"team.nowhere","role":"volunteer","name":"某","skills":[],"qualifications":[],"homeUnitId":"sz","serveUnitIds":[],"availability":[],"blackoutDates":[],"monthlyHoursCap":10}"#
                 ),
             ], to: cluster)
         try await eventually("three volunteers recorded, one registration rejected") {
@@ -108,7 +108,7 @@ struct VolunteerServiceTests {
             [
                 Self.request(
                     VolunteerRequestType.needSubmitted, key: "vol.head",
-                    #"{"requestId":"need-1","needId":"need.c1.health","volunteerId":"vol.head","unitId":"sz.futian.shatou.c1","theme":"health","audience":"seniors","people":30,"preferredTimes":[{"weekday":6,"from":"09:00","until":"12:00"}]}"#
+                    #"{"requestId":"need-1","needId":"need.c1.health","volunteerId":"vol.head","claimToken":"token-vol.head","unitId":"sz.futian.shatou.c1","theme":"health","audience":"seniors","people":30,"preferredTimes":[{"weekday":6,"from":"09:00","until":"12:00"}]}"#
                 )
             ], to: cluster)
         try await eventually("the need is aggregated") {
@@ -142,17 +142,21 @@ struct VolunteerServiceTests {
             [
                 Self.request(
                     VolunteerRequestType.offerAnswered, key: "vol.li",
-                    #"{"requestId":"ans-1","volunteerId":"vol.li","offerId":"\#(li)","accept":true}"#),
+                    #"{"requestId":"ans-1","volunteerId":"vol.li","claimToken":"token-vol.li","offerId":"\#(li)","accept":true}"#),
                 Self.request(
                     VolunteerRequestType.offerAnswered, key: "vol.wang",
-                    #"{"requestId":"ans-2","volunteerId":"vol.wang","offerId":"\#(wang)","accept":false}"#),
+                    #"{"requestId":"ans-2","volunteerId":"vol.wang","claimToken":"token-vol.wang","offerId":"\#(wang)","accept":false}"#),
+                // Knowing an offer's id (it is in the events) is not enough: the volunteer's claim token is needed.
+                Self.request(
+                    VolunteerRequestType.offerAnswered, key: "vol.li",
+                    #"{"requestId":"ans-forged","volunteerId":"vol.li","claimToken":"guessed","offerId":"\#(li)","accept":false}"#),
                 // Another volunteer cannot answer vol.li's offer.
                 Self.request(
                     VolunteerRequestType.offerAnswered, key: "vol.head",
-                    #"{"requestId":"ans-3","volunteerId":"vol.head","offerId":"\#(li)","accept":false}"#),
+                    #"{"requestId":"ans-3","volunteerId":"vol.head","claimToken":"token-vol.head","offerId":"\#(li)","accept":false}"#),
                 Self.request(
                     VolunteerRequestType.shiftReported, key: "vol.li",
-                    #"{"requestId":"shift-1","volunteerId":"vol.li","eventId":"ev.v","checkIn":"2030-03-02T01:50:00Z","checkOut":"2030-03-02T04:10:00Z"}"#
+                    #"{"requestId":"shift-1","volunteerId":"vol.li","claimToken":"token-vol.li","eventId":"ev.v","checkIn":"2030-03-02T01:50:00Z","checkOut":"2030-03-02T04:10:00Z"}"#
                 ),
             ], to: cluster)
         try await eventually("outreach shows one accepted, one short") {

@@ -45,14 +45,14 @@ enum DemoVolunteers {
             let home = longgang ? "sz.longgang.buji.c01" : "sz.futian.lianhua.c0\(1 + index % 5)"
             let skills = index % 3 == 0 ? #"["health","lecture","first_aid_cover"]"# : #"["rumour_debunking","lecture","photography"]"#
             let body =
-                #"{"residentId":"demo-resident-\#(index)","teamId":"\#(team)","role":"volunteer","name":"演示志愿者\#(index)","phone":"1390000\#(String(format: "%04d", index))","skills":\#(skills),"qualifications":[{"kind":"teaching","expiresOn":"2035-12-31"},{"kind":"first_aid","expiresOn":"2035-12-31"}],"homeUnitId":"\#(home)","serveUnitIds":["sz.futian","sz.longgang"],"availability":[\#(every)],"monthlyHoursCap":40}"#
+                #"{"claimTokenHash":"\#(ClaimToken.hash(claimToken("vol.demo.\(index)")))","residentId":"demo-resident-\#(index)","teamId":"\#(team)","role":"volunteer","name":"演示志愿者\#(index)","phone":"1390000\#(String(format: "%04d", index))","skills":\#(skills),"qualifications":[{"kind":"teaching","expiresOn":"2035-12-31"},{"kind":"first_aid","expiresOn":"2035-12-31"}],"homeUnitId":"\#(home)","serveUnitIds":["sz.futian","sz.longgang"],"availability":[\#(every)],"monthlyHoursCap":40}"#
             guard await call("PUT", "/admin/volunteers/vol.demo.\(index)", body)?.status == 200 else {
                 log("volunteers not seeded: volunteer refused vol.demo.\(index)")
                 return false
             }
         }
         let head =
-            #"{"residentId":"demo-resident-head","teamId":"team.demo.futian","role":"site_head","siteId":"station.sz.futian.lianhua.c01","name":"莲花站长（演示）","skills":["general_science"],"homeUnitId":"sz.futian.lianhua.c01","availability":[],"monthlyHoursCap":20}"#
+            #"{"claimTokenHash":"\#(ClaimToken.hash(claimToken(siteHead)))","residentId":"demo-resident-head","teamId":"team.demo.futian","role":"site_head","siteId":"station.sz.futian.lianhua.c01","name":"莲花站长（演示）","skills":["general_science"],"homeUnitId":"sz.futian.lianhua.c01","availability":[],"monthlyHoursCap":20}"#
         guard await call("PUT", "/admin/volunteers/\(siteHead)", head)?.status == 200 else {
             log("volunteers not seeded: volunteer refused the site head")
             return false
@@ -65,15 +65,18 @@ enum DemoVolunteers {
     static func request(volunteerPort: Int, adminToken: String, using generator: inout SystemRandomNumberGenerator) async -> KafkaProducerMessage {
         if Bool.random(using: &generator), let (volunteer, offer) = await openOffer(volunteerPort: volunteerPort, adminToken: adminToken) {
             let payload =
-                #"{"requestId":"demo-\#(UUID().uuidString.lowercased())","volunteerId":"\#(volunteer)","offerId":"\#(offer)","accept":\#(Int.random(in: 0..<4, using: &generator) > 0)}"#
+                #"{"requestId":"demo-\#(UUID().uuidString.lowercased())","volunteerId":"\#(volunteer)","claimToken":"\#(claimToken(volunteer))","offerId":"\#(offer)","accept":\#(Int.random(in: 0..<4, using: &generator) > 0)}"#
             return CloudEvent(source: "/frontend/kepu-demo", type: VolunteerRequestType.offerAnswered, data: Array(payload.utf8))
                 .kafkaMessage(topic: Topics.volunteerRequests.name, key: volunteer)
         }
         let payload =
-            #"{"requestId":"demo-\#(UUID().uuidString.lowercased())","needId":"demo.need.\#(UUID().uuidString.prefix(8).lowercased())","volunteerId":"\#(siteHead)","unitId":"\#(surveyUnits.randomElement(using: &generator) ?? "")","theme":"\#(themes.randomElement(using: &generator) ?? "")","audience":"seniors","people":\#(Int.random(in: 10...80, using: &generator)),"preferredTimes":[{"weekday":6,"from":"09:00","until":"12:00"}]}"#
+            #"{"requestId":"demo-\#(UUID().uuidString.lowercased())","needId":"demo.need.\#(UUID().uuidString.prefix(8).lowercased())","volunteerId":"\#(siteHead)","claimToken":"\#(claimToken(siteHead))","unitId":"\#(surveyUnits.randomElement(using: &generator) ?? "")","theme":"\#(themes.randomElement(using: &generator) ?? "")","audience":"seniors","people":\#(Int.random(in: 10...80, using: &generator)),"preferredTimes":[{"weekday":6,"from":"09:00","until":"12:00"}]}"#
         return CloudEvent(source: "/frontend/kepu-demo", type: VolunteerRequestType.needSubmitted, data: Array(payload.utf8))
             .kafkaMessage(topic: Topics.volunteerRequests.name, key: siteHead)
     }
+
+    /// The demo volunteers' claim tokens, as their apps would keep them (the demo's, so fixed).
+    static func claimToken(_ volunteer: String) -> String { "demo-claim-\(volunteer)" }
 
     /// An offer still open at one of the demo's campaign events.
     private static func openOffer(volunteerPort: Int, adminToken: String) async -> (String, String)? {

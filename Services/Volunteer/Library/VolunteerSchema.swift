@@ -248,6 +248,8 @@ enum VolunteerSchema {
                 "ALTER TABLE volunteer ADD COLUMN home_keys text[] GENERATED ALWAYS AS (volunteer_home_keys(home_path, skills)) STORED",
                 "CREATE INDEX volunteer_home_keys ON volunteer USING gin (home_keys) WITH (fastupdate = off)",
             ]),
+        // The SHA-256 of the volunteer's claim token: their requests over Kafka present the token (`ClaimToken`).
+        Migration(version: 3, name: "volunteers' claim tokens", statements: ["ALTER TABLE volunteer ADD COLUMN claim_token_hash text"]),
     ]
 
     /// A volunteer's name and phone serve their membership of the corps: erased once they left.

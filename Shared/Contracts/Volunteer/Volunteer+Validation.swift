@@ -35,6 +35,8 @@ extension RegistrationSubmitted: ValidatedPayload, ClosedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
+        try ClaimToken.checkHash(claimTokenHash, "claimTokenHash")
+        if let claimToken { try ClaimToken.checkToken(claimToken, "claimToken") }
         try FieldLimit.check(residentId, "residentId", max: FieldLimit.identifier)
         try FieldLimit.check(teamId, "teamId", max: FieldLimit.identifier)
         if let siteId { try FieldLimit.check(siteId, "siteId", max: FieldLimit.identifier) }
@@ -59,7 +61,8 @@ extension RegistrationSubmitted: ValidatedPayload, ClosedPayload {
     }
 
     public static let fields = PayloadFields.object([
-        "requestId": .value, "volunteerId": .value, "residentId": .value, "teamId": .value, "role": .value, "siteId": .value, "name": .value,
+        "requestId": .value, "volunteerId": .value, "claimTokenHash": .value, "claimToken": .value, "residentId": .value, "teamId": .value,
+        "role": .value, "siteId": .value, "name": .value,
         "phone": .value, "skills": .value, "homeUnitId": .value, "serveUnitIds": .value, "blackoutDates": .value, "monthlyHoursCap": .value,
         // Arrays of objects are checked by decoding (their element types are plain structs).
         "qualifications": .value, "availability": .value,
@@ -71,6 +74,7 @@ extension NeedSubmitted: ValidatedPayload, ClosedPayload {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(needId, "needId", max: FieldLimit.identifier)
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
+        try ClaimToken.checkToken(claimToken, "claimToken")
         try FieldLimit.check(unitId, "unitId", max: FieldLimit.identifier)
         try FieldLimit.check(theme, "theme", max: FieldLimit.code)
         try FieldLimit.check(people, "people", in: FieldLimit.audience)
@@ -78,7 +82,8 @@ extension NeedSubmitted: ValidatedPayload, ClosedPayload {
     }
 
     public static let fields = PayloadFields.object([
-        "requestId": .value, "needId": .value, "volunteerId": .value, "unitId": .value, "theme": .value, "audience": .value, "people": .value,
+        "requestId": .value, "needId": .value, "volunteerId": .value, "claimToken": .value, "unitId": .value, "theme": .value, "audience": .value,
+        "people": .value,
         "preferredTimes": .value,
     ])
 }
@@ -87,33 +92,38 @@ extension OfferAnswered: ValidatedPayload, ClosedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
+        try ClaimToken.checkToken(claimToken, "claimToken")
         try FieldLimit.check(offerId, "offerId", max: FieldLimit.identifier)
     }
 
-    public static let fields = PayloadFields.object(["requestId": .value, "volunteerId": .value, "offerId": .value, "accept": .value])
+    public static let fields = PayloadFields.object([
+        "requestId": .value, "volunteerId": .value, "claimToken": .value, "offerId": .value, "accept": .value,
+    ])
 }
 
 extension RoleSignedUp: ValidatedPayload, ClosedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
+        try ClaimToken.checkToken(claimToken, "claimToken")
         try FieldLimit.check(eventId, "eventId", max: FieldLimit.identifier)
     }
 
-    public static let fields = PayloadFields.object(["requestId": .value, "volunteerId": .value, "eventId": .value])
+    public static let fields = PayloadFields.object(["requestId": .value, "volunteerId": .value, "claimToken": .value, "eventId": .value])
 }
 
 extension ShiftReported: ValidatedPayload, ClosedPayload {
     public func validate() throws(ContractViolation) {
         try FieldLimit.check(requestId, "requestId", max: FieldLimit.identifier)
         try FieldLimit.check(volunteerId, "volunteerId", max: FieldLimit.identifier)
+        try ClaimToken.checkToken(claimToken, "claimToken")
         try FieldLimit.check(eventId, "eventId", max: FieldLimit.identifier)
         try FieldLimit.checkTimes(checkIn, checkOut, "checkOut")
         guard checkOut.timeIntervalSince(checkIn) <= 86_400 else { throw ContractViolation(field: "checkOut", "is more than a day after checkIn") }
     }
 
     public static let fields = PayloadFields.object([
-        "requestId": .value, "volunteerId": .value, "eventId": .value, "checkIn": .value, "checkOut": .value,
+        "requestId": .value, "volunteerId": .value, "claimToken": .value, "eventId": .value, "checkIn": .value, "checkOut": .value,
     ])
 }
 

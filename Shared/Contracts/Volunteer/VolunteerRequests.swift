@@ -42,10 +42,16 @@ public struct HeldQualification: Sendable, Hashable, Codable {
 }
 
 /// `kepu.volunteer.registration-submitted.v1`: the whole profile (a later one replaces it). Name and phone are
-/// contact details: they stay in volunteer's database and admin API.
+/// contact details: they stay in volunteer's database and admin API. The volunteer's app draws a claim token and
+/// sends its hash (`ClaimToken`); every later request of the volunteer presents the token, and a later profile
+/// presents the one it replaces.
 public struct RegistrationSubmitted: Sendable, Hashable, Codable {
     public var requestId: String
     public var volunteerId: String
+    /// SHA-256 of the volunteer's claim token (kept by their app, never published).
+    public var claimTokenHash: String
+    /// The current claim token, when the volunteer is registered already.
+    public var claimToken: String?
     public var residentId: String
     public var teamId: String
     public var role: VolunteerRole
@@ -66,12 +72,15 @@ public struct RegistrationSubmitted: Sendable, Hashable, Codable {
     public var monthlyHoursCap: Int
 
     public init(
-        requestId: String, volunteerId: String, residentId: String, teamId: String, role: VolunteerRole, siteId: String? = nil, name: String,
+        requestId: String, volunteerId: String, claimTokenHash: String, claimToken: String? = nil, residentId: String, teamId: String,
+        role: VolunteerRole, siteId: String? = nil, name: String,
         phone: String? = nil, skills: [String], qualifications: [HeldQualification] = [], homeUnitId: String, serveUnitIds: [String] = [],
         availability: [WeeklyWindow], blackoutDates: [String] = [], monthlyHoursCap: Int
     ) {
         self.requestId = requestId
         self.volunteerId = volunteerId
+        self.claimTokenHash = claimTokenHash
+        self.claimToken = claimToken
         self.residentId = residentId
         self.teamId = teamId
         self.role = role
@@ -94,6 +103,8 @@ public struct NeedSubmitted: Sendable, Hashable, Codable {
     public var needId: String
     /// Who found it (the record's key).
     public var volunteerId: String
+    /// The volunteer's claim token.
+    public var claimToken: String
     public var unitId: String
     /// A theme code, as on the activity menu.
     public var theme: String
@@ -102,12 +113,13 @@ public struct NeedSubmitted: Sendable, Hashable, Codable {
     public var preferredTimes: [WeeklyWindow]
 
     public init(
-        requestId: String, needId: String, volunteerId: String, unitId: String, theme: String, audience: AgeBand, people: Int,
+        requestId: String, needId: String, volunteerId: String, claimToken: String, unitId: String, theme: String, audience: AgeBand, people: Int,
         preferredTimes: [WeeklyWindow] = []
     ) {
         self.requestId = requestId
         self.needId = needId
         self.volunteerId = volunteerId
+        self.claimToken = claimToken
         self.unitId = unitId
         self.theme = theme
         self.audience = audience
@@ -120,12 +132,15 @@ public struct NeedSubmitted: Sendable, Hashable, Codable {
 public struct OfferAnswered: Sendable, Hashable, Codable {
     public var requestId: String
     public var volunteerId: String
+    /// The volunteer's claim token.
+    public var claimToken: String
     public var offerId: String
     public var accept: Bool
 
-    public init(requestId: String, volunteerId: String, offerId: String, accept: Bool) {
+    public init(requestId: String, volunteerId: String, claimToken: String, offerId: String, accept: Bool) {
         self.requestId = requestId
         self.volunteerId = volunteerId
+        self.claimToken = claimToken
         self.offerId = offerId
         self.accept = accept
     }
@@ -135,11 +150,14 @@ public struct OfferAnswered: Sendable, Hashable, Codable {
 public struct RoleSignedUp: Sendable, Hashable, Codable {
     public var requestId: String
     public var volunteerId: String
+    /// The volunteer's claim token.
+    public var claimToken: String
     public var eventId: String
 
-    public init(requestId: String, volunteerId: String, eventId: String) {
+    public init(requestId: String, volunteerId: String, claimToken: String, eventId: String) {
         self.requestId = requestId
         self.volunteerId = volunteerId
+        self.claimToken = claimToken
         self.eventId = eventId
     }
 }
@@ -148,13 +166,16 @@ public struct RoleSignedUp: Sendable, Hashable, Codable {
 public struct ShiftReported: Sendable, Hashable, Codable {
     public var requestId: String
     public var volunteerId: String
+    /// The volunteer's claim token.
+    public var claimToken: String
     public var eventId: String
     public var checkIn: Date
     public var checkOut: Date
 
-    public init(requestId: String, volunteerId: String, eventId: String, checkIn: Date, checkOut: Date) {
+    public init(requestId: String, volunteerId: String, claimToken: String, eventId: String, checkIn: Date, checkOut: Date) {
         self.requestId = requestId
         self.volunteerId = volunteerId
+        self.claimToken = claimToken
         self.eventId = eventId
         self.checkIn = checkIn
         self.checkOut = checkOut
@@ -177,6 +198,8 @@ public enum VolunteerRejection: String, Sendable, Hashable, Codable, CaseIterabl
     case notAssigned = "not_assigned"
     /// The id is taken by a different volunteer or need.
     case conflict
+    /// The claim token is missing or not the volunteer's.
+    case unauthorised
     case invalid
 }
 

@@ -20,6 +20,8 @@ struct TeamInput: Decodable, ValidatedPayload, ClosedPayload {
 
 /// `PUT /admin/volunteers/{id}`: the profile a registration over Kafka carries, without its request id.
 struct VolunteerProfileInput: Decodable, ValidatedPayload, ClosedPayload {
+    /// The hash of the claim token the volunteer's app will present; unchanged when absent.
+    var claimTokenHash: String?
     var residentId: String
     var teamId: String
     var role: VolunteerRole
@@ -36,19 +38,31 @@ struct VolunteerProfileInput: Decodable, ValidatedPayload, ClosedPayload {
 
     func registration(volunteerId: String, requestId: String) -> RegistrationSubmitted {
         RegistrationSubmitted(
-            requestId: requestId, volunteerId: volunteerId, residentId: residentId, teamId: teamId, role: role, siteId: siteId, name: name,
+            requestId: requestId, volunteerId: volunteerId, claimTokenHash: claimTokenHash ?? "", residentId: residentId, teamId: teamId, role: role,
+            siteId: siteId, name: name,
             phone: phone, skills: skills, qualifications: qualifications ?? [], homeUnitId: homeUnitId, serveUnitIds: serveUnitIds ?? [],
             availability: availability, blackoutDates: blackoutDates ?? [], monthlyHoursCap: monthlyHoursCap)
     }
 
     func validate() throws(ContractViolation) {
-        try registration(volunteerId: "v", requestId: "admin").validate()
+        // The hash is optional here (staff may register a volunteer before their app does): checked when given.
+        try registration(volunteerId: "v", requestId: "admin").validatingHash(claimTokenHash != nil).validate()
     }
 
     static let fields: PayloadFields = {
         guard case .object(var names) = RegistrationSubmitted.fields else { return RegistrationSubmitted.fields }
         names["requestId"] = nil
         names["volunteerId"] = nil
+        names["claimToken"] = nil
         return .object(names)
     }()
+}
+
+extension RegistrationSubmitted {
+    /// The same registration, with a placeholder hash when none was given (for checking the rest).
+    fileprivate func validatingHash(_ given: Bool) -> RegistrationSubmitted {
+        var copy = self
+        if !given { copy.claimTokenHash = String(repeating: "0", count: 64) }
+        return copy
+    }
 }

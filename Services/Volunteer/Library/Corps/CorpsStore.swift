@@ -33,8 +33,17 @@ struct CorpsStore {
         return .done(record)
     }
 
-    /// Registers a volunteer or replaces their profile, whether it came over Kafka or through the admin API.
-    func register(_ profile: RegistrationSubmitted, in transaction: HandlerTransaction) async throws -> Refusable<VolunteerRecord> {
+    /// Who registers: the volunteer's app over Kafka (proving a stored claim token), or staff through the admin API.
+    enum Registrant {
+        case volunteer
+        case staff
+    }
+
+    /// Registers a volunteer or replaces their profile, whether it came over Kafka or through the admin API. An
+    /// empty `claimTokenHash` (staff's, without one) keeps the stored hash.
+    func register(_ profile: RegistrationSubmitted, by registrant: Registrant, in transaction: HandlerTransaction) async throws
+        -> Refusable<VolunteerRecord>
+    {
         let connection = transaction.connection
         guard try await connection.query("SELECT 1 FROM team WHERE id = \(profile.teamId)", logger: logger).collect().count == 1 else {
             return .refused(.unknownTeam, "team \(profile.teamId) does not exist")
@@ -59,10 +68,13 @@ struct CorpsStore {
             return .refused(.unknownSite, "site \(site) is not in the registry")
         }
         let previous = try await connection.query(
-            "SELECT resident_id, site_id FROM volunteer WHERE id = \(profile.volunteerId) FOR UPDATE", logger: logger
-        ).collect().first.map { try $0.decode((String, String?).self) }
+            "SELECT resident_id, site_id, claim_token_hash FROM volunteer WHERE id = \(profile.volunteerId) FOR UPDATE", logger: logger
+        ).collect().first.map { try $0.decode((String, String?, String?).self) }
         if let previous, previous.0 != profile.residentId {
             return .refused(.conflict, "volunteer \(profile.volunteerId) is registered for another resident")
+        }
+        if registrant == .volunteer, let stored = previous?.2, profile.claimToken.map(ClaimToken.hash) != stored {
+            return .refused(.unauthorised, "a registered volunteer's new profile presents their current claim token")
         }
         let taken = try await connection.query(
             "SELECT id FROM volunteer WHERE resident_id = \(profile.residentId) AND id <> \(profile.volunteerId)", logger: logger
@@ -71,12 +83,13 @@ struct CorpsStore {
 
         try await connection.query(
             """
-            INSERT INTO volunteer (id, resident_id, team_id, role, site_id, name, phone, skills, home_unit_id, home_path, serve_units, available,
-                                   blackout, monthly_cap_minutes)
-            VALUES (\(profile.volunteerId), \(profile.residentId), \(profile.teamId), \(profile.role), \(profile.siteId), \(profile.name),
+            INSERT INTO volunteer (id, claim_token_hash, resident_id, team_id, role, site_id, name, phone, skills, home_unit_id, home_path,
+                                   serve_units, available, blackout, monthly_cap_minutes)
+            VALUES (\(profile.volunteerId), nullif(\(profile.claimTokenHash), ''), \(profile.residentId), \(profile.teamId), \(profile.role), \(profile.siteId), \(profile.name),
                     \(profile.phone), \(skills), \(profile.homeUnitId), \(homePath), \(serveUnits),
                     \(WeeklyMinutes.literal(profile.availability))::int4multirange, \(profile.blackoutDates)::date[], \(profile.monthlyHoursCap * 60))
-            ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, role = EXCLUDED.role, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
+            ON CONFLICT (id) DO UPDATE SET claim_token_hash = coalesce(EXCLUDED.claim_token_hash, volunteer.claim_token_hash),
+                team_id = EXCLUDED.team_id, role = EXCLUDED.role, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
                 phone = EXCLUDED.phone, skills = EXCLUDED.skills, home_unit_id = EXCLUDED.home_unit_id, home_path = EXCLUDED.home_path,
                 serve_units = EXCLUDED.serve_units, available = EXCLUDED.available, blackout = EXCLUDED.blackout,
                 monthly_cap_minutes = EXCLUDED.monthly_cap_minutes, active = true, left_at = NULL, updated_at = now()
@@ -167,6 +180,15 @@ struct CorpsStore {
                     unit, kind: "unit", VolunteerEventType.siteHeadsCounted,
                     SiteHeadCoverage(unitId: unit, unitPath: path, sites: sites, sitesWithHead: withHead)))
         }
+    }
+
+    /// Whether `token` is volunteer `id`'s claim token; nil when there is no active volunteer `id`.
+    func holdsClaim(_ id: String, token: String, on connection: PostgresConnection) async throws -> Bool? {
+        guard
+            let row = try await connection.query("SELECT claim_token_hash FROM volunteer WHERE id = \(id) AND active", logger: logger).collect()
+                .first
+        else { return nil }
+        return try row.decode(String?.self) == ClaimToken.hash(token)
     }
 
     func unitPath(_ id: String, on connection: PostgresConnection) async throws -> [String]? {

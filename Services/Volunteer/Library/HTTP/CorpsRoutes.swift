@@ -39,7 +39,7 @@ struct CorpsRoutes: RouteCollectionInstaller {
             if let current = try await queries.volunteerPaths([id])[id] { try context.authorize(VolunteerHTTPRoutes.keepers, over: current) }
             let registration = input.registration(volunteerId: id, requestId: "admin:\(identity.subject)".prefix(FieldLimit.identifier).description)
             _ = try await refusing {
-                try await client.withOutboxTransaction(logger: logger) { try await store.register(registration, in: $0) }
+                try await client.withOutboxTransaction(logger: logger) { try await store.register(registration, by: .staff, in: $0) }
             }
             return try await view(id, queries)
         }

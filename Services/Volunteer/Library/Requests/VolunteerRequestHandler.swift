@@ -66,25 +66,29 @@ struct VolunteerRequestHandler: EventHandler {
         for received in commands {
             switch received.command {
             case .registration(let request):
-                if case .refused(let reason, let detail) = try await corps.register(request, in: transaction) {
+                if case .refused(let reason, let detail) = try await corps.register(request, by: .volunteer, in: transaction) {
                     try reject(request.requestId, key: request.volunteerId, reason, detail, in: transaction)
                 }
             case .need(let request):
+                guard try await claimed(request.requestId, request.volunteerId, request.claimToken, corps, in: transaction) else { continue }
                 if case .refused(let reason, let detail) = try await needs.submit(request, in: transaction) {
                     try reject(request.requestId, key: request.volunteerId, reason, detail, in: transaction)
                 }
             case .answer(let request):
+                guard try await claimed(request.requestId, request.volunteerId, request.claimToken, corps, in: transaction) else { continue }
                 let outcome = try await matcher.answer(
                     offer: request.offerId, volunteerId: request.volunteerId, accept: request.accept, now: now, in: transaction)
                 if case .refused(let reason, let detail) = outcome {
                     try reject(request.requestId, key: request.volunteerId, reason, detail, in: transaction)
                 }
             case .signUp(let request):
+                guard try await claimed(request.requestId, request.volunteerId, request.claimToken, corps, in: transaction) else { continue }
                 let outcome = try await matcher.signUp(request.volunteerId, to: request.eventId, now: now, in: transaction)
                 if case .refused(let reason, let detail) = outcome {
                     try reject(request.requestId, key: request.volunteerId, reason, detail, in: transaction)
                 }
             case .shift(let request):
+                guard try await claimed(request.requestId, request.volunteerId, request.claimToken, corps, in: transaction) else { continue }
                 if case .refused(let reason, let detail) = try await hours.reportShift(request, in: transaction) {
                     try reject(request.requestId, key: request.volunteerId, reason, detail, in: transaction)
                 }
@@ -92,6 +96,21 @@ struct VolunteerRequestHandler: EventHandler {
                 try reject(requestId, key: key, .invalid, detail, in: transaction)
             }
         }
+    }
+
+    /// Whether the request comes from the volunteer (their claim token); if not, it is answered why.
+    private func claimed(_ requestId: String, _ volunteerId: String, _ token: String, _ corps: CorpsStore, in transaction: HandlerTransaction)
+        async throws -> Bool
+    {
+        switch try await corps.holdsClaim(volunteerId, token: token, on: transaction.connection) {
+        case true: return true
+        case false:
+            try reject(requestId, key: volunteerId, .unauthorised, "the claim token is not volunteer \(volunteerId)'s", in: transaction)
+        case nil:
+            try reject(
+                requestId, key: volunteerId, .unknownVolunteer, "volunteer \(volunteerId) is not an active member of the corps", in: transaction)
+        }
+        return false
     }
 
     private func reject(_ requestId: String, key: String, _ reason: VolunteerRejection, _ detail: String, in transaction: HandlerTransaction) throws {
