@@ -10,7 +10,8 @@ struct Token: AsyncParsableCommand {
         abstract: "Print a signed admin token (HS256 with $KEPU_JWT_SECRET) carrying a role and a unit scope.",
         discussion: """
             Roles: \(AdminRole.issuable.map(\.rawValue).joined(separator: ", ")). The scope is a unit or site id: the holder acts on \
-            what lies at and under it (a district admin: --scope sz.futian; a site operator: its site's id).
+            what lies at and under it (a district admin: --scope sz.futian; a site operator: its site's id; a provider: its \
+            provider id; a team leader: its team id).
             Example: curl -H "Authorization: Bearer $(kepu token --role district_admin --scope sz.futian)" ...
             """)
 
