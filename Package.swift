@@ -218,6 +218,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ContentSupplyServiceTests",
+            dependencies: [
+                "ContentSupplyService", "KepuTestSupport", "KepuRuntime", "KepuDomain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/ContentSupplyServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MetricsServiceTests",
             dependencies: [
                 "MetricsService", "metrics", "KepuTestSupport", "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "KepuDomain",

@@ -124,6 +124,16 @@ struct SchemathesisTests {
         }
     }
 
+    @Test("content-supply answers every generated request without a 5xx and as its document says")
+    func contentSupply() async throws {
+        try await fuzz("content-supply", folder: "ContentSupply") { service, _ in
+            let book = #"{"title":"时间简史","authors":["史蒂芬·霍金"],"category":"popular_science","ageBand":"adults","publisher":"湖南科学技术出版社"}"#
+            #expect(await service.admin("PUT", "/admin/books/978-7-5357-3221-7", json: book)?.status == 200)
+            let work = #"{"title":"夏季防溺水知识","type":"video","theme":"emergency_safety","url":"https://www.kepuchina.cn/works/demo-1"}"#
+            #expect(await service.admin("PUT", "/admin/works/kepuchina.demo.1", json: work)?.status == 200)
+        }
+    }
+
     @Test("metrics answers every generated request without a 5xx and as its document says")
     func metrics() async throws {
         try await fuzz("metrics", folder: "Metrics") { _, database in

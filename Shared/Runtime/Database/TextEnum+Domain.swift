@@ -19,3 +19,5 @@ extension VolunteerRole: TextEnum {}
 extension Qualification: TextEnum {}
 extension AssignmentStatus: TextEnum {}
 extension HoursStatus: TextEnum {}
+extension BookCategory: TextEnum {}
+extension WorkType: TextEnum {}
