@@ -6,9 +6,9 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// The five services: each a library (its logic, imported by tests) and a thin executable.
 let services: [(library: String, executable: String, folder: String, extra: [Target.Dependency])] = [
     ("BookingService", "booking", "Booking", []),
-    ("OutreachEventsService", "outreach-events", "OutreachEvents", [.product(name: "CSV", package: "CSV.swift")]),
+    ("OutreachEventsService", "outreach-events", "OutreachEvents", ["KepuCSV"]),
     ("VolunteerService", "volunteer", "Volunteer", [.product(name: "Mustache", package: "swift-mustache")]),
-    ("ContentSupplyService", "content-supply", "ContentSupply", []),
+    ("ContentSupplyService", "content-supply", "ContentSupply", ["KepuCSV"]),
     ("MetricsService", "metrics", "Metrics", []),
 ]
 
@@ -58,7 +58,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Admin tokens: signed JWTs with a role and a unit scope.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
-        // outreach-events: the registry's CSV import (RFC 4180 quoting).
+        // Uploaded tables (KepuCSV): the registry's and the catalogue's CSV imports (RFC 4180 quoting).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // volunteer: the printable service-record certificate, from a template that escapes what it is given.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -94,6 +94,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "KepuDomain", path: "Shared/Domain", swiftSettings: swiftSettings),
+        // Uploaded tables (the registry, the catalogue): RFC 4180 via CSV.swift, the header checked, rows numbered.
+        .target(name: "KepuCSV", dependencies: [.product(name: "CSV", package: "CSV.swift")], path: "Shared/CSV", swiftSettings: swiftSettings),
         .target(
             name: "KepuContracts",
             dependencies: ["KepuKafka", "KepuDomain", .product(name: "Crypto", package: "swift-crypto")],

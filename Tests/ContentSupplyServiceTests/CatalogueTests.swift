@@ -75,3 +75,47 @@ struct CatalogueTests {
         }
     }
 }
+
+extension CatalogueTests {
+    static let file = """
+        kind,id,title,authors,category,age_band,publisher,type,theme,url
+        book,0-8044-2957-X,时间简史,史蒂芬·霍金,popular_science,adults,湖南科学技术出版社,,,
+        book,9780205309023,三体,刘慈欣,science_fiction,teens,重庆出版社,,,
+        work,kp.1,夏季防溺水知识,,,,,video,emergency_safety,https://www.kepuchina.cn/works/1
+        """
+
+    @Test("the CSV import reports every row, applies all or nothing, and a dry run changes nothing")
+    func importFile() async throws {
+        try await RouteTesting.withRoutes(of: Self.definition) { http, _ in
+            func upload(_ body: String, dryRun: Bool = false, bearer: String? = nil) async throws -> (
+                status: HTTPResponse.Status, json: [String: Any]
+            ) {
+                var headers: HTTPFields = [.contentType: "text/csv", .authorization: "Bearer \(bearer ?? RouteTesting.adminToken)"]
+                headers[.accept] = "application/json"
+                let response = try await http.execute(
+                    uri: "/admin/catalogue/import?dryRun=\(dryRun)", method: .post, headers: headers, body: ByteBuffer(string: body))
+                return (response.status, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:])
+            }
+            let district = try await RouteTesting.token(.districtAdmin, scope: "sz.futian")
+            #expect(try await upload(Self.file, bearer: district).status == .forbidden)
+            let dry = try await upload(Self.file, dryRun: true)
+            #expect(dry.status == .ok && dry.json["applied"] as? Bool == false)
+            #expect(try await http.json(.get, "/books/9780804429573").status == .notFound, "a dry run writes nothing")
+            // One bad row (a wrong check digit, a duplicate): nothing is applied, and the report names the rows.
+            let bad = Self.file + "\nbook,9787535732218,x,y,science,adults,z,,,\nwork,kp.1,again,,,,,video,health,https://example.org/1"
+            let refused = try await upload(bad)
+            #expect(refused.status == .unprocessableContent && refused.json["applied"] as? Bool == false)
+            let rows = refused.json["rows"] as? [[String: Any]] ?? []
+            #expect(rows.filter { $0["outcome"] as? String == "invalid" }.compactMap { $0["row"] as? Int } == [5, 6])
+            #expect(try await http.json(.get, "/books/9780804429573").status == .notFound)
+            let applied = try await upload(Self.file)
+            #expect(applied.status == .ok && (applied.json["summary"] as? [String: Any])?["created"] as? Int == 3)
+            #expect(try await http.json(.get, "/books/9780804429573").json["title"] as? String == "时间简史")
+            let again = try await upload(Self.file.replacingOccurrences(of: "三体", with: "三体（典藏版）"))
+            #expect(
+                (again.json["summary"] as? [String: Any])?["changed"] as? Int == 1
+                    && (again.json["summary"] as? [String: Any])?["unchanged"] as? Int == 2)
+            #expect(try await upload("isbn,title\n1,2").status == .unprocessableContent, "not a catalogue file")
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KepuCSV
 import KepuContracts
 import KepuDomain
 import KepuRuntime
@@ -37,6 +38,7 @@ struct CatalogueRoutes: RouteCollectionInstaller {
             }
             return work
         }
+        admin.post("catalogue/import") { request, context in try await importFile(request, context, store: store) }
         admin.put("works/:id") { request, context in
             let id = try context.parameters.requireIdentifier("id")
             let input = try await request.decode(as: WorkInput.self, context: context)
@@ -44,6 +46,36 @@ struct CatalogueRoutes: RouteCollectionInstaller {
             try await store.putWork(id, input)
             return WorkView(id: id, title: input.title, type: input.type, theme: input.theme, url: input.url)
         }
+    }
+
+    /// A catalogue of a few hundred thousand titles is a few tens of MB; larger files are split.
+    static let maximumImportBytes = 32 << 20
+
+    /// `POST /admin/catalogue/import?dryRun=`: the whole file or nothing; 422 with the report when a row has problems.
+    private func importFile(_ request: Request, _ context: KepuRequestContext, store: CatalogueStore) async throws
+        -> EditedResponse<CatalogueImport.Report>
+    {
+        try context.authorize([.cityAdmin])
+        let dryRun: Bool
+        switch request.uri.queryParameters.get("dryRun") {
+        case nil, "false": dryRun = false
+        case "true": dryRun = true
+        default: throw APIError.badRequest("dryRun is true or false")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumImportBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "the file is larger than \(Self.maximumImportBytes) bytes")
+        }
+        let rows: [CSVTable.Row]
+        do {
+            rows = try CSVTable.rows(from: body.readableBytesView, columns: CatalogueImport.columns, maximumRows: CatalogueImport.maximumRows)
+        } catch let problem as CSVTable.FileProblem {
+            throw APIError(.unprocessableContent, problem.message)
+        }
+        let report = try await store.importRows(rows, dryRun: dryRun)
+        return EditedResponse(status: report.summary.invalidRows > 0 ? .unprocessableContent : .ok, response: report)
     }
 
     /// The path's ISBN, ISBN-10 or ISBN-13 with or without hyphens, as its ISBN-13.
