@@ -250,6 +250,8 @@ enum VolunteerSchema {
             ]),
         // The SHA-256 of the volunteer's claim token: their requests over Kafka present the token (`ClaimToken`).
         Migration(version: 3, name: "volunteers' claim tokens", statements: ["ALTER TABLE volunteer ADD COLUMN claim_token_hash text"]),
+        // Nothing reads held events by theme (needs are met from the held event's own record).
+        Migration(version: 4, name: "an unused index", statements: ["DROP INDEX IF EXISTS activity_event_held"]),
     ]
 
     /// A volunteer's name and phone serve their membership of the corps: erased once they left.

@@ -93,10 +93,8 @@ enum CatalogueImport {
             default:
                 return .failure(Problem(field: "kind", message: "is neither book nor work"))
             }
-        } catch let violation as ContractViolation {
-            return .failure(Problem(field: violation.field, message: violation.problem))
         } catch {
-            return .failure(Problem(field: nil, message: "\(error)"))
+            return .failure(Problem(field: error.field, message: error.problem))
         }
     }
 }

@@ -71,8 +71,8 @@ struct CatalogueRoutes: RouteCollectionInstaller {
         let rows: [CSVTable.Row]
         do {
             rows = try CSVTable.rows(from: body.readableBytesView, columns: CatalogueImport.columns, maximumRows: CatalogueImport.maximumRows)
-        } catch let problem as CSVTable.FileProblem {
-            throw APIError(.unprocessableContent, problem.message)
+        } catch {
+            throw APIError(.unprocessableContent, error.message)
         }
         let report = try await store.importRows(rows, dryRun: dryRun)
         return EditedResponse(status: report.summary.invalidRows > 0 ? .unprocessableContent : .ok, response: report)

@@ -1,18 +1,9 @@
 import KepuRuntime
-import PostgresNIO
 
 /// Runs a write and answers what it refused (a missing reference, a kit elsewhere) as 422 with the reason,
 /// whether it was thrown inside a transaction or not.
 func refusingUnprocessable<Result>(_ body: () async throws -> Result) async throws -> Result {
-    do {
-        return try await body()
-    } catch let error as PostgresTransactionError {
-        if let refusal = error.closureError.flatMap(unprocessable) { throw refusal }
-        throw error
-    } catch {
-        if let refusal = unprocessable(error) { throw refusal }
-        throw error
-    }
+    try await answering(unprocessable, body)
 }
 
 private func unprocessable(_ error: any Error) -> APIError? {

@@ -1,5 +1,4 @@
 import KepuRuntime
-import PostgresNIO
 
 /// volunteer's HTTP API. Public: the skill taxonomy, teams, site heads' coverage, needs (and those nothing covers),
 /// events' staffing and certificate verification. Admin (scoped tokens): teams, volunteers' profiles with their
@@ -25,10 +24,5 @@ func refusing<Value: Sendable>(_ body: () async throws -> Refusable<Value>) asyn
 /// Runs a write and answers what the rules refused inside its transaction (`HoursStore.Refusal`) as 422 with the
 /// reason; the transaction rolled back, so nothing of it was written.
 func answeringRefusals<Result>(_ body: () async throws -> Result) async throws -> Result {
-    do {
-        return try await body()
-    } catch let error as PostgresTransactionError {
-        if let refusal = error.closureError as? HoursStore.Refusal { throw APIError(.unprocessableContent, refusal.description) }
-        throw error
-    }
+    try await answering({ ($0 as? HoursStore.Refusal).map { APIError(.unprocessableContent, $0.description) } }, body)
 }
