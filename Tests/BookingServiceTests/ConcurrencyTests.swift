@@ -54,6 +54,15 @@ struct ConcurrencyTests {
         try await eventually("first wave answered", timeout: .seconds(240)) {
             try await TestPostgres.count(database, "SELECT count(*)::int FROM booking_request") >= 9_000
         }
+        // The collector reads the topic on its own: wait until it has every answer of the first wave, or the
+        // cancellations below would be drawn from the few it had seen so far.
+        try await eventually("first wave's answers collected", timeout: .seconds(120)) {
+            Set(
+                answers.all.compactMap { record in
+                    ((try? JSONSerialization.jsonObject(with: Data(record.value))) as? [String: Any])?["requestId"] as? String
+                }
+            ).count >= 9_000
+        }
         // Cancel some confirmed and waitlisted bookings, send the second wave, and kill a replica in the middle.
         let bookings = answers.all.compactMap { record -> (requestId: String, booking: String, token: String, session: String)? in
             let type = record.headers.value(named: "ce_type").map { String(decoding: $0, as: UTF8.self) }
