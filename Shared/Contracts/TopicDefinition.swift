@@ -19,22 +19,30 @@ public struct TopicDefinition: Sendable, Hashable {
     public let eventTypes: [String]
     public let partitions: Int32
     public let cleanup: Cleanup
+    /// The topic's `compression.type`, when the broker should keep it compressed whatever producers send.
+    public let compression: String?
 
-    public init(name: String, owner: ServiceName, key: String, eventTypes: [String], partitions: Int32, cleanup: Cleanup) {
+    public init(
+        name: String, owner: ServiceName, key: String, eventTypes: [String], partitions: Int32, cleanup: Cleanup, compression: String? = nil
+    ) {
         self.name = name
         self.owner = owner
         self.key = key
         self.eventTypes = eventTypes
         self.partitions = partitions
         self.cleanup = cleanup
+        self.compression = compression
     }
 
     /// Kafka topic configs for this definition.
     public var configs: [String: String] {
-        switch cleanup {
-        case .delete(let days): ["cleanup.policy": "delete", "retention.ms": String(days * 24 * 3600 * 1000)]
-        case .compact: ["cleanup.policy": "compact"]
-        }
+        var configs: [String: String] =
+            switch cleanup {
+            case .delete(let days): ["cleanup.policy": "delete", "retention.ms": String(days * 24 * 3600 * 1000)]
+            case .compact: ["cleanup.policy": "compact"]
+            }
+        if let compression { configs["compression.type"] = compression }
+        return configs
     }
 
     public func spec(replicationFactor: Int32) -> KafkaTopicSpec {

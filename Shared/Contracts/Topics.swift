@@ -70,11 +70,30 @@ public enum Topics {
         key: "the aggregate's id (team, volunteer, unit, unit/theme or event id; a rejection: the request's key)",
         eventTypes: VolunteerEventType.all, partitions: 6, cleanup: .delete(retentionDays: 30))
 
+    /// What frontends ask of content-supply: information officers joining a site's roster, reading activities
+    /// reported. Key: the site id.
+    public static let contentRequests = TopicDefinition(
+        name: "kepu.content.requests.v1", owner: .contentSupply, key: "site id", eventTypes: ContentRequestType.all, partitions: 6,
+        cleanup: .delete(retentionDays: 7))
+
+    /// Residents' views, completions and shares of online works: the suite's busiest topic (24 partitions, so six
+    /// replicas of two consumers each have work; compressed with lz4). Key: the visitor hash.
+    public static let contentEngagement = TopicDefinition(
+        name: "kepu.content.engagement.v1", owner: .contentSupply, key: "visitor hash", eventTypes: ContentEngagementType.all, partitions: 24,
+        cleanup: .delete(retentionDays: 7), compression: "lz4")
+
+    /// What content-supply decided: lots and their plans, stock, reading activities, engagement roll-ups, officers'
+    /// points. Key: the aggregate's id.
+    public static let contentEvents = TopicDefinition(
+        name: "kepu.content.events.v1", owner: .contentSupply,
+        key: "the aggregate's id (lot, site, event, work/site/day or officer id; a rejection: the request's key)",
+        eventTypes: ContentEventType.all, partitions: 6, cleanup: .delete(retentionDays: 30))
+
     /// Every topic, in a stable order.
     public static let all: [TopicDefinition] =
         [
             bookingRequests, bookingEvents, metricSnapshots, metricAlerts, networkUnits, outreachEvents, outreachRequests, volunteerRequests,
-            volunteerEvents,
+            volunteerEvents, contentRequests, contentEngagement, contentEvents,
         ]
         + ServiceName.all.map(deadLetter)
 

@@ -21,3 +21,5 @@ extension AssignmentStatus: TextEnum {}
 extension HoursStatus: TextEnum {}
 extension BookCategory: TextEnum {}
 extension WorkType: TextEnum {}
+extension LotStatus: TextEnum {}
+extension DiscrepancyKind: TextEnum {}
