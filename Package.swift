@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "ContentSupplyServiceTests",
             dependencies: [
-                "ContentSupplyService", "KepuTestSupport", "KepuRuntime", "KepuDomain",
+                "ContentSupplyService", "KepuTestSupport", "KepuRuntime", "KepuDomain", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -36,7 +36,8 @@ struct ContentPolicy: Sendable, Hashable {
     static func load(environment: [String: String]) throws(ConfigurationError) -> ContentPolicy {
         var reader = ConfigurationReader(environment: environment)
         let policy = ContentPolicy(
-            visitorEventsPerMinute: reader.integer(ContentSetting.visitorEventsPerMinute), rollUpSeconds: reader.integer(ContentSetting.rollUpSeconds),
+            visitorEventsPerMinute: reader.integer(ContentSetting.visitorEventsPerMinute),
+            rollUpSeconds: reader.integer(ContentSetting.rollUpSeconds),
             loanDays: reader.integer(ContentSetting.loanDays))
         try reader.finish()
         return policy

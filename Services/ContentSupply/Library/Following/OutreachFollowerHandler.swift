@@ -17,7 +17,8 @@ struct OutreachFollowerHandler: EventHandler {
 
     static let decoder = EventDecoder<Command>(
         [.on(ActivityEventType.eventRecorded, as: ActivityEventRecord.self) { .event($0) }]
-            + (OutreachEventType.all + ActivityEventType.all).filter { $0 != ActivityEventType.eventRecorded }.map { type in .ignore(type) { .other } })
+            + (OutreachEventType.all + ActivityEventType.all).filter { $0 != ActivityEventType.eventRecorded }.map { type in .ignore(type) { .other }
+            })
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         try Self.decoder.decode(event)

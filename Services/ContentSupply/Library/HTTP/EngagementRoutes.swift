@@ -45,7 +45,9 @@ struct EngagementRoutes: RouteCollectionInstaller {
         }
         admin.delete("officers/:id") { _, context in
             let id = try context.parameters.requireIdentifier("id")
-            guard let site = try await client.query("SELECT site_id FROM officer WHERE id = \(id)", logger: logger).collect().first?.decode(String.self),
+            guard
+                let site = try await client.query("SELECT site_id FROM officer WHERE id = \(id)", logger: logger).collect().first?.decode(
+                    String.self),
                 let path = try await queries.sitePath(site)
             else { throw APIError.notFound("no such officer") }
             try context.authorize(LotRoutes.receivers, over: path + [site])

@@ -73,11 +73,12 @@ struct LotRoutes: RouteCollectionInstaller {
 /// Runs `body`, answering an `APIError` thrown inside a transaction as itself, and a database constraint that
 /// refused the change (`never_beyond_the_copies`, `never_negative`) as a 409 naming it.
 func refused<Result>(_ body: () async throws -> Result) async throws -> Result {
-    try await answering({ error in
-        if let answer = error as? APIError { return answer }
-        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23514" {
-            return APIError.conflict("refused by the database: \(error.serverInfo?[.constraintName] ?? "a check constraint")")
-        }
-        return nil
-    }, body)
+    try await answering(
+        { error in
+            if let answer = error as? APIError { return answer }
+            if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23514" {
+                return APIError.conflict("refused by the database: \(error.serverInfo?[.constraintName] ?? "a check constraint")")
+            }
+            return nil
+        }, body)
 }

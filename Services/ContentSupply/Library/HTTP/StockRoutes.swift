@@ -30,7 +30,8 @@ struct StockRoutes: RouteCollectionInstaller {
             let due = ShanghaiDay(Date()).advanced(by: loanDays)
             try await refused {
                 try await client.withOutboxTransaction(logger: logger) {
-                    try await store.lend(loanId: input.loanId, site: site, isbn: isbn, borrower: input.borrower, phone: input.borrowerPhone, dueOn: due, in: $0)
+                    try await store.lend(
+                        loanId: input.loanId, site: site, isbn: isbn, borrower: input.borrower, phone: input.borrowerPhone, dueOn: due, in: $0)
                 }
             }
             return try await queries.stock(site: site)

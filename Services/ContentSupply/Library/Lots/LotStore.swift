@@ -55,7 +55,8 @@ struct LotStore {
 
     /// The plan: per title, `AllocationRule` over the district's receiving sites, their populations, the unmet
     /// needs surveyed in their units, and what they received of the title before.
-    private func plan(_ lotId: String, districtId: String, titles: [TitleCopies], minimumPerSite: Int, on connection: PostgresConnection) async throws {
+    private func plan(_ lotId: String, districtId: String, titles: [TitleCopies], minimumPerSite: Int, on connection: PostgresConnection) async throws
+    {
         let rows = try await connection.query(
             """
             SELECT s.id, COALESCE(s.population, 0),
@@ -86,7 +87,9 @@ struct LotStore {
         for title in titles {
             let shares = AllocationRule.allocate(
                 copies: title.copies,
-                to: sites.map { AllocationRule.Site(siteId: $0.0, population: $0.1, surveyedReaders: $0.2, received: had["\($0.0)|\(title.isbn)"] ?? 0) },
+                to: sites.map {
+                    AllocationRule.Site(siteId: $0.0, population: $0.1, surveyedReaders: $0.2, received: had["\($0.0)|\(title.isbn)"] ?? 0)
+                },
                 minimumPerSite: minimumPerSite)
             for share in shares {
                 lots.append(lotId)
@@ -128,7 +131,8 @@ struct LotStore {
         guard status == .shipped else { throw APIError.conflict("lot \(lotId) is not shipped") }
         let lines = try input.titles.map { (isbn: try ISBN($0.isbn).digits, received: $0.received, damaged: $0.damaged) }
         let shipped = try await connection.query(
-            "SELECT isbn, copies, received IS NOT NULL FROM allocation WHERE lot_id = \(lotId) AND site_id = \(input.siteId) FOR UPDATE", logger: logger
+            "SELECT isbn, copies, received IS NOT NULL FROM allocation WHERE lot_id = \(lotId) AND site_id = \(input.siteId) FOR UPDATE",
+            logger: logger
         ).collect().map { try $0.decode((String, Int, Bool).self) }
         guard !shipped.isEmpty else { throw APIError(.unprocessableContent, "lot \(lotId) has nothing for site \(input.siteId)") }
         guard !shipped.contains(where: \.2) else { throw APIError.conflict("site \(input.siteId) reported this lot's receipt already") }
@@ -144,9 +148,15 @@ struct LotStore {
         var counts: [Int] = []
         for line in all {
             let copies = expected[line.isbn] ?? 0
-            if line.received < copies { (kinds, discrepancyTitles, counts) = (kinds + ["shortage"], discrepancyTitles + [line.isbn], counts + [copies - line.received]) }
-            if line.received > copies { (kinds, discrepancyTitles, counts) = (kinds + ["surplus"], discrepancyTitles + [line.isbn], counts + [line.received - copies]) }
-            if line.damaged > 0 { (kinds, discrepancyTitles, counts) = (kinds + ["damage"], discrepancyTitles + [line.isbn], counts + [line.damaged]) }
+            if line.received < copies {
+                (kinds, discrepancyTitles, counts) = (kinds + ["shortage"], discrepancyTitles + [line.isbn], counts + [copies - line.received])
+            }
+            if line.received > copies {
+                (kinds, discrepancyTitles, counts) = (kinds + ["surplus"], discrepancyTitles + [line.isbn], counts + [line.received - copies])
+            }
+            if line.damaged > 0 {
+                (kinds, discrepancyTitles, counts) = (kinds + ["damage"], discrepancyTitles + [line.isbn], counts + [line.damaged])
+            }
         }
         try await connection.query(
             """
@@ -180,7 +190,10 @@ struct LotStore {
         else { return nil }
         let (district, donor, status, minimum) = try row.decode((String, String, LotStatus, Int).self)
         let titles = try await connection.query("SELECT isbn, copies FROM lot_title WHERE lot_id = \(lotId) ORDER BY isbn", logger: logger).collect()
-            .map { row in let (isbn, copies) = try row.decode((String, Int).self); return TitleCopies(isbn: isbn, copies: copies) }
+            .map { row in
+                let (isbn, copies) = try row.decode((String, Int).self)
+                return TitleCopies(isbn: isbn, copies: copies)
+            }
         let allocations = try await connection.query(
             "SELECT site_id, isbn, copies, explanation, received, damaged FROM allocation WHERE lot_id = \(lotId) ORDER BY isbn, site_id",
             logger: logger

@@ -42,8 +42,9 @@ struct ReadingStore {
             ).collect()
             return same.isEmpty ? ContentRefusal(.conflict, "event \(report.eventId) was reported already") : nil
         }
-        let path = try await connection.query("SELECT unit_path FROM site WHERE id = \(report.siteId)", logger: logger).collect().first?.decode(
-            [String].self) ?? []
+        let path =
+            try await connection.query("SELECT unit_path FROM site WHERE id = \(report.siteId)", logger: logger).collect().first?.decode(
+                [String].self) ?? []
         let record = ReadingRecord(eventId: report.eventId, siteId: report.siteId, unitPath: path, books: books, readers: report.readers)
         transaction.emit(try ContentEvent.about(report.eventId, kind: "event", ContentEventType.readingRecorded, record))
         return nil
