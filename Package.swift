@@ -223,6 +223,7 @@ let package = Package(
             name: "ContentSupplyServiceTests",
             dependencies: [
                 "ContentSupplyService", "KepuTestSupport", "KepuRuntime", "KepuDomain", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded",
+                "KepuTooling",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
