@@ -132,7 +132,7 @@ let package = Package(
             name: "kepu-bench",
             dependencies: [
                 "KepuKafka", "KepuKafkaEmbedded", "CKafkaBaseline", "KepuContracts", "KepuRuntime", "KepuTooling", "BookingService", "MetricsService",
-                "VolunteerService",
+                "VolunteerService", "ContentSupplyService",
                 // Built beside it: `kepu-bench network` runs them as processes.
                 "outreach-events", "booking", "metrics", "volunteer", "KepuDomain",
                 "KepuTestSupport",

@@ -18,6 +18,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks for Kepu Classroom, each against its baseline in the same run.",
         subcommands: [
             KafkaBench.self, BookingBench.self, MetricsBench.self, DecoderBench.self, NetworkBench.self, OutreachBench.self, VolunteerBench.self,
+            ContentBench.self,
         ]
     )
 }
