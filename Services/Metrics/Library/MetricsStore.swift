@@ -1,6 +1,7 @@
 import Foundation
 import KepuContracts
 import KepuDomain
+import KepuRuntime
 import Logging
 import PostgresNIO
 
@@ -204,11 +205,4 @@ struct MetricsStore {
             """, logger: logger)
         return Dictionary(uniqueKeysWithValues: changed.map { ($0.group, $0.sketch.estimate) })
     }
-}
-
-/// Rows in one order for every replica, so two batches touching the same rows cannot deadlock: by a stable hash
-/// (sorting by it is much cheaper than comparing strings; two different keys with the same 64-bit hash could at
-/// worst deadlock, which PostgreSQL detects and the runner retries).
-func lockOrder<Key>(_ keys: some Collection<Key>, hash: (Key) -> UInt64) -> [Key] {
-    keys.map { (hash($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
 }

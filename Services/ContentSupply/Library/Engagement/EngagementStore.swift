@@ -1,5 +1,6 @@
 import Foundation
 import KepuDomain
+import KepuRuntime
 import Logging
 import PostgresNIO
 
@@ -75,11 +76,4 @@ struct EngagementStore {
             FROM unnest(\(officers)::text[], \(officers.map { fold.points[$0] ?? 0 })::bigint[]) AS x(id, p) WHERE o.id = x.id
             """, logger: logger)
     }
-}
-
-/// Rows in one order for every replica, so two batches touching the same rows cannot deadlock: by a stable hash
-/// (two different keys with the same 64-bit hash could at worst deadlock, which PostgreSQL detects and the runner
-/// retries).
-func lockOrder<Key>(_ keys: some Collection<Key>, hash: (Key) -> UInt64) -> [Key] {
-    keys.map { (hash($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
 }

@@ -14,6 +14,10 @@ struct ContentQueries {
         try await client.query("SELECT unit_path FROM site WHERE id = \(siteId)", logger: logger).collect().first?.decode([String].self)
     }
 
+    func officerSite(_ officerId: String) async throws -> String? {
+        try await client.query("SELECT site_id FROM officer WHERE id = \(officerId)", logger: logger).collect().first?.decode(String.self)
+    }
+
     func stock(site: String) async throws -> StockList {
         var titles: [StockView] = []
         for try await (isbn, title, copies, onLoan) in try await client.query(

@@ -3,6 +3,7 @@ import Hummingbird
 import KepuContracts
 import KepuDomain
 import KepuRuntime
+import PostgresNIO
 
 /// Online works' reach and the information officers: engagement per work, site and day and officers' rankings are
 /// public (no visitor or officer contact details in them); a site's roster is for its operator and district and
@@ -37,23 +38,27 @@ struct EngagementRoutes: RouteCollectionInstaller {
             let (_, limit) = try Page.read(request)
             return Listing(items: try await queries.rankings(district: try Page.identifier(request, "district"), limit: limit))
         }
-        admin.get("sites/:id/officers") { _, context in
-            let site = try context.parameters.requireIdentifier("id")
-            guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
-            try context.authorize(LotRoutes.receivers, over: path + [site])
-            return Listing(items: try await queries.officers(site: site))
-        }
-        admin.delete("officers/:id") { _, context in
-            let id = try context.parameters.requireIdentifier("id")
-            guard
-                let site = try await client.query("SELECT site_id FROM officer WHERE id = \(id)", logger: logger).collect().first?.decode(
-                    String.self),
-                let path = try await queries.sitePath(site)
-            else { throw APIError.notFound("no such officer") }
-            try context.authorize(LotRoutes.receivers, over: path + [site])
-            _ = try await client.withConnection { try await OfficerStore(logger: logger).leave(id, on: $0) }
-            return Listing(items: try await queries.officers(site: site))
-        }
+        admin.get("sites/:id/officers") { _, context in try await Self.roster(context, queries) }
+        admin.delete("officers/:id") { _, context in try await Self.leave(context, queries, client, logger) }
+    }
+
+    // Route bodies as functions: Swift 6.3.1's optimiser crashes ("While splitting coroutine") on these as closures.
+    @inline(never) private static func roster(_ context: KepuRequestContext, _ queries: ContentQueries) async throws -> Listing<OfficerView> {
+        let site = try context.parameters.requireIdentifier("id")
+        guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
+        try context.authorize(LotRoutes.receivers, over: path + [site])
+        return Listing(items: try await queries.officers(site: site))
+    }
+
+    @inline(never) private static func leave(
+        _ context: KepuRequestContext, _ queries: ContentQueries, _ client: PostgresClient, _ logger: Logger
+    ) async throws -> Listing<OfficerView> {
+        let id = try context.parameters.requireIdentifier("id")
+        guard let site = try await queries.officerSite(id) else { throw APIError.notFound("no such officer") }
+        guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
+        try context.authorize(LotRoutes.receivers, over: path + [site])
+        try await OfficerStore(logger: logger).leave(id, client: client)
+        return Listing(items: try await queries.officers(site: site))
     }
 
     private static func day(_ request: Request, _ name: String) throws -> ShanghaiDay? {

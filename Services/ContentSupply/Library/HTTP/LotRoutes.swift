@@ -16,55 +16,64 @@ struct LotRoutes: RouteCollectionInstaller {
         let logger = context.logger
         let store = LotStore(logger: logger)
 
-        admin.put("lots/:id") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: LotInput.self, context: context)
-            let path = try await client.withConnection { try await store.districtPath(input.districtId, on: $0) }
-            guard let path else { throw APIError(.unprocessableContent, "district \(input.districtId) has no site in the registry") }
-            try context.authorize(Self.planners, over: path)
-            if let existing = try await client.withConnection({ try await store.lotPath(id, on: $0) }) {
-                try context.authorize(Self.planners, over: existing)
-            }
-            return try await refused {
-                try await client.withOutboxTransaction(logger: logger) { try await store.record(id, input, path: path, in: $0) }
-                return try await Self.view(id, store, client)
-            }
-        }
-        admin.get("lots/:id") { _, context in
-            let id = try context.parameters.requireIdentifier("id")
-            guard let path = try await client.withConnection({ try await store.lotPath(id, on: $0) }) else { throw APIError.notFound("no such lot") }
-            try context.authorize(Self.receivers, over: path.prefix(2).map { $0 })
-            return try await Self.view(id, store, client)
-        }
+        admin.put("lots/:id") { request, context in try await Self.put(request, context, store, client, logger) }
+        admin.get("lots/:id") { _, context in try await Self.get(context, store, client) }
         admin.post("lots/:id/approve") { _, context in try await Self.advance(context, to: .approved, store, client, logger) }
         admin.post("lots/:id/ship") { _, context in try await Self.advance(context, to: .shipped, store, client, logger) }
-        admin.post("lots/:id/receipts") { request, context in
-            let id = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: ReceiptInput.self, context: context)
-            guard let sitePath = try await ContentQueries(client: client, logger: logger).sitePath(input.siteId) else {
-                throw APIError(.unprocessableContent, "site \(input.siteId) is not in the registry")
-            }
-            let identity = try context.authorize(Self.receivers, over: sitePath + [input.siteId])
-            return try await refused {
-                try await client.withOutboxTransaction(logger: logger) { try await store.receive(id, input, by: identity.subject, in: $0) }
-                return try await Self.view(id, store, client)
-            }
-        }
+        admin.post("lots/:id/receipts") { request, context in try await Self.receive(request, context, store, client, logger) }
     }
 
-    private static func advance(
+    // Route bodies as functions: Swift 6.3.1's optimiser crashes ("While splitting coroutine") on some as closures,
+    // and on `receive` even as a function, which is therefore left unoptimised (a route body, not a hot path).
+    @inline(never) private static func put(
+        _ request: Request, _ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient, _ logger: Logger
+    ) async throws -> LotView {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: LotInput.self, context: context)
+        guard let path = try await store.districtPath(input.districtId, client: client) else {
+            throw APIError(.unprocessableContent, "district \(input.districtId) has no site in the registry")
+        }
+        try context.authorize(planners, over: path)
+        if let existing = try await store.lotPath(id, client: client) { try context.authorize(planners, over: existing) }
+        try await refused { try await client.withOutboxTransaction(logger: logger) { try await store.record(id, input, path: path, in: $0) } }
+        return try await view(id, store, client)
+    }
+
+    @inline(never) private static func get(_ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
+        let id = try context.parameters.requireIdentifier("id")
+        guard let path = try await store.lotPath(id, client: client) else { throw APIError.notFound("no such lot") }
+        try context.authorize(receivers, over: Array(path.prefix(2)))
+        return try await view(id, store, client)
+    }
+
+    @_optimize(none) private static func receive(
+        _ request: Request, _ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient, _ logger: Logger
+    ) async throws -> LotView {
+        let id = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: ReceiptInput.self, context: context)
+        guard let sitePath = try await ContentQueries(client: client, logger: logger).sitePath(input.siteId) else {
+            throw APIError(.unprocessableContent, "site \(input.siteId) is not in the registry")
+        }
+        let identity = try context.authorize(receivers, over: sitePath + [input.siteId])
+        try await refused {
+            try await client.withOutboxTransaction(logger: logger) { try await store.receive(id, input, by: identity.subject, in: $0) }
+        }
+        return try await view(id, store, client)
+    }
+
+    @inline(never) private static func advance(
         _ context: KepuRequestContext, to next: LotStatus, _ store: LotStore, _ client: PostgresClient, _ logger: Logger
     ) async throws -> LotView {
         let id = try context.parameters.requireIdentifier("id")
-        guard let path = try await client.withConnection({ try await store.lotPath(id, on: $0) }) else { throw APIError.notFound("no such lot") }
+        guard let path = try await store.lotPath(id, client: client) else { throw APIError.notFound("no such lot") }
         let identity = try context.authorize(planners, over: path)
-        return try await refused {
+        try await refused {
             try await client.withOutboxTransaction(logger: logger) { try await store.advance(id, to: next, by: identity.subject, in: $0) }
-            return try await view(id, store, client)
         }
+        return try await view(id, store, client)
     }
 
-    private static func view(_ id: String, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
+    @inline(never) private static func view(_ id: String, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
         guard let view = try await client.withConnection({ try await store.view(id, on: $0) }) else { throw APIError.notFound("no such lot") }
         return view
     }

@@ -15,10 +15,14 @@ struct LotStore {
     static let receivingKinds: [SiteKind] = [.center, .institute, .station]
 
     /// The district's path (city, district), from the sites the registry has in it.
-    func districtPath(_ districtId: String, on connection: PostgresConnection) async throws -> [String]? {
-        try await connection.query(
+    func districtPath(_ districtId: String, client: PostgresClient) async throws -> [String]? {
+        try await client.query(
             "SELECT unit_path[1:2] FROM site WHERE unit_path[2] = \(districtId) LIMIT 1", logger: logger
         ).collect().first?.decode([String].self)
+    }
+
+    func lotPath(_ lotId: String, client: PostgresClient) async throws -> [String]? {
+        try await client.query("SELECT unit_path FROM lot WHERE id = \(lotId)", logger: logger).collect().first?.decode([String].self)
     }
 
     func lotPath(_ lotId: String, on connection: PostgresConnection) async throws -> [String]? {

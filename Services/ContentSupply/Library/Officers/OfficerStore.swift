@@ -24,9 +24,7 @@ struct OfficerStore {
     }
 
     /// Takes an officer off the roster; their name and phone are erased after the retention period.
-    func leave(_ officerId: String, on connection: PostgresConnection) async throws -> Bool {
-        try await !connection.query(
-            "UPDATE officer SET left_at = now() WHERE id = \(officerId) AND left_at IS NULL RETURNING id", logger: logger
-        ).collect().isEmpty
+    func leave(_ officerId: String, client: PostgresClient) async throws {
+        try await client.query("UPDATE officer SET left_at = now() WHERE id = \(officerId) AND left_at IS NULL", logger: logger)
     }
 }
