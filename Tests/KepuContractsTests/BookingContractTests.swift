@@ -78,7 +78,11 @@ struct BookingContractTests {
     func eventsCarryNoSecrets() throws {
         let channels = AsyncAPIDocumentTests.document["channels"] as? [String: [String: Any]] ?? [:]
         let secretWords = ["code", "token", "secret", "password", "hash", "credential"]
-        let published = Topics.all.filter { !$0.name.hasSuffix(".requests.v1") && !$0.name.contains(".dlq.") }
+        // What services publish: not what frontends send them (requests, and engagement, whose visitor hash names a
+        // visitor and authorises nothing).
+        let published = Topics.all.filter {
+            !$0.name.hasSuffix(".requests.v1") && !$0.name.contains(".dlq.") && $0.name != Topics.contentEngagement.name
+        }
         #expect(published.contains { $0.name == Topics.bookingEvents.name })
         for topic in published {
             let channel = try #require(channels.values.first { $0["address"] as? String == topic.name })
