@@ -10,7 +10,7 @@ import Synchronization
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Seed the registry, demo venues and sessions, the activity menu and events, then publish realistic booking requests, sites' orders and residents' ratings (and read the answers) until Ctrl-C."
+            "Seed the registry, demo venues and sessions, the activity menu and events, volunteers, books and a donation, then publish realistic booking requests, sites' orders and residents' ratings, volunteers' requests and residents' engagement with online works (and read the answers) until Ctrl-C."
     )
     @OptionGroup var kafka: KafkaOptions
     @Option(help: "Requests per second.") var rate = 20.0
@@ -18,6 +18,7 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "booking's HTTP port (for seeding through its admin API).") var bookingPort = 8081
     @Option(help: "outreach-events' HTTP port (for importing the registry); booking alone is seeded without it.") var outreachPort = 8082
     @Option(help: "volunteer's HTTP port (for seeding the corps); skipped when it does not answer.") var volunteerPort = 8083
+    @Option(help: "content-supply's HTTP port (for the catalogue and a donation); skipped when it does not answer.") var contentPort = 8084
     @Option(help: "The registry file to import (default: infra/data/shenzhen-registry.csv).") var registry: String?
     @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
 
@@ -29,6 +30,8 @@ struct Demo: AsyncParsableCommand {
         let volunteers = imported ? await DemoVolunteers.seed(volunteerPort: volunteerPort, adminToken: token) { step($0) } : false
         let activities = imported ? await DemoActivities.seed(outreachPort: outreachPort, adminToken: token) { step($0) } : false
         let producer = try KafkaProducer(configuration: try kafka.producer())
+        let content =
+            imported ? await DemoContent.seed(contentPort: contentPort, adminToken: token, producer: producer) { step($0) } : false
         let confirmed = ConfirmedBookings()
         let outcomes = try KafkaConsumer(
             configuration: try kafka.consumer(groupId: "kepu-demo-\(UUID().uuidString.prefix(8))", overrides: ["auto.offset.reset": "latest"]))
@@ -42,9 +45,12 @@ struct Demo: AsyncParsableCommand {
         var lastReport = ContinuousClock.now
         while duration == 0 || ContinuousClock.now - started < .seconds(duration) {
             // One request in 25 is a site's order or a resident's rating (outreach-events), one in 25 a needs survey
-            // or an answer to an offer (volunteer), the rest booking's.
+            // or an answer to an offer (volunteer), one in 5 a resident's view, completion or share of an online work
+            // (content-supply), the rest booking's.
             let message =
-                if activities && sent % 25 == 24 {
+                if content && sent % 5 == 3 {
+                    DemoContent.request(using: &generator)
+                } else if activities && sent % 25 == 24 {
                     DemoActivities.request(using: &generator)
                 } else if volunteers && sent % 25 == 12 {
                     await DemoVolunteers.request(volunteerPort: volunteerPort, adminToken: token, using: &generator)
