@@ -6,7 +6,7 @@ import KepuTooling
 
 /// Demo data for content-supply: three books and four online works on the catalogue, two information officers, and a
 /// donation that flows through — recorded and planned over Futian's sites, approved, shipped, and received by the
-/// district's center with one damaged copy. `request` is what the 科普中国 app sends: views, completions and
+/// site with the largest share, one copy damaged. `request` is what the 科普中国 app sends: views, completions and
 /// shares of the works at Futian's sites, some views through the officers' share links. Safe to run again (the
 /// lot is recorded once; a later run finds it past planning and leaves it).
 enum DemoContent {
@@ -54,7 +54,7 @@ enum DemoContent {
         }
         // The donation: recorded once content-supply has Futian's sites from the registry.
         let donation =
-            #"{"districtId":"sz.futian","donor":"演示出版社","titles":[{"isbn":"9787535732217","copies":60},{"isbn":"9787536692930","copies":40}],"minimumPerSite":1}"#
+            #"{"districtId":"sz.futian","donor":"演示出版社","titles":[{"isbn":"9787535732217","copies":600},{"isbn":"9787536692930","copies":400}],"minimumPerSite":2}"#
         var recorded: Int?
         for _ in 0..<60 {
             recorded = await call("PUT", "/admin/lots/\(lot)", donation)?.status
@@ -70,30 +70,32 @@ enum DemoContent {
         if recorded == 200 {
             _ = await call("POST", "/admin/lots/\(lot)/approve")
             _ = await call("POST", "/admin/lots/\(lot)/ship")
-            // The center reports its parcel: every copy arrived, one of the first title damaged.
-            if let body = await call("GET", "/admin/lots/\(lot)")?.body, let shares = centerShares(body) {
+            // The site with the largest share reports its parcel: every copy arrived, one of the first title damaged.
+            if let body = await call("GET", "/admin/lots/\(lot)")?.body, let (site, shares) = largestShare(body) {
                 let titles = shares.map {
-                    #"{"isbn":"\#($0.isbn)","received":\#($0.copies),"damaged":\#($0.isbn == books[0].0 && $0.copies > 0 ? 1 : 0)}"#
+                    #"{"isbn":"\#($0.isbn)","received":\#($0.copies),"damaged":\#($0.isbn == books[0].0 && $0.copies > 1 ? 1 : 0)}"#
                 }
-                _ = await call("POST", "/admin/lots/\(lot)/receipts", #"{"siteId":"\#(center)","titles":[\#(titles.joined(separator: ","))]}"#)
+                _ = await call("POST", "/admin/lots/\(lot)/receipts", #"{"siteId":"\#(site)","titles":[\#(titles.joined(separator: ","))]}"#)
             }
         }
         let status = await call("GET", "/admin/lots/\(lot)")?.body ?? ""
         log(
-            "content: \(books.count) books, \(works.count) works, \(officers.count) officers; donation \(lot) \(status.contains(#""status":"shipped""#) ? "shipped and received at the center" : "recorded")"
+            "content: \(books.count) books, \(works.count) works, \(officers.count) officers; donation \(lot) \(status.contains(#""status":"shipped""#) ? "shipped and received at its largest share's site" : "recorded")"
         )
         return true
     }
 
-    /// The center's share of each title in a lot's JSON.
-    static func centerShares(_ body: String) -> [(isbn: String, copies: Int)]? {
+    /// The site given most copies of the first title, and its share of each title, from a lot's JSON.
+    static func largestShare(_ body: String) -> (site: String, shares: [(isbn: String, copies: Int)])? {
         guard let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any],
             let allocations = json["allocations"] as? [[String: Any]]
         else { return nil }
-        return allocations.compactMap { row in
-            guard row["siteId"] as? String == center, let isbn = row["isbn"] as? String, let copies = row["copies"] as? Int else { return nil }
-            return (isbn, copies)
+        let rows = allocations.compactMap { row -> (site: String, isbn: String, copies: Int)? in
+            guard let site = row["siteId"] as? String, let isbn = row["isbn"] as? String, let copies = row["copies"] as? Int else { return nil }
+            return (site, isbn, copies)
         }
+        guard let site = rows.filter({ $0.isbn == books[0].0 }).max(by: { ($0.copies, $1.site) < ($1.copies, $0.site) })?.site else { return nil }
+        return (site, rows.filter { $0.site == site }.map { ($0.isbn, $0.copies) })
     }
 
     /// One engagement event: 70 % views (a fifth through an officer's share link), 20 % completions, 10 % shares,
