@@ -18,6 +18,10 @@ struct ContentQueries {
         try await client.query("SELECT site_id FROM officer WHERE id = \(officerId)", logger: logger).collect().first?.decode(String.self)
     }
 
+    func loanSite(_ loanId: String) async throws -> String? {
+        try await client.query("SELECT site_id FROM loan WHERE id = \(loanId)", logger: logger).collect().first?.decode(String.self)
+    }
+
     func stock(site: String) async throws -> StockList {
         var titles: [StockView] = []
         for try await (isbn, title, copies, onLoan) in try await client.query(

@@ -17,40 +17,51 @@ struct EngagementRoutes: RouteCollectionInstaller {
         let logger = context.logger
         let queries = ContentQueries(client: client, logger: logger)
 
-        router.get("works/:id/engagement") { request, context in
-            let work = try context.parameters.requireIdentifier("id")
-            let site = try Page.identifier(request, "siteId")
-            let today = ShanghaiDay(Date())
-            let from = try Self.day(request, "from") ?? today.advanced(by: -30)
-            let until = try Self.day(request, "until") ?? today
-            guard from <= until, until.number - from.number < Self.maximumDays else {
-                throw APIError.badRequest("from must not be after until, and they at most \(Self.maximumDays) days apart")
-            }
-            return try await queries.engagement(work: work, site: site, from: from, until: until)
-        }
-        router.get("sites/:id/recommended-works") { request, context in
-            let site = try context.parameters.requireIdentifier("id")
-            guard try await queries.sitePath(site) != nil else { throw APIError.notFound("no such site") }
-            let (_, limit) = try Page.read(request)
-            return Listing(items: try await queries.recommendations(site: site, limit: limit))
-        }
-        router.get("officers/rankings") { request, _ in
-            let (_, limit) = try Page.read(request)
-            return Listing(items: try await queries.rankings(district: try Page.identifier(request, "district"), limit: limit))
-        }
+        router.get("works/:id/engagement") { request, context in try await Self.engagement(request, context, queries) }
+        router.get("sites/:id/recommended-works") { request, context in try await Self.recommended(request, context, queries) }
+        router.get("officers/rankings") { request, _ in try await Self.rankings(request, queries) }
         admin.get("sites/:id/officers") { _, context in try await Self.roster(context, queries) }
         admin.delete("officers/:id") { _, context in try await Self.leave(context, queries, client, logger) }
     }
 
-    // Route bodies as functions: Swift 6.3.1's optimiser crashes ("While splitting coroutine") on these as closures.
-    @inline(never) private static func roster(_ context: KepuRequestContext, _ queries: ContentQueries) async throws -> Listing<OfficerView> {
+    // Route bodies as functions, left unoptimised: Swift 6.3.1's optimiser crashes ("While splitting coroutine")
+    // on them otherwise; none is a hot path.
+    @_optimize(none) private static func engagement(_ request: Request, _ context: KepuRequestContext, _ queries: ContentQueries) async throws
+        -> EngagementList
+    {
+        let work = try context.parameters.requireIdentifier("id")
+        let site = try Page.identifier(request, "siteId")
+        let today = ShanghaiDay(Date())
+        let from = try day(request, "from") ?? today.advanced(by: -30)
+        let until = try day(request, "until") ?? today
+        guard from <= until, until.number - from.number < maximumDays else {
+            throw APIError.badRequest("from must not be after until, and they at most \(maximumDays) days apart")
+        }
+        return try await queries.engagement(work: work, site: site, from: from, until: until)
+    }
+
+    @_optimize(none) private static func recommended(_ request: Request, _ context: KepuRequestContext, _ queries: ContentQueries) async throws
+        -> Listing<RecommendedWork>
+    {
+        let site = try context.parameters.requireIdentifier("id")
+        guard try await queries.sitePath(site) != nil else { throw APIError.notFound("no such site") }
+        let (_, limit) = try Page.read(request)
+        return Listing(items: try await queries.recommendations(site: site, limit: limit))
+    }
+
+    @_optimize(none) private static func rankings(_ request: Request, _ queries: ContentQueries) async throws -> Listing<RankedOfficer> {
+        let (_, limit) = try Page.read(request)
+        return Listing(items: try await queries.rankings(district: try Page.identifier(request, "district"), limit: limit))
+    }
+
+    @_optimize(none) private static func roster(_ context: KepuRequestContext, _ queries: ContentQueries) async throws -> Listing<OfficerView> {
         let site = try context.parameters.requireIdentifier("id")
         guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
         try context.authorize(LotRoutes.receivers, over: path + [site])
         return Listing(items: try await queries.officers(site: site))
     }
 
-    @inline(never) private static func leave(
+    @_optimize(none) private static func leave(
         _ context: KepuRequestContext, _ queries: ContentQueries, _ client: PostgresClient, _ logger: Logger
     ) async throws -> Listing<OfficerView> {
         let id = try context.parameters.requireIdentifier("id")

@@ -23,9 +23,9 @@ struct LotRoutes: RouteCollectionInstaller {
         admin.post("lots/:id/receipts") { request, context in try await Self.receive(request, context, store, client, logger) }
     }
 
-    // Route bodies as functions: Swift 6.3.1's optimiser crashes ("While splitting coroutine") on some as closures,
-    // and on `receive` even as a function, which is therefore left unoptimised (a route body, not a hot path).
-    @inline(never) private static func put(
+    // Route bodies as functions, left unoptimised: Swift 6.3.1's optimiser crashes ("While splitting coroutine")
+    // on them otherwise; none is a hot path.
+    @_optimize(none) private static func put(
         _ request: Request, _ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient, _ logger: Logger
     ) async throws -> LotView {
         let id = try context.parameters.requireIdentifier("id")
@@ -39,7 +39,7 @@ struct LotRoutes: RouteCollectionInstaller {
         return try await view(id, store, client)
     }
 
-    @inline(never) private static func get(_ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
+    @_optimize(none) private static func get(_ context: KepuRequestContext, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
         let id = try context.parameters.requireIdentifier("id")
         guard let path = try await store.lotPath(id, client: client) else { throw APIError.notFound("no such lot") }
         try context.authorize(receivers, over: Array(path.prefix(2)))
@@ -61,7 +61,7 @@ struct LotRoutes: RouteCollectionInstaller {
         return try await view(id, store, client)
     }
 
-    @inline(never) private static func advance(
+    @_optimize(none) private static func advance(
         _ context: KepuRequestContext, to next: LotStatus, _ store: LotStore, _ client: PostgresClient, _ logger: Logger
     ) async throws -> LotView {
         let id = try context.parameters.requireIdentifier("id")
@@ -73,7 +73,7 @@ struct LotRoutes: RouteCollectionInstaller {
         return try await view(id, store, client)
     }
 
-    @inline(never) private static func view(_ id: String, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
+    @_optimize(none) private static func view(_ id: String, _ store: LotStore, _ client: PostgresClient) async throws -> LotView {
         guard let view = try await client.withConnection({ try await store.view(id, on: $0) }) else { throw APIError.notFound("no such lot") }
         return view
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import KepuContracts
 import KepuDomain
 import KepuRuntime
+import PostgresNIO
 
 /// A site's books: anyone reads its stock; its operator (and district and city staff) lend and take back copies and
 /// list the loans, overdue ones first to chase.
@@ -16,48 +17,62 @@ struct StockRoutes: RouteCollectionInstaller {
         let store = StockStore(logger: logger)
         let loanDays = policy.loanDays
 
-        router.get("sites/:id/stock") { _, context in
-            let site = try context.parameters.requireIdentifier("id")
-            guard try await queries.sitePath(site) != nil else { throw APIError.notFound("no such site") }
-            return try await queries.stock(site: site)
-        }
-        admin.post("sites/:id/loans") { request, context in
-            let site = try context.parameters.requireIdentifier("id")
-            let input = try await request.decode(as: LoanInput.self, context: context)
-            guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
-            try context.authorize(LotRoutes.receivers, over: path + [site])
-            let isbn = try ISBN(input.isbn).digits
-            let due = ShanghaiDay(Date()).advanced(by: loanDays)
-            try await refused {
-                try await client.withOutboxTransaction(logger: logger) {
-                    try await store.lend(
-                        loanId: input.loanId, site: site, isbn: isbn, borrower: input.borrower, phone: input.borrowerPhone, dueOn: due, in: $0)
-                }
+        router.get("sites/:id/stock") { _, context in try await Self.stock(context, queries) }
+        admin.post("sites/:id/loans") { request, context in try await Self.lend(request, context, queries, store, client, logger, loanDays) }
+        admin.post("loans/:id/return") { _, context in try await Self.giveBack(context, queries, store, client, logger) }
+        admin.get("sites/:id/loans") { request, context in try await Self.loans(request, context, queries) }
+    }
+
+    // Route bodies as functions, left unoptimised: Swift 6.3.1's optimiser crashes ("While splitting coroutine")
+    // on them otherwise; none is a hot path.
+    @_optimize(none) private static func stock(_ context: KepuRequestContext, _ queries: ContentQueries) async throws -> StockList {
+        let site = try context.parameters.requireIdentifier("id")
+        guard try await queries.sitePath(site) != nil else { throw APIError.notFound("no such site") }
+        return try await queries.stock(site: site)
+    }
+
+    @_optimize(none) private static func lend(
+        _ request: Request, _ context: KepuRequestContext, _ queries: ContentQueries, _ store: StockStore, _ client: PostgresClient, _ logger: Logger,
+        _ loanDays: Int
+    ) async throws -> StockList {
+        let site = try context.parameters.requireIdentifier("id")
+        let input = try await request.decode(as: LoanInput.self, context: context)
+        guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
+        try context.authorize(LotRoutes.receivers, over: path + [site])
+        let isbn = try ISBN(input.isbn).digits
+        let due = ShanghaiDay(Date()).advanced(by: loanDays)
+        try await refused {
+            try await client.withOutboxTransaction(logger: logger) {
+                try await store.lend(
+                    loanId: input.loanId, site: site, isbn: isbn, borrower: input.borrower, phone: input.borrowerPhone, dueOn: due, in: $0)
             }
-            return try await queries.stock(site: site)
         }
-        admin.post("loans/:id/return") { _, context in
-            let id = try context.parameters.requireIdentifier("id")
-            guard let site = try await client.query("SELECT site_id FROM loan WHERE id = \(id)", logger: logger).collect().first?.decode(String.self),
-                let path = try await queries.sitePath(site)
-            else { throw APIError.notFound("no such loan") }
-            try context.authorize(LotRoutes.receivers, over: path + [site])
-            try await client.withOutboxTransaction(logger: logger) { try await store.giveBack(loanId: id, in: $0) }
-            return try await queries.stock(site: site)
+        return try await queries.stock(site: site)
+    }
+
+    @_optimize(none) private static func giveBack(
+        _ context: KepuRequestContext, _ queries: ContentQueries, _ store: StockStore, _ client: PostgresClient, _ logger: Logger
+    ) async throws -> StockList {
+        let id = try context.parameters.requireIdentifier("id")
+        guard let site = try await queries.loanSite(id), let path = try await queries.sitePath(site) else { throw APIError.notFound("no such loan") }
+        try context.authorize(LotRoutes.receivers, over: path + [site])
+        try await client.withOutboxTransaction(logger: logger) { try await store.giveBack(loanId: id, in: $0) }
+        return try await queries.stock(site: site)
+    }
+
+    @_optimize(none) private static func loans(_ request: Request, _ context: KepuRequestContext, _ queries: ContentQueries) async throws -> LoanList
+    {
+        let site = try context.parameters.requireIdentifier("id")
+        guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
+        try context.authorize(LotRoutes.receivers, over: path + [site])
+        let (after, limit) = try Page.read(request)
+        let overdue: Bool
+        switch request.uri.queryParameters.get("overdue") {
+        case nil, "false": overdue = false
+        case "true": overdue = true
+        default: throw APIError.badRequest("overdue is true or false")
         }
-        admin.get("sites/:id/loans") { request, context in
-            let site = try context.parameters.requireIdentifier("id")
-            guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
-            try context.authorize(LotRoutes.receivers, over: path + [site])
-            let (after, limit) = try Page.read(request)
-            let overdue: Bool
-            switch request.uri.queryParameters.get("overdue") {
-            case nil, "false": overdue = false
-            case "true": overdue = true
-            default: throw APIError.badRequest("overdue is true or false")
-            }
-            return try await queries.loans(site: site, overdueOn: overdue ? ShanghaiDay(Date()) : nil, after: after, limit: limit)
-        }
+        return try await queries.loans(site: site, overdueOn: overdue ? ShanghaiDay(Date()) : nil, after: after, limit: limit)
     }
 }
 
