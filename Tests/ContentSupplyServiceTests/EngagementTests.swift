@@ -185,3 +185,35 @@ struct EngagementFoldTests {
         }
     }
 }
+
+@Suite("Engagement records read on the plain path (pure)")
+struct PlainEngagementReadingTests {
+    static let now = RFC3339.format(Date())
+    static let hash = ContentFixtures.visitor(3)
+    static let plain = #"{"workId":"w1","siteId":"st.a","visitorHash":"\#(hash)","action":"view","officerId":"o1","occurredAt":"\#(now)"}"#
+
+    @Test("what the plain path reads, the general decoder reads the same; everything else it leaves to the general decoder")
+    func sameAsGeneral() throws {
+        let (plain, hash, now) = (Self.plain, Self.hash, Self.now)
+        let valid = [
+            plain, #" { "siteId" : "st.a", "workId":"w1","visitorHash":"\#(hash)","action":"share","occurredAt":"\#(now)" } "#,
+            #"{"workId":"作品","siteId":"站","visitorHash":"\#(hash)","action":"completion","occurredAt":"\#(now)"}"#,
+        ]
+        for json in valid {
+            let fast = try #require(WorkEngaged.readPlain(Array(json.utf8)), "\(json)")
+            #expect(fast == (try CloudEvent.decodePayload(WorkEngaged.self, from: Array(json.utf8))))
+        }
+        let leftToGeneral = [
+            plain.replacingOccurrences(of: "w1", with: #"w\u0031"#), plain.replacingOccurrences(of: #""o1""#, with: "null"),
+            plain.replacingOccurrences(of: #""officerId""#, with: #""nickname""#),
+            plain.replacingOccurrences(of: #""siteId":"st.a""#, with: #""siteId":"st.a","siteId":"st.b""#),
+            plain.replacingOccurrences(of: #""action":"view""#, with: #""action":"like""#), plain.replacingOccurrences(of: "view", with: "share"),
+            plain.replacingOccurrences(of: #","action":"view""#, with: ""), plain + "x", String(plain.dropLast()), "[]", "",
+            plain.replacingOccurrences(of: "\(hash)", with: "13800000000"), plain.replacingOccurrences(of: now, with: "2020-01-01T00:00:00Z"),
+        ]
+        for json in leftToGeneral { #expect(WorkEngaged.readPlain(Array(json.utf8)) == nil, "\(json)") }
+        var invalidUTF8 = Array(plain.utf8)
+        invalidUTF8[invalidUTF8.firstIndex(of: UInt8(ascii: "w")).map { $0 + 1 } ?? 0] = 0xFF
+        #expect(WorkEngaged.readPlain(invalidUTF8) == nil, "bytes that are not UTF-8")
+    }
+}

@@ -24,7 +24,12 @@ struct EngagementHandler: EventHandler {
     static let decoder = EventDecoder<WorkEngaged>([.on(ContentEngagementType.workEngaged, as: WorkEngaged.self) { $0 }])
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
-        let engaged = try Self.decoder.decode(event)
+        // The plain shape every frontend sends is read directly; anything else by the general decoder, which also
+        // says why a bad record is bad.
+        let engaged =
+            if event.type == ContentEngagementType.workEngaged, let plain = WorkEngaged.readPlain(event.data) { plain } else {
+                try Self.decoder.decode(event)
+            }
         // The rate is judged per partition: only a record keyed by its visitor is sure to be in theirs.
         guard message.key.map({ $0.elementsEqual(engaged.visitorHash.utf8) }) == true else {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its visitorHash")
