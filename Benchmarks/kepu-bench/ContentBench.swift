@@ -39,7 +39,7 @@ struct ContentBench: AsyncParsableCommand {
         let at = Date()
         var messages: [KafkaProducerMessage] = []
         messages.reserveCapacity(events)
-        let hashes = (0..<visitors).map(Self.visitorHash)
+        let hashes = (0..<visitors).map(visitorHash)
         for _ in 0..<events {
             let work = "w\(min(works - 1, Int(Double(works) * pow(Double.random(in: 0..<1, using: &generator), 2))))"
             let site = "s\(Int.random(in: 0..<sites, using: &generator))"
@@ -120,17 +120,5 @@ struct ContentBench: AsyncParsableCommand {
         await postgres.stop()
         say(String(format: "events_per_s=%.0f baseline_ratio=%.3f reach_error_pct=%.2f", rate, rate / baselineRate, meanError))
         Foundation.exit(0)
-    }
-
-    static func visitorHash(_ number: Int) -> String {
-        var state = UInt64(number) &+ 0x9e37_79b9_7f4a_7c15
-        var hex = ""
-        for _ in 0..<4 {
-            state = (state ^ (state >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            state = (state ^ (state >> 27)) &* 0x94d0_49bb_1331_11eb
-            state ^= state >> 31
-            hex += String(format: "%016llx", state)
-        }
-        return hex
     }
 }

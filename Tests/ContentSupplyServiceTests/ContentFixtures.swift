@@ -45,17 +45,7 @@ enum ContentFixtures {
     }
 
     /// A visitor's hash: 64 hex digits from a number.
-    static func visitor(_ number: Int) -> String {
-        var state = UInt64(truncatingIfNeeded: number) &+ 0x9e37_79b9_7f4a_7c15
-        var hex = ""
-        for _ in 0..<4 {
-            state = (state ^ (state >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            state = (state ^ (state >> 27)) &* 0x94d0_49bb_1331_11eb
-            state ^= state >> 31
-            hex += String(format: "%016llx", state)
-        }
-        return hex
-    }
+    static func visitor(_ number: Int) -> String { visitorHash(number) }
 
     static func engagement(
         work: String, site: String, visitor: Int, action: EngagementAction = .view, officer: String? = nil, at: Date = Date(), id: String? = nil

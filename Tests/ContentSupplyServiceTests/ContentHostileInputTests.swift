@@ -138,26 +138,22 @@ struct ContentHostileInputTests {
         let long = String(repeating: "x", count: 129)
         let otherSite = try await LotsTests.token(.siteOperator, scope: "st.b")
         let lot = { (titles: String, district: String) in #"{"districtId":"\#(district)","donor":"捐赠方","titles":\#(titles),"minimumPerSite":1}"# }
-        let calls: [(String, String, String, String?, Int)] = [
-            ("PUT", "/admin/lots/l1", lot(#"[{"isbn":"9787535732218","copies":5}]"#, "sz.futian"), nil, 400),
-            ("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(isbn)","copies":0}]"#, "sz.futian"), nil, 400),
-            ("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(isbn)","copies":5}]"#, "sz.atlantis"), nil, 422),
-            ("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(ContentFixtures.isbn2)","copies":5}]"#, "sz.futian"), nil, 422),
-            ("PUT", "/admin/lots/\(long)", lot(#"[{"isbn":"\#(isbn)","copies":5}]"#, "sz.futian"), nil, 400),
-            ("POST", "/admin/lots/l1/receipts", #"{"siteId":"st.a","titles":[{"isbn":"\#(isbn)","received":1,"damaged":2}]}"#, nil, 400),
-            ("POST", "/admin/sites/st.a/loans", #"{"loanId":"x","isbn":"12345","borrower":"读者"}"#, nil, 400),
-            ("POST", "/admin/sites/st.a/loans", #"{"loanId":"x","isbn":"\#(isbn)","borrower":"读者"}"#, nil, 409),
-            ("GET", "/works/w.ok/engagement?from=2026-13-01", "", nil, 400),
-            ("GET", "/works/w.ok/engagement?from=2020-01-01&until=2026-01-01", "", nil, 400),
-            ("GET", "/admin/sites/st.a/officers", "", "none", 401),
-            ("GET", "/admin/sites/st.a/officers", "", otherSite, 403),
-            ("GET", "/admin/sites/st.a/loans?overdue=maybe", "", nil, 400),
-        ]
-        for (method, path, body, token, status) in calls {
-            let headers = ["Authorization": "Bearer \(token ?? ServiceProcess.adminToken)", "Content-Type": "application/json"]
-            let answer = await httpRequest(port: service.httpPort, method: method, path: path, headers: headers, body: body)
-            #expect(answer?.status == status, "\(method) \(path.prefix(60)): \(answer?.status ?? 0) \(answer?.body.prefix(200) ?? "")")
-        }
+        await expectRefused(
+            [
+                RefusedCall("PUT", "/admin/lots/l1", lot(#"[{"isbn":"9787535732218","copies":5}]"#, "sz.futian"), 400),
+                RefusedCall("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(isbn)","copies":0}]"#, "sz.futian"), 400),
+                RefusedCall("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(isbn)","copies":5}]"#, "sz.atlantis"), 422),
+                RefusedCall("PUT", "/admin/lots/l1", lot(#"[{"isbn":"\#(ContentFixtures.isbn2)","copies":5}]"#, "sz.futian"), 422),
+                RefusedCall("PUT", "/admin/lots/\(long)", lot(#"[{"isbn":"\#(isbn)","copies":5}]"#, "sz.futian"), 400),
+                RefusedCall("POST", "/admin/lots/l1/receipts", #"{"siteId":"st.a","titles":[{"isbn":"\#(isbn)","received":1,"damaged":2}]}"#, 400),
+                RefusedCall("POST", "/admin/sites/st.a/loans", #"{"loanId":"x","isbn":"12345","borrower":"读者"}"#, 400),
+                RefusedCall("POST", "/admin/sites/st.a/loans", #"{"loanId":"x","isbn":"\#(isbn)","borrower":"读者"}"#, 409),
+                RefusedCall("GET", "/works/w.ok/engagement?from=2026-13-01", "", 400),
+                RefusedCall("GET", "/works/w.ok/engagement?from=2020-01-01&until=2026-01-01", "", 400),
+                RefusedCall("GET", "/admin/sites/st.a/officers", "", token: "none", 401),
+                RefusedCall("GET", "/admin/sites/st.a/officers", "", token: otherSite, 403),
+                RefusedCall("GET", "/admin/sites/st.a/loans?overdue=maybe", "", 400),
+            ], port: service.httpPort)
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM lot") == 0)
         #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM loan") == 0)
         #expect(await service.get("/health/ready")?.status == 200)

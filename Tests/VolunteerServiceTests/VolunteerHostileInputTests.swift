@@ -230,22 +230,19 @@ struct VolunteerHostileInputTests {
         // HTTP: each refused with a 4xx and the reason, nothing written.
         let long = String(repeating: "x", count: 129)
         let provider = try await VolunteerServiceTests.token(.provider, scope: "lecturer.li")
-        let calls: [(String, String, String, String?, Int)] = [
-            ("PUT", "/admin/volunteers/v-b", "{", nil, 400),
-            ("PUT", "/admin/volunteers/v-b", VolunteerFixtures.profile("r-b").replacingOccurrences(of: ":40}", with: ":40,\"x\":1}"), nil, 400),
-            ("PUT", "/admin/volunteers/\(long)", VolunteerFixtures.profile("r-b"), nil, 400),
-            ("GET", "/admin/events/ev.none/candidates?limit=0", "", nil, 400),
-            ("POST", "/admin/hours/verify", #"{"entries":[]}"#, nil, 400),
-            ("GET", "/admin/volunteers/v-a", "", "none", 401),
-            ("GET", "/admin/volunteers/v-a", "", provider, 403),
-            ("PUT", "/admin/teams/team.x", #"{"name":"\#(String(repeating: "队", count: 400_000))","unitId":"sz"}"#, nil, 413),
-            ("GET", "/needs?unit=\(long)", "", nil, 400),
-        ]
-        for (method, path, body, token, status) in calls {
-            let headers = ["Authorization": "Bearer \(token ?? ServiceProcess.adminToken)", "Content-Type": "application/json"]
-            let answer = await httpRequest(port: volunteer.httpPort, method: method, path: path, headers: headers, body: body)
-            #expect(answer?.status == status, "\(method) \(path.prefix(60)): \(answer?.status ?? 0) \(answer?.body.prefix(200) ?? "")")
-        }
+        await expectRefused(
+            [
+                RefusedCall("PUT", "/admin/volunteers/v-b", "{", 400),
+                RefusedCall(
+                    "PUT", "/admin/volunteers/v-b", VolunteerFixtures.profile("r-b").replacingOccurrences(of: ":40}", with: ":40,\"x\":1}"), 400),
+                RefusedCall("PUT", "/admin/volunteers/\(long)", VolunteerFixtures.profile("r-b"), 400),
+                RefusedCall("GET", "/admin/events/ev.none/candidates?limit=0", "", 400),
+                RefusedCall("POST", "/admin/hours/verify", #"{"entries":[]}"#, 400),
+                RefusedCall("GET", "/admin/volunteers/v-a", "", token: "none", 401),
+                RefusedCall("GET", "/admin/volunteers/v-a", "", token: provider, 403),
+                RefusedCall("PUT", "/admin/teams/team.x", #"{"name":"\#(String(repeating: "队", count: 400_000))","unitId":"sz"}"#, 413),
+                RefusedCall("GET", "/needs?unit=\(long)", "", 400),
+            ], port: volunteer.httpPort)
         #expect(await volunteer.admin("GET", "/admin/volunteers/v-b")?.status == 404)
         #expect(await volunteer.get("/health/ready")?.status == 200)
         await events.stop()
