@@ -41,9 +41,13 @@ struct EngagementFold {
 
     mutating func fold(_ event: WorkEngaged, visitor: UInt64, flagged: Bool) {
         let key = WorkSiteDay(workId: event.workId, siteId: event.siteId, day: ShanghaiDay(event.occurredAt))
-        var delta = deltas[key] ?? Delta()
-        deltas[key] = nil
-        switch event.action {
+        // One lookup per event: the delta is changed in place.
+        Self.add(event.action, visitor: visitor, flagged: flagged, to: &deltas[key, default: Delta()])
+        if !flagged, event.action == .view, let officer = event.officerId { points[officer, default: 0] += 1 }
+    }
+
+    private static func add(_ action: EngagementAction, visitor: UInt64, flagged: Bool, to delta: inout Delta) {
+        switch action {
         case .view: delta.views += 1
         case .completion: delta.completions += 1
         case .share: delta.shares += 1
@@ -52,8 +56,6 @@ struct EngagementFold {
             delta.flagged += 1
         } else {
             delta.visitors.append(visitor)
-            if event.action == .view, let officer = event.officerId { points[officer, default: 0] += 1 }
         }
-        deltas[key] = delta
     }
 }

@@ -31,7 +31,7 @@ struct VolunteerFollowerHandler: EventHandler {
         guard !latest.isEmpty else { return }
         let records = latest.values.sorted { ($0.unitId, $0.theme) < ($1.unitId, $1.theme) }
         // People whose needs are unmet, in proportion: a unit with 3 needs for 90 people, one met, has 60 waiting.
-        let unmet = records.map { $0.needs > 0 ? max(0, $0.people) * max(0, $0.needs - $0.met) / $0.needs : 0 }
+        let unmet = records.map(Self.unmetPeople)
         try await transaction.connection.query(
             """
             INSERT INTO reading_need (unit_id, theme, unit_path, unmet_people)
@@ -40,5 +40,14 @@ struct VolunteerFollowerHandler: EventHandler {
                         \(unmet)::int[]) AS x(u, t, p, n)
             ON CONFLICT (unit_id, theme) DO UPDATE SET unit_path = EXCLUDED.unit_path, unmet_people = EXCLUDED.unmet_people
             """, logger: transaction.logger)
+    }
+
+    /// People × (needs − met) / needs, each count clamped first (an aggregate is another service's: a wild one must not
+    /// trap or overflow the column; a unit has far fewer than a billion residents).
+    static func unmetPeople(_ aggregate: NeedsAggregate) -> Int {
+        let needs = min(max(0, aggregate.needs), 1_000_000)
+        let met = min(max(0, aggregate.met), needs)
+        let people = min(max(0, aggregate.people), 1_000_000_000)
+        return needs > 0 ? people / needs * (needs - met) + people % needs * (needs - met) / needs : 0
     }
 }

@@ -64,7 +64,7 @@ struct LotStore {
         let rows = try await connection.query(
             """
             SELECT s.id, COALESCE(s.population, 0),
-                   COALESCE((SELECT sum(n.unmet_people) FROM reading_need n WHERE n.unit_id = s.unit_id), 0)::int
+                   LEAST(COALESCE((SELECT sum(n.unmet_people) FROM reading_need n WHERE n.unit_id = s.unit_id), 0), 1000000000)::int
             FROM site s WHERE s.active AND s.unit_path[2] = \(districtId) AND s.kind = ANY(\(Self.receivingKinds.map(\.rawValue))::text[])
             ORDER BY s.id
             """, logger: logger
