@@ -105,25 +105,13 @@ struct ContentHostileInputTests {
         for result in await producer.send(cases.map(\.0) + badEngagement + validOfficers + validEngagement) { _ = try result.get() }
         await producer.shutdown()
 
-        let answered = { () -> [String: String] in
-            var answers: [String: String] = [:]
-            for json in EngagementFoldTests.records(events, ContentEventType.requestRejected) {
-                guard let id = json["requestId"] as? String else { continue }
-                answers[id] = "\(json["reason"] as? String ?? "") \(json["detail"] as? String ?? "")"
-            }
-            return answers
-        }
+        let answered = { rejections(in: events, ContentEventType.requestRejected) }
         try await eventually("every answerable request answered, the valid traffic taken") {
             let officers = try await TestPostgres.count(database, "SELECT count(*)::int FROM officer")
             let views = try await TestPostgres.count(database, "SELECT COALESCE(sum(views), 0)::int FROM engagement_day")
             return answered().count >= 12 && officers == 50 && views == 200
         }
-        let answers = answered()
-        for (message, expect) in cases {
-            guard let (reason, words) = expect else { continue }
-            let id = ((try? JSONSerialization.jsonObject(with: Data(message.value))) as? [String: Any])?["requestId"] as? String ?? ""
-            #expect(answers[id]?.hasPrefix(reason) == true && answers[id]?.contains(words) == true, "\(id): \(answers[id] ?? "no answer")")
-        }
+        expectAnswered(cases, answered())
         #expect(events.all.allSatisfy { $0.value.count < 10_000 }, "no answer echoes the oversized input")
         let letters = try await readTopic("kepu.content-supply.dlq.v1", cluster: cluster, atLeast: 9, quiet: .milliseconds(500))
             .compactMap(DeadLetter.init(deadLetterRecord:))

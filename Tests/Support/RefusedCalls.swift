@@ -1,4 +1,6 @@
 import Foundation
+import KepuContracts
+import KepuKafka
 import KepuTooling
 import Testing
 
@@ -42,4 +44,26 @@ public func visitorHash(_ number: Int) -> String {
         hex += String(format: "%016llx", state)
     }
     return hex
+}
+
+/// The requests a service answered with `rejectedType` on the topic `collector` reads: request id → "reason detail".
+public func rejections(in collector: TopicCollector, _ rejectedType: String) -> [String: String] {
+    var answers: [String: String] = [:]
+    for record in collector.all {
+        guard let event = try? CloudEvent(kafkaMessage: record), event.type == rejectedType,
+            let json = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any], let id = json["requestId"] as? String
+        else { continue }
+        answers[id] = "\(json["reason"] as? String ?? "") \(json["detail"] as? String ?? "")"
+    }
+    return answers
+}
+
+/// Records an issue for each bad request whose answer (by its `requestId`) does not start with the expected reason
+/// and contain the expected words; a case expecting nil is one that is dead-lettered, not answered.
+public func expectAnswered(_ cases: [(KafkaProducerMessage, expect: (String, String)?)], _ answers: [String: String]) {
+    for (message, expect) in cases {
+        guard let (reason, words) = expect else { continue }
+        let id = ((try? JSONSerialization.jsonObject(with: Data(message.value))) as? [String: Any])?["requestId"] as? String ?? ""
+        #expect(answers[id]?.hasPrefix(reason) == true && answers[id]?.contains(words) == true, "\(id): \(answers[id] ?? "no answer")")
+    }
 }

@@ -197,26 +197,12 @@ struct VolunteerHostileInputTests {
         for result in await producer.send(cases.map(\.0) + badOutreach + valid) { _ = try result.get() }
         await producer.shutdown()
 
-        let answered = { () -> [String: String] in
-            var answers: [String: String] = [:]
-            for record in events.all {
-                guard let event = try? CloudEvent(kafkaMessage: record), event.type == VolunteerEventType.requestRejected,
-                    let json = (try? JSONSerialization.jsonObject(with: Data(event.data))) as? [String: Any], let id = json["requestId"] as? String
-                else { continue }
-                answers[id] = "\(json["reason"] as? String ?? "") \(json["detail"] as? String ?? "")"
-            }
-            return answers
-        }
+        let answered = { rejections(in: events, VolunteerEventType.requestRejected) }
         try await eventually("every answerable request is answered, the valid ones recorded") {
             answered().count >= 24
                 && events.all.compactMap { try? CloudEvent(kafkaMessage: $0) }.filter { $0.type == VolunteerEventType.volunteerRecorded }.count >= 101
         }
-        let answers = answered()
-        for (message, expect) in cases {
-            guard let (reason, words) = expect else { continue }
-            let id = ((try? JSONSerialization.jsonObject(with: Data(message.value))) as? [String: Any])?["requestId"] as? String ?? ""
-            #expect(answers[id]?.hasPrefix(reason) == true && answers[id]?.contains(words) == true, "\(id): \(answers[id] ?? "no answer")")
-        }
+        expectAnswered(cases, answered())
         #expect(events.all.allSatisfy { $0.value.count < 10_000 }, "no answer echoes the oversized input")
         let letters = try await readTopic("kepu.volunteer.dlq.v1", cluster: cluster, atLeast: 6, quiet: .milliseconds(500))
             .compactMap(DeadLetter.init(deadLetterRecord:))
