@@ -56,18 +56,8 @@ struct CatalogueRoutes: RouteCollectionInstaller {
         -> EditedResponse<CatalogueImport.Report>
     {
         try context.authorize([.cityAdmin])
-        let dryRun: Bool
-        switch request.uri.queryParameters.get("dryRun") {
-        case nil, "false": dryRun = false
-        case "true": dryRun = true
-        default: throw APIError.badRequest("dryRun is true or false")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: Self.maximumImportBytes)
-        } catch {
-            throw APIError(.contentTooLarge, "the file is larger than \(Self.maximumImportBytes) bytes")
-        }
+        let dryRun = try request.flag("dryRun")
+        let body = try await request.upload(upTo: Self.maximumImportBytes)
         let rows: [CSVTable.Row]
         do {
             rows = try CSVTable.rows(from: body.readableBytesView, columns: CatalogueImport.columns, maximumRows: CatalogueImport.maximumRows)

@@ -66,12 +66,7 @@ struct StockRoutes: RouteCollectionInstaller {
         guard let path = try await queries.sitePath(site) else { throw APIError.notFound("no such site") }
         try context.authorize(LotRoutes.receivers, over: path + [site])
         let (after, limit) = try Page.read(request)
-        let overdue: Bool
-        switch request.uri.queryParameters.get("overdue") {
-        case nil, "false": overdue = false
-        case "true": overdue = true
-        default: throw APIError.badRequest("overdue is true or false")
-        }
+        let overdue = try request.flag("overdue")
         return try await queries.loans(site: site, overdueOn: overdue ? ShanghaiDay(Date()) : nil, after: after, limit: limit)
     }
 }

@@ -147,21 +147,16 @@ struct LotStore {
         }
         // A title left out of the receipt arrived not at all.
         let all = expected.keys.sorted().map { isbn in byTitle[isbn] ?? (isbn: isbn, received: 0, damaged: 0) }
-        var kinds: [String] = []
-        var discrepancyTitles: [String] = []
-        var counts: [Int] = []
+        var discrepancies: [(isbn: String, kind: DiscrepancyKind, copies: Int)] = []
         for line in all {
             let copies = expected[line.isbn] ?? 0
-            if line.received < copies {
-                (kinds, discrepancyTitles, counts) = (kinds + ["shortage"], discrepancyTitles + [line.isbn], counts + [copies - line.received])
-            }
-            if line.received > copies {
-                (kinds, discrepancyTitles, counts) = (kinds + ["surplus"], discrepancyTitles + [line.isbn], counts + [line.received - copies])
-            }
-            if line.damaged > 0 {
-                (kinds, discrepancyTitles, counts) = (kinds + ["damage"], discrepancyTitles + [line.isbn], counts + [line.damaged])
-            }
+            if line.received < copies { discrepancies.append((line.isbn, .shortage, copies - line.received)) }
+            if line.received > copies { discrepancies.append((line.isbn, .surplus, line.received - copies)) }
+            if line.damaged > 0 { discrepancies.append((line.isbn, .damage, line.damaged)) }
         }
+        let kinds = discrepancies.map(\.kind.rawValue)
+        let discrepancyTitles = discrepancies.map(\.isbn)
+        let counts = discrepancies.map(\.copies)
         try await connection.query(
             """
             UPDATE allocation a SET received = x.r, damaged = x.d

@@ -21,7 +21,8 @@ struct StockStore {
             RETURNING isbn, copies, on_loan
             """, logger: logger
         ).collect()
-        for row in rows { try await publish(site: site, try row.decode((String, Int, Int).self), in: transaction) }
+        let path = try await unitPath(site, in: transaction)
+        for row in rows { try publish(site: site, path: path, try row.decode((String, Int, Int).self), in: transaction) }
     }
 
     /// Lends a copy: refused when none is on the shelf.
@@ -43,7 +44,7 @@ struct StockStore {
             """, logger: logger
         ).collect()
         guard !inserted.isEmpty else { throw APIError.conflict("loan \(loanId) exists") }
-        try await publish(site: site, try row.decode((String, Int, Int).self), in: transaction)
+        try publish(site: site, path: try await unitPath(site, in: transaction), try row.decode((String, Int, Int).self), in: transaction)
     }
 
     /// Takes a lent copy back; a loan returned already is left as it is.
@@ -57,13 +58,18 @@ struct StockStore {
         let counts = try await connection.query(
             "UPDATE stock SET on_loan = on_loan - 1 WHERE site_id = \(site) AND isbn = \(isbn) RETURNING isbn, copies, on_loan", logger: logger
         ).collect()
-        if let counts = counts.first { try await publish(site: site, try counts.decode((String, Int, Int).self), in: transaction) }
+        if let counts = counts.first {
+            try publish(site: site, path: try await unitPath(site, in: transaction), try counts.decode((String, Int, Int).self), in: transaction)
+        }
     }
 
-    private func publish(site: String, _ counts: (String, Int, Int), in transaction: HandlerTransaction) async throws {
-        let path =
-            try await transaction.connection.query("SELECT unit_path FROM site WHERE id = \(site)", logger: logger).collect().first?.decode(
-                [String].self) ?? []
+    private func unitPath(_ site: String, in transaction: HandlerTransaction) async throws -> [String] {
+        try await transaction.connection.query("SELECT unit_path FROM site WHERE id = \(site)", logger: logger).collect().first?.decode(
+            [String].self) ?? []
+    }
+
+    /// `stock-changed` with a title's counts at the site (whose unit path is `path`).
+    private func publish(site: String, path: [String], _ counts: (String, Int, Int), in transaction: HandlerTransaction) throws {
         let record = StockRecord(siteId: site, unitPath: path, isbn: counts.0, copies: counts.1, onLoan: counts.2)
         transaction.emit(try ContentEvent.about(site, kind: "site", ContentEventType.stockChanged, record))
     }

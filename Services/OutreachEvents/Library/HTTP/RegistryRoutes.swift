@@ -45,18 +45,8 @@ struct RegistryRoutes: RouteCollectionInstaller {
         // A district admin imports only what lies under its district: one record outside refuses the whole file.
         admin.post("network/import") { request, context in
             let identity = try context.authorize(Self.editors)
-            let dryRun: Bool
-            switch request.uri.queryParameters.get("dryRun") {
-            case nil, "false": dryRun = false
-            case "true": dryRun = true
-            default: throw APIError.badRequest("dryRun is true or false")
-            }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: Self.maximumImportBytes)
-            } catch {
-                throw APIError(.contentTooLarge, "the file is larger than \(Self.maximumImportBytes) bytes")
-            }
+            let dryRun = try request.flag("dryRun")
+            let body = try await request.upload(upTo: Self.maximumImportBytes)
             let rows: [RegistryCSV.Row]
             do {
                 rows = try RegistryCSV.rows(from: body.readableBytesView)
