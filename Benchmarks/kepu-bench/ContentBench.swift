@@ -57,12 +57,18 @@ struct ContentBench: AsyncParsableCommand {
         let environment = benchServiceEnvironment(
             postgres, database, cluster,
             defaults: [
-                "KEPU_CONSUMER_BATCH_SIZE": "20000", "KEPU_KAFKA_PROP_FETCH_WAIT_MAX_MS": "1",
+                "KEPU_KAFKA_PROP_FETCH_WAIT_MAX_MS": "1",
                 // The bench's visitors come back often in the same minute: the rate is not what is measured.
                 "KEPU_CONTENT_VISITOR_EVENTS_PER_MINUTE": "100000",
             ])
-        let producer = try KafkaProducer(
-            configuration: try RuntimeConfiguration.load(service: .contentSupply, environment: environment).producerConfiguration(), logger: quiet)
+        // Stands in for the frontends' engagement producer, which batches (lingers) like any high-volume producer.
+        // Bigger record batches also keep the mock brokers cheap: they answer a fetch with one batch per partition and
+        // find it by walking the partition's list of batches, so small batches cost them quadratic time, a broker's
+        // offset index does not.
+        var producerConfiguration = try RuntimeConfiguration.load(service: .contentSupply, environment: environment).producerConfiguration()
+        producerConfiguration["linger.ms"] = ProcessInfo.processInfo.environment["BENCH_LINGER"] ?? "100"
+        producerConfiguration["batch.num.messages"] = "100000"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: quiet)
         for start in stride(from: 0, to: messages.count, by: 20_000) {
             for result in await producer.send(Array(messages[start..<min(messages.count, start + 20_000)])) { _ = try result.get() }
         }

@@ -80,7 +80,7 @@ extension CloudEvent {
 
     /// A binary-mode record's content type as text; the usual one is shared, not allocated per record.
     static func contentTypeText(_ bytes: [UInt8]) -> String {
-        bytes.elementsEqual(jsonContentType.utf8) ? jsonContentType : String(decoding: bytes, as: UTF8.self)
+        bytes.equalsUTF8(of: jsonContentType) ? jsonContentType : String(decoding: bytes, as: UTF8.self)
     }
 
     /// The content type a binary-mode record without one is sent with, and structured data defaults to.

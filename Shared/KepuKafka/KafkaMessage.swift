@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Kafka record header. A nil value is Kafka's null header value.
 public struct KafkaHeader: Sendable, Hashable {
     public var name: String
@@ -93,4 +95,26 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     }
 
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+
+    /// Whether the record's key is exactly `text`'s UTF-8 (a null key is not). Handlers whose order depends on the key
+    /// check it on every record: compared as two buffers, not byte by byte through a string's view.
+    public func isKeyed(by text: String) -> Bool {
+        guard let key else { return false }
+        return key.equalsUTF8(of: text)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether these bytes are exactly `text`'s UTF-8.
+    public func equalsUTF8(of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            withUnsafeBufferPointer { bytes in
+                guard bytes.count == utf8.count, let left = bytes.baseAddress, let right = utf8.baseAddress else {
+                    return bytes.count == utf8.count
+                }
+                return memcmp(left, right, bytes.count) == 0
+            }
+        }
+    }
 }

@@ -83,7 +83,8 @@ public struct HandlerRegistration: Sendable {
                 context.readiness.track(consumer)
                 return ConsumerRunner(
                     handler: handler, consumer: consumer, producer: context.producer, client: context.client, consumerId: consumerId,
-                    deadLetterTopic: Topics.deadLetter(context.configuration.service).name, batchSize: context.configuration.consumerBatchSize,
+                    deadLetterTopic: Topics.deadLetter(context.configuration.service).name,
+                    batchSize: handler.batchSize ?? context.configuration.consumerBatchSize,
                     batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
                     recentEvents: recentEvents, hooks: context.hooks, logger: logger)
             }

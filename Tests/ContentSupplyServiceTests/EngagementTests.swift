@@ -47,6 +47,31 @@ struct EngagementRuleTests {
         #expect(!again)
     }
 
+    @Test("visitors added in batches or one by one make the same sketch; stored registers in any order read back at their highest rank")
+    func batchesAndStorage() {
+        let hashes = (0..<3_000).map { VisitorSketch.hash(visitorHash: ContentFixtures.visitor($0)) ?? 0 }
+        var one = VisitorSketch()
+        for hash in hashes { one.insert(hash: hash) }
+        var batched = VisitorSketch()
+        let grewFirst = batched.insert(hashes: hashes[..<1_000])
+        #expect(grewFirst && batched.bytes.count < 1 + 3 * 1_000, "sparse after 1,000")
+        let grewThen = batched.insert(hashes: hashes[1_000...])
+        #expect(grewThen && batched == one, "dense after 3,000 either way")
+        let grewAgain = batched.insert(hashes: hashes[..<10])
+        #expect(!grewAgain, "the same visitors again change nothing")
+        // Register 5 twice (ranks 3 and 7), then register 2: read back in order, register 5 at rank 7.
+        #expect(VisitorSketch(bytes: [0, 0, 5, 3, 0, 2, 4, 0, 5, 7]).bytes == [0, 0, 2, 4, 0, 5, 7])
+        var sparse = VisitorSketch()
+        sparse.insert(hashes: hashes[..<100])
+        var dense = VisitorSketch()
+        dense.insert(hashes: hashes[50...])
+        var merged = sparse
+        merged.merge(dense)
+        #expect(merged == one, "a sparse sketch merged with a dense one")
+        dense.merge(sparse)
+        #expect(dense == one)
+    }
+
     @Test("a visitor past the rate is counted and flagged; a retried batch is not counted twice; a new minute starts afresh")
     func rate() {
         let rate = VisitorRate(perMinute: 3)

@@ -63,7 +63,7 @@ extension BookingCommand {
     /// changes (the session; the museum's venue for a dedicated visit), so a request keyed otherwise is invalid.
     static func decode(_ event: CloudEvent, key: [UInt8]?) throws(PoisonMessage) -> BookingCommand {
         func keyProblem(_ expected: String, _ field: String) -> String? {
-            guard let key, key.elementsEqual(expected.utf8) else { return "the record's Kafka key must be its \(field)" }
+            guard let key, key.equalsUTF8(of: expected) else { return "the record's Kafka key must be its \(field)" }
             return nil
         }
         switch try decoder.decode(event) {

@@ -150,6 +150,13 @@ enum ContentSchema {
                 """,
                 "CREATE INDEX engagement_unpublished ON engagement_day (work_id, site_id, day) WHERE version > published_version",
             ]),
+        Migration(
+            version: 3, name: "visitor sketches stored uncompressed",
+            statements: [
+                // A sketch's registers are close to random bytes: compressing them (pglz, on every batch's rewrite of
+                // each row) costs the database CPU for little saved space.
+                "ALTER TABLE engagement_day ALTER COLUMN visitors SET STORAGE EXTERNAL"
+            ]),
     ]
 
     /// An officer's name and phone serve their place on a roster; a borrower's, their loan. Erased after either ends.

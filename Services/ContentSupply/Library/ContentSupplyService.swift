@@ -12,7 +12,8 @@ public enum ContentSupplyService {
         return ServiceDefinition(
             name: .contentSupply, migrations: ContentSchema.migrations,
             handlers: [
-                HandlerRegistration(EngagementHandler(rate: rate)), HandlerRegistration(ContentRequestHandler()),
+                HandlerRegistration(EngagementHandler(rate: rate, batchSize: policy.engagementBatchSize)),
+                HandlerRegistration(ContentRequestHandler()),
                 HandlerRegistration(RegistryFollowerHandler()), HandlerRegistration(VolunteerFollowerHandler()),
                 HandlerRegistration(OutreachFollowerHandler()),
             ],

@@ -59,14 +59,19 @@ public struct ReceivedCommand<Command: Sendable>: Sendable {
 
 /// A record, the CloudEvent read from it and the command decoded from that, never changed after decoding.
 @usableFromInline final class ReceivedRecord<Command: Sendable>: Sendable {
-    @usableFromInline let command: Command
+    // The command last: fields after one of a generic type's size sit at offsets known only at run time, and the
+    // runner (not specialised for any handler) reads the others on every record.
     @usableFromInline let event: CloudEvent
     @usableFromInline let message: KafkaConsumerMessage
+    /// Computed once, while the batch is decoded (beside the previous batch's transaction, not in it).
+    let identity: EventIdentity
+    @usableFromInline let command: Command
 
     init(command: Command, event: CloudEvent, message: KafkaConsumerMessage) {
         self.command = command
         self.event = event
         self.message = message
+        self.identity = EventIdentity(event)
     }
 }
 
@@ -88,8 +93,14 @@ public protocol EventHandler: Sendable {
 
     /// How redeliveries are kept from taking effect twice; `.inbox` unless the handler says otherwise.
     static var deliveryTracking: DeliveryTracking { get }
+
+    /// Records per batch, when this handler needs another size than the service's `KEPU_CONSUMER_BATCH_SIZE`: a
+    /// fold over a high-volume stream pays a fixed cost per batch (its rows read and written once) and wants big
+    /// ones, while the service's requests want small ones. Nil (the default): the service's setting.
+    var batchSize: Int? { get }
 }
 
 extension EventHandler {
     public static var deliveryTracking: DeliveryTracking { .inbox }
+    public var batchSize: Int? { nil }
 }

@@ -67,21 +67,33 @@ struct InFlightMarker: PostgresPreparedStatement {
 
     /// Marks `messages`' partitions in flight; returns what earlier markers say.
     static func mark(
-        _ messages: some Sequence<KafkaConsumerMessage>, consumer: String, finished: Set<KafkaTopicPartition>, alone: Bool = false,
+        _ messages: [KafkaConsumerMessage], consumer: String, finished: Set<KafkaTopicPartition>, alone: Bool = false,
         client: PostgresClient, logger: Logger
     ) async throws -> Suspicion {
         var ranges: [KafkaTopicPartition: Range] = [:]
-        for message in messages {
-            let partition = message.topicPartition
-            if var range = ranges[partition] {
-                range.from = min(range.from, message.offset)
-                range.through = max(range.through, message.offset)
-                ranges[partition] = range
+        // A batch comes in runs of one partition: the table is visited once a run, not once a record.
+        var run: Range?
+        func close(_ run: Range) {
+            if var range = ranges[run.partition] {
+                range.from = min(range.from, run.from)
+                range.through = max(range.through, run.through)
+                ranges[run.partition] = range
             } else {
-                ranges[partition] = Range(
-                    partition: partition, from: message.offset, through: message.offset, previousDone: finished.contains(partition), alone: alone)
+                ranges[run.partition] = run
             }
         }
+        for index in messages.indices {
+            let offset = messages[index].offset
+            if let current = run, current.partition.partition == messages[index].partition, current.partition.topic == messages[index].topic {
+                run?.from = min(current.from, offset)
+                run?.through = max(current.through, offset)
+                continue
+            }
+            if let run { close(run) }
+            let partition = messages[index].topicPartition
+            run = Range(partition: partition, from: offset, through: offset, previousDone: finished.contains(partition), alone: alone)
+        }
+        if let run { close(run) }
         guard !ranges.isEmpty else { return Suspicion() }
         var suspicion = Suspicion()
         for try await (topic, partition, deaths, killer) in try await client.execute(

@@ -23,7 +23,7 @@ public enum NetworkRecord: Sendable {
     /// The record `event` carries, refused unless `message` is keyed by its id.
     public static func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> NetworkRecord {
         let record = try decoder.decode(event)
-        guard message.key.map({ $0.elementsEqual(record.id.utf8) }) == true else {
+        guard message.isKeyed(by: record.id) else {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its unitId or siteId")
         }
         return record

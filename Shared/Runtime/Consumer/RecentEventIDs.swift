@@ -56,11 +56,39 @@ public final class RecentEventIDs: Sendable {
         windows.withLock { $0[partition]?.ids.contains(id) ?? false }
     }
 
+    /// For each record, whether its id is among the last records of its partition noted so far (one lock for a
+    /// batch; a batch comes in runs of one partition, so its window is looked up once a run).
+    func contains(_ records: [Record]) -> [Bool] {
+        guard capacity > 0 else { return Array(repeating: false, count: records.count) }
+        return windows.withLock { windows in
+            var found: [Bool] = []
+            found.reserveCapacity(records.count)
+            var run: (partition: KafkaTopicPartition, window: Window?)?
+            for record in records {
+                if run?.partition != record.partition { run = (record.partition, windows[record.partition]) }
+                found.append(run?.window?.ids.contains(record.id) ?? false)
+            }
+            return found
+        }
+    }
+
     /// Notes records, in partition order; call only after what they did is committed.
     func note(_ records: [Record]) {
         guard capacity > 0, !records.isEmpty else { return }
         windows.withLock { windows in
-            for record in records { windows[record.partition, default: Window()].insert(record.id, capacity: capacity) }
+            var start = records.startIndex
+            // A run of one partition at a time, so its window is taken out of the table (no copy on write) once.
+            while start < records.endIndex {
+                let partition = records[start].partition
+                var end = start
+                var window = windows.removeValue(forKey: partition) ?? Window()
+                while end < records.endIndex, records[end].partition == partition {
+                    window.insert(records[end].id, capacity: capacity)
+                    end += 1
+                }
+                windows[partition] = window
+                start = end
+            }
         }
     }
 

@@ -27,7 +27,7 @@ struct EventSessionsHandler: EventHandler {
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
         // Records of one event must stay in order: they are keyed by the event id.
-        if case .event(let record) = command, message.key.map({ $0.elementsEqual(record.eventId.utf8) }) != true {
+        if case .event(let record) = command, !message.isKeyed(by: record.eventId) {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its eventId")
         }
         return command

@@ -23,7 +23,7 @@ struct RegistrySitesHandler: EventHandler {
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
         // The topic is compacted by key: a record keyed otherwise would outlive the site's later records.
-        if case .site(let record) = command, message.key.map({ $0.elementsEqual(record.siteId.utf8) }) != true {
+        if case .site(let record) = command, !message.isKeyed(by: record.siteId) {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its siteId")
         }
         return command

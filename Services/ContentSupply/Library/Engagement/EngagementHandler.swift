@@ -20,6 +20,8 @@ struct EngagementHandler: EventHandler {
     var name: String { "engagement" }
     var topics: [String] { [Topics.contentEngagement.name] }
     let rate: VisitorRate
+    /// `KEPU_CONTENT_ENGAGEMENT_BATCH_SIZE`.
+    let batchSize: Int?
 
     static let decoder = EventDecoder<WorkEngaged>([.on(ContentEngagementType.workEngaged, as: WorkEngaged.self) { $0 }])
 
@@ -31,7 +33,7 @@ struct EngagementHandler: EventHandler {
                 try Self.decoder.decode(event)
             }
         // The rate is judged per partition: only a record keyed by its visitor is sure to be in theirs.
-        guard message.key.map({ $0.elementsEqual(engaged.visitorHash.utf8) }) == true else {
+        guard message.isKeyed(by: engaged.visitorHash) else {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its visitorHash")
         }
         guard let visitor = VisitorSketch.hash(visitorHash: engaged.visitorHash) else {

@@ -40,9 +40,7 @@ struct EngagementStore {
         for (index, key) in keys.enumerated() {
             guard let delta = fold.deltas[key], !delta.visitors.isEmpty else { continue }
             var sketch = sketches[key] ?? VisitorSketch()
-            var changed = false
-            for visitor in delta.visitors where sketch.insert(hash: visitor) { changed = true }
-            if changed { grown[index] = (sketch.bytes, sketch.estimate) }
+            if sketch.insert(hashes: delta.visitors) { grown[index] = (sketch.bytes, sketch.estimate) }
         }
         // One update for every row: the counters add up; a sketch that grew is replaced (the row is locked).
         let deltas = keys.map { fold.deltas[$0] ?? EngagementFold.Delta() }

@@ -15,13 +15,15 @@ struct VisitorSketch: Sendable, Hashable {
     /// The relative standard error stated with every estimate.
     static let standardError = 1.04 / Double(registerCount).squareRoot()
 
-    /// Sparse: register index → rank. Dense: every register.
+    /// Sparse: the non-zero registers as `index << 8 | rank`, ascending (so by index), each index once. Dense: every
+    /// register. (Sorted entries, not a dictionary: a batch reads, grows and writes back every sketch it touches,
+    /// and a sorted array is read, merged and written in one pass each.)
     private enum Registers: Hashable {
-        case sparse([UInt16: UInt8])
+        case sparse([UInt32])
         case dense([UInt8])
     }
 
-    private var registers: Registers = .sparse([:])
+    private var registers: Registers = .sparse([])
 
     init() {}
 
@@ -33,15 +35,21 @@ struct VisitorSketch: Sendable, Hashable {
         if kind == 1, body.count == Self.registerCount {
             registers = .dense(body)
         } else if kind == 0, body.count % 3 == 0 {
-            var entries: [UInt16: UInt8] = [:]
+            var entries: [UInt32] = []
             entries.reserveCapacity(body.count / 3)
+            var ordered = true
             var index = 0
             while index < body.count {
-                let register = UInt16(body[index]) << 8 | UInt16(body[index + 1])
-                if Int(register) < Self.registerCount { entries[register] = body[index + 2] }
+                let register = UInt32(body[index]) << 8 | UInt32(body[index + 1])
+                if Int(register) < Self.registerCount, body[index + 2] > 0 {
+                    let entry = register << 8 | UInt32(body[index + 2])
+                    if let last = entries.last, last >> 8 >= register { ordered = false }
+                    entries.append(entry)
+                }
                 index += 3
             }
-            registers = .sparse(entries)
+            // Written in order by this code; anything else is put in order, keeping each register's highest rank.
+            registers = .sparse(ordered ? entries : Self.merged([], entries.sorted()))
         }
     }
 
@@ -52,59 +60,106 @@ struct VisitorSketch: Sendable, Hashable {
             var out = [UInt8]()
             out.reserveCapacity(1 + entries.count * 3)
             out.append(0)
-            for (register, rank) in entries.sorted(by: { $0.key < $1.key }) {
-                out.append(UInt8(register >> 8))
-                out.append(UInt8(register & 0xff))
-                out.append(rank)
+            for entry in entries {
+                out.append(UInt8(truncatingIfNeeded: entry >> 16))
+                out.append(UInt8(truncatingIfNeeded: entry >> 8))
+                out.append(UInt8(truncatingIfNeeded: entry))
             }
             return out
         }
     }
 
+    /// The register and rank a visitor's 64-bit hash sets.
+    private static func entry(hash: UInt64) -> (register: Int, rank: UInt8) {
+        let register = Int(hash >> UInt64(64 - precision))
+        let rest = hash << UInt64(precision)
+        return (register, UInt8(min(rest.leadingZeroBitCount, 64 - precision) + 1))
+    }
+
     /// Adds a visitor by a 64-bit hash of them; returns whether a register changed.
     @discardableResult
     mutating func insert(hash: UInt64) -> Bool {
-        let register = Int(hash >> UInt64(64 - Self.precision))
-        let rest = hash << UInt64(Self.precision)
-        let rank = UInt8(min(rest.leadingZeroBitCount, 64 - Self.precision) + 1)
+        insert(hashes: CollectionOfOne(hash))
+    }
+
+    /// Adds visitors by 64-bit hashes of them, all at once (a sparse sketch is merged in one pass); returns whether
+    /// a register changed.
+    @discardableResult
+    mutating func insert(hashes: some Collection<UInt64>) -> Bool {
         switch registers {
         case .dense(var all):
-            guard rank > all[register] else { return false }
-            registers = .sparse([:]) // Let go of the array's other reference before writing it.
-            all[register] = rank
-            registers = .dense(all)
-            return true
-        case .sparse(var entries):
-            let key = UInt16(register)
-            guard rank > entries[key] ?? 0 else { return false }
-            registers = .sparse([:])
-            entries[key] = rank
-            if entries.count > Self.sparseLimit {
-                var all = [UInt8](repeating: 0, count: Self.registerCount)
-                for (index, value) in entries { all[Int(index)] = value }
-                registers = .dense(all)
-            } else {
-                registers = .sparse(entries)
+            registers = .sparse([]) // Let go of the array's other reference before writing it.
+            var changed = false
+            for hash in hashes {
+                let (register, rank) = Self.entry(hash: hash)
+                if rank > all[register] {
+                    all[register] = rank
+                    changed = true
+                }
             }
+            registers = .dense(all)
+            return changed
+        case .sparse(let entries):
+            let added = hashes.map { hash -> UInt32 in
+                let (register, rank) = Self.entry(hash: hash)
+                return UInt32(register) << 8 | UInt32(rank)
+            }
+            let merged = Self.merged(entries, added.sorted())
+            guard merged != entries else { return false }
+            setSparse(merged)
             return true
         }
     }
 
-    /// Takes in another sketch's visitors.
-    mutating func merge(_ other: VisitorSketch) {
-        switch other.registers {
-        case .sparse(let entries):
-            for (register, rank) in entries { insert(register: Int(register), rank: rank) }
-        case .dense(let all):
-            for (register, rank) in all.enumerated() where rank > 0 { insert(register: register, rank: rank) }
-        }
+    /// Sparse entries as the registers, dense past the sparse limit.
+    private mutating func setSparse(_ entries: [UInt32]) {
+        registers = entries.count > Self.sparseLimit ? .dense(Self.dense(entries)) : .sparse(entries)
     }
 
-    private mutating func insert(register: Int, rank: UInt8) {
-        // A hash whose top bits are the register and whose rest has `rank - 1` leading zeros.
-        let restBits = 64 - Self.precision
-        let rest: UInt64 = rank > UInt8(restBits) ? 0 : (UInt64(1) << UInt64(restBits - Int(rank)))
-        insert(hash: UInt64(register) << UInt64(restBits) | rest)
+    private static func dense(_ entries: [UInt32]) -> [UInt8] {
+        var all = [UInt8](repeating: 0, count: registerCount)
+        for entry in entries { all[Int(entry >> 8)] = UInt8(truncatingIfNeeded: entry) }
+        return all
+    }
+
+    /// Two ascending entry lists as one, each register once with its highest rank (entries of one register sort
+    /// by rank, so the last of a run is the highest).
+    private static func merged(_ old: [UInt32], _ new: [UInt32]) -> [UInt32] {
+        guard !new.isEmpty else { return old }
+        var out: [UInt32] = []
+        out.reserveCapacity(old.count + new.count)
+        var i = old.startIndex
+        var j = new.startIndex
+        while i < old.endIndex || j < new.endIndex {
+            let next: UInt32
+            if j == new.endIndex || (i < old.endIndex && old[i] <= new[j]) {
+                next = old[i]
+                i += 1
+            } else {
+                next = new[j]
+                j += 1
+            }
+            if let last = out.last, last >> 8 == next >> 8 {
+                out[out.count - 1] = max(last, next)
+            } else {
+                out.append(next)
+            }
+        }
+        return out
+    }
+
+    /// Takes in another sketch's visitors: each register's maximum.
+    mutating func merge(_ other: VisitorSketch) {
+        switch (registers, other.registers) {
+        case (.sparse(let mine), .sparse(let theirs)):
+            setSparse(Self.merged(mine, theirs))
+        case (.sparse(let mine), .dense(let theirs)):
+            registers = .dense(zip(Self.dense(mine), theirs).map { max($0, $1) })
+        case (.dense(let mine), .sparse(let theirs)):
+            registers = .dense(zip(mine, Self.dense(theirs)).map { max($0, $1) })
+        case (.dense(let mine), .dense(let theirs)):
+            registers = .dense(zip(mine, theirs).map { max($0, $1) })
+        }
     }
 
     var estimate: Int64 {
@@ -114,7 +169,7 @@ struct VisitorSketch: Sendable, Hashable {
         switch registers {
         case .sparse(let entries):
             zeros = Self.registerCount - entries.count
-            sum = Double(zeros) + entries.values.reduce(0.0) { $0 + 1.0 / Double(UInt64(1) << UInt64($1)) }
+            sum = Double(zeros) + entries.reduce(0.0) { $0 + 1.0 / Double(UInt64(1) << UInt64($1 & 0xff)) }
         case .dense(let all):
             for register in all {
                 sum += 1.0 / Double(UInt64(1) << UInt64(register))

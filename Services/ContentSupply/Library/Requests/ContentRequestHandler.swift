@@ -38,7 +38,7 @@ struct ContentRequestHandler: EventHandler {
         case .reading(let request): identity = (request.requestId, request.siteId)
         case .invalid: return command
         }
-        guard message.key.map({ $0.elementsEqual(identity.siteId.utf8) }) == true else {
+        guard message.isKeyed(by: identity.siteId) else {
             return .invalid(requestId: identity.requestId, key: identity.siteId, detail: "the record's Kafka key must be its siteId")
         }
         return command

@@ -22,7 +22,7 @@ struct OutreachEventsHandler: EventHandler {
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
-        if case .staff(let record, _) = command, message.key.map({ $0.elementsEqual(record.staffId.utf8) }) != true {
+        if case .staff(let record, _) = command, !message.isKeyed(by: record.staffId) {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its staffId")
         }
         return command

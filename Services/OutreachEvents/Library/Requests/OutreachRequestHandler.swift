@@ -47,7 +47,7 @@ struct OutreachRequestHandler: EventHandler {
         case .rating(let rating): (requestId, key, field) = (rating.requestId, rating.eventId, "eventId")
         case .invalid: return command
         }
-        guard message.key.map({ $0.elementsEqual(key.utf8) }) == true else {
+        guard message.isKeyed(by: key) else {
             return .invalid(requestId: requestId, key: key, detail: "the record's Kafka key must be its \(field)")
         }
         return command

@@ -31,7 +31,7 @@ struct OutreachFollowerHandler: EventHandler {
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
         // An event's records are applied in order only when keyed by it.
-        if case .event(let record) = command, message.key.map({ $0.elementsEqual(record.eventId.utf8) }) != true {
+        if case .event(let record) = command, !message.isKeyed(by: record.eventId) {
             throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its eventId")
         }
         return command

@@ -50,7 +50,7 @@ struct VolunteerRequestHandler: EventHandler {
         case .invalid: return command
         }
         // One volunteer's requests are applied in order only when keyed by them.
-        guard message.key.map({ $0.elementsEqual(identity.volunteerId.utf8) }) == true else {
+        guard message.isKeyed(by: identity.volunteerId) else {
             return .invalid(requestId: identity.requestId, key: identity.volunteerId, detail: "the record's Kafka key must be its volunteerId")
         }
         return command
