@@ -125,3 +125,11 @@ func startServiceExecutables(
     }
     return (children, ports)
 }
+
+/// CPU seconds (user and system) this process has used so far, all threads.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

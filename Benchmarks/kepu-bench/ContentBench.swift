@@ -94,6 +94,7 @@ struct ContentBench: AsyncParsableCommand {
         let (seconds, errors) = try await postgres.withClient(database) { client -> (Double, [Double]) in
             try await waitForMigrations(client, component: "content-supply", count: definition.migrations.count, service: service)
             var started: ContinuousClock.Instant?
+            var cpuAtStart = 0.0
             var done = 0
             while done < events {
                 try await Task.sleep(for: .milliseconds(5))
@@ -102,9 +103,16 @@ struct ContentBench: AsyncParsableCommand {
                         "SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets WHERE topic = \(topic)"
                     ).collect().first?.decode(Int.self) ?? 0
                 // From the first folded batch to the last: the group join is not the fold's cost.
-                if started == nil, done > 0 { started = .now }
+                if started == nil, done > 0 {
+                    started = .now
+                    cpuAtStart = processCPUSeconds()
+                }
             }
             let seconds = ((started ?? .now).duration(to: .now)).seconds
+            say(
+                String(
+                    format: "CPU in this process (content-supply and the embedded brokers) while folding: %.2f s over %.2f s", processCPUSeconds() - cpuAtStart,
+                    seconds))
             let counted =
                 try await client.query("SELECT coalesce(sum(views + completions + shares), 0)::bigint FROM engagement_day").collect().first?
                 .decode(Int.self) ?? 0
