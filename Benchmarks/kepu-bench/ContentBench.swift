@@ -111,7 +111,8 @@ struct ContentBench: AsyncParsableCommand {
             let seconds = ((started ?? .now).duration(to: .now)).seconds
             say(
                 String(
-                    format: "CPU in this process (content-supply and the embedded brokers) while folding: %.2f s over %.2f s", processCPUSeconds() - cpuAtStart,
+                    format: "CPU in this process (content-supply and the embedded brokers) while folding: %.2f s over %.2f s",
+                    processCPUSeconds() - cpuAtStart,
                     seconds))
             let counted =
                 try await client.query("SELECT coalesce(sum(views + completions + shares), 0)::bigint FROM engagement_day").collect().first?

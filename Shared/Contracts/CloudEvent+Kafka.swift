@@ -41,6 +41,11 @@ extension CloudEvent {
     }
 
     public init(headers: [KafkaHeader], value: [UInt8]) throws(EnvelopeError) {
+        var reader = CloudEventReader()
+        self = try reader.read(headers: headers, value: value)
+    }
+
+    fileprivate init(headers: [KafkaHeader], value: [UInt8], texts: inout CloudEventReader.Texts) throws(EnvelopeError) {
         // One pass over the headers (every consumed record comes through here); a repeated header: the last wins.
         var binary = BinaryAttributes()
         for header in headers {
@@ -60,7 +65,7 @@ extension CloudEvent {
         if let contentType = binary.contentType, CloudEvent.isStructured(contentType: contentType) {
             self = try CloudEvent.decodeStructured(value)
         } else if binary.isBinaryMode {
-            self = try binary.event(value: value, contentType: binary.contentType.map(CloudEvent.contentTypeText))
+            self = try binary.event(value: value, contentType: binary.contentType.map(CloudEvent.contentTypeText), texts: &texts)
         } else {
             throw EnvelopeError(
                 code: "not_cloudevent",
@@ -98,7 +103,7 @@ extension CloudEvent {
         var time: [UInt8]?
         var subject: [UInt8]?
 
-        func event(value: [UInt8], contentType: String?) throws(EnvelopeError) -> CloudEvent {
+        func event(value: [UInt8], contentType: String?, texts: inout CloudEventReader.Texts) throws(EnvelopeError) -> CloudEvent {
             func text(_ bytes: [UInt8]?, _ name: String) throws(EnvelopeError) -> String? {
                 guard let bytes else { return nil }
                 guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -110,7 +115,14 @@ extension CloudEvent {
                 guard let value = try text(bytes, name), !value.isEmpty else { throw .missing(name) }
                 return value
             }
-            let specVersion = try required(specVersion, "specversion")
+            /// An attribute most records of a batch share: the text read from the very same bytes before, if any.
+            func shared(_ bytes: [UInt8]?, _ name: String, _ slot: inout CloudEventReader.Text?) throws(EnvelopeError) -> String {
+                if let bytes, let known = slot, known.isReading(bytes) { return known.text }
+                let read = try required(bytes, name)
+                if let bytes { slot = CloudEventReader.Text(bytes: bytes, text: read) }
+                return read
+            }
+            let specVersion = try shared(specVersion, "specversion", &texts.specVersion)
             guard specVersion == "1.0" else {
                 throw EnvelopeError(code: "unsupported_specversion", detail: "specversion \(specVersion) is not 1.0")
             }
@@ -122,7 +134,8 @@ extension CloudEvent {
                 date = parsed
             }
             return CloudEvent(
-                id: try required(id, "id"), source: try required(source, "source"), type: try required(type, "type"), time: date,
+                id: try required(id, "id"), source: try shared(source, "source", &texts.source), type: try shared(type, "type", &texts.type),
+                time: date,
                 subject: try text(subject, "subject"), dataContentType: contentType, data: value)
         }
     }
@@ -169,5 +182,41 @@ extension CloudEvent {
             id: try required("id"), source: try required("source"), type: try required("type"), time: time,
             subject: object["subject"] as? String, dataContentType: (object["datacontenttype"] as? String) ?? jsonContentType,
             data: data)
+    }
+}
+
+/// Reads records' envelopes one after another. The consumer shares a header value equal to the previous record's
+/// (see `KafkaConsumer`), so the reader, seeing the very same bytes again, reuses the text it read from them: a
+/// batch's events mostly share their type, source and version, and each would otherwise be validated and
+/// allocated once per record.
+public struct CloudEventReader {
+    /// Text read from a header value, kept with the value (so its storage stays this value's while it is known).
+    struct Text {
+        let bytes: [UInt8]
+        let text: String
+
+        /// Whether `other` is these very bytes (the same storage), not merely equal ones.
+        func isReading(_ other: [UInt8]) -> Bool {
+            bytes.count == other.count
+                && bytes.withUnsafeBufferPointer { mine in other.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
+        }
+    }
+
+    struct Texts {
+        var specVersion: Text?
+        var source: Text?
+        var type: Text?
+    }
+
+    private var texts = Texts()
+
+    public init() {}
+
+    public mutating func read(_ message: KafkaConsumerMessage) throws(EnvelopeError) -> CloudEvent {
+        try read(headers: message.headers, value: message.value)
+    }
+
+    public mutating func read(headers: [KafkaHeader], value: [UInt8]) throws(EnvelopeError) -> CloudEvent {
+        try CloudEvent(headers: headers, value: value, texts: &texts)
     }
 }

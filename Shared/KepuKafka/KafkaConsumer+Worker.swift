@@ -115,6 +115,10 @@ struct BatchConverter {
     let rebalance: RebalanceState
     let logger: Logger
     private var topicNames: [OpaquePointer: String] = [:]
+    /// The last record's headers: a header equal to the one at its place there is shared, not copied. A topic's
+    /// records mostly repeat their type, source, version and content type, so most header values cost no allocation
+    /// (nor, downstream, their text: the CloudEvent reader reuses what it read from the same bytes).
+    private var previousHeaders: [KafkaHeader] = []
     private var buffer: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?> = .allocate(capacity: 0)
 
     init(handle: KafkaHandle, rebalance: RebalanceState, logger: Logger) {
@@ -177,6 +181,21 @@ struct BatchConverter {
         buffer = .allocate(capacity: 0)
     }
 
+    /// Whether a header read from librdkafka is `header`: the same name and the same value bytes.
+    private static func matches(_ header: KafkaHeader, name: UnsafePointer<CChar>?, value: UnsafeRawBufferPointer?) -> Bool {
+        guard let name, let mine = header.value, let value, mine.count == value.count else { return false }
+        var known = header.name
+        let sameName = known.withUTF8 { utf8 in
+            guard utf8.count == strlen(name), let start = utf8.baseAddress else { return false }
+            return memcmp(start, name, utf8.count) == 0
+        }
+        return sameName
+            && mine.withUnsafeBytes { bytes in
+                guard let left = bytes.baseAddress, let right = value.baseAddress else { return bytes.isEmpty }
+                return memcmp(left, right, bytes.count) == 0
+            }
+    }
+
     private mutating func topicName(_ rkt: OpaquePointer) -> String {
         if let name = topicNames[rkt] { return name }
         let name = String(cString: rd_kafka_topic_name(rkt))
@@ -184,7 +203,7 @@ struct BatchConverter {
         return name
     }
 
-    private func convert(_ rkm: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) -> KafkaConsumerMessage {
+    private mutating func convert(_ rkm: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) -> KafkaConsumerMessage {
         let message = rkm.pointee
         let value: [UInt8] = message.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? []
         let key: [UInt8]? = message.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
@@ -198,11 +217,16 @@ struct BatchConverter {
             var valuePointer: UnsafeRawPointer?
             var size = 0
             while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let headerValue = valuePointer.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) }
-                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: headerValue))
+                let raw = valuePointer.map { UnsafeRawBufferPointer(start: $0, count: size) }
+                if index < previousHeaders.count, Self.matches(previousHeaders[index], name: name, value: raw) {
+                    headers.append(previousHeaders[index])
+                } else {
+                    headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: raw.map { [UInt8]($0) }))
+                }
                 index += 1
             }
         }
+        previousHeaders = headers
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(rkm, &timestampType)
         return KafkaConsumerMessage(

@@ -78,7 +78,8 @@ public struct HandlerRegistration: Sendable {
                     ConsumerOffsets.startingOffsets(client: context.client, consumer: consumerId, recentEvents: $0, logger: logger)
                 }
                 let consumer = try KafkaConsumer(
-                    configuration: context.configuration.consumerConfiguration(group: consumerId, member: "\(handler.name)-\(member)"),
+                    configuration: context.configuration.consumerConfiguration(
+                        group: consumerId, member: "\(handler.name)-\(member)", bulkBatchSize: handler.batchSize),
                     startingOffsets: startingOffsets, logger: logger)
                 context.readiness.track(consumer)
                 return ConsumerRunner(

@@ -59,6 +59,17 @@ struct ConfigurationTests {
             ])
         #expect(lingering.producerConfiguration()["linger.ms"] == "20", "an operator's linger wins")
         #expect(lingering.consumerConcurrency == 3)
+        let requests = configuration.consumerConfiguration(group: "metrics.requests")
+        let fold = configuration.consumerConfiguration(group: "metrics.fold", bulkBatchSize: 20_000)
+        #expect(requests["queued.min.messages"] == nil && requests["queued.max.messages.kbytes"] == nil, "librdkafka's defaults")
+        #expect(fold["queued.min.messages"] == "200000" && fold["queued.max.messages.kbytes"] == "262144", "a bulk fold prefetches ten batches")
+        let tuned = try RuntimeConfiguration.load(
+            service: .booking,
+            environment: [
+                "KEPU_DATABASE_URL": "postgres://kepu@db/kepu_booking", "KEPU_KAFKA_BOOTSTRAP_SERVERS": "k1:9092",
+                "KEPU_ADMIN_TOKEN": "0123456789abcdef", "KEPU_KAFKA_PROP_QUEUED_MIN_MESSAGES": "5000",
+            ])
+        #expect(tuned.consumerConfiguration(group: "g", bulkBatchSize: 20_000)["queued.min.messages"] == "5000", "an operator's setting wins")
         #expect(configuration.database.redacted.contains("s3cret") == false)
     }
 

@@ -112,9 +112,19 @@ public struct RuntimeConfiguration: Sendable {
     }
 
     /// A consumer of `group`; `member` names it among this replica's consumers (for static membership).
-    public func consumerConfiguration(group: String, member: String? = nil) -> KafkaConfiguration {
+    ///
+    /// `bulkBatchSize`, for a handler that folds a high-volume stream in batches of that size: its consumer
+    /// prefetches ten batches (`queued.min.messages`) within 256 MiB (`queued.max.messages.kbytes`). librdkafka 2.0
+    /// stops fetching a partition for a whole second once its queue passes either limit, so a fold catching up on a
+    /// backlog faster than the defaults (100,000 records, 64 MiB) hold in a second drains the queue and waits.
+    /// Operators' `KEPU_KAFKA_PROP_*` settings still win.
+    public func consumerConfiguration(group: String, member: String? = nil, bulkBatchSize: Int? = nil) -> KafkaConfiguration {
         var properties = kafkaProperties
         if let replicaId, let member { properties["group.instance.id"] = properties["group.instance.id"] ?? "\(replicaId)-\(member)" }
+        if let bulkBatchSize {
+            properties["queued.min.messages"] = properties["queued.min.messages"] ?? "\(min(10_000_000, max(100_000, 10 * bulkBatchSize)))"
+            properties["queued.max.messages.kbytes"] = properties["queued.max.messages.kbytes"] ?? "262144"
+        }
         return .consumer(bootstrapServers: kafkaBootstrapServers, groupId: group, overrides: properties)
     }
 }

@@ -69,10 +69,17 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             // decoded) until it is done. So a request that finds the runner idle is applied at once, and under load
             // a batch grows to what came during one transaction (group commit), without a fixed wait to fill it.
             var applying: Task<Void, Never>?
+            var appliedSignal: AsyncStream<Void>?
+            var readAhead: Task<KafkaConsumerBatch?, any Error>?
             while !stopping.load(ordering: .acquiring) {
                 let first: KafkaConsumerBatch?
                 do {
-                    first = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
+                    if let ahead = readAhead {
+                        readAhead = nil
+                        first = try await ahead.value
+                    } else {
+                        first = try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
+                    }
                 } catch {
                     logger.error("consumer poll failed", metadata: ["error": "\(error)"])
                     if (error as? KafkaError)?.isFatal == true { break }
@@ -85,7 +92,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 var decoding = startDecoding(first)
                 var parts = [first]
                 var count = first.count
-                if let previous = applying {
+                if applying != nil {
                     // Short polls, so the batch starts soon after the previous one is done. A failed poll only
                     // leaves its records to the next batch.
                     while count < batchSize, !applied.load(ordering: .acquiring), !stopping.load(ordering: .acquiring),
@@ -97,16 +104,32 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                         count += more.count
                     }
                 }
+                if count >= batchSize, !stopping.load(ordering: .acquiring) {
+                    // A full batch: more is waiting, so the next batch is read (librdkafka's records made Swift values,
+                    // on the consumer's thread) while this one is decoded, not after.
+                    readAhead = Task { [consumer, batchSize, batchWait] in
+                        try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
+                    }
+                }
                 var decoded = DecodedBatch()
                 for slice in decoding { add(await slice.value, to: &decoded) }
-                if let previous = applying { await previous.value }
+                if let previous = appliedSignal { for await _ in previous {} }
                 let batch = KafkaConsumerBatch(joining: parts)
                 applied.store(false, ordering: .releasing)
+                // The next batch waits for this signal, not for the task: the task then lets go of the batch (tens of
+                // thousands of records freed) beside the next batch's work, not before it.
+                let (signal, done) = AsyncStream.makeStream(of: Void.self)
+                appliedSignal = signal
+                let previousTask = applying
                 applying = Task { [decoded] in
                     await self.apply(decoded, of: batch, started: started)
                     self.applied.store(true, ordering: .releasing)
+                    done.finish()
+                    await previousTask?.value
                 }
             }
+            // Read ahead but never applied: its offsets are not stored, so it is read again after a restart.
+            _ = try? await readAhead?.value
             await applying?.value
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .releasing)
@@ -159,9 +182,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     func decode(_ messages: ArraySlice<KafkaConsumerMessage>) -> DecodedBatch {
         var decoded = DecodedBatch()
         decoded.commands.reserveCapacity(messages.count)
+        var reader = CloudEventReader()
         for message in messages {
             do {
-                let event = try CloudEvent(kafkaMessage: message)
+                let event = try reader.read(message)
                 decoded.commands.append(ReceivedCommand(command: try decodeCommand(event, message), event: event, message: message))
             } catch let error as EnvelopeError {
                 decoded.poisoned.append(DeadLetter(failed: message, consumer: consumerId, errorCode: error.code, error: error.detail))
