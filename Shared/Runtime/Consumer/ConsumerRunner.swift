@@ -68,6 +68,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             // returns with the first records, and what arrives while the previous batch is applied is added (and
             // decoded) until it is done. So a request that finds the runner idle is applied at once, and under load
             // a batch grows to what came during one transaction (group commit), without a fixed wait to fill it.
+            // Each polled part is decoded in a task of its own; a bulk fold also reads its next batch ahead.
             var applying: Task<Void, Never>?
             var appliedSignal: AsyncStream<Void>?
             var readAhead: Task<KafkaConsumerBatch?, any Error>?
@@ -89,7 +90,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 guard let first else { break }
                 guard !first.isEmpty else { continue }
                 let started = ContinuousClock.now
-                var decoding = startDecoding(first)
+                var decoding = [startDecoding(first)]
                 var parts = [first]
                 var count = first.count
                 if applying != nil {
@@ -99,22 +100,21 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                         let more = try? await consumer.poll(maxMessages: batchSize - count, maxWait: .milliseconds(2), returnEarly: true)
                     {
                         guard !more.isEmpty else { continue }
-                        decoding += startDecoding(more)
+                        decoding.append(startDecoding(more))
                         parts.append(more)
                         count += more.count
                     }
                 }
                 if handler.batchSize != nil, count >= batchSize, !stopping.load(ordering: .acquiring) {
                     // A bulk fold's full batch: more is waiting, so the next batch is read (librdkafka's records made
-                    // Swift values, on the consumer's thread) while this one is decoded, not after. (Measured: it
-                    // lifts the engagement fold's backlog rate; metrics' fold, fed as it goes, lost about 10 % with it:
-                    // the early poll takes what little has arrived.)
+                    // Swift values, on the consumer's thread) while this one is decoded, not after. Only for bulk
+                    // folds: a consumer fed as it goes would take what little has arrived (docs/benchmarks.md).
                     readAhead = Task { [consumer, batchSize, batchWait] in
                         try await consumer.poll(maxMessages: batchSize, maxWait: batchWait, returnEarly: true)
                     }
                 }
                 var decoded = DecodedBatch()
-                for slice in decoding { add(await slice.value, to: &decoded) }
+                for part in decoding { add(await part.value, to: &decoded) }
                 if let previous = appliedSignal { for await _ in previous {} }
                 let batch = KafkaConsumerBatch(joining: parts)
                 applied.store(false, ordering: .releasing)
@@ -148,21 +148,20 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         var seen = Set<EventIdentity>()
     }
 
-    /// Starts decoding a part of a batch in a task of its own, beside the polls that follow it. (In slices, one per
-    /// core, it measured slower for both folds on two cores: the slices compete with the transaction.)
-    func startDecoding(_ part: KafkaConsumerBatch) -> [Task<DecodedBatch, Never>] {
-        [Task { self.decode(part.messages[...]) }]
+    /// Starts decoding a polled part of a batch in a task of its own, beside the polls that follow it.
+    func startDecoding(_ part: KafkaConsumerBatch) -> Task<DecodedBatch, Never> {
+        Task { self.decode(part.messages) }
     }
 
-    /// Adds a decoded slice to a batch, in order. A repeat within the batch is the same as a repeat across batches:
+    /// Adds a decoded part to a batch, in order. A repeat within the batch is the same as a repeat across batches:
     /// the inbox keeps the first. (With offsets, the transaction drops repeats, so that their offsets still advance.)
-    func add(_ slice: DecodedBatch, to decoded: inout DecodedBatch) {
-        decoded.poisoned += slice.poisoned
+    func add(_ part: DecodedBatch, to decoded: inout DecodedBatch) {
+        decoded.poisoned += part.poisoned
         guard Handler.deliveryTracking == .inbox else {
-            decoded.commands += slice.commands
+            decoded.commands += part.commands
             return
         }
-        for command in slice.commands {
+        for command in part.commands {
             if decoded.seen.insert(command.received.identity).inserted {
                 decoded.commands.append(command)
             } else {
@@ -172,7 +171,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     }
 
     /// Records as commands, or as dead letters if they can never be processed.
-    func decode(_ messages: ArraySlice<KafkaConsumerMessage>) -> DecodedBatch {
+    func decode(_ messages: [KafkaConsumerMessage]) -> DecodedBatch {
         var decoded = DecodedBatch()
         decoded.commands.reserveCapacity(messages.count)
         var reader = CloudEventReader()

@@ -51,11 +51,6 @@ public final class RecentEventIDs: Sendable {
         }
     }
 
-    /// Whether `id` is among the last records of `partition` noted so far.
-    func contains(_ id: EventIdentity, on partition: KafkaTopicPartition) -> Bool {
-        windows.withLock { $0[partition]?.ids.contains(id) ?? false }
-    }
-
     /// For each record, whether its id is among the last records of its partition noted so far (one lock for a
     /// batch; a batch comes in runs of one partition, so its window is looked up once a run).
     func contains(_ records: [Record]) -> [Bool] {
