@@ -66,7 +66,7 @@ struct ContentBench: AsyncParsableCommand {
         // find it by walking the partition's list of batches, so small batches cost them quadratic time, a broker's
         // offset index does not.
         var producerConfiguration = try RuntimeConfiguration.load(service: .contentSupply, environment: environment).producerConfiguration()
-        producerConfiguration["linger.ms"] = ProcessInfo.processInfo.environment["BENCH_LINGER"] ?? "100"
+        producerConfiguration["linger.ms"] = "100"
         producerConfiguration["batch.num.messages"] = "100000"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: quiet)
         for start in stride(from: 0, to: messages.count, by: 20_000) {
