@@ -11,41 +11,57 @@ import Testing
 /// stop while the database is down.
 @Suite("Runtime against hostile input and outages", .serialized, .startsServiceProcesses)
 struct HostileRuntimeTests {
-    @Test("a record that kills the process whenever it is applied is dead-lettered after two deaths, and its partition moves on")
-    func crashLoopGuard() async throws {
+    /// A killer among `count` commands, read in batches of up to `batchSize`: it costs two deaths where the batch
+    /// is narrow (batch, alone) and at most three where it is wide (batch, a step of about √n, alone; more than 512 records).
+    struct CrashLoop: Sendable, CustomTestStringConvertible {
+        let count: Int
+        let killerAt: Int
+        let batchSize: Int
+        let deaths: ClosedRange<Int>
+        var testDescription: String { "\(count) commands in batches of up to \(batchSize), the killer at \(killerAt)" }
+    }
+
+    @Test(
+        "a record that kills the process whenever it is applied is dead-lettered after two or three deaths, and its partition moves on",
+        arguments: [
+            CrashLoop(count: 30, killerAt: 15, batchSize: 500, deaths: 2...2),
+            CrashLoop(count: 3_000, killerAt: 1_777, batchSize: 5_000, deaths: 2...3),
+        ])
+    func crashLoopGuard(_ loop: CrashLoop) async throws {
         let cluster = try makeTestCluster()
         let database = try await TestPostgres.freshDatabase()
-        // One key, so one partition: 30 commands with the killer in the middle (offset 15).
-        var records = (0..<30).map { n in
+        // One key, so one partition: the killer at offset `killerAt`.
+        var records = (0..<loop.count).map { n in
             CloudEvent(id: "c-\(n)", source: "/tests", type: "kepu.test.count.v1", data: Array("{\"n\":\(n)}".utf8))
                 .kafkaMessage(topic: "kepu.test.commands.v1", key: "one-key")
         }
-        records[15] = CloudEvent(id: "killer", source: "/tests", type: "kepu.test.count.v1", data: Array("{\"n\":-666}".utf8))
+        records[loop.killerAt] = CloudEvent(id: "killer", source: "/tests", type: "kepu.test.count.v1", data: Array("{\"n\":-666}".utf8))
             .kafkaMessage(topic: "kepu.test.commands.v1", key: "one-key")
         try await publish(records, to: cluster)
+        let environment = ["KEPU_CONSUMER_BATCH_SIZE": "\(loop.batchSize)"]
         var deaths = 0
-        var service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers)
+        var service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, extra: environment)
         while true {
             var died = false
-            try await eventually("the process dies, or applies the 29 others", timeout: .seconds(90)) {
+            try await eventually("the process dies, or applies the \(loop.count - 1) others", timeout: .seconds(90)) {
                 if !service.isRunning {
                     died = true
                     return true
                 }
-                return try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == 29
+                return try await TestPostgres.count(database, "SELECT count(DISTINCT event_id)::int FROM test_effects") == loop.count - 1
             }
             guard died else { break }
             deaths += 1
             await service.waitForExit()
-            #expect(deaths <= 2, "the guard dead-letters the killer after two deaths: \(service.log.suffix(1500))")
-            guard deaths <= 2 else { return }
-            service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "after-\(deaths)")
+            #expect(deaths <= loop.deaths.upperBound, "the guard dead-letters the killer in time: \(service.log.suffix(1500))")
+            guard deaths <= loop.deaths.upperBound else { return }
+            service = try ServiceProcess(database: database, bootstrap: cluster.bootstrapServers, replica: "after-\(deaths)", extra: environment)
         }
-        #expect(deaths == 2, "one death applying the batch, one applying the killer alone")
-        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == 29, "no effect twice")
+        #expect(loop.deaths.contains(deaths), "deaths: \(deaths)")
+        #expect(try await TestPostgres.count(database, "SELECT count(*)::int FROM test_effects") == loop.count - 1, "no effect twice")
         let letters = try await readTopic("kepu.test-service.dlq.v1", cluster: cluster, atLeast: 1).compactMap(DeadLetter.init(deadLetterRecord:))
         #expect(letters.map(\.errorCode) == ["crash_loop"])
-        #expect(letters.first?.sourceOffset == 15)
+        #expect(letters.first?.sourceOffset == Int64(loop.killerAt))
         #expect(await service.terminate() == 0)
     }
 

@@ -226,12 +226,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         let careful = !suspicion.diedOn.isEmpty
         if careful {
             logger.warning(
-                "a process died applying these records; applying them one at a time",
-                metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
+                "a process died applying these records; applying them in steps, each marked in flight",
+                metadata: ["partitions": "\(suspicion.diedOn.map(\.description))", "step": "\(suspicion.stepSize())"])
         }
         let appliedAll = await retryingTransient("batch") {
             if careful {
-                failedAlone = try await self.applyOneByOne(commands)
+                failedAlone = try await self.applyCarefully(commands, after: suspicion)
                 return
             }
             do {
@@ -272,21 +272,34 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 WHERE m.consumer_id = \(consumerId) AND m.topic = f.topic AND m.partition = f.partition
                 """, logger: logger)
         } catch {
-            logger.debug("in-flight markers not cleared; the next start applies their batch one record at a time", metadata: ["error": "\(error)"])
+            logger.debug("in-flight markers not cleared; the next start applies their batch in steps", metadata: ["error": "\(error)"])
         }
     }
 
-    /// After a death: each command marked in flight alone, then applied in a transaction of its own; those that
-    /// fail for good are returned as dead letters.
-    func applyOneByOne(_ commands: [ReceivedCommand<Handler.Command>]) async throws -> [DeadLetter] {
+    /// After a death: the records that were in flight then, `suspicion.stepSize()` at a time, and those between
+    /// them (on other partitions, or past the range) as they come; each step marked in flight (alone, if one record)
+    /// and applied in a transaction of its own. Those that fail for good are found by halves and returned as dead
+    /// letters. Order within a partition is kept: a step never skips over a record of its partition.
+    func applyCarefully(_ commands: [ReceivedCommand<Handler.Command>], after suspicion: InFlightMarker.Suspicion) async throws -> [DeadLetter] {
+        let size = suspicion.stepSize()
         var failed: [DeadLetter] = []
-        for command in commands {
+        var start = commands.startIndex
+        while start < commands.endIndex {
+            let suspect = suspicion.wasInFlight(commands[start].message)
+            var end = start + 1
+            while end < commands.endIndex, suspicion.wasInFlight(commands[end].message) == suspect, !suspect || end - start < size {
+                end += 1
+            }
+            let step = commands[start..<end]
+            start = end
+            // The partitions' earlier markers are this runner's own, applied: marking over them is no death.
             _ = try await InFlightMarker.mark(
-                [command.message], consumer: consumerId, finished: [command.message.topicPartition], alone: true, client: client, logger: logger)
+                step.map(\.message), consumer: consumerId, finished: Set(step.map(\.message.topicPartition)),
+                alone: suspect && step.count == 1, client: client, logger: logger)
             do {
-                try await applyInTransaction([command])
+                try await applyInTransaction(Array(step))
             } catch  where !TransientError.isTransient(error) {
-                failed.append(DeadLetter(failed: command.message, consumer: consumerId, errorCode: "handler_failed", error: "\(error)"))
+                failed += try await isolateFailures(step)
             }
         }
         return failed

@@ -3,16 +3,21 @@ import PostgresNIO
 
 /// The crash-loop guard: before a batch is applied, each of its partitions' offset range is committed as "in
 /// flight" (`consumer_in_flight`). A runner that finds a range it did not itself finish still overlapping its new
-/// batch knows a process died applying those records, and narrows down: it applies that batch one record at a
-/// time, each marked alone first. A record that was in flight alone (so marked) when a process died is the one that
-/// keeps killing it: it is dead-lettered (`crash_loop`) and the partition moves on. Two deaths, not one per restart
-/// forever; one death (a kill, a lost node) never dead-letters anything.
+/// batch knows a process died applying those records, and narrows down: it applies that batch in steps, each marked
+/// first (one record at a time, each marked alone, once the range that died is small; see `Suspicion.stepSize`). A
+/// record that was in flight alone (so marked) when a process died is the one that keeps killing it: it is
+/// dead-lettered (`crash_loop`) and the partition moves on. Two or three deaths, not one per restart forever; one
+/// death (a kill, a lost node) never dead-letters anything.
 ///
 /// The marker is one statement per batch, outside the batch's transaction (it must survive the transaction's
 /// death); it need not wait for the disk (a marker lost with the database server costs one more death).
 struct InFlightMarker: PostgresPreparedStatement {
     static let sql = """
-        WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+        WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
+        prior AS (
+            SELECT topic, partition, from_offset, through_offset, (extract(epoch FROM marked_at) * 1000000)::bigint AS marked_at_us
+            FROM consumer_in_flight WHERE consumer_id = $1),
+        marked AS (
         INSERT INTO consumer_in_flight AS m (consumer_id, topic, partition, from_offset, through_offset, previous_done, alone)
         SELECT $1, b.topic, b.partition, b.from_offset, b.through_offset, b.previous_done, b.alone
         FROM relaxed, unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bool[], $7::bool[])
@@ -25,9 +30,13 @@ struct InFlightMarker: PostgresPreparedStatement {
                                THEN m.from_offset END,
             from_offset = EXCLUDED.from_offset, through_offset = EXCLUDED.through_offset, previous_done = EXCLUDED.previous_done,
             alone = EXCLUDED.alone, marked_at = now()
-        RETURNING topic, partition, deaths, lone_killer
+        RETURNING topic, partition, deaths, lone_killer)
+        SELECT marked.topic, marked.partition, marked.deaths, marked.lone_killer, prior.from_offset, prior.through_offset, prior.marked_at_us
+        FROM marked LEFT JOIN prior USING (topic, partition)
         """
-    typealias Row = (String, Int32, Int32, Int64?)
+    /// Topic, partition, deaths, the lone killer's offset, and the range marked before this one (from, through,
+    /// when, in microseconds).
+    typealias Row = (String, Int32, Int32, Int64?, Int64?, Int64?, Int64?)
 
     struct Range {
         var partition: KafkaTopicPartition
@@ -62,7 +71,25 @@ struct InFlightMarker: PostgresPreparedStatement {
     struct Suspicion {
         var diedOn: Set<KafkaTopicPartition> = []
         var killers: Set<KafkaRecordPosition> = []
+        /// Per partition, the offsets in flight when the process died: those marked last before the death (a whole
+        /// batch, or one step of a careful pass), where the record that killed it, if one did, must be.
+        var inFlightAtDeath: [KafkaTopicPartition: ClosedRange<Int64>] = [:]
         var isEmpty: Bool { diedOn.isEmpty && killers.isEmpty }
+
+        /// Whether `message` was in flight when the process died.
+        func wasInFlight(_ message: KafkaConsumerMessage) -> Bool {
+            inFlightAtDeath[message.topicPartition]?.contains(message.offset) ?? false
+        }
+
+        /// How many of those records to mark and apply at a time. A range of at most `aloneBelow` offsets is
+        /// applied one record at a time, each marked alone; a wider one in steps of about its square root, so a
+        /// death in a step narrows the next start to one step. A record that kills the process is then found in
+        /// three deaths at most (batch, step, alone), and one death costs about 2·√n statements, not 2·n.
+        func stepSize(aloneBelow: Int64 = 512) -> Int {
+            let widest = inFlightAtDeath.values.map { $0.upperBound - $0.lowerBound + 1 }.max() ?? 0
+            guard widest > aloneBelow else { return 1 }
+            return Int(Double(widest).squareRoot().rounded(.up))
+        }
     }
 
     /// Marks `messages`' partitions in flight; returns what earlier markers say.
@@ -96,7 +123,9 @@ struct InFlightMarker: PostgresPreparedStatement {
         if let run { close(run) }
         guard !ranges.isEmpty else { return Suspicion() }
         var suspicion = Suspicion()
-        for try await (topic, partition, deaths, killer) in try await client.execute(
+        var died: [(partition: KafkaTopicPartition, range: ClosedRange<Int64>, markedAt: Int64)] = []
+        var lastMarkedAt = Int64.min
+        for try await (topic, partition, deaths, killer, priorFrom, priorThrough, priorMarkedAt) in try await client.execute(
             InFlightMarker(consumerId: consumer, ranges: Array(ranges.values)), logger: logger)
         {
             let position = KafkaTopicPartition(topic: topic, partition: partition)
@@ -104,8 +133,17 @@ struct InFlightMarker: PostgresPreparedStatement {
                 suspicion.killers.insert(KafkaRecordPosition(partition: position, offset: killer))
             } else if deaths > 0 {
                 suspicion.diedOn.insert(position)
+                if let priorFrom, let priorThrough, let priorMarkedAt, priorFrom <= priorThrough {
+                    died.append((position, priorFrom...priorThrough, priorMarkedAt))
+                }
+            } else {
+                continue
             }
+            lastMarkedAt = max(lastMarkedAt, priorMarkedAt ?? .min)
         }
+        // Markers older than the last one before the death (a killer's included) are steps that committed before
+        // it, or records it never reached.
+        for entry in died where entry.markedAt == lastMarkedAt { suspicion.inFlightAtDeath[entry.partition] = entry.range }
         return suspicion
     }
 }
