@@ -34,7 +34,7 @@ enum DashboardPage {
         </main>
         <script>
         "use strict";
-        const COUNTS=[["sessions_offered","sessions offered"],["seats_offered","seats offered"],["seats_booked","seats booked"],["bookings_made","bookings"],["check_ins","check-ins"],["no_shows","no-shows"],["waitlisted","waitlisted"],["promoted","promoted"],["cancelled_late","late cancellations"],["group_headcount","group headcount"],["dedicated_sessions","dedicated sessions"],["residents_reached","residents reached (≈)"]];
+        const COUNTS=[["sessions_offered","sessions offered"],["seats_offered","seats offered"],["seats_booked","seats booked"],["bookings_made","bookings"],["check_ins","check-ins"],["no_shows","no-shows"],["waitlisted","waitlisted"],["promoted","promoted"],["cancelled_late","late cancellations"],["group_headcount","group headcount"],["dedicated_sessions","dedicated sessions"],["residents_reached","residents reached (≈)"],["activities_held","activities held"],["activity_participants","activity participants"],["lectures_held","lectures"],["visits_held","organised visits"],["mobile_museum_stops","mobile museum stops"],["reading_activities","reading activities"],["campaign_activities","campaign activities"]];
         const RATES=[["fill_rate","fill rate"],["check_in_rate","check-in rate"],["no_show_rate","no-show rate"],["waitlist_conversion","waitlist conversion"]];
         let unit=new URLSearchParams(location.search).get("unit");let path=[];let updates=0;
         const el=id=>document.getElementById(id);

@@ -11,7 +11,8 @@ struct EvaluationReport: Sendable {
     /// The KPIs the report shows, in order: counts, then rates.
     static let columns: [KPI] = [
         KPI.sessionsOffered, KPI.seatsOffered, KPI.seatsBooked, KPI.bookingsMade, KPI.checkIns, KPI.noShows, KPI.waitlisted, KPI.promoted,
-        KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached,
+        KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached, KPI.activitiesHeld, KPI.activityParticipants,
+        KPI.lecturesHeld, KPI.visitsHeld, KPI.mobileMuseumStops, KPI.readingActivities, KPI.campaignActivities, KPI.activityCostFen,
     ]
     static let rateColumns = KPI.rates
 
@@ -121,7 +122,7 @@ struct EvaluationReport: Sendable {
                 let now = row.current.rate(rate)
                 let change = now.value - row.previous.rate(rate).value
                 html +=
-                    "<td data-kpi=\"\(rate.name)\" data-value=\"\(fixed(now.value))\">\(percent(now.value)) <small>(\(now.numerator)/\(now.denominator))</small> <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(String(format: "%.1f", change * 100)) pt</small></td>"
+                    "<td data-kpi=\"\(rate.name)\" data-value=\"\(fixed(now.value))\">\(rate.isShare ? percent(now.value) : String(format: "%.2f", now.value)) <small>(\(now.numerator)/\(now.denominator))</small> <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(rate.isShare ? String(format: "%.1f pt", change * 100) : String(format: "%.2f", change))</small></td>"
             }
             html += "</tr>"
         }

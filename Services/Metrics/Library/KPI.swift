@@ -37,11 +37,52 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// for every touched day would cost more than the rest of the fold).
     case residentsReached = "residents_reached"
 
+    // Activities (活动), from outreach-events' `event-recorded` and `event-rated`: counted on the event's Shanghai day,
+    // at its site and every unit above it, once held (or reported); a change of the record moves its numbers.
+    /// Activities held: every format (二 the programme's activities).
+    case activitiesHeld = "activities_held"
+    /// Participants of activities held: checked-in seats plus walk-ins.
+    case activityParticipants = "activity_participants"
+    /// 二(一) lectures (专家授课) held and their participants.
+    case lecturesHeld = "lectures_held"
+    case lectureParticipants = "lecture_participants"
+    /// 二(二) organised visits (研学实践) to science bases, demonstration sites and the museum.
+    case visitsHeld = "visits_held"
+    case visitParticipants = "visit_participants"
+    /// 二(三) the mobile science museum's stops (流动科技馆: events of a tour) and their visitors.
+    case mobileMuseumStops = "mobile_museum_stops"
+    case mobileMuseumVisitors = "mobile_museum_visitors"
+    /// 二(五) reading activities (科普阅读) and their readers.
+    case readingActivities = "reading_activities"
+    case readingParticipants = "reading_participants"
+    /// 二(四) activities held within a campaign (全国科技活动周, 全国科普日暨深圳科普月, ...).
+    case campaignActivities = "campaign_activities"
+    case activitiesCancelled = "activities_cancelled"
+    /// Residents' ratings (1-5) of activities, and their sum in hundredths of a point (`average_rating`).
+    case ratings
+    case ratingPoints = "rating_points"
+    /// What the activities held cost, in fen (分), as outreach recorded it: for funding performance (四(二)).
+    case activityCostFen = "activity_cost_fen"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
-    /// goes last, with a migration adding its column).
+    /// goes last, with a migration adding its column). At most 64: `changed` is a bigint.
     static let counts = allCases
+
+    /// The counts `kpi_counter` was created with (migration 1), frozen: later counts are added by later migrations.
+    static let countsOfMigration1: [KPI] = [
+        .sessionsOffered, .seatsOffered, .dedicatedSessions, .bookingsConfirmed, .seatsConfirmed, .bookingsMade, .seatsBooked, .groupBookings,
+        .groupHeadcount, .waitlisted, .promoted, .promotedSeats, .cancelledOnTime, .cancelledLate, .checkIns, .checkedInSeats, .noShows,
+        .rejected, .rejectedFull, .residentsReached,
+    ]
+
+    /// The counts of the activities (migration 6).
+    static let activityCounts: [KPI] = [
+        .activitiesHeld, .activityParticipants, .lecturesHeld, .lectureParticipants, .visitsHeld, .visitParticipants, .mobileMuseumStops,
+        .mobileMuseumVisitors, .readingActivities, .readingParticipants, .campaignActivities, .activitiesCancelled, .ratings, .ratingPoints,
+        .activityCostFen,
+    ]
 
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
     var description: String { rawValue }
@@ -53,6 +94,10 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case checkInRate = "check_in_rate"
         /// Waitlist conversion: how many waitlisted entries got seats.
         case waitlistConversion = "waitlist_conversion"
+        /// Residents' mean rating of the activities (1-5).
+        case averageRating = "average_rating"
+        /// Fen (分) spent per participant of the activities held.
+        case costPerParticipant = "cost_per_participant"
 
         var name: String { rawValue }
         var description: String { rawValue }
@@ -63,6 +108,8 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .noShowRate: .noShows
             case .checkInRate: .checkIns
             case .waitlistConversion: .promoted
+            case .averageRating: .ratingPoints
+            case .costPerParticipant: .activityCostFen
             }
         }
 
@@ -71,6 +118,19 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .fillRate: .seatsOffered
             case .noShowRate, .checkInRate: .bookingsMade
             case .waitlistConversion: .waitlisted
+            case .averageRating: .ratings
+            case .costPerParticipant: .activityParticipants
+            }
+        }
+
+        /// The value is `numerator / denominator / scale` (rating points are kept in hundredths).
+        var scale: Double { self == .averageRating ? 100 : 1 }
+
+        /// A share of a whole (shown as a percentage), not a mean (a rating, fen per participant).
+        var isShare: Bool {
+            switch self {
+            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion: true
+            case .averageRating, .costPerParticipant: false
             }
         }
     }
@@ -111,7 +171,7 @@ struct KPIValues: Sendable, Hashable {
     func rate(_ rate: KPI.Rate) -> (value: Double, numerator: Int64, denominator: Int64) {
         let numerator = self[rate.numerator]
         let denominator = self[rate.denominator]
-        return (denominator > 0 ? Double(numerator) / Double(denominator) : 0, numerator, denominator)
+        return (denominator > 0 ? Double(numerator) / Double(denominator) / rate.scale : 0, numerator, denominator)
     }
 
 }

@@ -143,6 +143,11 @@ struct CountChanges: Sendable {
         amounts[position] += amount
     }
 
+    /// Adds (`sign` 1) or takes back (`sign` -1) counts given by name.
+    mutating func add(_ counts: [KPI: Int64], sign: Int64) {
+        for (kpi, amount) in counts { add(sign * amount, to: kpi) }
+    }
+
     mutating func add(_ other: CountChanges) {
         for position in amounts.indices { amounts[position] += other.amounts[position] }
     }

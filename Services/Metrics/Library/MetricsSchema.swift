@@ -45,7 +45,7 @@ enum MetricsSchema {
                 // snapshot carries yet, NULL when none is pending. Only the key is indexed here, so updates stay HOT
                 // (but see migration 2).
                 "CREATE TABLE kpi_counter (unit_id text NOT NULL, period_kind text NOT NULL, period_key text NOT NULL, "
-                    + KPI.counts.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
+                    + KPI.countsOfMigration1.map { "\($0) bigint NOT NULL DEFAULT 0, " }.joined()
                         + """
                         version bigint NOT NULL DEFAULT 1,
                         changed bigint NOT NULL DEFAULT 0,
@@ -131,6 +131,29 @@ enum MetricsSchema {
                 )
                 """,
                 "CREATE INDEX IF NOT EXISTS metric_staff_active_place ON metric_staff (place_id) WHERE active",
+            ]),
+        // Activities from outreach-events: each event as metrics last counted it, so that a newer record (or rating)
+        // moves its numbers by the difference, wherever the event was counted before. Columns added with a
+        // constant default rewrite nothing (PostgreSQL 11+).
+        Migration(
+            version: 6, name: "activities",
+            statements: KPI.activityCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" } + [
+                """
+                CREATE TABLE IF NOT EXISTS metric_activity (
+                    event_id text PRIMARY KEY,
+                    site_id text,
+                    unit_path text[],
+                    day date,
+                    status text,
+                    format text,
+                    participants bigint NOT NULL DEFAULT 0 CHECK (participants >= 0),
+                    cost_fen bigint NOT NULL DEFAULT 0 CHECK (cost_fen >= 0),
+                    in_campaign boolean NOT NULL DEFAULT false,
+                    tour boolean NOT NULL DEFAULT false,
+                    ratings bigint NOT NULL DEFAULT 0 CHECK (ratings >= 0),
+                    rating_points bigint NOT NULL DEFAULT 0 CHECK (rating_points >= 0)
+                )
+                """
             ]),
     ]
 }

@@ -15,7 +15,7 @@ public enum MetricsService {
             handlers: [
                 HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(RegistryHandler()),
-                HandlerRegistration(OutreachEventsHandler()),
+                HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
             ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [

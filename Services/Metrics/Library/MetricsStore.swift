@@ -101,22 +101,28 @@ struct MetricsStore {
         binds.append(groups.map(\.period.key))
         binds.append(groups.map { earliest[$0] ?? now })
         binds.append(groups.map { KPI.changeMask(of: deltas[$0] ?? [:]) })
-        for kpi in KPI.counts { binds.append(groups.map { deltas[$0]?[kpi] ?? 0 }) }
+        // Only the counts this batch changes are sent and summed (a batch of booking's events touches none of the
+        // activities' counts, and the other way round).
+        var touched = Set<KPI>()
+        for changes in deltas.values { for (kpi, amount) in changes where amount != 0 { touched.insert(kpi) } }
+        let counts = KPI.counts.filter(touched.contains)
+        for kpi in counts { binds.append(groups.map { deltas[$0]?[kpi] ?? 0 }) }
         // Column names come from `KPI.counts` (constants); every value is a bound parameter.
-        let arrays = KPI.counts.indices.map { "$\($0 + 6)::bigint[]" }.joined(separator: ", ")
-        let aliases = KPI.counts.indices.map { "c\($0)" }.joined(separator: ", ")
-        let sums = KPI.counts.map { "\($0) = kpi_counter.\($0) + EXCLUDED.\($0)" }.joined(separator: ", ")
+        let columns = counts.map { ", \($0)" }.joined()
+        let arrays = counts.indices.map { ", $\($0 + 6)::bigint[]" }.joined()
+        let aliases = counts.indices.map { ", c\($0)" }.joined()
+        let sums = counts.map { "\($0) = kpi_counter.\($0) + EXCLUDED.\($0), " }.joined()
         // A change adds one to `version`, a snapshot sets `published_version` to the version it carries: one
         // ahead after this change means nothing was pending before it (a new row starts one ahead).
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     WITH changed AS (
-                        INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed, \(KPI.columns))
-                        SELECT u, k, p, to_timestamp(t / 1000.0), m, \(aliases)
-                        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], \(arrays)) AS x(u, k, p, t, m, \(aliases))
+                        INSERT INTO kpi_counter (unit_id, period_kind, period_key, pending_since, changed\(columns))
+                        SELECT u, k, p, to_timestamp(t / 1000.0), m\(aliases)
+                        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]\(arrays)) AS x(u, k, p, t, m\(aliases))
                         ON CONFLICT (unit_id, period_kind, period_key) DO UPDATE
-                        SET \(sums), version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
+                        SET \(sums)version = kpi_counter.version + 1, changed = kpi_counter.changed | EXCLUDED.changed,
                             pending_since = LEAST(kpi_counter.pending_since, EXCLUDED.pending_since)
                         RETURNING version - published_version AS unpublished
                     )

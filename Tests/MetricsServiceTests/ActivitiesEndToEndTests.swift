@@ -1,0 +1,100 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuKafka
+import KepuTestSupport
+import Testing
+
+@testable import MetricsService
+
+/// outreach-events' activity records through the metrics executable: counters, snapshots, a restart with the
+/// records sent again, and a record keyed by something else than its event.
+@Suite("Activities folded from outreach's events (real executable)", .serialized, .startsServiceProcesses)
+struct ActivitiesEndToEndTests {
+    /// 2026-11-29 10:00 in Shanghai.
+    static let start = Date(timeIntervalSince1970: 1_795_917_600)
+
+    static func record(
+        _ id: String, _ status: ActivityEventStatus, format: ActivityFormat = .lecture, site: String = "st.a", district: String = "sz-futian",
+        attendance: (Int, Int)? = nil, cost: Int? = nil
+    ) -> ActivityEventRecord {
+        ActivityEventRecord(
+            eventId: id, status: status, title: "Stars over Futian", siteId: site, siteKind: .station, sitePath: ["sz", district],
+            theme: "astronomy", format: format, startsAt: start, endsAt: start.addingTimeInterval(3_600), costFen: cost,
+            attendance: attendance.map { EventAttendance(checkedIn: $0.0, walkIns: $0.1, durationMinutes: 60) })
+    }
+
+    static func message(_ id: String, _ type: String, key: String, _ payload: some Encodable) throws -> KafkaProducerMessage {
+        try CloudEvent(id: id, source: ServiceName.outreachEvents.eventSource, type: type, subject: "event/\(key)", payload: payload)
+            .kafkaMessage(topic: Topics.outreachEvents.name, key: key)
+    }
+
+    static func stream() throws -> [KafkaProducerMessage] {
+        [
+            try message("m1", ActivityEventType.eventRecorded, key: "e1", record("e1", .published)),
+            try message("m2", ActivityEventType.eventRecorded, key: "e1", record("e1", .held, attendance: (30, 5))),
+            try message("m3", ActivityEventType.eventRecorded, key: "e1", record("e1", .reported, attendance: (30, 9), cost: 5_000)),
+            try message("m4", ActivityEventType.eventRated, key: "e1", EventRated(eventId: "e1", rating: EventRating(ratings: 4, average: 4.5))),
+            try message(
+                "m5", ActivityEventType.eventRecorded, key: "e2",
+                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0))),
+            // outreach-events sending e2 again (another event id, the same state) changes nothing.
+            try message(
+                "m6", ActivityEventType.eventRecorded, key: "e2",
+                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0))),
+            try message("m7", ActivityEventType.eventRecorded, key: "e3", record("e3", .cancelled)),
+            // Keyed by its site, not its event: its order against the event's other records is not kept.
+            try message("m8", ActivityEventType.eventRecorded, key: "st.a", record("e4", .held, attendance: (99, 0))),
+        ]
+    }
+
+    @Test("lectures, reading, cancellations, ratings and cost per unit; snapshots carry them; sent again after a restart, nothing changes")
+    func activities() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let database = try await TestPostgres.freshDatabase()
+        var service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.stream(), to: cluster)
+
+        let expectedCity: [String: Int64] = [
+            "activities_held": 2, "activity_participants": 51, "lectures_held": 1, "lecture_participants": 39, "reading_activities": 1,
+            "reading_participants": 12, "activities_cancelled": 1, "ratings": 4, "rating_points": 1_800, "activity_cost_fen": 5_000,
+            "visits_held": 0,
+        ]
+        func cityMatches() async throws -> Bool {
+            let city = try await MetricsHarness.counters(database, unit: "sz", kind: "month", key: "2026-11")
+            return expectedCity.allSatisfy { city[$0.key] == $0.value }
+        }
+        try await eventually("the city's November counts every activity once") { try await cityMatches() }
+        let futian = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "day", key: "2026-11-29")
+        #expect(futian["activities_held"] == 1 && futian["lecture_participants"] == 39)
+        let site = try await MetricsHarness.counters(database, unit: "st.n", kind: "year", key: "2026")
+        #expect(site["reading_participants"] == 12, "the site is a unit of its own")
+
+        let letters = try await readTopic(Topics.deadLetter(.metrics).name, cluster: cluster, atLeast: 1)
+            .compactMap(DeadLetter.init(deadLetterRecord:))
+        #expect(letters.count == 1 && letters.first?.error.contains("eventId") == true, "\(letters.map(\.error))")
+
+        var latest: [String: MetricSnapshot] = [:]
+        try await eventually("the snapshots carry the activities and the mean rating") {
+            for record in try await readTopic(Topics.metricSnapshots.name, cluster: cluster, atLeast: 1, quiet: .milliseconds(500)) {
+                if let snapshot = try? CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self) { latest[snapshot.key] = snapshot }
+            }
+            return latest["sz|month:2026-11|activities_held"]?.value == 2 && latest["sz|month:2026-11|average_rating"]?.value == 4.5
+        }
+        #expect(latest["sz|month:2026-11|average_rating"]?.numerator == 1_800)
+        #expect(latest["sz|month:2026-11|average_rating"]?.denominator == 4)
+        #expect(latest["sz|month:2026-11|cost_per_participant"]?.denominator == 51)
+
+        // Killed, restarted, and the whole stream sent again (the same ids): the numbers stay.
+        await service.kill()
+        service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.stream(), to: cluster)
+        try await eventually("the resent stream is read") {
+            (await service.get("/metrics")?.body ?? "").contains("kepu_handler_events_total{handler=\"outreach\",outcome=\"duplicate\"}")
+        }
+        try await Task.sleep(for: .seconds(2))
+        let after = try await MetricsHarness.counters(database, unit: "sz", kind: "month", key: "2026-11")
+        #expect(expectedCity.allSatisfy { after[$0.key] == $0.value }, "\(after)")
+        #expect(await service.terminate() == 0)
+    }
+}
