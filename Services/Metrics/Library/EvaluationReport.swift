@@ -13,6 +13,8 @@ struct EvaluationReport: Sendable {
         KPI.sessionsOffered, KPI.seatsOffered, KPI.seatsBooked, KPI.bookingsMade, KPI.checkIns, KPI.noShows, KPI.waitlisted, KPI.promoted,
         KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached, KPI.activitiesHeld, KPI.activityParticipants,
         KPI.lecturesHeld, KPI.visitsHeld, KPI.mobileMuseumStops, KPI.readingActivities, KPI.campaignActivities, KPI.activityCostFen,
+        KPI.volunteersRegistered, KPI.siteHeadsRegistered, KPI.verifiedServiceMinutes, KPI.starLevelsReached, KPI.volunteerShortfalls,
+        KPI.needsSubmitted, KPI.needsMet,
     ]
     static let rateColumns = KPI.rates
 

@@ -64,6 +64,26 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// What the activities held cost, in fen (分), as outreach recorded it: for funding performance (四(二)).
     case activityCostFen = "activity_cost_fen"
 
+    // The tech volunteer corps (四(三)), from the volunteer service's events. Running totals (volunteers registered,
+    // needs surveyed, staffing asked and given) count their growth where and when it was reported: a period holds
+    // what changed in it, all periods together the total. Hours count on the day served, at the volunteer's home.
+    /// Volunteers registered and active, net: joined minus left, at their home unit.
+    case volunteersRegistered = "volunteers_registered"
+    /// Heads of practice sites (阵地负责人) registered as volunteers, net.
+    case siteHeadsRegistered = "site_heads_registered"
+    /// Verified service minutes (hours × 60, so the counter stays whole).
+    case verifiedServiceMinutes = "verified_service_minutes"
+    /// Star levels (星级志愿者) reached.
+    case starLevelsReached = "star_levels_reached"
+    /// Volunteers activities asked for, and those who accepted (events' staffing).
+    case volunteersNeeded = "volunteers_needed"
+    case volunteersAccepted = "volunteers_accepted"
+    /// Activities still short of volunteers shortly before they start.
+    case volunteerShortfalls = "volunteer_shortfalls"
+    /// Residents' needs surveyed, and those an activity met.
+    case needsSubmitted = "needs_submitted"
+    case needsMet = "needs_met"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
@@ -84,6 +104,12 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         .activityCostFen,
     ]
 
+    /// The counts of the volunteer corps (migration 6).
+    static let volunteerCounts: [KPI] = [
+        .volunteersRegistered, .siteHeadsRegistered, .verifiedServiceMinutes, .starLevelsReached, .volunteersNeeded, .volunteersAccepted,
+        .volunteerShortfalls, .needsSubmitted, .needsMet,
+    ]
+
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
     var description: String { rawValue }
 
@@ -98,6 +124,10 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case averageRating = "average_rating"
         /// Fen (分) spent per participant of the activities held.
         case costPerParticipant = "cost_per_participant"
+        /// Volunteers who accepted, per volunteer asked for.
+        case staffingRate = "staffing_rate"
+        /// Residents' needs met, per need surveyed.
+        case needsMetRate = "needs_met_rate"
 
         var name: String { rawValue }
         var description: String { rawValue }
@@ -110,6 +140,8 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .waitlistConversion: .promoted
             case .averageRating: .ratingPoints
             case .costPerParticipant: .activityCostFen
+            case .staffingRate: .volunteersAccepted
+            case .needsMetRate: .needsMet
             }
         }
 
@@ -120,6 +152,8 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .waitlistConversion: .waitlisted
             case .averageRating: .ratings
             case .costPerParticipant: .activityParticipants
+            case .staffingRate: .volunteersNeeded
+            case .needsMetRate: .needsSubmitted
             }
         }
 
@@ -129,7 +163,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// A share of a whole (shown as a percentage), not a mean (a rating, fen per participant).
         var isShare: Bool {
             switch self {
-            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion: true
+            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion, .staffingRate, .needsMetRate: true
             case .averageRating, .costPerParticipant: false
             }
         }

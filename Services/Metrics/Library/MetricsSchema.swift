@@ -132,26 +132,20 @@ enum MetricsSchema {
                 """,
                 "CREATE INDEX IF NOT EXISTS metric_staff_active_place ON metric_staff (place_id) WHERE active",
             ]),
-        // Activities from outreach-events: each event as metrics last counted it, so that a newer record (or rating)
-        // moves its numbers by the difference, wherever the event was counted before. Columns added with a
-        // constant default rewrite nothing (PostgreSQL 11+).
+        // The programme's lines from the other services: each activity, membership, hours record or unit's needs as
+        // metrics last counted it (`CountedState`, JSON by kind and id), so that a newer report moves the counters by
+        // the difference. Columns added with a constant default rewrite nothing (PostgreSQL 11+).
         Migration(
-            version: 6, name: "activities",
-            statements: KPI.activityCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" } + [
+            version: 6, name: "the programme's lines: activities and volunteers",
+            statements: (KPI.activityCounts + KPI.volunteerCounts).map {
+                "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0"
+            } + [
                 """
-                CREATE TABLE IF NOT EXISTS metric_activity (
-                    event_id text PRIMARY KEY,
-                    site_id text,
-                    unit_path text[],
-                    day date,
-                    status text,
-                    format text,
-                    participants bigint NOT NULL DEFAULT 0 CHECK (participants >= 0),
-                    cost_fen bigint NOT NULL DEFAULT 0 CHECK (cost_fen >= 0),
-                    in_campaign boolean NOT NULL DEFAULT false,
-                    tour boolean NOT NULL DEFAULT false,
-                    ratings bigint NOT NULL DEFAULT 0 CHECK (ratings >= 0),
-                    rating_points bigint NOT NULL DEFAULT 0 CHECK (rating_points >= 0)
+                CREATE TABLE IF NOT EXISTS metric_state (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    state jsonb NOT NULL,
+                    PRIMARY KEY (kind, id)
                 )
                 """
             ]),

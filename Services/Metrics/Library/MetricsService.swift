@@ -16,6 +16,7 @@ public enum MetricsService {
                 HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(RegistryHandler()),
                 HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted)),
             ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [

@@ -1,4 +1,3 @@
-import Foundation
 import KepuContracts
 import KepuKafka
 import KepuRuntime
@@ -53,34 +52,16 @@ struct OutreachEventsHandler: EventHandler {
 
     /// Each event's latest state in the batch against what was counted: the difference goes to the counters.
     private func applyActivities(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
-        var ids = Set<String>()
-        var earliest: Int64?
+        var changes: [(id: String, change: (inout ActivityState) -> Void)] = []
         for received in commands {
             switch received.command {
-            case .activity(let record): ids.insert(record.eventId)
-            case .rated(let rated): ids.insert(rated.eventId)
+            case .activity(let record): changes.append((record.eventId, { $0.record(record) }))
+            case .rated(let rated): changes.append((rated.eventId, { $0.rate(rated.rating) }))
             case .staff, .ignored: continue
             }
-            if let time = received.message.timestamp { earliest = min(earliest ?? time, time) }
         }
-        guard !ids.isEmpty else { return }
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
-        let before = try await store.lockActivities(ids.sorted())
-        var after = before
-        for received in commands {
-            switch received.command {
-            case .activity(let record): after[record.eventId, default: ActivityState()].record(record)
-            case .rated(let rated): after[rated.eventId, default: ActivityState()].rate(rated.rating)
-            case .staff, .ignored: continue
-            }
-        }
-        let changed = after.filter { before[$0.key] != $0.value }
-        guard !changed.isEmpty else { return }
-        try await store.saveActivities(changed)
-        try await store.ensureUnits(onPaths: changed.values.map(\.unitPath).filter { !$0.isEmpty })
-        let deltas = ActivityFold.deltas(before: before, after: changed)
-        let times = deltas.mapValues { _ in earliest ?? Int64(Date().timeIntervalSince1970 * 1000) }
-        if try await store.addCounters(deltas, earliest: times) {
+        if try await store.fold(changes, earliest: commands.compactMap(\.message.timestamp).min()).firstPending {
             transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
     }

@@ -7,10 +7,10 @@ import Testing
 
 @testable import MetricsService
 
-/// outreach-events' activity records through the metrics executable: counters, snapshots, a restart with the
-/// records sent again, and a record keyed by something else than its event.
-@Suite("Activities folded from outreach's events (real executable)", .serialized, .startsServiceProcesses)
-struct ActivitiesEndToEndTests {
+/// The programme's lines from outreach-events' and volunteer's events through the metrics executable: counters,
+/// snapshots, a restart with the records sent again, and records keyed by something else than their aggregate.
+@Suite("The programme's lines folded from the services' events (real executable)", .serialized, .startsServiceProcesses)
+struct ProgrammeLinesEndToEndTests {
     /// 2026-11-29 10:00 in Shanghai.
     static let start = Date(timeIntervalSince1970: 1_795_917_600)
 
@@ -95,6 +95,80 @@ struct ActivitiesEndToEndTests {
         try await Task.sleep(for: .seconds(2))
         let after = try await MetricsHarness.counters(database, unit: "sz", kind: "month", key: "2026-11")
         #expect(expectedCity.allSatisfy { after[$0.key] == $0.value }, "\(after)")
+        #expect(await service.terminate() == 0)
+    }
+
+    static func volunteerMessage(_ id: String, _ type: String, key: String, _ payload: some Encodable) throws -> KafkaProducerMessage {
+        try CloudEvent(id: id, source: ServiceName.volunteer.eventSource, type: type, time: start, subject: "volunteer/\(key)", payload: payload)
+            .kafkaMessage(topic: Topics.volunteerEvents.name, key: key)
+    }
+
+    static func volunteerStream() throws -> [KafkaProducerMessage] {
+        let futian = ["sz", "sz-futian"]
+        return [
+            try volunteerMessage(
+                "v1", VolunteerEventType.volunteerRecorded, key: "vol-1",
+                VolunteerRecord(volunteerId: "vol-1", teamId: "t1", role: .siteHead, siteId: "st.a", skills: [], homeUnitPath: futian, active: true)),
+            try volunteerMessage(
+                "v2", VolunteerEventType.volunteerRecorded, key: "vol-2",
+                VolunteerRecord(volunteerId: "vol-2", teamId: "t1", role: .volunteer, siteId: nil, skills: [], homeUnitPath: futian, active: true)),
+            try volunteerMessage(
+                "v3", VolunteerEventType.hoursRecorded, key: "vol-1",
+                ServiceHoursRecord(volunteerId: "vol-1", teamId: "t1", eventId: "e1", minutes: 120, status: .pending, day: "2026-11-29")),
+            try volunteerMessage(
+                "v4", VolunteerEventType.hoursRecorded, key: "vol-1",
+                ServiceHoursRecord(volunteerId: "vol-1", teamId: "t1", eventId: "e1", minutes: 150, status: .verified, day: "2026-11-29")),
+            try volunteerMessage(
+                "v5", VolunteerEventType.starLevelReached, key: "vol-1",
+                StarLevelReached(volunteerId: "vol-1", teamId: "t1", level: .one, verifiedHours: 100)),
+            try volunteerMessage(
+                "v6", VolunteerEventType.eventStaffed, key: "e1",
+                EventStaffing(eventId: "e1", sitePath: futian + ["st.a"], needed: 4, accepted: 3, offered: 1, short: 0)),
+            try volunteerMessage(
+                "v7", VolunteerEventType.needsAggregated, key: "sz-futian/health",
+                NeedsAggregate(unitId: "sz-futian", unitPath: futian, theme: "health", needs: 10, people: 25, met: 4)),
+            // Keyed by the team, not the volunteer.
+            try volunteerMessage(
+                "v8", VolunteerEventType.volunteerRecorded, key: "t1",
+                VolunteerRecord(volunteerId: "vol-3", teamId: "t1", role: .volunteer, siteId: nil, skills: [], homeUnitPath: futian, active: true)),
+        ]
+    }
+
+    @Test("volunteers, site heads, verified hours, star levels, staffing and needs per unit; sent again after a restart, nothing changes")
+    func volunteers() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let database = try await TestPostgres.freshDatabase()
+        var service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.volunteerStream(), to: cluster)
+        let expected: [String: Int64] = [
+            "volunteers_registered": 2, "site_heads_registered": 1, "verified_service_minutes": 150, "star_levels_reached": 1,
+            "volunteers_needed": 4, "volunteers_accepted": 3, "needs_submitted": 10, "needs_met": 4,
+        ]
+        func futianMatches() async throws -> Bool {
+            let futian = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "month", key: "2026-11")
+            return expected.allSatisfy { futian[$0.key] == $0.value }
+        }
+        try await eventually("Futian's November counts the corps once") { try await futianMatches() }
+        let letters = try await readTopic(Topics.deadLetter(.metrics).name, cluster: cluster, atLeast: 1).compactMap(
+            DeadLetter.init(deadLetterRecord:))
+        #expect(letters.count == 1 && letters.first?.error.contains("vol-3") == true, "\(letters.map(\.error))")
+        var latest: [String: MetricSnapshot] = [:]
+        try await eventually("the city's snapshots carry the staffing rate") {
+            for record in try await readTopic(Topics.metricSnapshots.name, cluster: cluster, atLeast: 1, quiet: .milliseconds(500)) {
+                if let snapshot = try? CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self) { latest[snapshot.key] = snapshot }
+            }
+            return latest["sz|month:2026-11|staffing_rate"]?.value == 0.75 && latest["sz|month:2026-11|needs_met_rate"]?.value == 0.4
+        }
+
+        await service.kill()
+        service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.volunteerStream(), to: cluster)
+        try await eventually("the resent stream is read") {
+            (await service.get("/metrics")?.body ?? "").contains("kepu_handler_events_total{handler=\"volunteer\",outcome=\"duplicate\"}")
+        }
+        try await Task.sleep(for: .seconds(2))
+        let after = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "month", key: "2026-11")
+        #expect(expected.allSatisfy { after[$0.key] == $0.value }, "\(after)")
         #expect(await service.terminate() == 0)
     }
 }

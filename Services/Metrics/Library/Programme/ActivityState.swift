@@ -1,11 +1,13 @@
 import KepuContracts
 import KepuDomain
 
-/// An activity (活动) as metrics counts it: what outreach-events last recorded of the event, and its ratings. The
-/// numbers it adds follow from this state alone, so a newer record moves them by the difference (`ActivityFold`),
-/// and a record read twice changes nothing.
-struct ActivityState: Sendable, Hashable {
-    /// Where it counts: the site's unit path, city first, the site last (empty until the event is recorded).
+/// An activity (活动) as metrics counts it: what outreach-events last recorded of the event, and its ratings. Its
+/// numbers belong to the day it was held and its site (and every unit above it): a newer record moves them.
+struct ActivityState: CountedState {
+    static let kind = "activity"
+    static let counting = StateCounting.moves
+
+    /// The site's unit path, city first, the site last (empty until the event is recorded).
     var unitPath: [String] = []
     var day: ShanghaiDay?
     var status: ActivityEventStatus?
@@ -41,7 +43,6 @@ struct ActivityState: Sendable, Hashable {
     /// Whether it took place: held, or held and reported.
     var held: Bool { status == .held || status == .reported }
 
-    /// What the activity adds to each of its groups.
     var counts: [KPI: Int64] {
         guard status != nil else { return [:] }
         var counts: [KPI: Int64] = [:]
@@ -64,11 +65,5 @@ struct ActivityState: Sendable, Hashable {
         counts[.ratings] = ratings
         counts[.ratingPoints] = ratingPoints
         return counts.filter { $0.value != 0 }
-    }
-
-    /// The groups (unit and period) its numbers add to: each unit on its path, in each period of its day.
-    var groups: [CounterGroup] {
-        guard let day, !unitPath.isEmpty else { return [] }
-        return CounterGroup.counting(unitPath: unitPath, day: day)
     }
 }
