@@ -227,7 +227,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         if careful {
             logger.warning(
                 "a process died applying these records; applying them in steps, each marked in flight",
-                metadata: ["partitions": "\(suspicion.diedOn.map(\.description))", "step": "\(suspicion.stepSize())"])
+                metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
         }
         let appliedAll = await retryingTransient("batch") {
             if careful {
@@ -276,12 +276,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
     }
 
-    /// After a death: the records that were in flight then, `suspicion.stepSize()` at a time, and those between
+    /// After a death: the records that were in flight then, a step at a time (`Suspicion.stepSize`), and those between
     /// them (on other partitions, or past the range) as they come; each step marked in flight (alone, if one record)
     /// and applied in a transaction of its own. Those that fail for good are found by halves and returned as dead
     /// letters. Order within a partition is kept: a step never skips over a record of its partition.
     func applyCarefully(_ commands: [ReceivedCommand<Handler.Command>], after suspicion: InFlightMarker.Suspicion) async throws -> [DeadLetter] {
-        let size = suspicion.stepSize()
+        let size = InFlightMarker.Suspicion.stepSize(suspects: commands.count { suspicion.wasInFlight($0.message) })
         var failed: [DeadLetter] = []
         var start = commands.startIndex
         while start < commands.endIndex {

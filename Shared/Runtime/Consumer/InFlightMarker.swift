@@ -4,7 +4,7 @@ import PostgresNIO
 /// The crash-loop guard: before a batch is applied, each of its partitions' offset range is committed as "in
 /// flight" (`consumer_in_flight`). A runner that finds a range it did not itself finish still overlapping its new
 /// batch knows a process died applying those records, and narrows down: it applies that batch in steps, each marked
-/// first (one record at a time, each marked alone, once the range that died is small; see `Suspicion.stepSize`). A
+/// first (one record at a time, each marked alone, once few records were in flight; see `Suspicion.stepSize`). A
 /// record that was in flight alone (so marked) when a process died is the one that keeps killing it: it is
 /// dead-lettered (`crash_loop`) and the partition moves on. Two or three deaths, not one per restart forever; one
 /// death (a kill, a lost node) never dead-letters anything.
@@ -81,14 +81,14 @@ struct InFlightMarker: PostgresPreparedStatement {
             inFlightAtDeath[message.topicPartition]?.contains(message.offset) ?? false
         }
 
-        /// How many of those records to mark and apply at a time. A range of at most `aloneBelow` offsets is
-        /// applied one record at a time, each marked alone; a wider one in steps of about its square root, so a
-        /// death in a step narrows the next start to one step. A record that kills the process is then found in
-        /// three deaths at most (batch, step, alone), and one death costs about 2·√n statements, not 2·n.
-        func stepSize(aloneBelow: Int64 = 512) -> Int {
-            let widest = inFlightAtDeath.values.map { $0.upperBound - $0.lowerBound + 1 }.max() ?? 0
-            guard widest > aloneBelow else { return 1 }
-            return Int(Double(widest).squareRoot().rounded(.up))
+        /// How many of the `suspects` (records that were in flight at the death) to mark and apply at a time. At
+        /// most `aloneBelow` are applied one at a time, each marked alone; more in steps of about their square
+        /// root, so a death in a step narrows the next start to one step. A record that kills the process is then
+        /// found in three deaths at most (batch, step, alone), and one death costs about 2·√n statements, not 2·n.
+        /// Counted in records, not offsets: a batch spread over many partitions is narrow in each.
+        static func stepSize(suspects: Int, aloneBelow: Int = 512) -> Int {
+            guard suspects > aloneBelow else { return 1 }
+            return Int(Double(suspects).squareRoot().rounded(.up))
         }
     }
 
