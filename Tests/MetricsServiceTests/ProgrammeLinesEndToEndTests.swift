@@ -171,4 +171,80 @@ struct ProgrammeLinesEndToEndTests {
         #expect(expected.allSatisfy { after[$0.key] == $0.value }, "\(after)")
         #expect(await service.terminate() == 0)
     }
+
+    static func contentMessage(_ id: String, _ type: String, key: String, _ payload: some Encodable) throws -> KafkaProducerMessage {
+        try CloudEvent(id: id, source: ServiceName.contentSupply.eventSource, type: type, time: start, subject: "content/\(key)", payload: payload)
+            .kafkaMessage(topic: Topics.contentEvents.name, key: key)
+    }
+
+    static func contentStream() throws -> [KafkaProducerMessage] {
+        let futian = ["sz", "sz-futian"]
+        let book = "9787020002207"
+        let plan = [LotAllocation(siteId: "st.a", isbn: book, copies: 20), LotAllocation(siteId: "st.b", isbn: book, copies: 20)]
+        return [
+            try contentMessage(
+                "c1", ContentEventType.lotRecorded, key: "lot-1",
+                LotRecord(lotId: "lot-1", unitPath: futian, status: .planned, titles: [TitleCopies(isbn: book, copies: 40)], allocations: plan)),
+            try contentMessage(
+                "c2", ContentEventType.lotRecorded, key: "lot-1",
+                LotRecord(lotId: "lot-1", unitPath: futian, status: .shipped, titles: [TitleCopies(isbn: book, copies: 40)], allocations: plan)),
+            try contentMessage(
+                "c3", ContentEventType.stockChanged, key: "st.a", StockRecord(siteId: "st.a", unitPath: futian, isbn: book, copies: 19, onLoan: 0)),
+            try contentMessage(
+                "c4", ContentEventType.stockChanged, key: "st.a", StockRecord(siteId: "st.a", unitPath: futian, isbn: book, copies: 19, onLoan: 2)),
+            try contentMessage(
+                "c5", ContentEventType.readingRecorded, key: "e9",
+                ReadingRecord(eventId: "e9", siteId: "st.a", unitPath: futian, books: [TitleCopies(isbn: book, copies: 5)], readers: 12)),
+            try contentMessage(
+                "c6", ContentEventType.engagementRolledUp, key: "w1/st.a/2026-11-29",
+                EngagementRollUp(
+                    workId: "w1", siteId: "st.a", unitPath: futian, day: "2026-11-29", views: 80, completions: 20, shares: 5, distinctVisitors: 60,
+                    distinctVisitorsError: 0.008, flagged: 0)),
+            try contentMessage(
+                "c7", ContentEventType.engagementRolledUp, key: "w1/st.a/2026-11-29",
+                EngagementRollUp(
+                    workId: "w1", siteId: "st.a", unitPath: futian, day: "2026-11-29", views: 100, completions: 25, shares: 6, distinctVisitors: 70,
+                    distinctVisitorsError: 0.008, flagged: 2)),
+            try contentMessage(
+                "c8", ContentEventType.officerScored, key: "o1",
+                OfficerScore(officerId: "o1", siteId: "st.a", unitPath: futian, points: 30, districtRank: 1, cityRank: 1)),
+            // A stock count beyond the copies: refused at decode.
+            try contentMessage(
+                "c9", ContentEventType.stockChanged, key: "st.b", StockRecord(siteId: "st.b", unitPath: futian, isbn: book, copies: 1, onLoan: 5)),
+        ]
+    }
+
+    @Test(
+        "books donated, delivered, in stock and lent, used in reading; works' views and reach; officers; sent again after a restart, nothing changes")
+    func content() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let database = try await TestPostgres.freshDatabase()
+        var service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.contentStream(), to: cluster)
+        let expected: [String: Int64] = [
+            "books_donated": 40, "books_delivered": 40, "books_in_stock": 19, "books_on_loan": 2, "reading_books_used": 5, "work_views": 100,
+            "work_completions": 25, "work_shares": 6, "work_reach": 70, "information_officers": 1, "officer_points": 30,
+        ]
+        func futianMatches() async throws -> Bool {
+            let futian = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "month", key: "2026-11")
+            return expected.allSatisfy { futian[$0.key] == $0.value }
+        }
+        try await eventually("Futian's November counts the books and works once") { try await futianMatches() }
+        let site = try await MetricsHarness.counters(database, unit: "st.a", kind: "day", key: "2026-11-29")
+        #expect(site["work_views"] == 100 && site["books_in_stock"] == 19, "\(site)")
+        let letters = try await readTopic(Topics.deadLetter(.metrics).name, cluster: cluster, atLeast: 1).compactMap(
+            DeadLetter.init(deadLetterRecord:))
+        #expect(letters.count == 1 && letters.first?.error.contains("onLoan") == true, "\(letters.map(\.error))")
+
+        await service.kill()
+        service = try await MetricsHarness.start(database: database, cluster: cluster)
+        try await publish(try Self.contentStream(), to: cluster)
+        try await eventually("the resent stream is read") {
+            (await service.get("/metrics")?.body ?? "").contains("kepu_handler_events_total{handler=\"content\",outcome=\"duplicate\"}")
+        }
+        try await Task.sleep(for: .seconds(2))
+        let after = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "month", key: "2026-11")
+        #expect(expected.allSatisfy { after[$0.key] == $0.value }, "\(after)")
+        #expect(await service.terminate() == 0)
+    }
 }

@@ -14,7 +14,8 @@ struct EvaluationReport: Sendable {
         KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached, KPI.activitiesHeld, KPI.activityParticipants,
         KPI.lecturesHeld, KPI.visitsHeld, KPI.mobileMuseumStops, KPI.readingActivities, KPI.campaignActivities, KPI.activityCostFen,
         KPI.volunteersRegistered, KPI.siteHeadsRegistered, KPI.verifiedServiceMinutes, KPI.starLevelsReached, KPI.volunteerShortfalls,
-        KPI.needsSubmitted, KPI.needsMet,
+        KPI.needsSubmitted, KPI.needsMet, KPI.booksDelivered, KPI.booksInStock, KPI.readingBooksUsed, KPI.workViews, KPI.workReach,
+        KPI.informationOfficers,
     ]
     static let rateColumns = KPI.rates
 

@@ -84,6 +84,27 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case needsSubmitted = "needs_submitted"
     case needsMet = "needs_met"
 
+    // Science books and online works (二(五)), from content-supply's events. Stock and officers are running totals
+    // (their growth counted where and when reported); a work's engagement counts on its own day.
+    /// Copies donated in lots, at the lot's district, and copies shipped to sites (allocated, once shipped).
+    case booksDonated = "books_donated"
+    case booksDelivered = "books_delivered"
+    /// Copies held by sites (on the shelf and lent out), net, and those lent out, net.
+    case booksInStock = "books_in_stock"
+    case booksOnLoan = "books_on_loan"
+    /// Copies used in reading activities (科普阅读).
+    case readingBooksUsed = "reading_books_used"
+    /// Online works' views, completions and shares at the sites.
+    case workViews = "work_views"
+    case workCompletions = "work_completions"
+    case workShares = "work_shares"
+    /// Distinct visitors per work, site and day, summed: each a sketch's estimate (about 1 % error), the sum an
+    /// upper bound of the distinct residents reached (a resident counts once per work and day).
+    case workReach = "work_reach"
+    /// Information officers (信息员) with points, and their points, net.
+    case informationOfficers = "information_officers"
+    case officerPoints = "officer_points"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
@@ -108,6 +129,12 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     static let volunteerCounts: [KPI] = [
         .volunteersRegistered, .siteHeadsRegistered, .verifiedServiceMinutes, .starLevelsReached, .volunteersNeeded, .volunteersAccepted,
         .volunteerShortfalls, .needsSubmitted, .needsMet,
+    ]
+
+    /// The counts of books and online works (migration 7).
+    static let contentCounts: [KPI] = [
+        .booksDonated, .booksDelivered, .booksInStock, .booksOnLoan, .readingBooksUsed, .workViews, .workCompletions, .workShares, .workReach,
+        .informationOfficers, .officerPoints,
     ]
 
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).

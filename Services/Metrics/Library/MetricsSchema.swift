@@ -149,5 +149,8 @@ enum MetricsSchema {
                 )
                 """
             ]),
+        Migration(
+            version: 7, name: "the programme's lines: books and online works",
+            statements: KPI.contentCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
     ]
 }

@@ -17,6 +17,7 @@ public enum MetricsService {
                 HandlerRegistration(RegistryHandler()),
                 HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(ContentEventsHandler(snapshotsWanted: snapshotsWanted)),
             ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [
