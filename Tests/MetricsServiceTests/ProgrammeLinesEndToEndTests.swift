@@ -25,7 +25,7 @@ struct ProgrammeLinesEndToEndTests {
     }
 
     static func message(_ id: String, _ type: String, key: String, _ payload: some Encodable) throws -> KafkaProducerMessage {
-        try CloudEvent(id: id, source: ServiceName.outreachEvents.eventSource, type: type, subject: "event/\(key)", payload: payload)
+        try CloudEvent(id: id, source: ServiceName.outreachEvents.eventSource, type: type, time: start, subject: "event/\(key)", payload: payload)
             .kafkaMessage(topic: Topics.outreachEvents.name, key: key)
     }
 
@@ -45,7 +45,33 @@ struct ProgrammeLinesEndToEndTests {
             try message("m7", ActivityEventType.eventRecorded, key: "e3", record("e3", .cancelled)),
             // Keyed by its site, not its event: its order against the event's other records is not kept.
             try message("m8", ActivityEventType.eventRecorded, key: "st.a", record("e4", .held, attendance: (99, 0))),
+            try message(
+                "m9", OutreachEventType.pairingCreated, key: "p1",
+                PairingRecorded(
+                    pairingId: "p1", baseId: "base-1", basePath: ["sz", "sz-futian"], partnerId: "c1", partnerPath: ["sz", "sz-futian"],
+                    from: "2026-11-01",
+                    until: "2027-10-31", commitments: PairingCommitments(activitiesPerQuarter: 2, visitsPerQuarter: 1), status: .active)),
+            try message("m10", OutreachEventType.applicationSubmitted, key: "a1", application(.submitted)),
+            try message("m11", OutreachEventType.applicationApproved, key: "a1", application(.approved)),
+            try message("m12", ActivityEventType.orderChanged, key: "o1", order(.placed)),
+            try message(
+                "m13", ActivityEventType.orderOverdue, key: "o1",
+                OrderOverdue(orderId: "o1", status: .placed, siteId: "st.a", sitePath: ["sz", "sz-futian"], providerId: nil, deadline: start)),
+            try message("m14", ActivityEventType.orderChanged, key: "o1", order(.held)),
         ]
+    }
+
+    static func application(_ status: ApplicationStatus) -> ApplicationStep {
+        ApplicationStep(
+            applicationId: "a1", status: status, siteName: "Lianhua community station", unitId: "sz-futian-c1", unitPath: ["sz", "sz-futian"],
+            actor: "city-admin", actorRole: "city_admin", at: start, comment: nil, inspectionDay: nil, practicePointId: nil, validUntil: nil)
+    }
+
+    static func order(_ status: OrderStatus) -> OrderRecord {
+        OrderRecord(
+            orderId: "o1", status: status, siteId: "st.a", sitePath: ["sz", "sz-futian"], programmeId: "prog-1", providerId: nil, from: "2026-11-29",
+            until: "2026-12-31", expectedAudience: 40, eventId: nil, step: status.rawValue, actor: "site-admin", actorRole: "site_admin", at: start,
+            reason: nil, deadline: nil, rating: nil)
     }
 
     @Test("lectures, reading, cancellations, ratings and cost per unit; snapshots carry them; sent again after a restart, nothing changes")
@@ -58,7 +84,8 @@ struct ProgrammeLinesEndToEndTests {
         let expectedCity: [String: Int64] = [
             "activities_held": 2, "activity_participants": 51, "lectures_held": 1, "lecture_participants": 39, "reading_activities": 1,
             "reading_participants": 12, "activities_cancelled": 1, "ratings": 4, "rating_points": 1_800, "activity_cost_fen": 5_000,
-            "visits_held": 0,
+            "visits_held": 0, "pairings_active": 1, "applications_submitted": 1, "applications_approved": 1, "orders_placed": 1,
+            "orders_fulfilled": 1, "order_overdue_steps": 1,
         ]
         func cityMatches() async throws -> Bool {
             let city = try await MetricsHarness.counters(database, unit: "sz", kind: "month", key: "2026-11")
@@ -72,7 +99,7 @@ struct ProgrammeLinesEndToEndTests {
 
         let letters = try await readTopic(Topics.deadLetter(.metrics).name, cluster: cluster, atLeast: 1)
             .compactMap(DeadLetter.init(deadLetterRecord:))
-        #expect(letters.count == 1 && letters.first?.error.contains("eventId") == true, "\(letters.map(\.error))")
+        #expect(letters.count == 1 && letters.first?.error.contains("Kafka key") == true, "\(letters.map(\.error))")
 
         var latest: [String: MetricSnapshot] = [:]
         try await eventually("the snapshots carry the activities and the mean rating") {

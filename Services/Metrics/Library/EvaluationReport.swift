@@ -15,7 +15,7 @@ struct EvaluationReport: Sendable {
         KPI.lecturesHeld, KPI.visitsHeld, KPI.mobileMuseumStops, KPI.readingActivities, KPI.campaignActivities, KPI.activityCostFen,
         KPI.volunteersRegistered, KPI.siteHeadsRegistered, KPI.verifiedServiceMinutes, KPI.starLevelsReached, KPI.volunteerShortfalls,
         KPI.needsSubmitted, KPI.needsMet, KPI.booksDelivered, KPI.booksInStock, KPI.readingBooksUsed, KPI.workViews, KPI.workReach,
-        KPI.informationOfficers,
+        KPI.informationOfficers, KPI.pairingsActive, KPI.applicationsApproved, KPI.ordersPlaced, KPI.ordersFulfilled, KPI.orderOverdueSteps,
     ]
     static let rateColumns = KPI.rates
 

@@ -105,6 +105,19 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case informationOfficers = "information_officers"
     case officerPoints = "officer_points"
 
+    // The organisation (二(二), 三), from outreach-events' pairings, applications and orders: running totals, their
+    // growth counted where and when reported.
+    /// Pairings (结对共建) active, net, at the base's unit.
+    case pairingsActive = "pairings_active"
+    /// Applications to become a practice point submitted, and approved (new practice points).
+    case applicationsSubmitted = "applications_submitted"
+    case applicationsApproved = "applications_approved"
+    /// Sites' orders of programmes (点单) placed, and fulfilled (held, reported, reviewed or closed).
+    case ordersPlaced = "orders_placed"
+    case ordersFulfilled = "orders_fulfilled"
+    /// Steps of the order loop that passed their deadline.
+    case orderOverdueSteps = "order_overdue_steps"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
@@ -137,6 +150,11 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         .informationOfficers, .officerPoints,
     ]
 
+    /// The counts of the organisation's pairings, applications and orders (migration 8).
+    static let organisationCounts: [KPI] = [
+        .pairingsActive, .applicationsSubmitted, .applicationsApproved, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps,
+    ]
+
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
     var description: String { rawValue }
 
@@ -155,6 +173,8 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case staffingRate = "staffing_rate"
         /// Residents' needs met, per need surveyed.
         case needsMetRate = "needs_met_rate"
+        /// Orders fulfilled, per order placed (the order loop's fulfilment).
+        case orderFulfilment = "order_fulfilment"
 
         var name: String { rawValue }
         var description: String { rawValue }
@@ -169,6 +189,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .costPerParticipant: .activityCostFen
             case .staffingRate: .volunteersAccepted
             case .needsMetRate: .needsMet
+            case .orderFulfilment: .ordersFulfilled
             }
         }
 
@@ -181,6 +202,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .costPerParticipant: .activityParticipants
             case .staffingRate: .volunteersNeeded
             case .needsMetRate: .needsSubmitted
+            case .orderFulfilment: .ordersPlaced
             }
         }
 
@@ -190,7 +212,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// A share of a whole (shown as a percentage), not a mean (a rating, fen per participant).
         var isShare: Bool {
             switch self {
-            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion, .staffingRate, .needsMetRate: true
+            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion, .staffingRate, .needsMetRate, .orderFulfilment: true
             case .averageRating, .costPerParticipant: false
             }
         }

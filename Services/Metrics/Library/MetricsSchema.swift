@@ -152,5 +152,8 @@ enum MetricsSchema {
         Migration(
             version: 7, name: "the programme's lines: books and online works",
             statements: KPI.contentCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
+        Migration(
+            version: 8, name: "the programme's lines: pairings, applications and orders",
+            statements: KPI.organisationCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
     ]
 }

@@ -1,16 +1,22 @@
+import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuRuntime
 import PostgresNIO
 
-/// Follows `kepu.outreach.events.v1`: staff assigned and released (for staffing coverage, 三级组织体系), and the
-/// activities (events as recorded, and their ratings: `ActivityFold`). Pairings, applications, the menu and orders
-/// are read and set aside until their lines of the plan are measured (issue 27).
+/// Follows `kepu.outreach.events.v1`: staff assigned and released (for staffing coverage, 三级组织体系); the
+/// activities (events as recorded, and their ratings); pairings, applications to become a practice point, and sites'
+/// orders, each kept as a `CountedState`. The menu and campaigns are set aside.
 struct OutreachEventsHandler: EventHandler {
     enum Command: Sendable {
         case staff(StaffRecorded, active: Bool)
         case activity(ActivityEventRecord)
         case rated(EventRated)
+        case pairing(PairingRecorded)
+        case application(ApplicationStep)
+        case order(OrderRecord)
+        case overdue(OrderOverdue)
         case ignored
     }
 
@@ -25,45 +31,76 @@ struct OutreachEventsHandler: EventHandler {
             .on(OutreachEventType.staffReleased, as: StaffRecorded.self) { .staff($0, active: false) },
             .on(ActivityEventType.eventRecorded, as: ActivityEventRecord.self) { .activity($0) },
             .on(ActivityEventType.eventRated, as: EventRated.self) { .rated($0) },
+            .on(ActivityEventType.orderChanged, as: OrderRecord.self) { .order($0) },
+            .on(ActivityEventType.orderOverdue, as: OrderOverdue.self) { .overdue($0) },
         ]
-            + (OutreachEventType.pairings + OutreachEventType.applications
-            + ActivityEventType.all.filter { $0 != ActivityEventType.eventRecorded && $0 != ActivityEventType.eventRated })
+            + OutreachEventType.pairings.map { type in .on(type, as: PairingRecorded.self) { .pairing($0) } }
+            + OutreachEventType.applications.map { type in .on(type, as: ApplicationStep.self) { .application($0) } }
+            + [ActivityEventType.programmeRecorded, ActivityEventType.campaignRecorded, ActivityEventType.requestRejected]
             .map { type in .ignore(type, as: { .ignored }) })
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         let command = try Self.decoder.decode(event)
-        // Per-event (and per-member) order holds only within one key's partition.
-        switch command {
-        case .staff(let record, _) where !message.isKeyed(by: record.staffId):
-            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its staffId")
-        case .activity(let record) where !message.isKeyed(by: record.eventId):
-            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its eventId")
-        case .rated(let rated) where !message.isKeyed(by: rated.eventId):
-            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its eventId")
-        default:
-            return command
+        // Per-aggregate order holds only within one key's partition: the key must be the aggregate's id.
+        let key: String? =
+            switch command {
+            case .staff(let record, _): record.staffId
+            case .activity(let record): record.eventId
+            case .rated(let rated): rated.eventId
+            case .pairing(let pairing): pairing.pairingId
+            case .application(let step): step.applicationId
+            case .order(let order): order.orderId
+            case .overdue(let overdue): overdue.orderId
+            case .ignored: nil
+            }
+        if let key, !message.isKeyed(by: key) {
+            throw PoisonMessage(code: "invalid_payload", reason: "the record's Kafka key must be its aggregate's id")
         }
+        return command
     }
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
         try await applyStaff(commands, in: transaction)
-        try await applyActivities(commands, in: transaction)
+        var firstPending = try await applyActivities(commands, in: transaction)
+        firstPending = try await applyOrganisation(commands, in: transaction) || firstPending
+        if firstPending { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+    }
+
+    /// Pairings, applications and orders: running totals, counted on the day outreach reported them.
+    private func applyOrganisation(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws -> Bool {
+        var pairings: [(id: String, change: (inout PairingState) -> Void)] = []
+        var applications: [(id: String, change: (inout ApplicationState) -> Void)] = []
+        var orders: [(id: String, change: (inout OrderState) -> Void)] = []
+        for received in commands {
+            let day = ShanghaiDay(received.event.time ?? received.message.timestamp.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date())
+            switch received.command {
+            case .pairing(let pairing): pairings.append((pairing.pairingId, { $0.record(pairing, on: day) }))
+            case .application(let step): applications.append((step.applicationId, { $0.record(step, on: day) }))
+            case .order(let order): orders.append((order.orderId, { $0.record(order, on: day) }))
+            case .overdue(let overdue): orders.append((overdue.orderId, { $0.record(overdue, on: day) }))
+            case .staff, .activity, .rated, .ignored: continue
+            }
+        }
+        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
+        let earliest = commands.compactMap(\.message.timestamp).min()
+        var firstPending = try await store.fold(pairings, earliest: earliest).firstPending
+        firstPending = try await store.fold(applications, earliest: earliest).firstPending || firstPending
+        firstPending = try await store.fold(orders, earliest: earliest).firstPending || firstPending
+        return firstPending
     }
 
     /// Each event's latest state in the batch against what was counted: the difference goes to the counters.
-    private func applyActivities(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
+    private func applyActivities(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws -> Bool {
         var changes: [(id: String, change: (inout ActivityState) -> Void)] = []
         for received in commands {
             switch received.command {
             case .activity(let record): changes.append((record.eventId, { $0.record(record) }))
             case .rated(let rated): changes.append((rated.eventId, { $0.rate(rated.rating) }))
-            case .staff, .ignored: continue
+            case .staff, .pairing, .application, .order, .overdue, .ignored: continue
             }
         }
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
-        if try await store.fold(changes, earliest: commands.compactMap(\.message.timestamp).min()).firstPending {
-            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
-        }
+        return try await store.fold(changes, earliest: commands.compactMap(\.message.timestamp).min()).firstPending
     }
 
     private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
