@@ -28,10 +28,6 @@ struct ActivityFoldTests {
         return state
     }
 
-    func value(_ deltas: [CounterGroup: [KPI: Int64]], _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
-        deltas.first { $0.key.unitId == unit && $0.key.period.description == period }?.value[kpi] ?? 0
-    }
-
     @Test("a draft or published event counts nothing; held, it counts at its site and every unit above, in every period of its day")
     func heldCounts() {
         #expect(StateFold.deltas(before: [:], after: ["e1": state(record(.draft))]).isEmpty)
@@ -40,33 +36,33 @@ struct ActivityFoldTests {
             before: [:], after: ["e1": state(record(.held, attendance: (30, 5), cost: 120_000, campaigns: ["science-day-2026"]))])
         for unit in ["sz", "sz-futian", "st.a"] {
             for period in ["day:2026-11-29", "month:2026-11", "year:2026"] {
-                #expect(value(held, unit, period, .activitiesHeld) == 1, "\(unit) \(period)")
-                #expect(value(held, unit, period, .activityParticipants) == 35)
-                #expect(value(held, unit, period, .lecturesHeld) == 1)
-                #expect(value(held, unit, period, .lectureParticipants) == 35)
-                #expect(value(held, unit, period, .campaignActivities) == 1)
-                #expect(value(held, unit, period, .activityCostFen) == 120_000)
-                #expect(value(held, unit, period, .visitsHeld) == 0)
+                #expect(delta(held, unit, period, .activitiesHeld) == 1, "\(unit) \(period)")
+                #expect(delta(held, unit, period, .activityParticipants) == 35)
+                #expect(delta(held, unit, period, .lecturesHeld) == 1)
+                #expect(delta(held, unit, period, .lectureParticipants) == 35)
+                #expect(delta(held, unit, period, .campaignActivities) == 1)
+                #expect(delta(held, unit, period, .activityCostFen) == 120_000)
+                #expect(delta(held, unit, period, .visitsHeld) == 0)
             }
         }
-        #expect(value(held, "sz", "day:2026-11-30", .activitiesHeld) == 0, "another day")
+        #expect(delta(held, "sz", "day:2026-11-30", .activitiesHeld) == 0, "another day")
     }
 
     @Test("each format counts on its own line: visits, reading, the mobile museum's stops")
     func formats() {
         let visit = StateFold.deltas(before: [:], after: ["e1": state(record(.held, format: .visit, attendance: (40, 0)))])
-        #expect(value(visit, "sz", "month:2026-11", .visitsHeld) == 1)
-        #expect(value(visit, "sz", "month:2026-11", .visitParticipants) == 40)
-        #expect(value(visit, "sz", "month:2026-11", .lecturesHeld) == 0)
+        #expect(delta(visit, "sz", "month:2026-11", .visitsHeld) == 1)
+        #expect(delta(visit, "sz", "month:2026-11", .visitParticipants) == 40)
+        #expect(delta(visit, "sz", "month:2026-11", .lecturesHeld) == 0)
         let reading = StateFold.deltas(before: [:], after: ["e1": state(record(.reported, format: .reading, attendance: (12, 3)))])
-        #expect(value(reading, "sz", "month:2026-11", .readingActivities) == 1)
-        #expect(value(reading, "sz", "month:2026-11", .readingParticipants) == 15)
+        #expect(delta(reading, "sz", "month:2026-11", .readingActivities) == 1)
+        #expect(delta(reading, "sz", "month:2026-11", .readingParticipants) == 15)
         let stop = StateFold.deltas(before: [:], after: ["e1": state(record(.held, format: .exhibition, attendance: (0, 200), tour: "tour-1"))])
-        #expect(value(stop, "sz", "month:2026-11", .mobileMuseumStops) == 1)
-        #expect(value(stop, "sz", "month:2026-11", .mobileMuseumVisitors) == 200)
+        #expect(delta(stop, "sz", "month:2026-11", .mobileMuseumStops) == 1)
+        #expect(delta(stop, "sz", "month:2026-11", .mobileMuseumVisitors) == 200)
         let exhibition = StateFold.deltas(before: [:], after: ["e1": state(record(.held, format: .exhibition, attendance: (0, 200)))])
-        #expect(value(exhibition, "sz", "month:2026-11", .mobileMuseumStops) == 0, "an exhibition without a tour is no stop")
-        #expect(value(exhibition, "sz", "month:2026-11", .activitiesHeld) == 1)
+        #expect(delta(exhibition, "sz", "month:2026-11", .mobileMuseumStops) == 0, "an exhibition without a tour is no stop")
+        #expect(delta(exhibition, "sz", "month:2026-11", .activitiesHeld) == 1)
     }
 
     @Test("a newer record moves the numbers by the difference; the same record again changes nothing")
@@ -74,14 +70,14 @@ struct ActivityFoldTests {
         let held = state(record(.held, attendance: (30, 5)))
         let reported = state(record(.reported, attendance: (30, 9), cost: 5_000))
         let change = StateFold.deltas(before: ["e1": held], after: ["e1": reported])
-        #expect(value(change, "st.a", "month:2026-11", .activitiesHeld) == 0, "still one activity")
-        #expect(value(change, "st.a", "month:2026-11", .activityParticipants) == 4)
-        #expect(value(change, "st.a", "month:2026-11", .activityCostFen) == 5_000)
+        #expect(delta(change, "st.a", "month:2026-11", .activitiesHeld) == 0, "still one activity")
+        #expect(delta(change, "st.a", "month:2026-11", .activityParticipants) == 4)
+        #expect(delta(change, "st.a", "month:2026-11", .activityCostFen) == 5_000)
         #expect(StateFold.deltas(before: ["e1": reported], after: ["e1": reported]).isEmpty)
         let cancelled = StateFold.deltas(before: ["e1": held], after: ["e1": state(record(.cancelled))])
-        #expect(value(cancelled, "sz", "month:2026-11", .activitiesHeld) == -1, "a held event cancelled afterwards is taken back")
-        #expect(value(cancelled, "sz", "month:2026-11", .activityParticipants) == -35)
-        #expect(value(cancelled, "sz", "month:2026-11", .activitiesCancelled) == 1)
+        #expect(delta(cancelled, "sz", "month:2026-11", .activitiesHeld) == -1, "a held event cancelled afterwards is taken back")
+        #expect(delta(cancelled, "sz", "month:2026-11", .activityParticipants) == -35)
+        #expect(delta(cancelled, "sz", "month:2026-11", .activitiesCancelled) == 1)
     }
 
     @Test("moved to another site and day: taken back where it was counted, added where it is now")
@@ -89,24 +85,24 @@ struct ActivityFoldTests {
         let before = state(record(.held, attendance: (10, 0)))
         let after = state(record(.held, site: "st.n", path: ["sz", "sz-nanshan"], attendance: (10, 0), day: 3))
         let deltas = StateFold.deltas(before: ["e1": before], after: ["e1": after])
-        #expect(value(deltas, "st.a", "day:2026-11-29", .activitiesHeld) == -1)
-        #expect(value(deltas, "sz-futian", "month:2026-11", .activitiesHeld) == -1)
-        #expect(value(deltas, "st.n", "day:2026-12-02", .activitiesHeld) == 1)
-        #expect(value(deltas, "sz-nanshan", "month:2026-12", .activitiesHeld) == 1)
-        #expect(value(deltas, "sz", "month:2026-11", .activitiesHeld) == -1)
-        #expect(value(deltas, "sz", "month:2026-12", .activitiesHeld) == 1)
-        #expect(value(deltas, "sz", "year:2026", .activitiesHeld) == 0, "the city's year: moved within it")
+        #expect(delta(deltas, "st.a", "day:2026-11-29", .activitiesHeld) == -1)
+        #expect(delta(deltas, "sz-futian", "month:2026-11", .activitiesHeld) == -1)
+        #expect(delta(deltas, "st.n", "day:2026-12-02", .activitiesHeld) == 1)
+        #expect(delta(deltas, "sz-nanshan", "month:2026-12", .activitiesHeld) == 1)
+        #expect(delta(deltas, "sz", "month:2026-11", .activitiesHeld) == -1)
+        #expect(delta(deltas, "sz", "month:2026-12", .activitiesHeld) == 1)
+        #expect(delta(deltas, "sz", "year:2026", .activitiesHeld) == 0, "the city's year: moved within it")
     }
 
     @Test("ratings replace the last ones: their count and their points in hundredths; the mean is a rate over them")
     func ratings() {
         let first = state(record(.held), rating: EventRating(ratings: 4, average: 4.5))
         let deltas = StateFold.deltas(before: [:], after: ["e1": first])
-        #expect(value(deltas, "sz", "month:2026-11", .ratings) == 4)
-        #expect(value(deltas, "sz", "month:2026-11", .ratingPoints) == 1_800)
+        #expect(delta(deltas, "sz", "month:2026-11", .ratings) == 4)
+        #expect(delta(deltas, "sz", "month:2026-11", .ratingPoints) == 1_800)
         let more = StateFold.deltas(before: ["e1": first], after: ["e1": state(record(.held), rating: EventRating(ratings: 5, average: 4.2))])
-        #expect(value(more, "sz", "month:2026-11", .ratings) == 1)
-        #expect(value(more, "sz", "month:2026-11", .ratingPoints) == 300)
+        #expect(delta(more, "sz", "month:2026-11", .ratings) == 1)
+        #expect(delta(more, "sz", "month:2026-11", .ratingPoints) == 300)
         var values = KPIValues()
         values.counts = [.ratings: 5, .ratingPoints: 2_100, .activityCostFen: 10_000, .activityParticipants: 40]
         #expect(values.rate(.averageRating).value == 4.2)

@@ -11,10 +11,6 @@ struct ContentLineTests {
     let tuesday = ShanghaiDay(year: 2026, month: 12, day: 1)
     let futian = ["sz", "sz-futian"]
 
-    func value(_ deltas: [CounterGroup: [KPI: Int64]], _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
-        deltas.first { $0.key.unitId == unit && $0.key.period.description == period }?.value[kpi] ?? 0
-    }
-
     @Test("a lot counts its copies when recorded and its allocations when shipped, at its district")
     func lots() {
         let titles = [TitleCopies(isbn: "9787020002207", copies: 60), TitleCopies(isbn: "9787544253994", copies: 40)]
@@ -27,11 +23,11 @@ struct ContentLineTests {
             return state
         }
         let recorded = StateFold.deltas(before: [:], after: ["lot-1": lot(.planned, on: monday)])
-        #expect(value(recorded, "sz-futian", "month:2026-11", .booksDonated) == 100)
-        #expect(value(recorded, "sz-futian", "month:2026-11", .booksDelivered) == 0)
+        #expect(delta(recorded, "sz-futian", "month:2026-11", .booksDonated) == 100)
+        #expect(delta(recorded, "sz-futian", "month:2026-11", .booksDelivered) == 0)
         let shipped = StateFold.deltas(before: ["lot-1": lot(.approved, on: monday)], after: ["lot-1": lot(.shipped, on: tuesday)])
-        #expect(value(shipped, "sz", "month:2026-12", .booksDelivered) == 60)
-        #expect(value(shipped, "sz", "month:2026-12", .booksDonated) == 0, "donated once")
+        #expect(delta(shipped, "sz", "month:2026-12", .booksDelivered) == 60)
+        #expect(delta(shipped, "sz", "month:2026-12", .booksDonated) == 0, "donated once")
         #expect(StateFold.deltas(before: ["lot-1": lot(.shipped, on: tuesday)], after: ["lot-1": lot(.received, on: tuesday)]).isEmpty)
     }
 
@@ -43,10 +39,10 @@ struct ContentLineTests {
             return state
         }
         let received = StateFold.deltas(before: [:], after: ["st.a/x": stock(30, 0, on: monday)])
-        #expect(value(received, "st.a", "month:2026-11", .booksInStock) == 30, "the site is counted, below its path")
+        #expect(delta(received, "st.a", "month:2026-11", .booksInStock) == 30, "the site is counted, below its path")
         let lent = StateFold.deltas(before: ["st.a/x": stock(30, 0, on: monday)], after: ["st.a/x": stock(30, 2, on: tuesday)])
-        #expect(value(lent, "sz", "month:2026-12", .booksOnLoan) == 2)
-        #expect(value(lent, "sz", "month:2026-12", .booksInStock) == 0)
+        #expect(delta(lent, "sz", "month:2026-12", .booksOnLoan) == 2)
+        #expect(delta(lent, "sz", "month:2026-12", .booksInStock) == 0)
 
         func engagement(views: Int64, reach: Int64) -> WorkEngagementState {
             var state = WorkEngagementState()
@@ -60,19 +56,19 @@ struct ContentLineTests {
         let first = StateFold.deltas(before: [:], after: ["w1/st.a/2026-11-30": engagement(views: 10, reach: 7)])
         let later = StateFold.deltas(
             before: ["w1/st.a/2026-11-30": engagement(views: 10, reach: 7)], after: ["w1/st.a/2026-11-30": engagement(views: 25, reach: 12)])
-        #expect(value(first, "sz", "day:2026-11-30", .workViews) == 10)
-        #expect(value(later, "sz", "day:2026-11-30", .workViews) == 15, "a later roll-up adds what it grew by, on the work's day")
-        #expect(value(later, "st.a", "month:2026-11", .workReach) == 5)
+        #expect(delta(first, "sz", "day:2026-11-30", .workViews) == 10)
+        #expect(delta(later, "sz", "day:2026-11-30", .workViews) == 15, "a later roll-up adds what it grew by, on the work's day")
+        #expect(delta(later, "st.a", "month:2026-11", .workReach) == 5)
 
         var officer = OfficerState()
         officer.record(OfficerScore(officerId: "o1", siteId: "st.a", unitPath: futian, points: 40, districtRank: 1, cityRank: 3), on: monday)
         var more = officer
         more.record(OfficerScore(officerId: "o1", siteId: "st.a", unitPath: futian, points: 70, districtRank: 1, cityRank: 2), on: tuesday)
         let joined = StateFold.deltas(before: [:], after: ["o1": officer])
-        #expect(value(joined, "sz-futian", "month:2026-11", .informationOfficers) == 1)
+        #expect(delta(joined, "sz-futian", "month:2026-11", .informationOfficers) == 1)
         let scored = StateFold.deltas(before: ["o1": officer], after: ["o1": more])
-        #expect(value(scored, "sz-futian", "month:2026-12", .officerPoints) == 30)
-        #expect(value(scored, "sz-futian", "month:2026-12", .informationOfficers) == 0, "an officer counts once")
+        #expect(delta(scored, "sz-futian", "month:2026-12", .officerPoints) == 30)
+        #expect(delta(scored, "sz-futian", "month:2026-12", .informationOfficers) == 0, "an officer counts once")
     }
 
     @Test("content-supply's events are checked as they are read: ranges, paths and days")

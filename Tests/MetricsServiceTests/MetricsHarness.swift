@@ -59,3 +59,8 @@ enum MetricsHarness {
 
     static var november2026: Date { Date(timeIntervalSince1970: 1_793_462_400) } // 2026-11-01T00:00:00+08:00
 }
+
+/// What counter changes give `kpi` in `unit`'s `period` (e.g. `month:2026-11`): 0 when none.
+func delta(_ deltas: [CounterGroup: [KPI: Int64]], _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
+    deltas.first { $0.key.unitId == unit && $0.key.period.description == period }?.value[kpi] ?? 0
+}

@@ -11,10 +11,6 @@ struct OrganisationLineTests {
     let tuesday = ShanghaiDay(year: 2026, month: 12, day: 1)
     let futian = ["sz", "sz-futian"]
 
-    func value(_ deltas: [CounterGroup: [KPI: Int64]], _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
-        deltas.first { $0.key.unitId == unit && $0.key.period.description == period }?.value[kpi] ?? 0
-    }
-
     @Test("an order counts placed once, fulfilled once held, and each overdue step once; the fulfilment rate divides them")
     func orders() {
         func order(_ status: OrderStatus) -> OrderRecord {
@@ -37,12 +33,12 @@ struct OrganisationLineTests {
         held.record(order(.held), on: tuesday)
         var closed = held
         closed.record(order(.closed), on: tuesday)
-        #expect(value(StateFold.deltas(before: [:], after: ["o1": placed]), "st.a", "month:2026-11", .ordersPlaced) == 1)
-        #expect(value(StateFold.deltas(before: ["o1": placed], after: ["o1": late]), "sz", "month:2026-12", .orderOverdueSteps) == 1)
+        #expect(delta(StateFold.deltas(before: [:], after: ["o1": placed]), "st.a", "month:2026-11", .ordersPlaced) == 1)
+        #expect(delta(StateFold.deltas(before: ["o1": placed], after: ["o1": late]), "sz", "month:2026-12", .orderOverdueSteps) == 1)
         #expect(StateFold.deltas(before: ["o1": late], after: ["o1": again]).isEmpty, "raised again: counted once")
         let fulfilled = StateFold.deltas(before: ["o1": again], after: ["o1": held])
-        #expect(value(fulfilled, "sz", "month:2026-12", .ordersFulfilled) == 1)
-        #expect(value(fulfilled, "sz", "month:2026-12", .ordersPlaced) == 0)
+        #expect(delta(fulfilled, "sz", "month:2026-12", .ordersFulfilled) == 1)
+        #expect(delta(fulfilled, "sz", "month:2026-12", .ordersPlaced) == 0)
         #expect(StateFold.deltas(before: ["o1": held], after: ["o1": closed]).isEmpty, "closed: still one fulfilled")
         var values = KPIValues()
         values.counts = [.ordersPlaced: 4, .ordersFulfilled: 3]
@@ -60,8 +56,8 @@ struct OrganisationLineTests {
         active.record(pairing(.active), on: monday)
         var ended = active
         ended.record(pairing(.ended), on: tuesday)
-        #expect(value(StateFold.deltas(before: [:], after: ["p1": active]), "base-1", "month:2026-11", .pairingsActive) == 1)
-        #expect(value(StateFold.deltas(before: ["p1": active], after: ["p1": ended]), "sz-futian", "month:2026-12", .pairingsActive) == -1)
+        #expect(delta(StateFold.deltas(before: [:], after: ["p1": active]), "base-1", "month:2026-11", .pairingsActive) == 1)
+        #expect(delta(StateFold.deltas(before: ["p1": active], after: ["p1": ended]), "sz-futian", "month:2026-12", .pairingsActive) == -1)
 
         func step(_ status: ApplicationStatus) -> ApplicationStep {
             ApplicationStep(
@@ -72,9 +68,9 @@ struct OrganisationLineTests {
         submitted.record(step(.submitted), on: monday)
         var approved = submitted
         approved.record(step(.approved), on: tuesday)
-        #expect(value(StateFold.deltas(before: [:], after: ["a1": submitted]), "sz-futian-c1", "month:2026-11", .applicationsSubmitted) == 1)
+        #expect(delta(StateFold.deltas(before: [:], after: ["a1": submitted]), "sz-futian-c1", "month:2026-11", .applicationsSubmitted) == 1)
         let approval = StateFold.deltas(before: ["a1": submitted], after: ["a1": approved])
-        #expect(value(approval, "sz", "month:2026-12", .applicationsApproved) == 1)
-        #expect(value(approval, "sz", "month:2026-12", .applicationsSubmitted) == 0)
+        #expect(delta(approval, "sz", "month:2026-12", .applicationsApproved) == 1)
+        #expect(delta(approval, "sz", "month:2026-12", .applicationsSubmitted) == 0)
     }
 }

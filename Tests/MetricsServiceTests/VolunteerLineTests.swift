@@ -20,26 +20,22 @@ struct VolunteerLineTests {
         return state
     }
 
-    func value(_ deltas: [CounterGroup: [KPI: Int64]], _ unit: String, _ period: String, _ kpi: KPI) -> Int64 {
-        deltas.first { $0.key.unitId == unit && $0.key.period.description == period }?.value[kpi] ?? 0
-    }
-
     @Test("joining counts +1 where and when reported, a repeat nothing, leaving −1 on its own day; a move shifts the total")
     func membership() {
         let joined = StateFold.deltas(before: [:], after: ["v1": member(volunteer(role: .siteHead), on: monday)])
-        #expect(value(joined, "sz", "month:2026-11", .volunteersRegistered) == 1)
-        #expect(value(joined, "sz-futian", "day:2026-11-30", .siteHeadsRegistered) == 1)
+        #expect(delta(joined, "sz", "month:2026-11", .volunteersRegistered) == 1)
+        #expect(delta(joined, "sz-futian", "day:2026-11-30", .siteHeadsRegistered) == 1)
         let same = member(volunteer(role: .siteHead), on: tuesday)
         #expect(StateFold.deltas(before: ["v1": member(volunteer(role: .siteHead), on: monday)], after: ["v1": same]).isEmpty, "reported again")
         let left = StateFold.deltas(before: ["v1": member(volunteer(), on: monday)], after: ["v1": member(volunteer(active: false), on: tuesday)])
-        #expect(value(left, "sz", "month:2026-12", .volunteersRegistered) == -1, "left in December")
-        #expect(value(left, "sz", "month:2026-11", .volunteersRegistered) == 0, "November keeps its joiner")
-        #expect(value(left, "sz", "year:2026", .volunteersRegistered) == -1, "and the year's net is 0 with the join")
+        #expect(delta(left, "sz", "month:2026-12", .volunteersRegistered) == -1, "left in December")
+        #expect(delta(left, "sz", "month:2026-11", .volunteersRegistered) == 0, "November keeps its joiner")
+        #expect(delta(left, "sz", "year:2026", .volunteersRegistered) == -1, "and the year's net is 0 with the join")
         let moved = StateFold.deltas(
             before: ["v1": member(volunteer(), on: monday)], after: ["v1": member(volunteer(home: ["sz", "sz-nanshan"]), on: tuesday)])
-        #expect(value(moved, "sz-futian", "month:2026-12", .volunteersRegistered) == -1)
-        #expect(value(moved, "sz-nanshan", "month:2026-12", .volunteersRegistered) == 1)
-        #expect(value(moved, "sz", "month:2026-12", .volunteersRegistered) == 0, "the city keeps its volunteer")
+        #expect(delta(moved, "sz-futian", "month:2026-12", .volunteersRegistered) == -1)
+        #expect(delta(moved, "sz-nanshan", "month:2026-12", .volunteersRegistered) == 1)
+        #expect(delta(moved, "sz", "month:2026-12", .volunteersRegistered) == 0, "the city keeps its volunteer")
     }
 
     @Test("hours count once verified, on the day served, and move with a corrected record")
@@ -53,10 +49,10 @@ struct VolunteerLineTests {
         }
         #expect(StateFold.deltas(before: [:], after: ["v1/e1": hours(120, .pending)]).isEmpty, "pending hours count nothing")
         let verified = StateFold.deltas(before: ["v1/e1": hours(120, .pending)], after: ["v1/e1": hours(150, .verified)])
-        #expect(value(verified, "sz-futian", "day:2026-11-30", .verifiedServiceMinutes) == 150)
+        #expect(delta(verified, "sz-futian", "day:2026-11-30", .verifiedServiceMinutes) == 150)
         let corrected = StateFold.deltas(before: ["v1/e1": hours(150, .verified)], after: ["v1/e1": hours(90, .verified, day: "2026-12-01")])
-        #expect(value(corrected, "sz", "month:2026-11", .verifiedServiceMinutes) == -150)
-        #expect(value(corrected, "sz", "month:2026-12", .verifiedServiceMinutes) == 90)
+        #expect(delta(corrected, "sz", "month:2026-11", .verifiedServiceMinutes) == -150)
+        #expect(delta(corrected, "sz", "month:2026-12", .verifiedServiceMinutes) == 90)
     }
 
     @Test("needs and staffing are running totals: each report adds its growth on its day; the rates divide them")
@@ -69,12 +65,12 @@ struct VolunteerLineTests {
             return state
         }
         let first = StateFold.deltas(before: [:], after: ["c1/health": needs(10, 2, on: monday)])
-        #expect(value(first, "sz-futian-c1", "month:2026-11", .needsSubmitted) == 10, "the unit itself counts")
-        #expect(value(first, "sz", "month:2026-11", .needsMet) == 2)
+        #expect(delta(first, "sz-futian-c1", "month:2026-11", .needsSubmitted) == 10, "the unit itself counts")
+        #expect(delta(first, "sz", "month:2026-11", .needsMet) == 2)
         let later = StateFold.deltas(before: ["c1/health": needs(10, 2, on: monday)], after: ["c1/health": needs(12, 7, on: tuesday)])
-        #expect(value(later, "sz", "month:2026-12", .needsSubmitted) == 2)
-        #expect(value(later, "sz", "month:2026-12", .needsMet) == 5)
-        #expect(value(later, "sz", "month:2026-11", .needsSubmitted) == 0, "November keeps what it had")
+        #expect(delta(later, "sz", "month:2026-12", .needsSubmitted) == 2)
+        #expect(delta(later, "sz", "month:2026-12", .needsMet) == 5)
+        #expect(delta(later, "sz", "month:2026-11", .needsSubmitted) == 0, "November keeps what it had")
 
         var staffing = EventStaffingState()
         staffing.record(
@@ -84,8 +80,8 @@ struct VolunteerLineTests {
             VolunteerShortfall(eventId: "e1", sitePath: ["sz", "sz-futian", "st.a"], theme: "health", needed: 4, accepted: 1, startsAt: Date()),
             on: monday)
         let deltas = StateFold.deltas(before: ["e1": staffing], after: ["e1": short])
-        #expect(value(deltas, "st.a", "month:2026-11", .volunteerShortfalls) == 1)
-        #expect(value(deltas, "st.a", "month:2026-11", .volunteersNeeded) == 0, "asked for once")
+        #expect(delta(deltas, "st.a", "month:2026-11", .volunteerShortfalls) == 1)
+        #expect(delta(deltas, "st.a", "month:2026-11", .volunteersNeeded) == 0, "asked for once")
         var values = KPIValues()
         values.counts = [.volunteersNeeded: 4, .volunteersAccepted: 3, .needsSubmitted: 12, .needsMet: 3]
         #expect(values.rate(.staffingRate).value == 0.75)

@@ -57,8 +57,7 @@ struct ContentEventsHandler: EventHandler {
         var engagement: [(id: String, change: (inout WorkEngagementState) -> Void)] = []
         var officers: [(id: String, change: (inout OfficerState) -> Void)] = []
         for received in commands {
-            // The day a report counts on: when content-supply published it.
-            let day = ShanghaiDay(received.event.time ?? received.message.timestamp.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date())
+            let day = received.reportedDay
             switch received.command {
             case .lot(let lot): lots.append((lot.lotId, { $0.record(lot, on: day) }))
             case .stock(let record): stock.append((StockState.id(record), { $0.record(record, on: day) }))

@@ -63,15 +63,11 @@ struct VolunteerEventsHandler: EventHandler {
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
         let earliest = commands.compactMap(\.message.timestamp).min()
-        /// The day a report counts on: when volunteer published it.
-        func reported(_ received: ReceivedCommand<Command>) -> ShanghaiDay {
-            ShanghaiDay(received.event.time ?? received.message.timestamp.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date())
-        }
         var members: [(id: String, change: (inout VolunteerMembership) -> Void)] = []
         var staffing: [(id: String, change: (inout EventStaffingState) -> Void)] = []
         var needs: [(id: String, change: (inout NeedsState) -> Void)] = []
         for received in commands {
-            let day = reported(received)
+            let day = received.reportedDay
             switch received.command {
             case .volunteer(let record): members.append((record.volunteerId, { $0.record(record, on: day) }))
             case .staffed(let event): staffing.append((event.eventId, { $0.record(event, on: day) }))
@@ -110,7 +106,7 @@ struct VolunteerEventsHandler: EventHandler {
                 let path = home[record.volunteerId] ?? []
                 hours.append((ServiceHours.id(record), { $0.record(record, home: path) }))
             case .starLevel(let event):
-                let (path, day) = (home[event.volunteerId] ?? [], reported(received))
+                let (path, day) = (home[event.volunteerId] ?? [], received.reportedDay)
                 stars.append(
                     (
                         StarLevelState.id(event),

@@ -72,7 +72,7 @@ struct OutreachEventsHandler: EventHandler {
         var applications: [(id: String, change: (inout ApplicationState) -> Void)] = []
         var orders: [(id: String, change: (inout OrderState) -> Void)] = []
         for received in commands {
-            let day = ShanghaiDay(received.event.time ?? received.message.timestamp.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date())
+            let day = received.reportedDay
             switch received.command {
             case .pairing(let pairing): pairings.append((pairing.pairingId, { $0.record(pairing, on: day) }))
             case .application(let step): applications.append((step.applicationId, { $0.record(step, on: day) }))
