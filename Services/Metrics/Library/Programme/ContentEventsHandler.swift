@@ -38,7 +38,7 @@ struct ContentEventsHandler: EventHandler {
             case .lot(let lot): lot.lotId
             case .stock(let stock): stock.siteId
             case .reading(let reading): reading.eventId
-            case .engagement(let rollUp): "\(rollUp.workId)/\(rollUp.siteId)/\(rollUp.day)"
+            case .engagement(let rollUp): WorkEngagementState.id(rollUp)
             case .officer(let score): score.officerId
             case .ignored: nil
             }
