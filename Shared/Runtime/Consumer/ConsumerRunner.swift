@@ -29,8 +29,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// Partitions whose `consumer_offsets` row a committed transaction of this runner has seen (rows are never
     /// deleted), so their lock needs no insert first.
     private let offsetRows = Mutex(Set<KafkaTopicPartition>())
-    /// Partitions whose last batch this runner finished (so its own in-flight marker there is no sign of a death).
-    private let finished = Mutex(Set<KafkaTopicPartition>())
+    /// Per partition, what this runner marked in flight last (so its own marker there is no sign of a death), and
+    /// the number of the batch that marked it (so only that batch's end marks it finished).
+    private let ownMarkers = Mutex([KafkaTopicPartition: (marker: InFlightMarker.Own, batch: Int)]())
     /// Whether the inbox holds ids recorded before it knew sources (nil: not asked yet).
     private let legacyInbox = Mutex<Bool?>(nil)
 
@@ -72,6 +73,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             var applying: Task<Void, Never>?
             var appliedSignal: AsyncStream<Void>?
             var readAhead: Task<KafkaConsumerBatch?, any Error>?
+            var batchNumber = 0
+            var previousCareful = false
             while !stopping.load(ordering: .acquiring) {
                 let first: KafkaConsumerBatch?
                 do {
@@ -115,16 +118,26 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 }
                 var decoded = DecodedBatch()
                 for part in decoding { add(await part.value, to: &decoded) }
-                if let previous = appliedSignal { for await _ in previous {} }
                 let batch = KafkaConsumerBatch(joining: parts)
+                // The crash-loop guard: the batch is marked in flight (committed) before it is applied, while the
+                // batch before is still being applied, unless that one is being applied in careful steps (each
+                // step's marker must stay as it is until the step is done).
+                if previousCareful, let previous = appliedSignal {
+                    for await _ in previous {}
+                    appliedSignal = nil
+                }
+                batchNumber += 1
+                guard let suspicion = await markInFlight(batch, number: batchNumber) else { break }
+                previousCareful = !suspicion.isEmpty
+                if let previous = appliedSignal { for await _ in previous {} }
                 applied.store(false, ordering: .releasing)
                 // The next batch waits for this signal, not for the task: the task then lets go of the batch (tens of
                 // thousands of records freed) beside the next batch's work, not before it.
                 let (signal, done) = AsyncStream.makeStream(of: Void.self)
                 appliedSignal = signal
                 let previousTask = applying
-                applying = Task { [decoded] in
-                    await self.apply(decoded, of: batch, started: started)
+                applying = Task { [decoded, batchNumber] in
+                    await self.apply(decoded, of: batch, number: batchNumber, after: suspicion, started: started)
                     self.applied.store(true, ordering: .releasing)
                     done.finish()
                     await previousTask?.value
@@ -190,17 +203,30 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         return decoded
     }
 
+    /// Marks `batch` in flight (`InFlightMarker`); returns what the markers found, or nil if the service is stopping
+    /// (the batch is then not applied).
+    func markInFlight(_ batch: KafkaConsumerBatch, number: Int) async -> InFlightMarker.Suspicion? {
+        var suspicion = InFlightMarker.Suspicion()
+        let marked = await retryingTransient("in-flight marker") {
+            let own = self.ownMarkers.withLock { $0.mapValues(\.marker) }
+            let (found, from) = try await InFlightMarker.mark(
+                batch.messages, consumer: self.consumerId, own: own, client: self.client, logger: self.logger)
+            suspicion = found
+            self.ownMarkers.withLock { markers in
+                for (partition, from) in from { markers[partition] = (InFlightMarker.Own(from: from, finished: false), number) }
+            }
+        }
+        return marked ? suspicion : nil
+    }
+
     /// Dead letters, then the commands in one transaction (narrowed down by halves if the batch fails for good),
     /// then the offsets: returns only when all of it has succeeded, never with the batch half done, unless the
     /// service is stopping (then the batch's offsets are not stored, and it is delivered again after a restart).
-    func apply(_ decoded: DecodedBatch, of batch: KafkaConsumerBatch, started: ContinuousClock.Instant) async {
-        // The crash-loop guard: the batch's ranges are marked in flight (committed) before anything is applied.
-        var suspicion = InFlightMarker.Suspicion()
-        let marked = await retryingTransient("in-flight marker") {
-            suspicion = try await InFlightMarker.mark(
-                batch.messages, consumer: self.consumerId, finished: self.finished.withLock { $0 }, client: self.client, logger: self.logger)
-        }
-        guard marked else { return }
+    /// The batch is marked in flight already (`markInFlight`, number `number`), which found `suspicion`.
+    func apply(
+        _ decoded: DecodedBatch, of batch: KafkaConsumerBatch, number: Int, after suspicion: InFlightMarker.Suspicion,
+        started: ContinuousClock.Instant
+    ) async {
         var commands = decoded.commands
         var poisoned = decoded.poisoned
         if !suspicion.killers.isEmpty {
@@ -250,7 +276,10 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             // restart does not read it again.
             guard await retryingTransient("offsets", { try await self.applyInTransaction([], settledThrough: batch.nextOffsets) }) else { return }
         }
-        finished.withLock { $0.formUnion(batch.nextOffsets.keys) }
+        ownMarkers.withLock { markers in
+            // A partition marked again since (by the next batch, reaching back over this one) is not finished.
+            for partition in batch.nextOffsets.keys where markers[partition]?.batch == number { markers[partition]?.marker.finished = true }
+        }
         await hooks.afterCommit()
         do {
             try consumer.markProcessed(batch)
@@ -263,7 +292,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// A graceful stop leaves no marker of its finished batches behind, so the next start does not take them for a
     /// death (a consumer that keeps offsets reads some records again at start, overlapping its last batch).
     private func clearInFlightMarkers() async {
-        let partitions = finished.withLock { $0 }
+        let partitions = ownMarkers.withLock { markers in markers.filter(\.value.marker.finished).map(\.key) }
         guard !partitions.isEmpty else { return }
         do {
             try await client.query(
@@ -293,9 +322,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             let step = commands[start..<end]
             start = end
             // The partitions' earlier markers are this runner's own, applied: marking over them is no death.
+            let own = Dictionary(step.map { ($0.message.topicPartition, InFlightMarker.Own(from: $0.message.offset, finished: true)) }) { a, _ in a }
             _ = try await InFlightMarker.mark(
-                step.map(\.message), consumer: consumerId, finished: Set(step.map(\.message.topicPartition)),
-                alone: suspect && step.count == 1, client: client, logger: logger)
+                step.map(\.message), consumer: consumerId, own: own, alone: suspect && step.count == 1, client: client, logger: logger)
             do {
                 try await applyInTransaction(Array(step))
             } catch  where !TransientError.isTransient(error) {

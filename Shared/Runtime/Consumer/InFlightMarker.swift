@@ -10,7 +10,9 @@ import PostgresNIO
 /// death (a kill, a lost node) never dead-letters anything.
 ///
 /// The marker is one statement per batch, outside the batch's transaction (it must survive the transaction's
-/// death); it need not wait for the disk (a marker lost with the database server costs one more death).
+/// death); it need not wait for the disk (a marker lost with the database server costs one more death). It is
+/// written while the batch before is still being applied (reaching back over that batch's range), so a batch
+/// waits for no marker in the steady state.
 struct InFlightMarker: PostgresPreparedStatement {
     static let sql = """
         WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
@@ -42,7 +44,8 @@ struct InFlightMarker: PostgresPreparedStatement {
         var partition: KafkaTopicPartition
         var from: Int64
         var through: Int64
-        /// This runner finished its last batch on the partition: an open marker there is its own, not a death.
+        /// The partition's marker is this runner's own (its batch applied, or being applied and covered by this
+        /// range): not a sign of a death. (The column keeps its first name.)
         var previousDone: Bool
         /// Applied alone because a process died applying its batch: only a record marked so, found open after
         /// another death, is named the killer (a batch of one record, under light load, is no such proof).
@@ -92,11 +95,19 @@ struct InFlightMarker: PostgresPreparedStatement {
         }
     }
 
-    /// Marks `messages`' partitions in flight; returns what earlier markers say.
+    /// What this runner marked last on a partition: from where, and whether that batch is applied.
+    struct Own {
+        var from: Int64
+        var finished: Bool
+    }
+
+    /// Marks `messages`' partitions in flight; returns what earlier markers say, and the first offset marked on
+    /// each partition. On a partition whose last marker is the runner's own (`own`), marking is no death; if that
+    /// batch is still being applied, the new range reaches back over it, so a death in either finds both in flight.
     static func mark(
-        _ messages: [KafkaConsumerMessage], consumer: String, finished: Set<KafkaTopicPartition>, alone: Bool = false,
+        _ messages: [KafkaConsumerMessage], consumer: String, own: [KafkaTopicPartition: Own], alone: Bool = false,
         client: PostgresClient, logger: Logger
-    ) async throws -> Suspicion {
+    ) async throws -> (suspicion: Suspicion, from: [KafkaTopicPartition: Int64]) {
         var ranges: [KafkaTopicPartition: Range] = [:]
         // A batch comes in runs of one partition: the table is visited once a run, not once a record.
         var run: Range?
@@ -118,10 +129,14 @@ struct InFlightMarker: PostgresPreparedStatement {
             }
             if let run { close(run) }
             let partition = messages[index].topicPartition
-            run = Range(partition: partition, from: offset, through: offset, previousDone: finished.contains(partition), alone: alone)
+            run = Range(partition: partition, from: offset, through: offset, previousDone: own[partition] != nil, alone: alone)
         }
         if let run { close(run) }
-        guard !ranges.isEmpty else { return Suspicion() }
+        for (partition, previous) in own where !previous.finished {
+            if let from = ranges[partition]?.from { ranges[partition]?.from = min(from, previous.from) }
+        }
+        let from = ranges.mapValues(\.from)
+        guard !ranges.isEmpty else { return (Suspicion(), from) }
         var suspicion = Suspicion()
         var died: [(partition: KafkaTopicPartition, range: ClosedRange<Int64>, markedAt: Int64)] = []
         var lastMarkedAt = Int64.min
@@ -144,7 +159,7 @@ struct InFlightMarker: PostgresPreparedStatement {
         // Markers older than the last one before the death (a killer's included) are steps that committed before
         // it, or records it never reached.
         for entry in died where entry.markedAt == lastMarkedAt { suspicion.inFlightAtDeath[entry.partition] = entry.range }
-        return suspicion
+        return (suspicion, from)
     }
 }
 
