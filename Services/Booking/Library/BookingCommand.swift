@@ -3,13 +3,13 @@ import KepuContracts
 import KepuKafka
 import KepuRuntime
 
-/// A decoded request. `fingerprint` is the SHA-256 of the request's canonical JSON (`RequestFingerprint`), to tell a
-/// repeat from a conflicting reuse of its request id without keeping the request's contact details.
+/// A decoded request. `fingerprint` is a SHA-256 of the request as received (`RequestFingerprint`), to tell a repeat
+/// from a conflicting reuse of its request id without keeping the request's contact details.
 enum BookingCommand: Sendable {
-    case seats(SeatsRequested, fingerprint: String)
-    case cancel(CancellationRequested, fingerprint: String)
-    case checkIn(CheckInRequested, fingerprint: String)
-    case dedicatedVisit(DedicatedVisitRequested, fingerprint: String)
+    case seats(SeatsRequested, fingerprint: RequestFingerprint)
+    case cancel(CancellationRequested, fingerprint: RequestFingerprint)
+    case checkIn(CheckInRequested, fingerprint: RequestFingerprint)
+    case dedicatedVisit(DedicatedVisitRequested, fingerprint: RequestFingerprint)
     /// The request id could be read but the rest is unusable: the sender gets a rejection saying why.
     case invalid(requestId: String, sessionId: String?, detail: String)
 }
@@ -80,11 +80,11 @@ extension BookingCommand {
             if let problem = problem ?? keyProblem(request.sessionId, "sessionId") {
                 return .invalid(requestId: request.requestId, sessionId: request.sessionId, detail: problem)
             }
-            return .seats(request, fingerprint: fingerprint(request))
+            return .seats(request, fingerprint: RequestFingerprint(type: event.type, payload: event.data))
         case .cancel(let request):
-            return .cancel(request, fingerprint: fingerprint(request))
+            return .cancel(request, fingerprint: RequestFingerprint(type: event.type, payload: event.data))
         case .checkIn(let request):
-            return .checkIn(request, fingerprint: fingerprint(request))
+            return .checkIn(request, fingerprint: RequestFingerprint(type: event.type, payload: event.data))
         case .dedicatedVisit(let request):
             var problem: String?
             if request.headcount < 1 || request.headcount > seatCeiling {
@@ -95,13 +95,8 @@ extension BookingCommand {
             if let problem = problem ?? keyProblem(request.venueId, "venueId") {
                 return .invalid(requestId: request.requestId, sessionId: nil, detail: problem)
             }
-            return .dedicatedVisit(request, fingerprint: fingerprint(request))
+            return .dedicatedVisit(request, fingerprint: RequestFingerprint(type: event.type, payload: event.data))
         }
-    }
-
-    /// Encoding a payload that just decoded cannot fail short of a bug.
-    private static func fingerprint<Payload: Encodable>(_ payload: Payload) -> String {
-        (try? RequestFingerprint.of(payload)) ?? ""
     }
 
     /// "yyyy-MM-dd" naming a day that exists (no 2026-02-30).

@@ -53,10 +53,10 @@ struct BookingDecisions {
         }
     }
 
-    func cancel(_ request: CancellationRequested, fingerprint: String) async throws {
+    func cancel(_ request: CancellationRequested, fingerprint: RequestFingerprint) async throws {
         guard
             let (booking, session) = try await claimBooking(
-                request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken)
+                request.requestId, fingerprint: fingerprint, request: request, booking: request.bookingId, claimToken: request.claimToken)
         else {
             return
         }
@@ -95,10 +95,10 @@ struct BookingDecisions {
     /// Check-in opens this long before the session starts.
     static let checkInOpensBefore: TimeInterval = 2 * 3600
 
-    func checkIn(_ request: CheckInRequested, fingerprint: String) async throws {
+    func checkIn(_ request: CheckInRequested, fingerprint: RequestFingerprint) async throws {
         guard
             let (booking, session) = try await claimBooking(
-                request.requestId, fingerprint: fingerprint, booking: request.bookingId, claimToken: request.claimToken)
+                request.requestId, fingerprint: fingerprint, request: request, booking: request.bookingId, claimToken: request.claimToken)
         else {
             return
         }
@@ -117,10 +117,10 @@ struct BookingDecisions {
 
     /// What cancellations and check-ins start with: claim the request id, lock the booking and its session, check
     /// the code. Nil when the request is already answered (a repeat) or was rejected here.
-    private func claimBooking(_ requestId: String, fingerprint: String, booking bookingId: String, claimToken: String) async throws -> (
-        BookingRow, Session
-    )? {
-        switch try await claim(requestId, fingerprint: fingerprint) {
+    private func claimBooking<Request: Encodable>(
+        _ requestId: String, fingerprint: RequestFingerprint, request: Request, booking bookingId: String, claimToken: String
+    ) async throws -> (BookingRow, Session)? {
+        switch try await claim(requestId, fingerprint: fingerprint, request: request) {
         case .repeated: return nil
         case .conflict:
             reject(requestId: requestId, sessionId: nil, .conflict, "request id already used with other content")
@@ -223,10 +223,10 @@ struct BookingDecisions {
 
     // MARK: - Rows
 
-    func claim(_ requestId: String, fingerprint: String) async throws -> Claim {
+    func claim<Request: Encodable>(_ requestId: String, fingerprint: RequestFingerprint, request: Request) async throws -> Claim {
         let inserted = try await connection.query(
             """
-            INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestId), \(fingerprint))
+            INSERT INTO booking_request (request_id, fingerprint) VALUES (\(requestId), \(fingerprint.stored))
             ON CONFLICT (request_id) DO NOTHING RETURNING request_id
             """, logger: logger
         ).collect()
@@ -234,7 +234,7 @@ struct BookingDecisions {
         let previous = try await connection.query(
             "SELECT fingerprint FROM booking_request WHERE request_id = \(requestId)", logger: logger
         ).collect().first?.decode(String.self)
-        return previous == fingerprint ? .repeated : .conflict
+        return fingerprint.repeats(previous, payload: request) ? .repeated : .conflict
     }
 
     func lockSession(_ id: String) async throws -> Session? {

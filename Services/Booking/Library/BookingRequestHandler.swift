@@ -21,7 +21,7 @@ struct BookingRequestHandler: EventHandler {
         let decisions = BookingDecisions(transaction: transaction, now: now(), policy: policy)
         // Consecutive seat requests are decided together; anything else is applied where it stands, so every
         // session still sees its requests in arrival order.
-        var run: [(request: SeatsRequested, fingerprint: String)] = []
+        var run: [(request: SeatsRequested, fingerprint: RequestFingerprint)] = []
         for received in commands {
             if case .seats(let request, let fingerprint) = received.command {
                 run.append((request, fingerprint))

@@ -22,8 +22,8 @@ extension BookingDecisions {
         let cutoffAt: Date
     }
 
-    func requestDedicatedVisit(_ request: DedicatedVisitRequested, fingerprint: String) async throws {
-        switch try await claim(request.requestId, fingerprint: fingerprint) {
+    func requestDedicatedVisit(_ request: DedicatedVisitRequested, fingerprint: RequestFingerprint) async throws {
+        switch try await claim(request.requestId, fingerprint: fingerprint, request: request) {
         case .repeated: return
         case .conflict: return rejectPooled(request, .conflict, "request id already used with other content")
         case .new: break

@@ -27,7 +27,7 @@ extension BookingDecisions {
         var position = 0
     }
 
-    func requestSeats(_ requests: [(request: SeatsRequested, fingerprint: String)]) async throws {
+    func requestSeats(_ requests: [(request: SeatsRequested, fingerprint: RequestFingerprint)]) async throws {
         guard !requests.isEmpty else { return }
         let claims = try await claimAll(requests)
         var sessions = try await lockSessions(Array(Set(requests.map(\.request.sessionId))))
@@ -109,15 +109,15 @@ extension BookingDecisions {
 
     /// Claims every request id of the run in one insert. A request id seen earlier in the same run is a repeat
     /// (same content) or a conflict, exactly as if it had come in a later batch.
-    private func claimAll(_ requests: [(request: SeatsRequested, fingerprint: String)]) async throws -> [Claim] {
+    private func claimAll(_ requests: [(request: SeatsRequested, fingerprint: RequestFingerprint)]) async throws -> [Claim] {
         var firstFingerprint: [String: String] = [:]
         var firstIndex: [Int] = []
         for (index, item) in requests.enumerated() where firstFingerprint[item.request.requestId] == nil {
-            firstFingerprint[item.request.requestId] = item.fingerprint
+            firstFingerprint[item.request.requestId] = item.fingerprint.stored
             firstIndex.append(index)
         }
         let ids = firstIndex.map { requests[$0].request.requestId }
-        let fingerprints = firstIndex.map { requests[$0].fingerprint }
+        let fingerprints = firstIndex.map { requests[$0].fingerprint.stored }
         var inserted = Set<String>()
         for try await id in try await connection.execute(ClaimRequests(requestIds: ids, fingerprints: fingerprints), logger: logger) {
             inserted.insert(id)
@@ -136,7 +136,7 @@ extension BookingDecisions {
             let id = item.request.requestId
             if inserted.contains(id), claimedHere.insert(id).inserted { return .new }
             let previous = inserted.contains(id) ? firstFingerprint[id] : earlier[id]
-            return previous == item.fingerprint ? .repeated : .conflict
+            return item.fingerprint.repeats(previous, payload: item.request) ? .repeated : .conflict
         }
     }
 
