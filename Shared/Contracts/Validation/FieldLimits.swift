@@ -23,7 +23,9 @@ public enum FieldLimit {
             throw ContractViolation(field: field(), "is empty")
         }
         if utf8.count > max { throw ContractViolation(field: field(), "is \(utf8.count) bytes, at most \(max) allowed") }
-        if utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        // Over the contiguous bytes where the string has them (a native string does), not through the view.
+        let control = utf8.withContiguousStorageIfAvailable { $0.contains { $0 < 0x20 || $0 == 0x7F } } ?? utf8.contains { $0 < 0x20 || $0 == 0x7F }
+        if control {
             throw ContractViolation(field: field(), "holds a control character (such as NUL)")
         }
     }
