@@ -136,7 +136,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 let (signal, done) = AsyncStream.makeStream(of: Void.self)
                 appliedSignal = signal
                 let previousTask = applying
-                applying = Task { [decoded, batchNumber] in
+                applying = Task(priority: .high) { [decoded, batchNumber] in
                     await self.apply(decoded, of: batch, number: batchNumber, after: suspicion, started: started)
                     self.applied.store(true, ordering: .releasing)
                     done.finish()
