@@ -155,5 +155,35 @@ enum MetricsSchema {
         Migration(
             version: 8, name: "the programme's lines: pairings, applications and orders",
             statements: KPI.organisationCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
+        Migration(
+            version: 9, name: "targets, with the default set",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS kpi_target (
+                    target_id text PRIMARY KEY,
+                    kpi text NOT NULL,
+                    per_residents integer CHECK (per_residents > 0),
+                    level text NOT NULL,
+                    site_kind text,
+                    period_kind text NOT NULL,
+                    scope text,
+                    minimum double precision NOT NULL CHECK (minimum >= 0),
+                    note text NOT NULL DEFAULT '',
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ] + KPITarget.defaults.map(Self.insertDefault)),
     ]
+
+    /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later
+    /// change to the defaults belongs in a migration of its own.
+    private static func insertDefault(_ target: KPITarget) -> String {
+        func text(_ value: String?) -> String { value.map { "$kepu$\($0)$kepu$" } ?? "NULL" }
+        return """
+            INSERT INTO kpi_target (target_id, kpi, per_residents, level, site_kind, period_kind, scope, minimum, note)
+            VALUES (\(text(target.id)), \(text(target.measure.name)), \(target.measure.perResidents.map(String.init) ?? "NULL"), \(text(target.level.rawValue)),
+                    \(text(target.siteKind?.rawValue)), \(text(target.periodKind.rawValue)), \(text(target.scope)), \(target.minimum), \(text(target.note)))
+            ON CONFLICT (target_id) DO NOTHING
+            """
+    }
 }

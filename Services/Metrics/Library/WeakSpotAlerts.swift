@@ -31,8 +31,16 @@ struct WeakSpotAlerts: Sendable {
         let districts = Set(try await queries.units(atLevel: .district).map(\.id))
         let sites = try await queries.sitesLastHeld(before: now)
         let lastHeld = try await queries.lastSessionHeld(before: now) + sites.map { ($0.site, $0.lastDay) }
-        let measurements = WeakSpotRules(settings: settings).measure(
-            totals: totals, districts: districts, lastHeld: lastHeld, neverHeld: Set(sites.filter(\.neverHeld).map(\.site)), today: today)
+        let targets = TargetStore(client: queries.client, logger: queries.logger)
+        var attainments: [TargetAttainment] = []
+        for target in try await targets.all() {
+            guard let period = target.lastCompletePeriod(at: now) else { continue }
+            attainments.append(try await targets.attainment(of: target, in: period))
+        }
+        let measurements =
+            WeakSpotRules(settings: settings).measure(
+                totals: totals, districts: districts, lastHeld: lastHeld, neverHeld: Set(sites.filter(\.neverHeld).map(\.site)), today: today)
+            + WeakSpotRules.belowTarget(attainments)
         let findings = measurements.filter(\.crossed)
         var current: [String: WeakSpotRules.Finding] = [:]
         for measurement in measurements { current["\(measurement.rule)|\(measurement.unitId)"] = measurement }

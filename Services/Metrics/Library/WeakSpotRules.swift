@@ -1,4 +1,5 @@
 import Foundation
+import KepuContracts
 import KepuDomain
 import KepuRuntime
 
@@ -76,6 +77,30 @@ struct WeakSpotRules: Sendable {
         }
         return findings
     }
+
+    /// `below_target`: per unit a target measures, the targets it missed in their last complete period (crossed if
+    /// any), each named with its numbers.
+    static func belowTarget(_ attainments: [TargetAttainment]) -> [Finding] {
+        var missed: [String: [String]] = [:]
+        var measuredBy: [String: Int] = [:]
+        for attainment in attainments {
+            for entry in attainment.entries where entry.value != nil {
+                measuredBy[entry.unit.id, default: 0] += 1
+                if entry.attained == false { missed[entry.unit.id, default: []].append(attainment.detail(entry)) }
+            }
+        }
+        return measuredBy.keys.sorted().map { unit in
+            let details = missed[unit] ?? []
+            let total = measuredBy[unit] ?? 0
+            let detail =
+                details.isEmpty
+                ? "attains the \(total) target\(total == 1 ? "" : "s") that measure it"
+                : "below \(details.count) of \(total) target\(total == 1 ? "" : "s"): " + details.joined(separator: "; ")
+            return Finding(
+                rule: .belowTarget, unitId: unit, value: Double(details.count), threshold: 1,
+                detail: FieldLimit.truncated(detail, maxBytes: 1_000), crossed: !details.isEmpty)
+        }
+    }
 }
 
 func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
@@ -90,6 +115,8 @@ enum WeakSpotRule: String, Sendable, Hashable, Codable, CaseIterable, TextEnum, 
     case highNoShowRate = "high_no_show_rate"
     /// A unit that turned away at least `KEPU_METRICS_OVERFLOW_REJECTIONS` requests full.
     case waitlistOverflow = "waitlist_overflow"
+    /// A unit below one of its targets (`kpi_target`) in the target's last complete period: value is how many.
+    case belowTarget = "below_target"
 
     var description: String { rawValue }
 }

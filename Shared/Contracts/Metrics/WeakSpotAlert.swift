@@ -3,7 +3,7 @@ import Foundation
 /// `kepu.metrics.alert-raised.v1` and `kepu.metrics.alert-resolved.v1` on `kepu.metrics.alerts.v1` (key:
 /// `rule|unit`): a weak spot (薄弱环节) found, and later gone. Each is published once per crossing.
 public struct WeakSpotAlert: Sendable, Hashable, Codable {
-    /// `low_fill_rate`, `no_recent_session`, `high_no_show_rate` or `waitlist_overflow`.
+    /// `low_fill_rate`, `no_recent_session`, `high_no_show_rate`, `waitlist_overflow` or `below_target`.
     public var rule: String
     public var unitId: String
     public var unitLevel: String
