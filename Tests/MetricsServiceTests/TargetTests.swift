@@ -176,4 +176,32 @@ struct TargetTests {
             #expect(try await http.json(.delete, "/admin/targets/d1-activity-rate", bearer: district).status == .notFound)
         }
     }
+
+    @Test("coverage counts active practice sites that held an activity (a retired one drops out); per capita follows the population")
+    func coverageAndPerCapita() async throws {
+        try await RouteTesting.withRoutes(of: MetricsRoutesTests.definition) { http, client in
+            try await Self.seed(client)
+            let city = try await http.json(.get, "/api/coverage?unit=sz&period=month:2026-10")
+            #expect(city.status == .ok)
+            let d1 = (city.json["children"] as? [[String: Any]])?.first
+            #expect(d1?["unit"] as? String == "d1")
+            #expect(d1?["practiceSites"] as? Int == 2, "st1 and the center; st2 is retired")
+            #expect(d1?["held"] as? Int == 1)
+            #expect(d1?["coverage"] as? Double == 0.5)
+            let communities = try await http.json(.get, "/api/coverage?unit=d1&period=month:2026-10")
+            let byUnit = Dictionary(
+                uniqueKeysWithValues: (communities.json["children"] as? [[String: Any]] ?? []).map { ($0["unit"] as? String ?? "", $0) })
+            #expect(byUnit["c1"]?["coverage"] as? Double == 1)
+            #expect(byUnit["c2"]?["coverage"] is NSNull, "c2's only station is retired")
+            #expect(try await http.json(.get, "/api/coverage?unit=nowhere").status == .notFound)
+
+            func perCapita() async throws -> Double? {
+                let one = try await http.json(.get, "/api/kpis?unit=c1&period=year:2025")
+                return (one.json["perTenThousandResidents"] as? [String: Any])?["activity_participants"] as? Double
+            }
+            #expect(try await perCapita() == 2_500)
+            try await client.query("UPDATE metric_unit SET population = 2000 WHERE unit_id = 'c1'")
+            #expect(try await perCapita() == 1_250)
+        }
+    }
 }

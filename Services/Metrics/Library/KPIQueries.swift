@@ -236,4 +236,24 @@ extension KPIQueries {
         }
         return result
     }
+
+    /// Per child of `unit`: its active practice sites, and how many held at least one activity in `period` (a site
+    /// retired since is not counted, as the registry stands now).
+    func activityCoverage(under unit: String, period: ReportingPeriod) async throws -> [ActivityCoverage] {
+        let rows = try await client.query(
+            """
+            SELECT c.unit_id, c.name, count(s.site_id)::int, (count(s.site_id) FILTER (WHERE k.activities_held > 0))::int
+            FROM metric_unit c
+            LEFT JOIN metric_unit su ON c.unit_id = ANY(su.path) AND su.level = 'site'
+            LEFT JOIN metric_site s ON s.site_id = su.unit_id AND s.active AND s.kind IN ('center', 'institute', 'station', 'practice_point')
+            LEFT JOIN kpi_counter k ON k.unit_id = s.site_id AND k.period_kind = \(period.kind.rawValue) AND k.period_key = \(period.key)
+            WHERE c.parent_id = \(unit) AND c.level <> 'site'
+            GROUP BY c.unit_id, c.name ORDER BY c.unit_id
+            """, logger: logger)
+        var result: [ActivityCoverage] = []
+        for try await (id, name, sites, held) in rows.decode((String, String?, Int, Int).self) {
+            result.append(ActivityCoverage(unit: id, name: name, practiceSites: sites, held: held))
+        }
+        return result
+    }
 }

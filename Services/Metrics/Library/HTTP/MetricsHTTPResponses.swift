@@ -23,7 +23,10 @@ struct UnitKPIs: Encodable {
     let kpis: KPIValues
 
     /// The counts read per 10,000 residents (the registry's population), for units whose population is known.
-    static let perCapita: [KPI] = [.sessionsOffered, .bookingsMade, .seatsBooked, .checkIns, .residentsReached]
+    static let perCapita: [KPI] = [
+        .sessionsOffered, .bookingsMade, .seatsBooked, .checkIns, .residentsReached, .activitiesHeld, .activityParticipants, .lecturesHeld,
+        .volunteersRegistered, .booksInStock,
+    ]
 
     enum CodingKeys: String, CodingKey { case kpis, perTenThousandResidents }
 
@@ -173,4 +176,33 @@ struct StaffingCoverage: Encodable, Equatable {
 struct Staffing: ResponseEncodable {
     let unit: String
     let children: [StaffingCoverage]
+}
+
+/// One unit's activity coverage (常态化) in a period: its active practice sites (centers, institutes, stations,
+/// practice points) and how many held at least one activity.
+struct ActivityCoverage: Encodable, Equatable {
+    let unit: String
+    let name: String?
+    let practiceSites: Int
+    let held: Int
+    /// held / practiceSites; null without practice sites.
+    var coverage: Double? { practiceSites > 0 ? Double(held) / Double(practiceSites) : nil }
+
+    enum CodingKeys: String, CodingKey { case unit, name, practiceSites, held, coverage }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(name, forKey: .name)
+        try container.encode(practiceSites, forKey: .practiceSites)
+        try container.encode(held, forKey: .held)
+        try container.encode(coverage, forKey: .coverage)
+    }
+}
+
+/// `GET /api/coverage?unit=&period=`: the activity coverage of each of a unit's children.
+struct Coverage: ResponseEncodable {
+    let unit: String
+    let period: PeriodInfo
+    let children: [ActivityCoverage]
 }

@@ -74,6 +74,11 @@ struct KPIRoutes: RouteCollectionInstaller {
             let points = try await queries.dailyValues(unit: unit.id, days: last.advanced(by: -(count - 1))...last)
             return Trend(unit: unit.id, points: points.map { Trend.Point(day: $0.day.description, kpis: $0.values) })
         }
+        router.get("/api/coverage") { request, _ in
+            let period = try MetricsHTTPRoutes.period(of: request)
+            let unit = try await MetricsHTTPRoutes.unit(of: request, queries: queries)
+            return Coverage(unit: unit.id, period: PeriodInfo(period), children: try await queries.activityCoverage(under: unit.id, period: period))
+        }
         router.get("/api/staffing") { request, _ in
             let unit = try await MetricsHTTPRoutes.unit(of: request, queries: queries)
             return Staffing(unit: unit.id, children: try await queries.staffing(under: unit.id))
