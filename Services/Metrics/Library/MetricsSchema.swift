@@ -173,6 +173,20 @@ enum MetricsSchema {
                 )
                 """
             ] + KPITarget.defaults.map(Self.insertDefault)),
+        Migration(
+            version: 10, name: "budgets",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS unit_budget (
+                    unit_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (unit_id, period_kind, period_key)
+                )
+                """
+            ]),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later
