@@ -39,11 +39,12 @@ struct EvaluationReport: Sendable {
     func unitRanking(level: UnitLevel, period: ReportingPeriod) async throws -> [RankedUnit] {
         let units = try await queries.units(atLevel: level)
         let values = try await queries.values(units: units.map(\.id), period: period)
-        return Recognition.rankUnits(units, values: values, minimumBookings: settings.minimumBookings).enumerated().map { index, entry in
-            RankedUnit(
-                entry: UnitKPIs(unit: entry.unit, kpis: entry.values), rank: entry.score == nil ? nil : index + 1,
-                score: entry.score.map { ($0 * 10).rounded() / 10 })
-        }
+        return Recognition.rankUnits(units, values: values, minimumBookings: settings.minimumBookings, weights: settings.recognitionWeights)
+            .enumerated().map { index, entry in
+                RankedUnit(
+                    entry: UnitKPIs(unit: entry.unit, kpis: entry.values), rank: entry.score == nil ? nil : index + 1,
+                    score: entry.score.map { ($0 * 10).rounded() / 10 })
+            }
     }
 
     func sessionRanking(period: ReportingPeriod, limit: Int = 50) async throws -> [RankedSession] {

@@ -22,6 +22,8 @@ public struct MetricsSettings: Sendable, Hashable {
     public var minimumBookings: Int
     /// `waitlist_overflow`: at least this many requests turned away full (waitlist full too) in the window.
     public var overflowRejections: Int
+    /// What recognition's unit score weighs (`RecognitionWeights`).
+    var recognitionWeights = RecognitionWeights.defaults
 
     public static let defaults = MetricsSettings(
         snapshotIntervalMilliseconds: 1000, busyEventsPerSecond: 2000, busySnapshotIntervalMilliseconds: 5000, alertIntervalSeconds: 30,
@@ -38,8 +40,13 @@ public struct MetricsSettings: Sendable, Hashable {
             windowDays: reader.integer(MetricsSetting.windowDays), peerRatioPercent: reader.integer(MetricsSetting.peerRatioPercent),
             idleDays: reader.integer(MetricsSetting.idleDays), noShowRatePercent: reader.integer(MetricsSetting.noShowRatePercent),
             minimumBookings: reader.integer(MetricsSetting.minimumBookings), overflowRejections: reader.integer(MetricsSetting.overflowRejections))
+        var loaded = settings
+        switch RecognitionWeights.parse(reader.string(MetricsSetting.recognitionWeights)) {
+        case .success(let weights): loaded.recognitionWeights = weights
+        case .failure(let error): reader.problem("\(MetricsSetting.recognitionWeights.rawValue): \(error)")
+        }
         try reader.finish()
-        return settings
+        return loaded
     }
 }
 
@@ -55,6 +62,7 @@ public enum MetricsSetting: String, SettingKey {
     case noShowRatePercent = "KEPU_METRICS_NO_SHOW_RATE_PERCENT"
     case minimumBookings = "KEPU_METRICS_MIN_BOOKINGS"
     case overflowRejections = "KEPU_METRICS_OVERFLOW_REJECTIONS"
+    case recognitionWeights = "KEPU_METRICS_RECOGNITION_WEIGHTS"
 
     public var declaration: SettingDeclaration {
         let d = MetricsSettings.defaults
@@ -92,6 +100,11 @@ public enum MetricsSetting: String, SettingKey {
             SettingDeclaration(
                 rawValue, .integer(default: d.overflowRejections, range: 1...1_000_000),
                 "`waitlist_overflow`: requests turned away full in the window")
+        case .recognitionWeights:
+            SettingDeclaration(
+                rawValue, .text(default: RecognitionWeights.defaultText),
+                "recognition's unit score: `name=weight,...` (0-100 each) of fill_rate, check_in_rate, attendance, activity_reach, average_rating, staffing_rate, needs_met_rate, order_fulfilment"
+            )
         }
     }
 }
