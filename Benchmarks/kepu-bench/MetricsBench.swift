@@ -21,6 +21,11 @@ struct MetricsBench: AsyncParsableCommand {
     @Option(help: "Booking events in the full-speed backlog.") var events = 1_000_000
     @Option(help: "Booking events per second during the lag run (the demo at --rate 20 sends about 40).") var rate = 100
     @Option(help: "Seconds of the lag run.") var lagSeconds = 15
+    @Flag(
+        help:
+            "Fold a mix of every service's events (60 % booking's; outreach's activities, volunteer's staffing and hours, content's engagement) instead of booking's alone."
+    )
+    var mixed = false
 
     func run() async throws {
         try await withBenchInfrastructure(service: "metrics") { postgres, database, cluster in try await measure(postgres, database, cluster) }
@@ -28,12 +33,29 @@ struct MetricsBench: AsyncParsableCommand {
 
     private func measure(_ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster) async throws {
         let quiet = Logger(label: "kepu.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        // About 50 events per session over two months of sessions.
-        let sessions = max(1, events / 50)
-        let backlog = SyntheticBookingEvents(
-            sessions: sessions, eventsPerSession: 62, firstDay: Date(timeIntervalSince1970: 1_793_462_400), days: 61, residents: 200_000)
-        let total = backlog.events.count
-        say("\(total) booking events over \(sessions) sessions to fold")
+        // About 50 events per session over two months of sessions; mixed, 60 % of them, and about 11 events of the
+        // other services per activity for the rest.
+        let firstDay = Date(timeIntervalSince1970: 1_793_462_400)
+        let backlogEvents: [KafkaProducerMessage]
+        let expectedBookings: Int64
+        var expectedActivities: Int64?
+        if mixed {
+            let mix = SyntheticProgrammeEvents(
+                activities: max(1, events * 4 / 111), bookingSessions: max(1, events * 6 / 620), firstDay: firstDay, days: 61)
+            backlogEvents = mix.events
+            expectedBookings = mix.bookingTotals["bookings_made"] ?? 0
+            expectedActivities = mix.activitiesHeld
+            say(
+                "\(mix.events.count) events to fold: " + mix.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            )
+        } else {
+            let sessions = max(1, events / 50)
+            let backlog = SyntheticBookingEvents(sessions: sessions, eventsPerSession: 62, firstDay: firstDay, days: 61, residents: 200_000)
+            backlogEvents = backlog.events
+            expectedBookings = backlog.cityTotals["bookings_made"] ?? 0
+            say("\(backlog.events.count) booking events over \(sessions) sessions to fold")
+        }
+        let total = backlogEvents.count
 
         // metrics folds in big batches (as compose runs it) unless the environment says otherwise. Its consumer
         // fetches with a 1 ms wait: a broker answers a waiting fetch as soon as records arrive, but the mock brokers
@@ -51,8 +73,14 @@ struct MetricsBench: AsyncParsableCommand {
         defer { service.cancel() }
         let seconds = try await postgres.withClient(database) { client -> Double in
             try await waitForMigrations(client, component: "metrics", count: definition.migrations.count, service: service)
+            // Booking's events by their stored offsets; the others' by their inbox rows (one per event applied).
             func folded() async throws -> Int {
-                try await client.query("SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets").collect().first?.decode(Int.self) ?? 0
+                let offsets =
+                    try await client.query("SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets").collect().first?.decode(Int.self)
+                    ?? 0
+                guard mixed else { return offsets }
+                let inbox = try await client.query("SELECT count(*)::bigint FROM received_messages").collect().first?.decode(Int.self) ?? 0
+                return offsets + inbox
             }
             // Published while the service folds, never more than `ahead` records in front of it: librdkafka's mock
             // brokers keep only about 5 MB per partition and drop older records.
@@ -65,7 +93,7 @@ struct MetricsBench: AsyncParsableCommand {
             while done < total {
                 if sent < total, sent - done < ahead {
                     let next = min(total, sent + chunk)
-                    for result in await producer.send(Array(backlog.events[sent..<next])) { _ = try result.get() }
+                    for result in await producer.send(Array(backlogEvents[sent..<next])) { _ = try result.get() }
                     sent = next
                 } else {
                     try await Task.sleep(for: .milliseconds(20))
@@ -84,9 +112,20 @@ struct MetricsBench: AsyncParsableCommand {
                 try await client.query(
                     "SELECT coalesce(sum(bookings_made), 0)::bigint FROM kpi_counter WHERE unit_id = 'sz' AND period_kind = 'day'"
                 ).collect().first?.decode(Int64.self) ?? 0
-            let expected = backlog.cityTotals["bookings_made"] ?? 0
-            guard counted == expected else { throw BenchError("the city counts \(counted) bookings made; the backlog has \(expected)") }
-            say("checked: the city counts the backlog's \(expected) bookings made")
+            guard counted == expectedBookings else {
+                throw BenchError("the city counts \(counted) bookings made; the backlog has \(expectedBookings)")
+            }
+            say("checked: the city counts the backlog's \(expectedBookings) bookings made")
+            if let expectedActivities {
+                let held =
+                    try await client.query(
+                        "SELECT coalesce(sum(activities_held), 0)::bigint FROM kpi_counter WHERE unit_id = 'sz' AND period_kind = 'day'"
+                    ).collect().first?.decode(Int64.self) ?? 0
+                guard held == expectedActivities else {
+                    throw BenchError("the city counts \(held) activities held; the backlog has \(expectedActivities)")
+                }
+                say("checked: the city counts the backlog's \(expectedActivities) activities held")
+            }
             return seconds
         }
         let eventsPerSecond = Double(total) / seconds

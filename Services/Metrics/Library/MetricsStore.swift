@@ -93,7 +93,7 @@ struct MetricsStore {
     @discardableResult
     func addCounters(_ deltas: [CounterGroup: [KPI: Int64]], earliest: [CounterGroup: Int64]) async throws -> Bool {
         guard !deltas.isEmpty else { return false }
-        let groups = lockOrder(deltas.keys) { $0.stableHash }
+        let groups = lockOrder(deltas.keys) { $0.counterLockKey }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var binds = PostgresBindings()
         binds.append(groups.map(\.unitId))
@@ -142,7 +142,7 @@ struct MetricsStore {
     /// Sets `residents_reached` (an estimate, not a sum) and marks the groups changed.
     func setReach(_ estimates: [CounterGroup: Int64], earliest: [CounterGroup: Int64]) async throws {
         guard !estimates.isEmpty else { return }
-        let groups = lockOrder(estimates.keys) { $0.stableHash }
+        let groups = lockOrder(estimates.keys) { $0.counterLockKey }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await connection.query(
             """

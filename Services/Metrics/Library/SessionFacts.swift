@@ -46,6 +46,14 @@ public struct CounterGroup: Sendable, Hashable {
 
     /// The same on every replica (unlike `hashValue`): orders row locks.
     var stableHash: UInt64 { fnv1a([unitId, period.kind.rawValue, period.key]) }
+
+    /// The order `kpi_counter`'s rows are locked in, by every statement that locks several: the longest unit ids
+    /// first (a registry id grows with its depth, so sites and communities come before districts and the city),
+    /// then by `stableHash`. The rows every consumer updates (the city's, the districts') are then locked last, for
+    /// the end of the statement and the commit only, not for all of it.
+    var counterLockKey: UInt64 {
+        (UInt64(255 - min(255, unitId.utf8.count)) << 56) | (stableHash >> 8)
+    }
 }
 
 /// One counter row.

@@ -67,11 +67,12 @@ struct ContentEventsHandler: EventHandler {
             case .ignored: continue
             }
         }
-        var firstPending = try await store.fold(lots, earliest: earliest).firstPending
-        firstPending = try await store.fold(stock, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(readings, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(engagement, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(officers, earliest: earliest).firstPending || firstPending
-        if firstPending { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+        var counters = CounterChanges()
+        _ = try await store.fold(lots, into: &counters)
+        _ = try await store.fold(stock, into: &counters)
+        _ = try await store.fold(readings, into: &counters)
+        _ = try await store.fold(engagement, into: &counters)
+        _ = try await store.fold(officers, into: &counters)
+        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

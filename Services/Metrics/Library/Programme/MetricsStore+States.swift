@@ -14,6 +14,17 @@ extension MetricsStore {
         return states
     }
 
+    /// The states of one kind among `ids` as last counted, not locked (for reading another kind's state).
+    func readStates<State: CountedState>(_ type: State.Type, _ ids: [String]) async throws -> [String: State] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            "SELECT id, state::text FROM metric_state WHERE kind = \(State.kind) AND id = ANY(\(ids)::text[])", logger: logger)
+        var states: [String: State] = [:]
+        let decoder = JSONDecoder()
+        for try await (id, json) in rows.decode((String, String).self) { states[id] = try decoder.decode(State.self, from: Data(json.utf8)) }
+        return states
+    }
+
     /// Writes states as now counted.
     func saveStates<State: CountedState>(_ states: [String: State]) async throws {
         guard !states.isEmpty else { return }
@@ -28,22 +39,45 @@ extension MetricsStore {
             """, logger: logger)
     }
 
-    /// Applies `changes` (in order) to the states they name, then what changed to the counters, in the caller's
-    /// transaction. Returns the states as they now are, and whether a group got its first change since its last
-    /// snapshot (see `addCounters`).
+    /// Applies `changes` (in order) to the states they name and saves those that changed, in the caller's
+    /// transaction; what that changes in the counters is added to `counters`, for `write` at the transaction's end.
+    /// Returns the states as they now are.
     func fold<State: CountedState>(
-        _ changes: [(id: String, change: (inout State) -> Void)], earliest: Int64?
-    ) async throws -> (states: [String: State], firstPending: Bool) {
-        guard !changes.isEmpty else { return ([:], false) }
+        _ changes: [(id: String, change: (inout State) -> Void)], into counters: inout CounterChanges
+    ) async throws -> [String: State] {
+        guard !changes.isEmpty else { return [:] }
         let before = try await lockStates(State.self, Array(Set(changes.map(\.id))))
         var after = before
         for (id, change) in changes { change(&after[id, default: State()]) }
         let changed = after.filter { before[$0.key] != $0.value }
-        guard !changed.isEmpty else { return (after, false) }
+        guard !changed.isEmpty else { return after }
         try await saveStates(changed)
-        let deltas = StateFold.deltas(before: before, after: changed)
-        try await ensureUnits(onPaths: changed.values.map(\.unitPath).filter { !$0.isEmpty })
+        counters.add(StateFold.deltas(before: before, after: changed), on: changed.values.map(\.unitPath))
+        return after
+    }
+
+    /// Writes what a transaction's folds changed in the counters: its units first, then the counters in one
+    /// statement (rows in one order). Last in the transaction, so the hot rows (the city's, a district's) that
+    /// every consumer of metrics updates are locked only from here to the commit, by one statement: several
+    /// statements, each locking some, held the locks for seconds and could deadlock consumers against each other.
+    /// Returns whether a group got its first change since its last snapshot (see `addCounters`).
+    func write(_ counters: CounterChanges, earliest: Int64?) async throws -> Bool {
+        guard !counters.deltas.isEmpty else { return false }
+        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }.sorted { $0.lexicographicallyPrecedes($1) })
         let now = earliest ?? Int64(Date().timeIntervalSince1970 * 1000)
-        return (after, try await addCounters(deltas, earliest: deltas.mapValues { _ in now }))
+        return try await addCounters(counters.deltas, earliest: counters.deltas.mapValues { _ in now })
+    }
+}
+
+/// What a transaction's folds change in the counters, summed, and the units they count in.
+struct CounterChanges: Sendable {
+    var deltas: [CounterGroup: [KPI: Int64]] = [:]
+    var unitPaths: Set<[String]> = []
+
+    mutating func add(_ more: [CounterGroup: [KPI: Int64]], on paths: some Sequence<[String]>) {
+        for (group, counts) in more {
+            deltas[group, default: [:]].merge(counts, uniquingKeysWith: +)
+        }
+        unitPaths.formUnion(paths)
     }
 }

@@ -76,12 +76,11 @@ struct VolunteerEventsHandler: EventHandler {
             case .hours, .starLevel, .ignored: continue
             }
         }
-        var firstPending = false
+        var counters = CounterChanges()
         // Memberships first: hours and star levels in the same batch count where the volunteer now lives.
-        let homes = try await store.fold(members, earliest: earliest)
-        firstPending = homes.firstPending
-        firstPending = try await store.fold(staffing, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(needs, earliest: earliest).firstPending || firstPending
+        let homes = try await store.fold(members, into: &counters)
+        _ = try await store.fold(staffing, into: &counters)
+        _ = try await store.fold(needs, into: &counters)
 
         var volunteerIds = Set<String>()
         for received in commands {
@@ -91,13 +90,10 @@ struct VolunteerEventsHandler: EventHandler {
             default: continue
             }
         }
-        guard !volunteerIds.isEmpty else {
-            if firstPending { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
-            return
-        }
-        var home = homes.states.mapValues(\.unitPath)
+        var home = homes.mapValues(\.unitPath)
         let unknown = volunteerIds.filter { home[$0] == nil }
-        for (id, state) in try await store.lockStates(VolunteerMembership.self, unknown.sorted()) { home[id] = state.unitPath }
+        // Read, not locked: a membership changes only in this consumer's own batches, in order.
+        for (id, state) in try await store.readStates(VolunteerMembership.self, unknown.sorted()) { home[id] = state.unitPath }
         var hours: [(id: String, change: (inout ServiceHours) -> Void)] = []
         var stars: [(id: String, change: (inout StarLevelState) -> Void)] = []
         for received in commands {
@@ -119,8 +115,8 @@ struct VolunteerEventsHandler: EventHandler {
             default: continue
             }
         }
-        firstPending = try await store.fold(hours, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(stars, earliest: earliest).firstPending || firstPending
-        if firstPending { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+        _ = try await store.fold(hours, into: &counters)
+        _ = try await store.fold(stars, into: &counters)
+        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

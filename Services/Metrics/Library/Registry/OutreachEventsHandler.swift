@@ -61,13 +61,17 @@ struct OutreachEventsHandler: EventHandler {
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
         try await applyStaff(commands, in: transaction)
-        var firstPending = try await applyActivities(commands, in: transaction)
-        firstPending = try await applyOrganisation(commands, in: transaction) || firstPending
-        if firstPending { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
+        var counters = CounterChanges()
+        try await applyActivities(commands, store: store, into: &counters)
+        try await applyOrganisation(commands, store: store, into: &counters)
+        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
+        }
     }
 
     /// Pairings, applications and orders: running totals, counted on the day outreach reported them.
-    private func applyOrganisation(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws -> Bool {
+    private func applyOrganisation(_ commands: [ReceivedCommand<Command>], store: MetricsStore, into counters: inout CounterChanges) async throws {
         var pairings: [(id: String, change: (inout PairingState) -> Void)] = []
         var applications: [(id: String, change: (inout ApplicationState) -> Void)] = []
         var orders: [(id: String, change: (inout OrderState) -> Void)] = []
@@ -81,16 +85,13 @@ struct OutreachEventsHandler: EventHandler {
             case .staff, .activity, .rated, .ignored: continue
             }
         }
-        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
-        let earliest = commands.compactMap(\.message.timestamp).min()
-        var firstPending = try await store.fold(pairings, earliest: earliest).firstPending
-        firstPending = try await store.fold(applications, earliest: earliest).firstPending || firstPending
-        firstPending = try await store.fold(orders, earliest: earliest).firstPending || firstPending
-        return firstPending
+        _ = try await store.fold(pairings, into: &counters)
+        _ = try await store.fold(applications, into: &counters)
+        _ = try await store.fold(orders, into: &counters)
     }
 
     /// Each event's latest state in the batch against what was counted: the difference goes to the counters.
-    private func applyActivities(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws -> Bool {
+    private func applyActivities(_ commands: [ReceivedCommand<Command>], store: MetricsStore, into counters: inout CounterChanges) async throws {
         var changes: [(id: String, change: (inout ActivityState) -> Void)] = []
         for received in commands {
             switch received.command {
@@ -99,8 +100,7 @@ struct OutreachEventsHandler: EventHandler {
             case .staff, .pairing, .application, .order, .overdue, .ignored: continue
             }
         }
-        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
-        return try await store.fold(changes, earliest: commands.compactMap(\.message.timestamp).min()).firstPending
+        _ = try await store.fold(changes, into: &counters)
     }
 
     private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
