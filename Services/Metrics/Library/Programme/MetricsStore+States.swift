@@ -3,22 +3,13 @@ import PostgresNIO
 
 extension MetricsStore {
     /// The states of one kind among `ids` as last counted, locked until the transaction ends (in id order, so two
-    /// replicas lock alike).
-    func lockStates<State: CountedState>(_ type: State.Type, _ ids: [String]) async throws -> [String: State] {
+    /// replicas lock alike), or only read (`locking: false`: another kind's state, which its own consumer changes).
+    func lockStates<State: CountedState>(_ type: State.Type, _ ids: [String], locking: Bool = true) async throws -> [String: State] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query(
-            "SELECT id, state::text FROM metric_state WHERE kind = \(State.kind) AND id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE", logger: logger)
-        var states: [String: State] = [:]
-        let decoder = JSONDecoder()
-        for try await (id, json) in rows.decode((String, String).self) { states[id] = try decoder.decode(State.self, from: Data(json.utf8)) }
-        return states
-    }
-
-    /// The states of one kind among `ids` as last counted, not locked (for reading another kind's state).
-    func readStates<State: CountedState>(_ type: State.Type, _ ids: [String]) async throws -> [String: State] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query(
-            "SELECT id, state::text FROM metric_state WHERE kind = \(State.kind) AND id = ANY(\(ids)::text[])", logger: logger)
+            """
+            SELECT id, state::text FROM metric_state WHERE kind = \(State.kind) AND id = ANY(\(ids)::text[])\(unescaped: locking ? " ORDER BY id FOR UPDATE" : "")
+            """, logger: logger)
         var states: [String: State] = [:]
         let decoder = JSONDecoder()
         for try await (id, json) in rows.decode((String, String).self) { states[id] = try decoder.decode(State.self, from: Data(json.utf8)) }

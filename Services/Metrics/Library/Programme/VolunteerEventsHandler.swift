@@ -93,7 +93,7 @@ struct VolunteerEventsHandler: EventHandler {
         var home = homes.mapValues(\.unitPath)
         let unknown = volunteerIds.filter { home[$0] == nil }
         // Read, not locked: a membership changes only in this consumer's own batches, in order.
-        for (id, state) in try await store.readStates(VolunteerMembership.self, unknown.sorted()) { home[id] = state.unitPath }
+        for (id, state) in try await store.lockStates(VolunteerMembership.self, unknown.sorted(), locking: false) { home[id] = state.unitPath }
         var hours: [(id: String, change: (inout ServiceHours) -> Void)] = []
         var stars: [(id: String, change: (inout StarLevelState) -> Void)] = []
         for received in commands {
