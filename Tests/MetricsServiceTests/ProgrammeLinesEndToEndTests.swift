@@ -196,6 +196,14 @@ struct ProgrammeLinesEndToEndTests {
         try await Task.sleep(for: .seconds(2))
         let after = try await MetricsHarness.counters(database, unit: "sz-futian", kind: "month", key: "2026-11")
         #expect(expected.allSatisfy { after[$0.key] == $0.value }, "\(after)")
+        // The nominations: vol-1's verified 2.5 hours (counted once, the pending record replaced) and star level 1.
+        let nominations = await service.get("/api/nominations?unit=sz-futian&period=year:2026")
+        let volunteers =
+            (try? JSONSerialization.jsonObject(with: Data((nominations?.body ?? "").utf8)) as? [String: Any])?["volunteers"] as? [[String: Any]]
+        #expect(volunteers?.count == 1, "\(nominations?.body ?? "no answer")")
+        #expect(volunteers?.first?["volunteer"] as? String == "vol-1")
+        #expect(volunteers?.first?["verifiedHours"] as? Double == 2.5)
+        #expect(volunteers?.first?["starLevel"] as? Int == 1)
         #expect(await service.terminate() == 0)
     }
 

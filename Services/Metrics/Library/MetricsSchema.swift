@@ -187,6 +187,29 @@ enum MetricsSchema {
                 )
                 """
             ]),
+        Migration(
+            version: 11, name: "volunteers' hours and star levels, for nominations",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS volunteer_tally (
+                    volunteer_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    verified_minutes bigint NOT NULL,
+                    unit_path text[],
+                    PRIMARY KEY (volunteer_id, period_kind, period_key)
+                )
+                """,
+                // The nominations read a period's volunteers by their minutes, most first.
+                "CREATE INDEX IF NOT EXISTS volunteer_tally_period ON volunteer_tally (period_kind, period_key, verified_minutes DESC)",
+                """
+                CREATE TABLE IF NOT EXISTS volunteer_star (
+                    volunteer_id text PRIMARY KEY,
+                    level integer NOT NULL CHECK (level BETWEEN 1 AND 5),
+                    unit_path text[]
+                )
+                """,
+            ]),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later

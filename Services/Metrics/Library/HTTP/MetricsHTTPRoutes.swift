@@ -94,7 +94,8 @@ struct RankingRoutes: RouteCollectionInstaller {
     let settings: MetricsSettings
 
     func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
-        let report = EvaluationReport(queries: KPIQueries(client: context.client, logger: context.logger), settings: settings)
+        let queries = KPIQueries(client: context.client, logger: context.logger)
+        let report = EvaluationReport(queries: queries, settings: settings)
         router.get("/api/rankings") { request, _ in
             let period = try MetricsHTTPRoutes.period(of: request)
             let levelText = request.uri.queryParameters.get("level") ?? UnitLevel.district.rawValue
@@ -102,6 +103,21 @@ struct RankingRoutes: RouteCollectionInstaller {
                 throw APIError.badRequest("level must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return UnitRanking(period: PeriodInfo(period), level: level, units: try await report.unitRanking(level: level, period: period))
+        }
+        router.get("/api/nominations") { request, _ in
+            let period = try MetricsHTTPRoutes.period(of: request)
+            guard [.month, .year, .phase].contains(period.kind) else {
+                throw APIError.badRequest("period must be a month, year or phase for nominations, e.g. year:2025")
+            }
+            let limitText = request.uri.queryParameters.get("limit") ?? "20"
+            guard let limit = Int(limitText), (1...100).contains(limit) else { throw APIError.badRequest("limit must be 1...100") }
+            let unit = try await MetricsHTTPRoutes.unit(of: request, queries: queries)
+            let communities = try await report.unitRanking(level: .community, period: period).filter {
+                $0.rank != nil && $0.entry.unit.path.contains(unit.id)
+            }
+            return Nominations(
+                unit: unit.id, period: PeriodInfo(period), communities: Array(communities.prefix(limit)),
+                volunteers: try await queries.topVolunteers(under: unit.id, period: period, limit: limit))
         }
         router.get("/api/rankings/sessions") { request, _ in
             let period = try MetricsHTTPRoutes.period(of: request)

@@ -68,11 +68,11 @@ struct ContentEventsHandler: EventHandler {
             }
         }
         var counters = CounterChanges()
-        _ = try await store.fold(lots, into: &counters)
-        _ = try await store.fold(stock, into: &counters)
-        _ = try await store.fold(readings, into: &counters)
-        _ = try await store.fold(engagement, into: &counters)
-        _ = try await store.fold(officers, into: &counters)
+        try await store.fold(lots, into: &counters)
+        try await store.fold(stock, into: &counters)
+        try await store.fold(readings, into: &counters)
+        try await store.fold(engagement, into: &counters)
+        try await store.fold(officers, into: &counters)
         if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

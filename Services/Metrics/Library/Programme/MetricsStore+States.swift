@@ -32,19 +32,20 @@ extension MetricsStore {
 
     /// Applies `changes` (in order) to the states they name and saves those that changed, in the caller's
     /// transaction; what that changes in the counters is added to `counters`, for `write` at the transaction's end.
-    /// Returns the states as they now are.
+    /// Returns the states as they were (those stored) and as they now are.
+    @discardableResult
     func fold<State: CountedState>(
         _ changes: [(id: String, change: (inout State) -> Void)], into counters: inout CounterChanges
-    ) async throws -> [String: State] {
-        guard !changes.isEmpty else { return [:] }
+    ) async throws -> (before: [String: State], after: [String: State]) {
+        guard !changes.isEmpty else { return ([:], [:]) }
         let before = try await lockStates(State.self, Array(Set(changes.map(\.id))))
         var after = before
         for (id, change) in changes { change(&after[id, default: State()]) }
         let changed = after.filter { before[$0.key] != $0.value }
-        guard !changed.isEmpty else { return after }
+        guard !changed.isEmpty else { return (before, after) }
         try await saveStates(changed)
         counters.add(StateFold.deltas(before: before, after: changed), on: changed.values.map(\.unitPath))
-        return after
+        return (before, after)
     }
 
     /// Writes what a transaction's folds changed in the counters: its units first, then the counters in one

@@ -78,9 +78,9 @@ struct VolunteerEventsHandler: EventHandler {
         }
         var counters = CounterChanges()
         // Memberships first: hours and star levels in the same batch count where the volunteer now lives.
-        let homes = try await store.fold(members, into: &counters)
-        _ = try await store.fold(staffing, into: &counters)
-        _ = try await store.fold(needs, into: &counters)
+        let homes = try await store.fold(members, into: &counters).after
+        try await store.fold(staffing, into: &counters)
+        try await store.fold(needs, into: &counters)
 
         var volunteerIds = Set<String>()
         for received in commands {
@@ -96,13 +96,18 @@ struct VolunteerEventsHandler: EventHandler {
         for (id, state) in try await store.lockStates(VolunteerMembership.self, unknown.sorted(), locking: false) { home[id] = state.unitPath }
         var hours: [(id: String, change: (inout ServiceHours) -> Void)] = []
         var stars: [(id: String, change: (inout StarLevelState) -> Void)] = []
+        // For the nominations: whose each hours state is, and the star levels reached.
+        var hoursOf: [String: String] = [:]
+        var levels: [String: Int] = [:]
         for received in commands {
             switch received.command {
             case .hours(let record):
                 let path = home[record.volunteerId] ?? []
                 hours.append((ServiceHours.id(record), { $0.record(record, home: path) }))
+                hoursOf[ServiceHours.id(record)] = record.volunteerId
             case .starLevel(let event):
                 let (path, day) = (home[event.volunteerId] ?? [], received.reportedDay)
+                levels[event.volunteerId] = max(levels[event.volunteerId] ?? 0, event.level.rawValue)
                 stars.append(
                     (
                         StarLevelState.id(event),
@@ -115,8 +120,10 @@ struct VolunteerEventsHandler: EventHandler {
             default: continue
             }
         }
-        _ = try await store.fold(hours, into: &counters)
-        _ = try await store.fold(stars, into: &counters)
+        let served = try await store.fold(hours, into: &counters)
+        try await store.fold(stars, into: &counters)
+        try await store.addVolunteerTallies(VolunteerTally.deltas(before: served.before, after: served.after, volunteer: hoursOf), homes: home)
+        try await store.raiseStarLevels(levels, homes: home)
         if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

@@ -85,9 +85,9 @@ struct OutreachEventsHandler: EventHandler {
             case .staff, .activity, .rated, .ignored: continue
             }
         }
-        _ = try await store.fold(pairings, into: &counters)
-        _ = try await store.fold(applications, into: &counters)
-        _ = try await store.fold(orders, into: &counters)
+        try await store.fold(pairings, into: &counters)
+        try await store.fold(applications, into: &counters)
+        try await store.fold(orders, into: &counters)
     }
 
     /// Each event's latest state in the batch against what was counted: the difference goes to the counters.
@@ -100,7 +100,7 @@ struct OutreachEventsHandler: EventHandler {
             case .staff, .pairing, .application, .order, .overdue, .ignored: continue
             }
         }
-        _ = try await store.fold(changes, into: &counters)
+        try await store.fold(changes, into: &counters)
     }
 
     private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
