@@ -88,13 +88,7 @@ struct TargetTests {
 
     @Test("attainment per unit; below_target raised once per unit with every target it missed, resolved once when met")
     func attainmentAndAlerts() async throws {
-        let settings = try await TestPostgres.freshDatabase()
-        let database = Database(settings: settings, poolSize: 2, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await database.run() }
-            defer { tasks.cancelAll() }
-            let client = database.client
-            try await Migrator.migrateService(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { client in
             let store = TargetStore(client: client, logger: logger)
             #expect(try await store.all() == KPITarget.defaults.sorted { $0.id < $1.id }, "migration 9 wrote the default set")
             try await Self.seed(client)

@@ -19,13 +19,7 @@ struct WeakSpotAlertTests {
 
     @Test("a district's low fill rate and an idle site: raised once, quiet while unchanged, resolved once when fixed")
     func raiseAndResolve() async throws {
-        let settings = try await TestPostgres.freshDatabase()
-        let database = Database(settings: settings, poolSize: 2, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await database.run() }
-            defer { tasks.cancelAll() }
-            let client = database.client
-            try await Migrator.migrateService(client, component: "metrics", migrations: MetricsSchema.migrations, logger: logger)
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { client in
             let today = ShanghaiDay(year: 2026, month: 11, day: 29)
             let now = today.start.addingTimeInterval(12 * 3600)
             let alerts = WeakSpotAlerts(settings: .defaults, queries: KPIQueries(client: client, logger: logger))
