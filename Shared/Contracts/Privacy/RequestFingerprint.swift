@@ -13,10 +13,12 @@ public struct RequestFingerprint: Sendable, Hashable {
     static let prefix = "p"
 
     public init(type: String, payload: [UInt8]) {
+        // Over the bytes where they are: no copy of the type or the payload per request.
         var hash = SHA256()
-        hash.update(data: Array(type.utf8))
-        hash.update(data: [0])
-        hash.update(data: payload)
+        var type = type
+        type.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hash.update(bufferPointer: $0) }
+        payload.withUnsafeBytes { hash.update(bufferPointer: $0) }
         stored = Self.prefix + Hex.encode(hash.finalize())
     }
 
