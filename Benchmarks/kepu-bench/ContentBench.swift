@@ -3,6 +3,7 @@ import CKafkaBaseline
 import ContentSupplyService
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuKafkaEmbedded
 import KepuRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import KepuDomain
 import KepuTestSupport
 import Testing
 

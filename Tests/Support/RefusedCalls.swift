@@ -1,5 +1,6 @@
 import Foundation
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuTooling
 import Testing
