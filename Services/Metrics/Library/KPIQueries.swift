@@ -15,6 +15,8 @@ struct UnitInfo: Sendable, Hashable, Encodable {
     var name: String? = nil
     /// Resident population (常住人口), from the registry, when known.
     var population: Int? = nil
+    /// The day a pilot district (试点区) started, from the registry (2022).
+    var pilotSince: ShanghaiDay? = nil
 
     enum CodingKeys: String, CodingKey {
         case id = "unit"
@@ -56,14 +58,18 @@ struct KPIQueries {
         try await Self.decodeUnits(try await client.query("\(unescaped: Self.unitColumns) WHERE level = \(level) ORDER BY unit_id", logger: logger))
     }
 
-    private static let unitColumns = "SELECT unit_id, level, array_to_string(path, '|'), parent_id, name, population FROM metric_unit"
+    private static let unitColumns =
+        "SELECT unit_id, level, array_to_string(path, '|'), parent_id, name, population, to_char(pilot_since, 'YYYY-MM-DD') FROM metric_unit"
 
     private static func decodeUnits(_ rows: PostgresRowSequence) async throws -> [UnitInfo] {
         var result: [UnitInfo] = []
-        for try await (id, level, path, parent, name, population) in rows.decode((String, UnitLevel, String, String?, String?, Int?).self) {
+        for try await (id, level, path, parent, name, population, pilot) in rows.decode(
+            (String, UnitLevel, String, String?, String?, Int?, String?).self)
+        {
             result.append(
                 UnitInfo(
-                    id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent, name: name, population: population))
+                    id: id, level: level, path: path.split(separator: "|").map(String.init), parentId: parent, name: name, population: population,
+                    pilotSince: pilot.flatMap(ShanghaiDay.init)))
         }
         return result
     }

@@ -210,6 +210,9 @@ enum MetricsSchema {
                 )
                 """,
             ]),
+        Migration(
+            version: 12, name: "the registry's pilot districts",
+            statements: ["ALTER TABLE metric_unit ADD COLUMN IF NOT EXISTS pilot_since date"]),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later

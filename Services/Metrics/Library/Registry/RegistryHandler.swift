@@ -33,6 +33,7 @@ struct RegistryHandler: EventHandler {
         var paths: [String] = []
         var names: [String] = []
         var populations: [Int] = []
+        var pilots: [String] = []
         for unit in units.values {
             ids.append(unit.unitId)
             parents.append(unit.parentId ?? "")
@@ -40,6 +41,7 @@ struct RegistryHandler: EventHandler {
             paths.append(unit.path.joined(separator: "|"))
             names.append(unit.name)
             populations.append(unit.population ?? -1)
+            pilots.append(unit.pilotSince ?? "")
         }
         for site in sites.values {
             ids.append(site.siteId)
@@ -48,17 +50,19 @@ struct RegistryHandler: EventHandler {
             paths.append((site.unitPath + [site.siteId]).joined(separator: "|"))
             names.append(site.name)
             populations.append(-1)
+            pilots.append("")
         }
         guard !ids.isEmpty else { return }
         try await transaction.connection.query(
             """
-            INSERT INTO metric_unit (unit_id, parent_id, level, path, name, population, in_registry)
-            SELECT u, NULLIF(p, ''), l, string_to_array(j, '|'), n, NULLIF(c, -1), true
-            FROM unnest(\(ids)::text[], \(parents)::text[], \(levels)::text[], \(paths)::text[], \(names)::text[], \(populations)::int[])
-                 AS x(u, p, l, j, n, c)
+            INSERT INTO metric_unit (unit_id, parent_id, level, path, name, population, pilot_since, in_registry)
+            SELECT u, NULLIF(p, ''), l, string_to_array(j, '|'), n, NULLIF(c, -1), NULLIF(s, '')::date, true
+            FROM unnest(\(ids)::text[], \(parents)::text[], \(levels)::text[], \(paths)::text[], \(names)::text[], \(populations)::int[],
+                        \(pilots)::text[])
+                 AS x(u, p, l, j, n, c, s)
             ON CONFLICT (unit_id) DO UPDATE SET
                 parent_id = EXCLUDED.parent_id, level = EXCLUDED.level, path = EXCLUDED.path, name = EXCLUDED.name,
-                population = EXCLUDED.population, in_registry = true
+                population = EXCLUDED.population, pilot_since = EXCLUDED.pilot_since, in_registry = true
             """, logger: transaction.logger)
         guard !sites.isEmpty else { return }
         let records = Array(sites.values)
