@@ -58,8 +58,8 @@ struct DashboardTests {
         #expect(html.status == 200 && html.body.contains("data-unit=\"sz-d3\"") && html.body.contains("<svg id=\"fill-chart\""))
         let csv = try #require(await service.get("/report.csv?period=month:\(month.key)"))
         let rows = csv.body.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(rows.first == ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change"])
-        let seats = rows.filter { $0.count == 9 && $0[0] == "kpi" && $0[3] == "seats_booked" }
+        #expect(rows.first == ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"])
+        let seats = rows.filter { $0.count == 10 && $0[0] == "kpi" && $0[3] == "seats_booked" }
         let cityRow = try #require(seats.first { $0[1] == "sz" })
         #expect(Int64(cityRow[4]) == first.cityTotals["seats_booked"])
         #expect(seats.filter { $0[2] == "district" }.compactMap { Int64($0[4]) }.reduce(0, +) == first.cityTotals["seats_booked"])
@@ -90,6 +90,20 @@ struct DashboardTests {
                 == "\"\(streets.joined(separator: ","))\""
         }
         _ = try await browser.evaluate("document.querySelector('#crumbs a').click()")
+
+        // A plan line's view: only its KPIs as tiles, the children compared by them; then back to all lines.
+        _ = try await browser.evaluate("(() => { const s = document.getElementById('line'); s.value = 'bookings'; s.onchange(); })()")
+        try await eventually("the bookings line's view") {
+            let tiles = try await browser.evaluate("document.querySelectorAll('#tiles .tile').length")
+            let lectures = try await browser.evaluate("document.getElementById('kpi-lectures_held')")
+            return tiles == "10" && lectures == "null"
+        }
+        #expect(
+            try await browser.evaluate("document.getElementById('kpi-seats_booked').dataset.value") == "\"\(first.cityTotals["seats_booked"] ?? -1)\""
+        )
+        #expect(try await browser.evaluate("document.querySelector('#children thead th:nth-child(2)').textContent") == "\"sessions offered\"")
+        _ = try await browser.evaluate("(() => { const s = document.getElementById('line'); s.value = ''; s.onchange(); })()")
+        try await eventually("all lines again") { try await browser.evaluate("document.getElementById('kpi-lectures_held')") != "null" }
 
         let second = SyntheticBookingEvents(sessions: 12, eventsPerSession: 30, firstDay: today.start, days: 1, seed: 4, prefix: "b")
         try await publish(second.events, to: cluster)

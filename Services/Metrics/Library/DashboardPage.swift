@@ -3,8 +3,20 @@
 /// districts side by side, click a unit to drill down to its streets and communities, a trend by session day (two weeks back and ahead: the
 /// numbers count on the day a session takes place), open alerts.
 /// Each KPI tile carries `id="kpi-<name>"` and `data-value`, so tests (and people) can compare it with the API.
+/// A view per line of the plan (`?line=<name>`, or the selector): that line's KPIs, the children compared by them,
+/// and the trend of its headline count.
 enum DashboardPage {
-    static let html = #"""
+    static let html = template.replacingOccurrences(of: "__PLAN_LINES__", with: planLines)
+
+    /// `PlanLine` as the page's script reads it (names and titles are constants of the code, never input).
+    static let planLines =
+        "["
+        + PlanLine.allCases.map { line in
+            let kpis = line.kpiNames.map { "\"\($0)\"" }.joined(separator: ",")
+            return "{\"name\":\"\(line.rawValue)\",\"title\":\"\(line.title)\",\"kpis\":[\(kpis)],\"headline\":\"\(line.headline)\"}"
+        }.joined(separator: ",") + "]"
+
+    static let template = #"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>科普课堂 · Kepu Classroom dashboard</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -25,19 +37,25 @@ enum DashboardPage {
         <body data-updates="0">
         <header><h1>科普课堂 Kepu Classroom · monitoring</h1><span id="crumbs"></span>
         <label>period <select id="kind"><option>day</option><option>week</option><option selected>month</option><option>quarter</option><option>year</option><option>phase</option></select>
-        <input id="key" size="10" placeholder="current"></label><span id="status">loading…</span></header>
+        <input id="key" size="10" placeholder="current"></label>
+        <label>plan line <select id="line"><option value="">all lines</option></select></label><span id="status">loading…</span></header>
         <main>
         <section class="wide"><h2 id="unit-title">—</h2><div class="tiles" id="tiles"></div></section>
         <section><h2>Side by side</h2><table id="children"><thead><tr><th>unit</th><th>fill rate</th><th>seats booked</th><th>check-ins</th><th>no-show rate</th></tr></thead><tbody></tbody></table></section>
-        <section><h2>By session day, two weeks ahead and back (seats booked, check-ins)</h2><svg id="trend" width="100%" height="180" viewBox="0 0 600 180" preserveAspectRatio="none"></svg></section>
+        <section><h2 id="trend-title">By session day, two weeks ahead and back (seats booked, check-ins)</h2><svg id="trend" width="100%" height="180" viewBox="0 0 600 180" preserveAspectRatio="none"></svg></section>
         <section class="wide"><h2>Open weak spots</h2><ul id="alerts"></ul></section>
         </main>
         <script>
         "use strict";
         const COUNTS=[["sessions_offered","sessions offered"],["seats_offered","seats offered"],["seats_booked","seats booked"],["bookings_made","bookings"],["check_ins","check-ins"],["no_shows","no-shows"],["waitlisted","waitlisted"],["promoted","promoted"],["cancelled_late","late cancellations"],["group_headcount","group headcount"],["dedicated_sessions","dedicated sessions"],["residents_reached","residents reached (≈)"],["activities_held","activities held"],["activity_participants","activity participants"],["lectures_held","lectures"],["visits_held","organised visits"],["mobile_museum_stops","mobile museum stops"],["reading_activities","reading activities"],["campaign_activities","campaign activities"],["volunteers_registered","volunteers registered (net)"],["verified_service_minutes","verified service minutes"],["volunteer_shortfalls","volunteer shortfalls"],["needs_submitted","needs surveyed"],["needs_met","needs met"],["books_delivered","books delivered"],["books_in_stock","books in stock (net)"],["work_views","online works' views"],["work_reach","online works' reach (≈)"],["information_officers","information officers"],["pairings_active","pairings active (net)"],["applications_approved","new practice points"],["orders_placed","orders placed"],["order_overdue_steps","overdue order steps"]];
         const RATES=[["fill_rate","fill rate"],["check_in_rate","check-in rate"],["no_show_rate","no-show rate"],["waitlist_conversion","waitlist conversion"],["staffing_rate","volunteer staffing"],["needs_met_rate","needs met"],["order_fulfilment","orders fulfilled"]];
-        let unit=new URLSearchParams(location.search).get("unit");let path=[];let updates=0;
+        const LINES=__PLAN_LINES__;
+        const params=new URLSearchParams(location.search);let unit=params.get("unit");let path=[];let updates=0;
         const el=id=>document.getElementById(id);
+        for(const l of LINES){const o=document.createElement("option");o.value=l.name;o.textContent=l.title;el("line").append(o);}
+        el("line").value=LINES.some(l=>l.name===params.get("line"))?params.get("line"):"";
+        const LABELS=Object.fromEntries(COUNTS.concat(RATES));
+        function line(){return LINES.find(l=>l.name===el("line").value);}
         const pct=v=>(v*100).toFixed(1)+"%";
         const text=(tag,t,attrs)=>{const e=document.createElement(tag);e.textContent=t;for(const k in attrs||{})e.setAttribute(k,attrs[k]);return e;};
         function period(){const k=el("key").value.trim();return k?"&period="+encodeURIComponent(el("kind").value+":"+k):(el("kind").value==="month"?"":"&period="+encodeURIComponent(el("kind").value+":"+defaultKey(el("kind").value)));}
@@ -53,24 +71,32 @@ enum DashboardPage {
           const [k,c,t,a]=await Promise.all([get("/api/kpis?unit="+encodeURIComponent(unit)+period()),get("/api/units/"+encodeURIComponent(unit)+"/children?x=1"+period()),get("/api/trend?days=30&to="+shanghaiDay(14)+"&unit="+encodeURIComponent(unit)),get("/api/alerts")]);
           path=k.path;el("unit-title").textContent=k.unit+" ("+k.level+") · "+k.period.kind+" "+k.period.key;
           const crumbs=el("crumbs");crumbs.replaceChildren(...path.map(u=>{const x=text("a",u,{href:"?unit="+encodeURIComponent(u)});x.onclick=e=>{e.preventDefault();unit=u;refresh();};return x;}));
-          const tiles=[];for(const [name,label] of COUNTS){const d=text("div","",{class:"tile"});d.append(text("small",label),text("b",String(k.kpis[name]),{id:"kpi-"+name,"data-value":String(k.kpis[name])}));tiles.push(d);}
-          for(const [name,label] of RATES){const r=k.kpis[name];const d=text("div","",{class:"tile"});d.append(text("small",label),text("b",pct(r.value),{id:"kpi-"+name,"data-value":String(r.value),"data-numerator":String(r.numerator),"data-denominator":String(r.denominator)}),text("small",r.numerator+" / "+r.denominator));tiles.push(d);}
+          const chosen=line();const names=chosen?chosen.kpis:COUNTS.concat(RATES).map(([n])=>n);const tiles=[];
+          for(const name of names){const v=k.kpis[name];const label=LABELS[name]||name.replaceAll("_"," ");const d=text("div","",{class:"tile"});
+           if(typeof v==="object"){const shown=name==="average_rating"?v.value.toFixed(2):name==="cost_per_participant"?(v.value/100).toFixed(2)+" ¥":pct(v.value);d.append(text("small",label),text("b",shown,{id:"kpi-"+name,"data-value":String(v.value),"data-numerator":String(v.numerator),"data-denominator":String(v.denominator)}),text("small",v.numerator+" / "+v.denominator));}
+           else d.append(text("small",label),text("b",String(v),{id:"kpi-"+name,"data-value":String(v)}));tiles.push(d);}
           el("tiles").replaceChildren(...tiles);
-          const rows=c.children.map(ch=>{const tr=text("tr","",{class:"unit","data-unit":ch.unit});const f=ch.kpis.fill_rate.value;const bar=text("span","",{class:"bar"});bar.style.width=Math.round(Math.min(1,f)*80)+"px";
-           const td=text("td",ch.unit+" ");td.append(text("small",ch.level));tr.append(td);const fr=text("td"," "+pct(f),{"data-kpi":"fill_rate"});fr.prepend(bar);tr.append(fr,text("td",String(ch.kpis.seats_booked),{"data-kpi":"seats_booked"}),text("td",String(ch.kpis.check_ins),{"data-kpi":"check_ins"}),text("td",pct(ch.kpis.no_show_rate.value),{"data-kpi":"no_show_rate"}));
+          const columns=chosen?chosen.kpis.slice(0,4):["fill_rate","seats_booked","check_ins","no_show_rate"];
+          el("children").tHead.rows[0].replaceChildren(text("th","unit"),...columns.map(n=>text("th",LABELS[n]||n.replaceAll("_"," "))));
+          const top=Math.max(1,...c.children.map(ch=>{const v=ch.kpis[columns[0]];return typeof v==="object"?v.value:v;}));
+          const rows=c.children.map(ch=>{const tr=text("tr","",{class:"unit","data-unit":ch.unit});
+           const td=text("td",ch.unit+" ");td.append(text("small",ch.level));tr.append(td);
+           columns.forEach((n,i)=>{const v=ch.kpis[n];const shown=typeof v==="object"?(n==="average_rating"?v.value.toFixed(2):pct(v.value)):String(v);const cell=text("td",(i===0?" ":"")+shown,{"data-kpi":n});
+            if(i===0){const bar=text("span","",{class:"bar"});const x=typeof v==="object"?v.value:v;bar.style.width=Math.round(Math.min(1,x/(typeof v==="object"&&n!=="average_rating"?1:top))*80)+"px";cell.prepend(bar);}tr.append(cell);});
            tr.onclick=()=>{unit=ch.unit;refresh();};return tr;});
           el("children").tBodies[0].replaceChildren(...(rows.length?rows:[text("tr","")]));
-          drawTrend(t.points);
+          el("trend-title").textContent=chosen?"By day, two weeks ahead and back ("+(LABELS[chosen.headline]||chosen.headline.replaceAll("_"," "))+")":"By session day, two weeks ahead and back (seats booked, check-ins)";
+          drawTrend(t.points,chosen?[[chosen.headline,"#3b82f6"]]:[["seats_booked","#3b82f6"],["check_ins","#16a34a"]]);
           el("alerts").replaceChildren(...(a.alerts.length?a.alerts.map(x=>text("li",x.rule+" · "+x.unit+" — "+x.detail,{class:"alert"})):[text("li","none")]));
           updates++;document.body.dataset.updates=String(updates);el("status").textContent="updated "+new Date().toLocaleTimeString();
          }catch(e){el("status").textContent="error: "+e.message;}
         }
-        function drawTrend(points){const svg=el("trend");const W=600,H=170;const series=[["seats_booked","#3b82f6"],["check_ins","#16a34a"]];
+        function drawTrend(points,series){const svg=el("trend");const W=600,H=170;
          const max=Math.max(1,...points.flatMap(p=>series.map(([n])=>p.kpis[n])));const ns="http://www.w3.org/2000/svg";const kids=[];
          for(const [name,color] of series){const pl=document.createElementNS(ns,"polyline");pl.setAttribute("fill","none");pl.setAttribute("stroke",color);pl.setAttribute("stroke-width","2");
           pl.setAttribute("points",points.map((p,i)=>(i*W/Math.max(1,points.length-1)).toFixed(1)+","+(H-p.kpis[name]/max*(H-10)).toFixed(1)).join(" "));kids.push(pl);}
          svg.replaceChildren(...kids);}
-        el("kind").onchange=()=>{el("key").value="";refresh();};el("key").onchange=refresh;
+        el("kind").onchange=()=>{el("key").value="";refresh();};el("key").onchange=refresh;el("line").onchange=refresh;
         refresh();setInterval(refresh,2000);
         </script></body></html>
         """#

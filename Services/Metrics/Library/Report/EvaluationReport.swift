@@ -1,39 +1,72 @@
 import Foundation
 import KepuDomain
 
-/// The evaluation report (评估报告) for a period or phase: per district KPIs with the change versus the previous
-/// period, the open weak spots and the recognition lists. The HTML and the CSV are built from the same rows, so
-/// their totals agree.
+/// The evaluation report (评估报告) for a period or a phase of the programme (pilot 2022, rollout 2023-2025,
+/// evaluation 2025): every line of the plan per district with the change against the previous period and the
+/// city's trend, per capita and the pilot districts beside the others, weak spots opened and closed, recognition,
+/// funding performance, and a summary written from the numbers. The HTML and the CSV are built from the same
+/// `Content`, so they agree.
 struct EvaluationReport: Sendable {
     let queries: KPIQueries
     let settings: MetricsSettings
 
-    /// The KPIs the report shows, in order: counts, then rates.
-    static let columns: [KPI] = [
-        KPI.sessionsOffered, KPI.seatsOffered, KPI.seatsBooked, KPI.bookingsMade, KPI.checkIns, KPI.noShows, KPI.waitlisted, KPI.promoted,
-        KPI.cancelledLate, KPI.groupHeadcount, KPI.dedicatedSessions, KPI.residentsReached, KPI.activitiesHeld, KPI.activityParticipants,
-        KPI.lecturesHeld, KPI.visitsHeld, KPI.mobileMuseumStops, KPI.readingActivities, KPI.campaignActivities, KPI.activityCostFen,
-        KPI.volunteersRegistered, KPI.siteHeadsRegistered, KPI.verifiedServiceMinutes, KPI.starLevelsReached, KPI.volunteerShortfalls,
-        KPI.needsSubmitted, KPI.needsMet, KPI.booksDelivered, KPI.booksInStock, KPI.readingBooksUsed, KPI.workViews, KPI.workReach,
-        KPI.informationOfficers, KPI.pairingsActive, KPI.applicationsApproved, KPI.ordersPlaced, KPI.ordersFulfilled, KPI.orderOverdueSteps,
-    ]
-    static let rateColumns = KPI.rates
-
-    struct Row {
+    struct Row: Sendable {
         let unit: UnitInfo
         let current: KPIValues
         let previous: KPIValues
     }
 
-    /// The city (each root unit) first, then its districts.
-    func rows(period: ReportingPeriod) async throws -> [Row] {
+    /// Everything the report shows, read once.
+    struct Content: Sendable {
+        let period: ReportingPeriod
+        let previous: ReportingPeriod?
+        /// The city (each root unit) first, then its districts.
+        let rows: [Row]
+        /// The city's numbers in each part of the period (`ReportingPeriod.parts`).
+        let trend: [(period: ReportingPeriod, values: KPIValues)]
+        let alerts: [AlertHistoryRow]
+        /// The alerts open now, whenever raised.
+        let openAlerts: [OpenAlert]
+        let ranking: [RankedUnit]
+        let sessions: [RankedSession]
+        let communities: [RankedUnit]
+        let volunteers: [NominatedVolunteer]
+        let funding: FundingPerformance
+
+        var city: Row? { rows.first { $0.unit.parentId == nil } }
+        var districts: [Row] { rows.filter { $0.unit.level == .district } }
+
+        var opened: [AlertHistoryRow] { alerts.filter { period.contains($0.raisedAt) } }
+        var closed: [AlertHistoryRow] { alerts.filter { $0.resolvedAt.map(period.contains) ?? false } }
+    }
+
+    func content(period: ReportingPeriod) async throws -> Content {
         let roots = try await queries.roots()
         let districts = try await queries.units(atLevel: .district)
         let units = roots + districts
-        let current = try await queries.values(units: units.map(\.id), period: period)
+        let ids = units.map(\.id)
+        let current = try await queries.values(units: ids, period: period)
         var previous: [String: KPIValues] = [:]
-        if let before = period.previous { previous = try await queries.values(units: units.map(\.id), period: before) }
-        return units.map { Row(unit: $0, current: current[$0.id] ?? KPIValues(), previous: previous[$0.id] ?? KPIValues()) }
+        if let before = period.previous { previous = try await queries.values(units: ids, period: before) }
+        var trend: [(ReportingPeriod, KPIValues)] = []
+        for part in period.parts {
+            let values = try await queries.values(units: roots.map(\.id), period: part)
+            trend.append((part, roots.reduce(into: KPIValues()) { $0.add(values[$1.id] ?? KPIValues()) }))
+        }
+        let city = roots.first?.id
+        var alerts: [AlertHistoryRow] = []
+        if let days = period.days { alerts = try await queries.alerts(raisedOrResolvedIn: days) }
+        return Content(
+            period: period, previous: period.previous,
+            rows: units.map { Row(unit: $0, current: current[$0.id] ?? KPIValues(), previous: previous[$0.id] ?? KPIValues()) },
+            trend: trend, alerts: alerts,
+            openAlerts: try await queries.openAlerts(),
+            ranking: try await unitRanking(level: .district, period: period).filter(\.eligible),
+            sessions: try await sessionRanking(period: period, limit: 10),
+            communities: try await unitRanking(level: .community, period: period).filter(\.eligible).prefix(10).map { $0 },
+            volunteers: VolunteerTally.periodKinds.contains(period.kind) && city != nil
+                ? try await queries.topVolunteers(under: city ?? "", period: period, limit: 10) : [],
+            funding: try await BudgetStore(client: queries.client, logger: queries.logger).performance(level: .district, period: period))
     }
 
     func unitRanking(level: UnitLevel, period: ReportingPeriod) async throws -> [RankedUnit] {
@@ -55,124 +88,37 @@ struct EvaluationReport: Sendable {
         }
     }
 
-    func csv(period: ReportingPeriod) async throws -> String {
-        var lines = ["section,unit,level,kpi,value,numerator,denominator,previous_value,change"]
-        for row in try await rows(period: period) {
-            for kpi in Self.columns {
-                let now = row.current[kpi]
-                let before = row.previous[kpi]
-                lines.append(
-                    ["kpi", row.unit.id, row.unit.level.rawValue, kpi.rawValue, "\(now)", "", "", "\(before)", "\(now - before)"].map(csvField)
-                        .joined(separator: ","))
-            }
-            for rate in Self.rateColumns {
-                let now = row.current.rate(rate)
-                let before = row.previous.rate(rate)
-                lines.append(
-                    [
-                        "kpi", row.unit.id, row.unit.level.rawValue, rate.name, fixed(now.value), "\(now.numerator)", "\(now.denominator)",
-                        fixed(before.value), fixed(now.value - before.value),
-                    ]
-                    .map(csvField).joined(separator: ","))
-            }
-        }
-        for alert in try await queries.openAlerts() {
-            lines.append(
-                ["weak_spot", alert.unit, alert.level.rawValue, alert.rule.rawValue, fixed(alert.value), "", "\(alert.threshold)", "", alert.detail]
-                    .map(csvField).joined(separator: ","))
-        }
-        for ranked in try await unitRanking(level: .district, period: period) where ranked.eligible {
-            lines.append(
-                [
-                    "recognition_unit", ranked.entry.unit.id, ranked.entry.unit.level.rawValue, "score", ranked.score.map { "\($0)" } ?? "", "", "",
-                    "", "rank \(ranked.rank.map { "\($0)" } ?? "")",
-                ].map(csvField).joined(separator: ","))
-        }
-        for entry in try await sessionRanking(period: period, limit: 10) {
-            lines.append(
-                ["recognition_session", entry.tally.sessionId, entry.tally.unitId, "score", "\(entry.score)", "", "", "", "rank \(entry.rank)"].map(
-                    csvField
-                ).joined(
-                    separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+    func csv(period: ReportingPeriod) async throws -> String { EvaluationReportCSV.text(try await content(period: period)) }
+
+    func html(period: ReportingPeriod) async throws -> String { EvaluationReportHTML.text(try await content(period: period), settings: settings) }
+}
+
+extension KPIValues {
+    mutating func add(_ other: KPIValues) {
+        for (kpi, value) in other.counts { counts[kpi, default: 0] += value }
     }
 
-    func html(period: ReportingPeriod) async throws -> String {
-        let rows = try await rows(period: period)
-        let alerts = try await queries.openAlerts()
-        let ranking = try await unitRanking(level: .district, period: period).filter(\.eligible)
-        let sessions = try await sessionRanking(period: period, limit: 10)
-        let previous = period.previous.map { "\($0.kind.rawValue) \($0.key)" } ?? "none"
-        var html = """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>科普课堂 evaluation report — \(escape(period.kind.rawValue)) \(escape(period.key))</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
-            th:first-child,td:first-child{text-align:left}.up{color:#17803d}.down{color:#b42318}.bar{fill:#3b82f6}</style></head><body>
-            <h1>Kepu Classroom evaluation report (评估报告)</h1>
-            <p id="period">Period: <b>\(escape(period.kind.rawValue)) \(escape(period.key))</b> (\(escape(period.days?.lowerBound.description ?? "")) to \(escape(period.days?.upperBound.description ?? ""))); compared with the previous period: \(escape(previous)).</p>
-            <h2>KPIs by district</h2><table id="kpis"><tr><th>unit</th>
-            """
-        html +=
-            Self.columns.map { "<th>\(escape($0.rawValue))</th>" }.joined() + Self.rateColumns.map { "<th>\(escape($0.name))</th>" }.joined()
-            + "</tr>"
-        for row in rows {
-            html += "<tr data-unit=\"\(escape(row.unit.id))\"><td>\(escape(row.unit.id)) (\(escape(row.unit.level.rawValue)))</td>"
-            for kpi in Self.columns {
-                let change = row.current[kpi] - row.previous[kpi]
-                html +=
-                    "<td data-kpi=\"\(kpi)\" data-value=\"\(row.current[kpi])\">\(row.current[kpi]) <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(change)</small></td>"
-            }
-            for rate in Self.rateColumns {
-                let now = row.current.rate(rate)
-                let change = now.value - row.previous.rate(rate).value
-                html +=
-                    "<td data-kpi=\"\(rate.name)\" data-value=\"\(fixed(now.value))\">\(rate.isShare ? percent(now.value) : String(format: "%.2f", now.value)) <small>(\(now.numerator)/\(now.denominator))</small> <small class=\"\(change >= 0 ? "up" : "down")\">\(change >= 0 ? "+" : "")\(rate.isShare ? String(format: "%.1f pt", change * 100) : String(format: "%.2f", change))</small></td>"
-            }
-            html += "</tr>"
-        }
-        html +=
-            "</table><h2>Fill rate by district</h2>"
-            + barChart(rows.filter { $0.unit.level == .district }.map { ($0.unit.id, $0.current.rate(KPI.Rate.fillRate).value) })
-        html += "<h2>Weak spots (薄弱环节)</h2><table id=\"alerts\"><tr><th>rule</th><th>unit</th><th>detail</th><th>since</th></tr>"
-        for alert in alerts {
-            html +=
-                "<tr><td>\(escape(alert.rule.rawValue))</td><td>\(escape(alert.unit))</td><td>\(escape(alert.detail))</td><td>\(escape(ISO8601DateFormatter().string(from: alert.raisedAt)))</td></tr>"
-        }
-        if alerts.isEmpty { html += "<tr><td colspan=\"4\">none</td></tr>" }
-        html +=
-            "</table><h2>Recognition: outstanding implementing units (优秀实施单位)</h2><table id=\"ranking\"><tr><th>rank</th><th>district</th><th>score</th></tr>"
-        for ranked in ranking {
-            html +=
-                "<tr><td>\(ranked.rank.map { "\($0)" } ?? "")</td><td>\(escape(ranked.entry.unit.id))</td><td>\(ranked.score.map { "\($0)" } ?? "")</td></tr>"
-        }
-        html +=
-            "</table><h2>Recognition: outstanding sessions (典型活动)</h2><table id=\"sessions\"><tr><th>rank</th><th>session</th><th>unit</th><th>day</th><th>score</th></tr>"
-        for entry in sessions {
-            html +=
-                "<tr><td>\(entry.rank)</td><td>\(escape("\(entry.tally.title) (\(entry.tally.sessionId))"))</td><td>\(escape(entry.tally.unitId))</td><td>\(escape(entry.tally.day))</td><td>\(entry.score)</td></tr>"
-        }
-        html += """
-            </table><p>Scores: unit = 100 × (0.4 × fill rate + 0.4 × check-in rate + 0.2 × (1 − no-show rate)), units with at least \(settings.minimumBookings) bookings; session = 100 × (0.5 × seats booked / capacity + 0.5 × check-ins / bookings).
-            <a href="/report.csv?period=\(escape(period.kind.rawValue)):\(escape(period.key))">CSV</a></p></body></html>
-            """
-        return html
-    }
-
-    private func barChart(_ bars: [(String, Double)]) -> String {
-        let height = 24
-        var svg = "<svg id=\"fill-chart\" width=\"640\" height=\"\(max(1, bars.count) * height + 10)\" role=\"img\">"
-        for (index, (label, value)) in bars.enumerated() {
-            let y = index * height + 5
-            // A rate is 0...1; anything else (NaN from an empty ratio included) draws as nothing, never traps.
-            let width = value.isFinite ? Int(min(1, max(0, value)) * 400) : 0
-            svg +=
-                "<text x=\"0\" y=\"\(y + 16)\" font-size=\"12\">\(escape(label))</text><rect class=\"bar\" x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"18\"></rect><text x=\"\(205 + width)\" y=\"\(y + 14)\" font-size=\"12\">\(percent(value))</text>"
-        }
-        return svg + "</svg>"
+    /// `kpi` per `residents` residents of `population`; nil without a population.
+    func per(_ kpi: KPI, residents: Int, population: Int?) -> Double? {
+        guard let population, population > 0 else { return nil }
+        return Double(self[kpi]) * Double(residents) / Double(population)
     }
 }
 
+extension ReportingPeriod {
+    /// Whether `date` falls on one of the period's Shanghai days.
+    func contains(_ date: Date) -> Bool { days?.contains(ShanghaiDay(date)) ?? false }
+}
+
 func fixed(_ value: Double) -> String { String(format: "%.4f", value) }
+
+/// The change from `before` to `now` in words: `+12.5 %`, `−3.0 %`, `new` (from nothing), `unchanged`.
+func relativeChange(_ now: Int64, _ before: Int64) -> String {
+    if now == before { return "unchanged" }
+    if before == 0 { return "new" }
+    let change = (Double(now) - Double(before)) / Double(before) * 100
+    return String(format: "%@%.1f %%", change >= 0 ? "+" : "−", abs(change))
+}
 
 /// One CSV cell. A cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return: a title or id from input can) is prefixed with `'`, OWASP's advice against CSV injection; a number this

@@ -1,0 +1,64 @@
+import Foundation
+import KepuDomain
+import PostgresNIO
+
+/// A weak-spot alert as the report lists it: when it was raised and, if it was, resolved.
+struct AlertHistoryRow: Sendable, Hashable {
+    let rule: WeakSpotRule
+    let unit: String
+    let level: UnitLevel
+    let value: Double
+    let threshold: Double
+    let detail: String
+    let raisedAt: Date
+    let resolvedAt: Date?
+}
+
+extension KPIQueries {
+    /// The alerts raised or resolved within `days` (Shanghai days), oldest first; at most `limit` (a report lists
+    /// the first of a flood, and says how many it left out).
+    func alerts(raisedOrResolvedIn days: ClosedRange<ShanghaiDay>, limit: Int = 500) async throws -> [AlertHistoryRow] {
+        let from = days.lowerBound.start
+        let until = days.upperBound.advanced(by: 1).start
+        let rows = try await client.query(
+            """
+            SELECT a.rule, a.unit_id, coalesce(u.level, 'site'), a.value, a.threshold, a.detail, a.raised_at, a.resolved_at
+            FROM weak_spot_alert a LEFT JOIN metric_unit u USING (unit_id)
+            WHERE (a.raised_at >= \(from) AND a.raised_at < \(until)) OR (a.resolved_at >= \(from) AND a.resolved_at < \(until))
+            ORDER BY a.raised_at, a.rule, a.unit_id
+            LIMIT \(limit)
+            """, logger: logger)
+        var result: [AlertHistoryRow] = []
+        for try await (rule, unit, level, value, threshold, detail, raisedAt, resolvedAt) in rows.decode(
+            (WeakSpotRule, String, UnitLevel, Double, Double, String, Date, Date?).self)
+        {
+            result.append(
+                AlertHistoryRow(
+                    rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt,
+                    resolvedAt: resolvedAt))
+        }
+        return result
+    }
+}
+
+extension ReportingPeriod {
+    /// The parts a trend chart of this period shows: a phase by quarters, a year or a quarter by months, a month by
+    /// weeks, a week by days (a day is its own single part).
+    var parts: [ReportingPeriod] {
+        guard let days else { return [] }
+        let kind: Kind =
+            switch self.kind {
+            case .phase: .quarter
+            case .year, .quarter: .month
+            case .month: .week
+            case .week, .day: .day
+            }
+        var parts: [ReportingPeriod] = []
+        var day = days.lowerBound
+        while day <= days.upperBound {
+            if let part = ReportingPeriod.containing(day).first(where: { $0.kind == kind }), parts.last != part { parts.append(part) }
+            day = day.advanced(by: 1)
+        }
+        return parts
+    }
+}
