@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "kepu",
             dependencies: [
-                "KepuKafka", "KepuKafkaEmbedded", "KepuContracts", "KepuRuntime", "KepuTooling",
+                "KepuKafka", "KepuKafkaEmbedded", "KepuContracts", "KepuRuntime", "KepuTooling", "KepuCSV",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

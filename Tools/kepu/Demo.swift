@@ -4,6 +4,7 @@ import KepuContracts
 import KepuDomain
 import KepuKafka
 import KepuRuntime
+import KepuTooling
 import Synchronization
 
 /// `kepu demo`: booking traffic the way frontends send it, at a chosen rate, against the running suite.
@@ -21,10 +22,18 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "content-supply's HTTP port (for the catalogue and a donation); skipped when it does not answer.") var contentPort = 8084
     @Option(help: "The registry file to import (default: infra/data/shenzhen-registry.csv).") var registry: String?
     @Option(help: "Admin token (default: $KEPU_ADMIN_TOKEN, else kepu dev's default).") var adminToken: String?
+    @Flag(
+        help:
+            "Instead: import the registry, publish a synthetic 2022-2025 programme as the services' own events (ids `hist.`, titles （模拟）) and the districts' budgets, then exit."
+    )
+    var history = false
+    @Option(help: "With --history: the share of the full history's activities (0.01-1).") var historyScale = 1.0
+    @Option(help: "metrics' HTTP port (for the budgets, with --history).") var metricsPort = 8085
 
     func run() async throws {
         let token = adminToken ?? ProcessInfo.processInfo.environment["KEPU_ADMIN_TOKEN"] ?? "dev-admin-token-change-me"
         let imported = await DemoData.seedRegistry(outreachPort: outreachPort, adminToken: token, file: DemoData.registryFile(registry)) { step($0) }
+        if history { return try await publishHistory(adminToken: token) }
         let sessions = try await DemoData.seed(bookingPort: bookingPort, adminToken: token, fromRegistry: imported) { step($0) }
         // The corps first: the campaign events' volunteer needs are then offered to it at once.
         let volunteers = imported ? await DemoVolunteers.seed(volunteerPort: volunteerPort, adminToken: token) { step($0) } : false
@@ -70,6 +79,35 @@ struct Demo: AsyncParsableCommand {
         step("demo: \(sent) requests sent; answers: \(confirmed.summary())")
         await outcomes.close()
         await producer.shutdown()
+    }
+
+    /// `--history`: the programme's past, published once (published again, it changes nothing).
+    func publishHistory(adminToken: String) async throws {
+        guard (0.01...1).contains(historyScale) else { throw ValidationError("--history-scale must be within 0.01...1") }
+        guard let file = DemoData.registryFile(registry) else { throw ValidationError("the registry file was not found (--registry)") }
+        let history = try DemoHistory(registry: file)
+        let (events, activities) = history.events(scale: historyScale)
+        let producer = try KafkaProducer(configuration: try kafka.producer())
+        var published = 0
+        while published < events.count {
+            let chunk = Array(events[published..<min(events.count, published + 5_000)])
+            for result in await producer.send(chunk, stopAtFirstFailure: true) { _ = try result.get() }
+            published += chunk.count
+            if published % 50_000 < chunk.count { step("history: \(published) of \(events.count) events published") }
+        }
+        await producer.shutdown()
+        step(
+            "history: \(events.count) synthetic events of 2022-2025 published, \(activities) activities held (\(history.districts.count) districts; pilots from 2022: \(history.pilotSince.keys.sorted().joined(separator: ", ")))"
+        )
+        let headers = ["Authorization": "Bearer \(adminToken)", "Content-Type": "application/json"]
+        var set = 0
+        for budget in history.budgets() {
+            let answer = await httpRequest(
+                port: metricsPort, method: "PUT", path: "/admin/budgets/\(budget.unit)", headers: headers,
+                body: #"{"period":"\#(budget.period)","amountFen":\#(budget.amountFen)}"#)
+            if answer?.status == 200 { set += 1 }
+        }
+        step(set == 0 ? "history: no budget set (metrics did not take them on port \(metricsPort))" : "history: \(set) district budgets set")
     }
 
     /// 72% individual requests of 1-4 seats, 3% groups asking the museum for a dedicated session on a day 4-14 days

@@ -1,0 +1,101 @@
+import Foundation
+import KepuContracts
+import KepuDomain
+import KepuKafkaEmbedded
+import KepuTestSupport
+import Testing
+
+/// `kepu demo --history`, the real executable, against real outreach-events (the registry) and metrics: the
+/// synthetic 2022-2025 programme is folded, and the evaluation report for the rollout phase and for the pilot year
+/// renders in headless Chromium with every section filled, its CSV agreeing.
+@Suite("the programme's history and the evaluation report (real executables, headless Chromium)", .serialized, .startsServiceProcesses)
+struct ProgrammeHistoryReportTests {
+    @Test("a first run's history fills every section of the report, pilots first")
+    func historyReport() async throws {
+        let cluster = try MetricsHarness.cluster()
+        let outreach = try ServiceProcess("outreach-events", database: try await TestPostgres.freshDatabase(), bootstrap: cluster.bootstrapServers)
+        try await outreach.waitUntilReady()
+        let metrics = try await MetricsHarness.start(
+            database: try await TestPostgres.freshDatabase(), cluster: cluster, extra: ["KEPU_METRICS_ALERT_INTERVAL_SECONDS": "1"])
+        let run = try await runTool(
+            "kepu",
+            [
+                "demo", "--history", "--history-scale", "0.1", "--outreach-port", String(outreach.httpPort), "--metrics-port",
+                String(metrics.httpPort), "--admin-token", ServiceProcess.adminToken,
+            ],
+            environment: ["KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers], timeout: .seconds(300))
+        #expect(run.status == 0, "\(run.output.suffix(2000))")
+        let published = try #require(
+            run.output.split(separator: "\n").first { $0.contains("activities held") }.flatMap { line in
+                line.split(separator: " ").firstIndex(of: "activities").flatMap { Int(line.split(separator: " ")[$0 - 1]) }
+            }, "\(run.output.suffix(2000))")
+        #expect(published > 500)
+        #expect(run.output.contains("district budgets set"), "\(run.output.suffix(2000))")
+
+        func held(_ period: String) async -> Int? {
+            guard let answer = await metrics.get("/api/kpis?unit=sz&period=\(period)"),
+                let object = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
+                let kpis = object["kpis"] as? [String: Any]
+            else { return nil }
+            return kpis["activities_held"] as? Int
+        }
+        try await eventually("metrics folds every activity of the history", timeout: .seconds(240)) {
+            let pilot = await held("phase:pilot") ?? 0
+            let rollout = await held("phase:rollout") ?? 0
+            return pilot + rollout == published
+        }
+        // The rules run every second: the history's community targets of 2025 and its sites idle since are weak spots.
+        try await eventually("weak spots are raised from the history") {
+            (await metrics.get("/api/alerts")?.body.contains("below_target")) == true
+        }
+
+        let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(metrics.httpPort)/report?period=phase:rollout")
+        defer { Task { await browser.close() } }
+        func value(_ expression: String) async throws -> String { try await browser.evaluate(expression) }
+        try await eventually("the report is loaded") { try await value("document.querySelectorAll('#summary li').length") != "0" }
+        let sentences = try #require(Int(try await value("document.querySelectorAll('#summary li').length")))
+        #expect(sentences >= 6, "the summary speaks of activities, the lines, the districts, weak spots and funding")
+        #expect(try await value("document.getElementById('summary').textContent.includes('activities per 10,000 residents')") == "true")
+        // Every line with a count in the history has twelve quarters of trend, the last years the busiest.
+        for line in ["lectures", "pairings_and_visits", "mobile_museum", "campaigns", "reading_and_works", "volunteers", "activities_and_orders"] {
+            #expect(try await value("document.querySelectorAll('#trend-\(line) rect').length") == "12", "\(line)")
+            #expect(
+                try await value("[...document.querySelectorAll('#line-\(line) tr[data-unit]')].length") == "12",
+                "\(line): the city and its 11 districts")
+        }
+        let trend = try await value("[...document.querySelectorAll('#trend-activities_and_orders rect')].map(r => +r.dataset.value)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(trend.utf8)) as? [Int], "\(trend)")
+        #expect(counts.reduce(0, +) == (await held("phase:rollout") ?? -1))
+        #expect(counts.suffix(4).reduce(0, +) > counts.prefix(4).reduce(0, +), "2025 busier than 2023: \(counts)")
+        #expect(try await value("document.querySelectorAll('#per-capita-table tr[data-unit]').length") == "11")
+        #expect(try await value("document.querySelectorAll('#open-alerts tr[data-rule]').length") != "0")
+        #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
+        #expect(try await value("document.querySelectorAll('#nominated-volunteers tr').length") == "11", "the ten busiest volunteers")
+        #expect(
+            try await value("[...document.querySelectorAll('#funding-table td[data-kpi=execution]')].filter(c => c.dataset.value !== '').length")
+                == "0", "budgets are per year: the phase has none")
+        #expect(
+            try await value("[...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'))") == "true",
+            "print CSS")
+
+        // The pilot year: only the pilot districts were active; a year's budgets are executed.
+        let pilotYear = try #require(await metrics.get("/report?period=year:2022"))
+        #expect(pilotYear.status == 200)
+        #expect(pilotYear.body.contains("pilot districts (试点区) held"), "\(pilotYear.body.prefix(3000))")
+        let csv = try #require(await metrics.get("/report.csv?period=year:2022"))
+        let rows = csv.body.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.first == ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"])
+        let perCapita = rows.filter { $0.count == 10 && $0[0] == "per_capita" && $0[3] == "activities_held_per_10000" }
+        #expect(perCapita.count == 11)
+        let pilots = perCapita.filter { $0[8].hasPrefix("pilot since") }
+        #expect(!pilots.isEmpty && pilots.count < 11)
+        #expect(pilots.allSatisfy { (Int($0[5]) ?? 0) > 0 }, "every pilot district held activities in 2022")
+        #expect(perCapita.filter { !$0[8].hasPrefix("pilot since") }.allSatisfy { $0[5] == "0" }, "the others had not started")
+        let funding = rows.filter { $0.count == 10 && $0[0] == "funding" && !$0[4].isEmpty }
+        #expect(funding.count == pilots.count, "each pilot district's 2022 budget is executed: \(funding)")
+        #expect(
+            rows.contains { $0.first == "summary" } && rows.contains { $0.first == "trend" } && rows.contains { $0.first == "nomination_volunteer" })
+
+        for service in [outreach, metrics] { _ = await service.terminate() }
+    }
+}
