@@ -22,6 +22,9 @@ public struct MetricsSettings: Sendable, Hashable {
     public var minimumBookings: Int
     /// `waitlist_overflow`: at least this many requests turned away full (waitlist full too) in the window.
     public var overflowRejections: Int
+    /// `falling_trend`: a district whose plan-line count fell by more than this share (percent) from the window
+    /// before to the last window.
+    public var fallingTrendPercent: Int = 30
     /// What recognition's unit score weighs (`RecognitionWeights`).
     var recognitionWeights = RecognitionWeights.defaults
 
@@ -41,6 +44,7 @@ public struct MetricsSettings: Sendable, Hashable {
             idleDays: reader.integer(MetricsSetting.idleDays), noShowRatePercent: reader.integer(MetricsSetting.noShowRatePercent),
             minimumBookings: reader.integer(MetricsSetting.minimumBookings), overflowRejections: reader.integer(MetricsSetting.overflowRejections))
         var loaded = settings
+        loaded.fallingTrendPercent = reader.integer(MetricsSetting.fallingTrendPercent)
         switch RecognitionWeights.parse(reader.string(MetricsSetting.recognitionWeights)) {
         case .success(let weights): loaded.recognitionWeights = weights
         case .failure(let error): reader.problem("\(MetricsSetting.recognitionWeights.rawValue): \(error)")
@@ -62,6 +66,7 @@ public enum MetricsSetting: String, SettingKey {
     case noShowRatePercent = "KEPU_METRICS_NO_SHOW_RATE_PERCENT"
     case minimumBookings = "KEPU_METRICS_MIN_BOOKINGS"
     case overflowRejections = "KEPU_METRICS_OVERFLOW_REJECTIONS"
+    case fallingTrendPercent = "KEPU_METRICS_FALLING_TREND_PERCENT"
     case recognitionWeights = "KEPU_METRICS_RECOGNITION_WEIGHTS"
 
     public var declaration: SettingDeclaration {
@@ -100,6 +105,10 @@ public enum MetricsSetting: String, SettingKey {
             SettingDeclaration(
                 rawValue, .integer(default: d.overflowRejections, range: 1...1_000_000),
                 "`waitlist_overflow`: requests turned away full in the window")
+        case .fallingTrendPercent:
+            SettingDeclaration(
+                rawValue, .integer(default: d.fallingTrendPercent, range: 1...100),
+                "`falling_trend`: a district whose activities, participants, hours or views fell by more than this % from the window before")
         case .recognitionWeights:
             SettingDeclaration(
                 rawValue, .text(default: RecognitionWeights.defaultText),

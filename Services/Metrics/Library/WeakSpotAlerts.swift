@@ -28,7 +28,9 @@ struct WeakSpotAlerts: Sendable {
         let today = ShanghaiDay(now)
         let window = today.advanced(by: -(settings.windowDays - 1))...today
         let totals = try await queries.windowTotals(days: window)
-        let districts = Set(try await queries.units(atLevel: .district).map(\.id))
+        let before = try await queries.windowTotals(days: window.lowerBound.advanced(by: -settings.windowDays)...window.lowerBound.advanced(by: -1))
+        let districtUnits = try await queries.units(atLevel: .district)
+        let districts = Set(districtUnits.map(\.id))
         let sites = try await queries.sitesLastHeld(before: now)
         let lastHeld = try await queries.lastSessionHeld(before: now) + sites.map { ($0.site, $0.lastDay) }
         let targets = TargetStore(client: queries.client, logger: queries.logger)
@@ -41,6 +43,8 @@ struct WeakSpotAlerts: Sendable {
             WeakSpotRules(settings: settings).measure(
                 totals: totals, districts: districts, lastHeld: lastHeld, neverHeld: Set(sites.filter(\.neverHeld).map(\.site)), today: today)
             + WeakSpotRules.belowTarget(attainments)
+            + WeakSpotRules(settings: settings).belowPeers(totals: totals, districts: districtUnits)
+            + WeakSpotRules(settings: settings).fallingTrend(totals: totals, before: before, districts: districtUnits)
         let findings = measurements.filter(\.crossed)
         var current: [String: WeakSpotRules.Finding] = [:]
         for measurement in measurements { current["\(measurement.rule)|\(measurement.unitId)"] = measurement }
