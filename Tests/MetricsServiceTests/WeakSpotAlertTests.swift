@@ -97,4 +97,69 @@ struct WeakSpotAlertTests {
             #expect(try await KPIQueries(client: client, logger: logger).openAlerts().isEmpty)
         }
     }
+
+    @Test("a district below its peers per capita and one whose activities fell: raised once, resolved once, with the numbers")
+    func planLineRules() async throws {
+        try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { client in
+            let today = ShanghaiDay(year: 2026, month: 11, day: 29)
+            let now = today.start.addingTimeInterval(12 * 3600)
+            let alerts = WeakSpotAlerts(settings: .defaults, queries: KPIQueries(client: client, logger: logger))
+            func add(_ counts: [(String, Int, Int64)]) async throws {
+                try await client.withTransaction(logger: logger) { connection in
+                    let store = MetricsStore(connection: connection, logger: logger)
+                    var deltas: [CounterKey: Int64] = [:]
+                    for (unit, daysAgo, held) in counts {
+                        deltas[CounterKey(group: group(unit, today.advanced(by: -daysAgo)), kpi: KPI.activitiesHeld)] = held
+                    }
+                    try await store.addCounters(deltas)
+                }
+            }
+            try await client.withTransaction(logger: logger) { connection in
+                try await MetricsStore(connection: connection, logger: logger).ensureUnits(onPaths: [["sz", "d1"], ["sz", "d2"], ["sz", "d3"]])
+            }
+            try await client.query("UPDATE metric_unit SET population = 100000 WHERE level = 'district'", logger: logger)
+            // The last 30 days: d1 100 activities, d2 90, d3 10 (1 per 10,000 residents, under half the median 9).
+            // The 30 days before: d1 100, d2 200 (so d2 fell by 55 %), d3 5 (too few to speak of a trend).
+            try await add([("d1", 3, 100), ("d2", 3, 90), ("d3", 3, 10), ("d1", 40, 100), ("d2", 40, 200), ("d3", 40, 5)])
+
+            func evaluate() async throws -> (raised: [WeakSpotAlert], resolved: [WeakSpotAlert]) {
+                try await client.withOutboxTransaction(logger: logger) { transaction in try await alerts.evaluate(in: transaction, now: now) }
+            }
+            let first = try await evaluate()
+            #expect(first.raised.map(\.key).sorted() == ["below_peers|d3", "falling_trend|d2"])
+            let peers = try #require(first.raised.first { $0.rule == "below_peers" })
+            #expect(peers.value == 1 && peers.threshold == 0.5)
+            #expect(peers.detail.contains("activities 1.00 per 10,000 residents against a median of 9.00"), "\(peers.detail)")
+            let trend = try #require(first.raised.first { $0.rule == "falling_trend" })
+            #expect(trend.detail.contains("activities 90, down 55% from 200"), "\(trend.detail)")
+            let again = try await evaluate()
+            #expect(again.raised.isEmpty && again.resolved.isEmpty)
+
+            // d3 catches up (90) and d2 recovers (190, down 5 %).
+            try await add([("d3", 2, 80), ("d2", 2, 100)])
+            let fixed = try await evaluate()
+            #expect(fixed.raised.isEmpty)
+            #expect(fixed.resolved.map(\.key).sorted() == ["below_peers|d3", "falling_trend|d2"])
+            #expect(fixed.resolved.allSatisfy { $0.value == 0 && $0.resolvedAt != nil })
+            let quiet = try await evaluate()
+            #expect(quiet.raised.isEmpty && quiet.resolved.isEmpty)
+        }
+    }
+
+    @Test("below_peers needs two districts with residents; falling_trend ignores small numbers", arguments: [false, true])
+    func planLineRulesSayNothingWithoutGrounds(twoDistricts: Bool) {
+        let rules = WeakSpotRules(settings: .defaults)
+        var totals: [String: KPIValues] = [:]
+        totals["d1", default: KPIValues()].counts[.activitiesHeld] = 50
+        totals["d2", default: KPIValues()].counts[.activitiesHeld] = 1
+        let units = [
+            UnitInfo(id: "d1", level: .district, path: ["sz", "d1"], parentId: "sz", population: 10_000),
+            UnitInfo(id: "d2", level: .district, path: ["sz", "d2"], parentId: "sz", population: twoDistricts ? 10_000 : nil),
+        ]
+        let peers = rules.belowPeers(totals: totals, districts: units)
+        #expect(peers.filter(\.crossed).map(\.unitId) == (twoDistricts ? ["d2"] : []))
+        var before: [String: KPIValues] = [:]
+        before["d2", default: KPIValues()].counts[.activitiesHeld] = 9
+        #expect(rules.fallingTrend(totals: totals, before: before, districts: units).isEmpty, "9 is under the minimum of 10")
+    }
 }
