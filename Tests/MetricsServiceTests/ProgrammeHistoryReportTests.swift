@@ -5,6 +5,8 @@ import KepuKafkaEmbedded
 import KepuTestSupport
 import Testing
 
+@testable import MetricsService
+
 /// `kepu demo --history`, the real executable, against real outreach-events (the registry) and metrics: the
 /// synthetic 2022-2025 programme is folded, and the evaluation report for the rollout phase and for the pilot year
 /// renders in headless Chromium with every section filled, its CSV agreeing.
@@ -57,7 +59,7 @@ struct ProgrammeHistoryReportTests {
         #expect(sentences >= 6, "the summary speaks of activities, the lines, the districts, weak spots and funding")
         #expect(try await value("document.getElementById('summary').textContent.includes('activities per 10,000 residents')") == "true")
         // Every line with a count in the history has twelve quarters of trend, the last years the busiest.
-        for line in ["lectures", "pairings_and_visits", "mobile_museum", "campaigns", "reading_and_works", "volunteers", "activities_and_orders"] {
+        for line in PlanLine.allCases.map(\.rawValue) {
             #expect(try await value("document.querySelectorAll('#trend-\(line) rect').length") == "12", "\(line)")
             #expect(
                 try await value("[...document.querySelectorAll('#line-\(line) tr[data-unit]')].length") == "12",
@@ -71,6 +73,14 @@ struct ProgrammeHistoryReportTests {
         #expect(try await value("document.querySelectorAll('#open-alerts tr[data-rule]').length") != "0")
         #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
         #expect(try await value("document.querySelectorAll('#nominated-volunteers tr').length") == "11", "the ten busiest volunteers")
+        #expect(try await value("document.querySelectorAll('#sessions tr').length") == "11", "the ten best lectures' sessions")
+        #expect(try await value("document.querySelectorAll('#nominated-communities tr').length") == "11", "ten communities nominated")
+        #expect(
+            try await value("+document.querySelector('#line-bookings tr[data-unit=sz] td[data-kpi=fill_rate]').dataset.value > 0.5") == "true",
+            "the lectures' sessions fill")
+        #expect(
+            try await value("+document.querySelector('#line-pairings_and_visits tr[data-unit=sz] td[data-kpi=pairings_active]').dataset.value > 0")
+                == "true")
         #expect(
             try await value("[...document.querySelectorAll('#funding-table td[data-kpi=execution]')].filter(c => c.dataset.value !== '').length")
                 == "0", "budgets are per year: the phase has none")

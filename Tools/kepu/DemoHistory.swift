@@ -104,6 +104,7 @@ struct DemoHistory {
         var random = SplitMix(seed: seed)
         func roll() -> Double { Double(random.next() % 1_000_000) / 1_000_000 }
         var outreach: [KafkaProducerMessage] = []
+        var booking: [KafkaProducerMessage] = []
         var volunteer: [KafkaProducerMessage] = []
         var content: [KafkaProducerMessage] = []
         func message(_ topic: String, _ service: ServiceName, _ type: String, key: String, time: Date, _ payload: some Encodable, id: String)
@@ -177,6 +178,7 @@ struct DemoHistory {
                             EventRated(eventId: id, rating: EventRating(ratings: 3 + Int(random.next() % 20), average: 3.6 + roll() * 1.4)),
                             id: "\(id).rated"),
                     ].compactMap { $0 }
+                    if format == .lecture { booking += bookings(of: id, at: site, startsAt: startsAt, year: year, random: &random) }
                     // Two volunteers asked for; one or two came and served; their hours verified.
                     let pool = corps[site.district] ?? []
                     let accepted = pool.isEmpty ? 0 : 1 + Int(random.next() % 2)
@@ -256,7 +258,75 @@ struct DemoHistory {
                 }
             }
         }
-        return (outreach + volunteer + content, activity)
+        outreach += pairings()
+        return (outreach + booking + volunteer + content, activity)
+    }
+
+    /// A lecture's session at its site as booking publishes it (the session's id is the event's), residents'
+    /// bookings filling most of it, then check-ins and a few no-shows.
+    private func bookings(of event: String, at site: Site, startsAt: Date, year: Int, random: inout SplitMix) -> [KafkaProducerMessage] {
+        var messages: [KafkaProducerMessage] = []
+        func emit(_ type: String, _ payload: some Encodable, _ suffix: String, at time: Date) {
+            if let event = try? CloudEvent(
+                id: "\(event).\(suffix)", source: ServiceName.booking.eventSource + "/history", type: type, time: time, subject: event,
+                payload: payload)
+            {
+                messages.append(event.kafkaMessage(topic: Topics.bookingEvents.name, key: event.subject ?? ""))
+            }
+        }
+        let capacity = 40 + Int(random.next() % 4) * 10
+        let opened = startsAt.addingTimeInterval(-14 * 86_400)
+        emit(
+            BookingEventType.sessionCreated,
+            SessionPublished(
+                sessionId: event, venueId: site.id, venueKind: .practiceSite, unitPath: site.unitPath, title: "讲座（模拟）", startsAt: startsAt,
+                endsAt: startsAt.addingTimeInterval(5_400), capacity: capacity, dedicated: false), "session", at: opened)
+        // Fuller each year: about 60 % of the seats in 2022, 90 % in 2025.
+        let target = capacity * (55 + (year - 2022) * 10 + Int(random.next() % 10)) / 100
+        var booked = 0
+        var index = 0
+        while booked < target {
+            index += 1
+            let seats = min(target - booked, 1 + Int(random.next() % 3))
+            let booking = "\(event).b\(index)"
+            let resident = "hist.r.\(random.next() % 400_000)"
+            emit(
+                BookingEventType.confirmed,
+                BookingConfirmed(
+                    requestId: "\(booking).request", bookingId: booking, sessionId: event, venueId: site.id, seats: seats, partyKind: .individual,
+                    residentId: resident, unitId: nil), "b\(index)", at: opened.addingTimeInterval(Double(index) * 600))
+            if random.next() % 10 < 8 {
+                emit(
+                    BookingEventType.checkedIn,
+                    BookingCheckedIn(requestId: "\(booking).check-in", bookingId: booking, sessionId: event, seats: seats),
+                    "c\(index)", at: startsAt)
+            } else {
+                emit(
+                    BookingEventType.noShowRecorded,
+                    NoShowRecorded(bookingId: booking, sessionId: event, residentId: resident, seats: seats, lateCancellation: false), "n\(index)",
+                    at: startsAt.addingTimeInterval(3 * 3600))
+            }
+            booked += seats
+        }
+        return messages
+    }
+
+    /// From 2023, each science base paired (结对共建) with three communities of its district.
+    private func pairings() -> [KafkaProducerMessage] {
+        sites.filter { $0.kind == .scienceBase }.flatMap { base in
+            (communities[base.district] ?? []).prefix(3).enumerated().compactMap { index, partner -> KafkaProducerMessage? in
+                let id = "hist.pairing.\(base.id).\(index)"
+                let pairing = PairingRecorded(
+                    pairingId: id, baseId: base.id, basePath: base.unitPath, partnerId: partner.last ?? "", partnerPath: partner,
+                    from: "2023-01-01", until: "2025-12-31", commitments: PairingCommitments(activitiesPerQuarter: 2, visitsPerQuarter: 1),
+                    status: .active)
+                return
+                    (try? CloudEvent(
+                        id: id, source: ServiceName.outreachEvents.eventSource + "/history", type: OutreachEventType.pairingCreated,
+                        time: ShanghaiDay(year: 2023, month: 1, day: 1).start, subject: id, payload: pairing))?
+                    .kafkaMessage(topic: Topics.outreachEvents.name, key: id)
+            }
+        }
     }
 
     /// Each active district's budget for each year, in fen: about 30 fen per resident a year, growing.
