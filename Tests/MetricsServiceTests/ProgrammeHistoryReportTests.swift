@@ -17,8 +17,9 @@ struct ProgrammeHistoryReportTests {
         let cluster = try MetricsHarness.cluster()
         let outreach = try ServiceProcess("outreach-events", database: try await TestPostgres.freshDatabase(), bootstrap: cluster.bootstrapServers)
         try await outreach.waitUntilReady()
+        let metricsDatabase = try await TestPostgres.freshDatabase()
         let metrics = try await MetricsHarness.start(
-            database: try await TestPostgres.freshDatabase(), cluster: cluster, extra: ["KEPU_METRICS_ALERT_INTERVAL_SECONDS": "1"])
+            database: metricsDatabase, cluster: cluster, extra: ["KEPU_METRICS_ALERT_INTERVAL_SECONDS": "1"])
         let run = try await runTool(
             "kepu",
             [
@@ -41,11 +42,37 @@ struct ProgrammeHistoryReportTests {
             else { return nil }
             return kpis["activities_held"] as? Int
         }
-        try await eventually("metrics folds every activity of the history", timeout: .seconds(240)) {
-            let pilot = await held("phase:pilot") ?? 0
-            let rollout = await held("phase:rollout") ?? 0
-            return pilot + rollout == published
+        // Every stream of the history folded: the city's totals over both phases are what the tool published.
+        let totals = try #require(run.output.split(separator: "\n").first { $0.contains("history: city totals") }).split(separator: " ")
+            .compactMap { field -> (String, Int)? in
+                let parts = field.split(separator: "=")
+                return parts.count == 2 ? Int(parts[1]).map { (String(parts[0]), $0) } : nil
+            }
+        #expect(Set(totals.map(\.0)) == ["activities_held", "bookings_made", "verified_service_minutes", "work_views"])
+        func phases() async -> [String: Int] {
+            var sums: [String: Int] = [:]
+            for phase in ["pilot", "rollout"] {
+                guard let answer = await metrics.get("/api/kpis?unit=sz&period=phase:\(phase)"),
+                    let object = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
+                    let kpis = object["kpis"] as? [String: Any]
+                else { continue }
+                for (name, _) in totals { sums[name, default: 0] += kpis[name] as? Int ?? 0 }
+            }
+            return sums
         }
+        var counted: [String: Int] = [:]
+        do {
+            try await eventually("metrics folds every stream of the history", timeout: .seconds(240)) {
+                counted = await phases()
+                return totals.allSatisfy { counted[$0.0] == $0.1 }
+            }
+        } catch {
+            Issue.record("counted \(counted), published \(totals)")
+            throw error
+        }
+        let pilot = await held("phase:pilot") ?? 0
+        let rollout = await held("phase:rollout") ?? 0
+        #expect(pilot + rollout == published, "every activity counted once")
         // The rules run every second: the history's community targets of 2025 and its sites idle since are weak spots.
         try await eventually("weak spots are raised from the history") {
             (await metrics.get("/api/alerts")?.body.contains("below_target")) == true
@@ -69,6 +96,8 @@ struct ProgrammeHistoryReportTests {
         let counts = try #require(try JSONSerialization.jsonObject(with: Data(trend.utf8)) as? [Int], "\(trend)")
         #expect(counts.reduce(0, +) == (await held("phase:rollout") ?? -1))
         #expect(counts.suffix(4).reduce(0, +) > counts.prefix(4).reduce(0, +), "2025 busier than 2023: \(counts)")
+        let views = try await value("[...document.querySelectorAll('#trend-reading_and_works rect')].map(r => +r.dataset.value)")
+        #expect((try JSONSerialization.jsonObject(with: Data(views.utf8)) as? [Int])?.allSatisfy { $0 > 0 } == true, "views every quarter: \(views)")
         #expect(try await value("document.querySelectorAll('#per-capita-table tr[data-unit]').length") == "11")
         #expect(try await value("document.querySelectorAll('#open-alerts tr[data-rule]').length") != "0")
         #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
@@ -103,6 +132,7 @@ struct ProgrammeHistoryReportTests {
         #expect(perCapita.filter { !$0[8].hasPrefix("pilot since") }.allSatisfy { $0[5] == "0" }, "the others had not started")
         let funding = rows.filter { $0.count == 10 && $0[0] == "funding" && !$0[4].isEmpty }
         #expect(funding.count == pilots.count, "each pilot district's 2022 budget is executed: \(funding)")
+        #expect(funding.allSatisfy { (0.7...1).contains(Double($0[4]) ?? -1) }, "budgets leave 5-30 % to spare: \(funding)")
         #expect(
             rows.contains { $0.first == "summary" } && rows.contains { $0.first == "trend" } && rows.contains { $0.first == "nomination_volunteer" })
 

@@ -86,22 +86,25 @@ struct Demo: AsyncParsableCommand {
         guard (0.01...1).contains(historyScale) else { throw ValidationError("--history-scale must be within 0.01...1") }
         guard let file = DemoData.registryFile(registry) else { throw ValidationError("the registry file was not found (--registry)") }
         let history = try DemoHistory(registry: file)
-        let (events, activities) = history.events(scale: historyScale)
+        let published = history.events(scale: historyScale)
+        let events = published.events
         let producer = try KafkaProducer(configuration: try kafka.producer())
-        var published = 0
-        while published < events.count {
-            let chunk = Array(events[published..<min(events.count, published + 5_000)])
+        var sent = 0
+        while sent < events.count {
+            let chunk = Array(events[sent..<min(events.count, sent + 5_000)])
             for result in await producer.send(chunk, stopAtFirstFailure: true) { _ = try result.get() }
-            published += chunk.count
-            if published % 50_000 < chunk.count { step("history: \(published) of \(events.count) events published") }
+            sent += chunk.count
+            if sent % 50_000 < chunk.count { step("history: \(sent) of \(events.count) events published") }
         }
         await producer.shutdown()
         step(
-            "history: \(events.count) synthetic events of 2022-2025 published, \(activities) activities held (\(history.districts.count) districts; pilots from 2022: \(history.pilotSince.keys.sorted().joined(separator: ", ")))"
+            "history: \(events.count) synthetic events of 2022-2025 published, \(published.activities) activities held (\(history.districts.count) districts; pilots from 2022: \(history.pilotSince.keys.sorted().joined(separator: ", ")))"
         )
         let headers = ["Authorization": "Bearer \(adminToken)", "Content-Type": "application/json"]
+        step("history: per topic " + published.perTopic.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        step("history: city totals " + published.totals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         var set = 0
-        for budget in history.budgets() {
+        for budget in DemoHistory.budgets(costs: published.costs) {
             let answer = await httpRequest(
                 port: metricsPort, method: "PUT", path: "/admin/budgets/\(budget.unit)", headers: headers,
                 body: #"{"period":"\#(budget.period)","amountFen":\#(budget.amountFen)}"#)

@@ -98,9 +98,21 @@ struct DemoHistory {
         return day >= since
     }
 
-    /// Every event of the history, each stream in its own order, and how many activities they hold; `scale` thins
-    /// the activities, volunteers and views (1 = the full pace).
-    func events(scale: Double, seed: UInt64 = 2022) -> (events: [KafkaProducerMessage], activities: Int) {
+    /// What the history publishes.
+    struct Published {
+        /// Every event, each stream in its own order.
+        let events: [KafkaProducerMessage]
+        let activities: Int
+        /// Records per topic.
+        let perTopic: [String: Int]
+        /// What each district's activities cost each year, in fen.
+        let costs: [String: [Int: Int64]]
+        /// The city's totals over the whole history of a few KPIs, by name: what metrics must count.
+        let totals: [String: Int64]
+    }
+
+    /// The whole history; `scale` thins the activities, volunteers and views (1 = the full pace).
+    func events(scale: Double, seed: UInt64 = 2022) -> Published {
         var random = SplitMix(seed: seed)
         func roll() -> Double { Double(random.next() % 1_000_000) / 1_000_000 }
         var outreach: [KafkaProducerMessage] = []
@@ -121,6 +133,8 @@ struct DemoHistory {
         var joined = 0
         let hosts = sites.filter { Self.hostKinds.contains($0.kind) }
         var activity = 0
+        var costs: [String: [Int: Int64]] = [:]
+        var totals: [String: Int64] = [:]
         for (year, month) in Self.programmeMonths() {
             let first = ShanghaiDay(year: year, month: month, day: 1)
             let monthStart = first.start
@@ -168,6 +182,7 @@ struct DemoHistory {
                         sitePath: site.unitPath, theme: theme, format: format, campaigns: campaign.map { [$0] } ?? [], startsAt: startsAt,
                         endsAt: startsAt.addingTimeInterval(5_400), costFen: 60_000 + Int(random.next() % 90_000), attendance: attendance,
                         tourId: format == .exhibition ? "hist.tour.\(year)" : nil)
+                    costs[site.district, default: [:]][year, default: 0] += Int64(record.costFen ?? 0)
                     let reported = startsAt.addingTimeInterval(86_400)
                     outreach += [
                         message(
@@ -178,7 +193,11 @@ struct DemoHistory {
                             EventRated(eventId: id, rating: EventRating(ratings: 3 + Int(random.next() % 20), average: 3.6 + roll() * 1.4)),
                             id: "\(id).rated"),
                     ].compactMap { $0 }
-                    if format == .lecture { booking += bookings(of: id, at: site, startsAt: startsAt, year: year, random: &random) }
+                    if format == .lecture {
+                        let session = bookings(of: id, at: site, startsAt: startsAt, year: year, random: &random)
+                        booking += session.messages
+                        totals["bookings_made", default: 0] += Int64(session.bookings)
+                    }
                     // Two volunteers asked for; one or two came and served; their hours verified.
                     let pool = corps[site.district] ?? []
                     let accepted = pool.isEmpty ? 0 : 1 + Int(random.next() % 2)
@@ -190,8 +209,10 @@ struct DemoHistory {
                     {
                         volunteer.append(staffed)
                     }
-                    for helper in 0..<accepted {
-                        let person = pool[Int(random.next() % UInt64(pool.count))]
+                    // Distinct people: a volunteer's hours at one event are one record.
+                    let first = pool.isEmpty ? 0 : Int(random.next() % UInt64(pool.count))
+                    let helpers = pool.isEmpty ? [] : Array(Set([pool[first], pool[(first + 1) % pool.count]].prefix(accepted))).sorted()
+                    for (helper, person) in helpers.enumerated() {
                         let minutes = 120 + Int(random.next() % 4) * 30
                         let hours = ServiceHoursRecord(
                             volunteerId: person, teamId: "hist.team.\(site.district)", eventId: id, minutes: minutes, status: .verified,
@@ -203,6 +224,7 @@ struct DemoHistory {
                             volunteer.append(event)
                         }
                         minutesServed[person, default: 0] += minutes
+                        totals["verified_service_minutes", default: 0] += Int64(minutes)
                         let reached = StarLevel.allCases.filter { $0.hours * 60 <= minutesServed[person, default: 0] }.last
                         if let reached, reached.rawValue > starsReached[person, default: 0] {
                             starsReached[person] = reached.rawValue
@@ -234,6 +256,7 @@ struct DemoHistory {
                 let rollUp = EngagementRollUp(
                     workId: "hist.work.\(year)", siteId: site.id, unitPath: site.unitPath, day: viewDay.description, views: views,
                     completions: views / 3, shares: views / 12, distinctVisitors: views / 2, distinctVisitorsError: 0.01, flagged: 0)
+                if views > 0 { totals["work_views", default: 0] += views }
                 if views > 0,
                     let event = message(
                         Topics.contentEvents.name, .contentSupply, ContentEventType.engagementRolledUp, key: "\(rollUp.workId)/\(site.id)/\(viewDay)",
@@ -259,12 +282,19 @@ struct DemoHistory {
             }
         }
         outreach += pairings()
-        return (outreach + booking + volunteer + content, activity)
+        return Published(
+            events: outreach + booking + volunteer + content, activities: activity,
+            perTopic: [
+                Topics.outreachEvents.name: outreach.count, Topics.bookingEvents.name: booking.count, Topics.volunteerEvents.name: volunteer.count,
+                Topics.contentEvents.name: content.count,
+            ], costs: costs, totals: totals.merging(["activities_held": Int64(activity)]) { $1 })
     }
 
     /// A lecture's session at its site as booking publishes it (the session's id is the event's), residents'
     /// bookings filling most of it, then check-ins and a few no-shows.
-    private func bookings(of event: String, at site: Site, startsAt: Date, year: Int, random: inout SplitMix) -> [KafkaProducerMessage] {
+    private func bookings(of event: String, at site: Site, startsAt: Date, year: Int, random: inout SplitMix) -> (
+        messages: [KafkaProducerMessage], bookings: Int
+    ) {
         var messages: [KafkaProducerMessage] = []
         func emit(_ type: String, _ payload: some Encodable, _ suffix: String, at time: Date) {
             if let event = try? CloudEvent(
@@ -308,7 +338,7 @@ struct DemoHistory {
             }
             booked += seats
         }
-        return messages
+        return (messages, index)
     }
 
     /// From 2023, each science base paired (结对共建) with three communities of its district.
@@ -329,14 +359,14 @@ struct DemoHistory {
         }
     }
 
-    /// Each active district's budget for each year, in fen: about 30 fen per resident a year, growing.
-    func budgets() -> [(unit: String, period: String, amountFen: Int64)] {
-        var budgets: [(String, String, Int64)] = []
-        for district in districts {
-            for year in 2022...2025 where isActive(district: district, on: ShanghaiDay(year: year, month: 12, day: 31)) {
-                budgets.append((district, "year:\(year)", Int64(2_000_000 + (year - 2022) * 500_000 + district.utf8.count * 10_000)))
+    /// Each district's budget for each year it was active, in fen: what its activities cost, with 5-30 % to spare.
+    static func budgets(costs: [String: [Int: Int64]], seed: UInt64 = 2022) -> [(unit: String, period: String, amountFen: Int64)] {
+        var random = SplitMix(seed: seed)
+        return costs.keys.sorted().flatMap { district in
+            (costs[district] ?? [:]).keys.sorted().map { year in
+                let spent = costs[district]?[year] ?? 0
+                return (district, "year:\(year)", spent + spent * Int64(5 + random.next() % 26) / 100)
             }
         }
-        return budgets
     }
 }
