@@ -190,4 +190,64 @@ struct ExactlyOnceTests {
                 + 1)
         _ = await second.terminate()
     }
+
+    /// Whether a metrics process has read everything: every consumer's lag gauge is 0 for each of `topics`.
+    static func caughtUp(_ service: ServiceProcess, topics: [String]) async -> Bool {
+        guard let text = await service.get("/metrics")?.body else { return false }
+        let lags = text.split(separator: "\n").filter { $0.hasPrefix("kepu_consumer_lag{") }
+        return topics.allSatisfy { topic in
+            let lines = lags.filter { $0.contains("topic=\"\(topic)\"") }
+            return !lines.isEmpty && lines.allSatisfy { $0.hasSuffix(" 0") || $0.hasSuffix(" 0.0") }
+        }
+    }
+
+    /// Counter rows once they stop changing (the consumers have read everything and committed).
+    static func settledRows(_ service: ServiceProcess, _ database: DatabaseSettings, topics: [String]) async throws -> [String] {
+        var last: [String] = []
+        try await eventually("metrics has folded the mixed stream", timeout: .seconds(240)) {
+            guard await caughtUp(service, topics: topics) else { return false }
+            let rows = try await MetricsHarness.counterRows(database)
+            defer { last = rows }
+            return rows == last && !rows.isEmpty
+        }
+        return last
+    }
+
+    @Test("a mixed stream of every service's events, killed mid-way, redelivered and resent upstream, counts as one clean fold")
+    func mixedStreamKilled() async throws {
+        let stream = SyntheticProgrammeEvents(
+            activities: 1_500, bookingSessions: 60, sites: 120, firstDay: MetricsHarness.november2026, days: 30, seed: 27)
+        let topics = [Topics.bookingEvents.name, Topics.outreachEvents.name, Topics.volunteerEvents.name, Topics.contentEvents.name]
+
+        // The reference: the same stream on its own cluster, folded once without interruption.
+        let cleanCluster = try MetricsHarness.cluster()
+        try await publish(stream.events, to: cleanCluster)
+        let clean = try await TestPostgres.freshDatabase()
+        let reference = try await MetricsHarness.start(database: clean, cluster: cleanCluster)
+        let expected = try await Self.settledRows(reference, clean, topics: topics)
+        _ = await reference.terminate()
+        let city = try await MetricsHarness.counters(clean, unit: "sz", kind: "year", key: "2026")
+        #expect(city["activities_held"] == stream.activitiesHeld)
+        for (kpi, total) in stream.bookingTotals { #expect(city[kpi] == total, "\(kpi)") }
+        for kpi in ["ratings", "volunteers_accepted", "work_views", "books_in_stock"] { #expect((city[kpi] ?? 0) > 0, "\(kpi)") }
+
+        // Live: killed while folding, restarted (the records after the last commit come again), and the stream's
+        // last records resent upstream (same ids, later offsets).
+        let cluster = try MetricsHarness.cluster()
+        try await publish(stream.events, to: cluster)
+        let live = try await TestPostgres.freshDatabase()
+        let first = try await MetricsHarness.start(database: live, cluster: cluster)
+        try await eventually("the first replica has folded part of the stream") {
+            try await MetricsHarness.counters(live, unit: "sz", kind: "year", key: "2026")["activities_held"] ?? 0 >= 100
+        }
+        await first.kill()
+        let atKill = try await MetricsHarness.counterRows(live)
+        #expect(atKill != expected, "killed mid-stream")
+        try await publish(Array(stream.events.suffix(2_000)), to: cluster)
+        let second = try await MetricsHarness.start(database: live, cluster: cluster)
+        let rows = try await Self.settledRows(second, live, topics: topics)
+        #expect(rows.count == expected.count)
+        #expect(rows == expected, "\(Set(rows).symmetricDifference(expected).sorted().prefix(20))")
+        _ = await second.terminate()
+    }
 }
