@@ -118,4 +118,34 @@ struct ActivityFoldTests {
         #expect(KPI.counts.count <= 64)
         #expect(KPI.countsOfMigration1.count == 20)
     }
+
+    @Test("themes count at the city, district and street by month and longer; a pairing's activities and visits by quarter")
+    func themesAndPairings() {
+        var visit = record(
+            .held, format: .visit, path: ["sz", "sz-futian", "sz-futian-s1", "sz-futian-s1-c1"], attendance: (20, 0), campaigns: ["c"])
+        visit.pairingId = "p1"
+        let first = ActivityTallies.deltas(before: [:], after: ["e1": state(visit)])
+        let month = ReportingPeriod(kind: .month, key: "2026-11")
+        for unit in ["sz", "sz-futian", "sz-futian-s1"] {
+            #expect(
+                first.themes[.init(unitId: unit, period: month, theme: "astronomy")]
+                    == .init(activities: 1, campaignActivities: 1, participants: 20), "\(unit)")
+        }
+        #expect(first.themes.keys.allSatisfy { $0.unitId != "sz-futian-s1-c1" && $0.unitId != "st.a" && $0.period.kind != .day })
+        #expect(first.themes.count == 3 * 3, "month, quarter and year (2026 is in no phase) at three units")
+        #expect(first.pairings == [.init(pairingId: "p1", quarter: "2026-Q4"): .init(activities: 1, visits: 1)])
+
+        // The record corrected: another theme, a lecture, no pairing: taken back where it was, added where it is.
+        var corrected = visit
+        corrected.theme = "health"
+        corrected.format = .lecture
+        corrected.pairingId = nil
+        let second = ActivityTallies.deltas(before: ["e1": state(visit)], after: ["e1": state(corrected)])
+        #expect(
+            second.themes[.init(unitId: "sz", period: month, theme: "astronomy")] == .init(activities: -1, campaignActivities: -1, participants: -20))
+        #expect(second.themes[.init(unitId: "sz", period: month, theme: "health")] == .init(activities: 1, campaignActivities: 1, participants: 20))
+        #expect(second.pairings == [.init(pairingId: "p1", quarter: "2026-Q4"): .init(activities: -1, visits: -1)])
+        #expect(ActivityTallies.deltas(before: ["e1": state(visit)], after: ["e1": state(visit)]).themes.isEmpty, "a repeat adds nothing")
+        #expect(ActivityTallies.deltas(before: [:], after: ["e1": state(record(.cancelled))]).themes.isEmpty, "only held activities count")
+    }
 }

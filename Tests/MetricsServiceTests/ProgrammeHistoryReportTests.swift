@@ -113,6 +113,18 @@ struct ProgrammeHistoryReportTests {
         #expect(
             try await value("[...document.querySelectorAll('#funding-table td[data-kpi=execution]')].filter(c => c.dataset.value !== '').length")
                 == "0", "budgets are per year: the phase has none")
+        // 二(四) by theme and 二(二) the pairings' commitments, met in some quarters and not in others.
+        #expect(try await value("document.querySelectorAll('#themes tr[data-theme]').length") == "\(8)", "the eight themes")
+        let due = try #require(Int(try await value("+document.getElementById('pairing-commitments').dataset.due")))
+        let met = try #require(Int(try await value("+document.getElementById('pairing-commitments').dataset.met")))
+        #expect(due > 0 && met > 0 && met < due, "\(met) of \(due)")
+        let themes = try #require(await metrics.get("/api/themes?unit=sz&period=year:2024"))
+        #expect(themes.status == 200 && themes.body.contains(#""campaignActivities""#), "\(themes.body.prefix(500))")
+        let pairings = try #require(await metrics.get("/api/pairings?unit=sz&period=year:2024"))
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(pairings.body.utf8)) as? [String: Any])
+        #expect((answer["quartersDue"] as? Int ?? 0) == 4 * ((answer["pairings"] as? [Any])?.count ?? -1), "\(pairings.body.prefix(800))")
+        #expect(await metrics.get("/api/pairings?unit=sz&period=month:2024-05")?.status == 400)
+        #expect(await metrics.get("/api/themes?unit=sz&period=day:2024-05-01")?.status == 400)
         #expect(
             try await value("[...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText === 'print'))") == "true",
             "print CSS")

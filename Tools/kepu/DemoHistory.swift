@@ -282,6 +282,33 @@ struct DemoHistory {
             }
         }
         outreach += pairings()
+        // What the pairings held: each quarter one or two activities at the base with its partner, most of them a
+        // visit, so some quarters meet the commitments (two activities, one a visit) and some do not.
+        for (pairing, base) in pairingIds() {
+            for year in 2023...2025 {
+                for quarter in 0..<4 {
+                    for index in 0..<(1 + Int(random.next() % 2)) {
+                        activity += 1
+                        let id = "hist.ev.\(activity)"
+                        let startsAt = ShanghaiDay(year: year, month: quarter * 3 + 2, day: 10 + index).start.addingTimeInterval(10 * 3600)
+                        let format: ActivityFormat = index == 0 && random.next() % 5 != 0 ? .visit : .lecture
+                        let record = ActivityEventRecord(
+                            eventId: id, status: .reported, title: "结对共建 \(format.rawValue)（模拟）", siteId: base.id, siteKind: base.kind,
+                            sitePath: base.unitPath, theme: "ecology", format: format, pairingId: pairing, startsAt: startsAt,
+                            endsAt: startsAt.addingTimeInterval(7_200), costFen: 50_000,
+                            attendance: EventAttendance(checkedIn: 25 + Int(random.next() % 20), walkIns: 0, durationMinutes: 120))
+                        costs[base.district, default: [:]][year, default: 0] += 50_000
+                        if let event = message(
+                            Topics.outreachEvents.name, .outreachEvents, ActivityEventType.eventRecorded, key: id,
+                            time: startsAt.addingTimeInterval(86_400),
+                            record, id: "\(id).reported")
+                        {
+                            outreach.append(event)
+                        }
+                    }
+                }
+            }
+        }
         return Published(
             events: outreach + booking + volunteer + content, activities: activity,
             perTopic: [
@@ -345,7 +372,7 @@ struct DemoHistory {
     private func pairings() -> [KafkaProducerMessage] {
         sites.filter { $0.kind == .scienceBase }.flatMap { base in
             (communities[base.district] ?? []).prefix(3).enumerated().compactMap { index, partner -> KafkaProducerMessage? in
-                let id = "hist.pairing.\(base.id).\(index)"
+                let id = Self.pairingId(base: base, index: index)
                 let pairing = PairingRecorded(
                     pairingId: id, baseId: base.id, basePath: base.unitPath, partnerId: partner.last ?? "", partnerPath: partner,
                     from: "2023-01-01", until: "2025-12-31", commitments: PairingCommitments(activitiesPerQuarter: 2, visitsPerQuarter: 1),
@@ -356,6 +383,15 @@ struct DemoHistory {
                         time: ShanghaiDay(year: 2023, month: 1, day: 1).start, subject: id, payload: pairing))?
                     .kafkaMessage(topic: Topics.outreachEvents.name, key: id)
             }
+        }
+    }
+
+    static func pairingId(base: Site, index: Int) -> String { "hist.pairing.\(base.id).\(index)" }
+
+    /// The pairings `pairings()` publishes, with their base.
+    private func pairingIds() -> [(String, Site)] {
+        sites.filter { $0.kind == .scienceBase }.flatMap { base in
+            (0..<min(3, communities[base.district]?.count ?? 0)).map { (Self.pairingId(base: base, index: $0), base) }
         }
     }
 

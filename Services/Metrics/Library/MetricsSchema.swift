@@ -213,6 +213,31 @@ enum MetricsSchema {
         Migration(
             version: 12, name: "the registry's pilot districts",
             statements: ["ALTER TABLE metric_unit ADD COLUMN IF NOT EXISTS pilot_since date"]),
+        Migration(
+            version: 13, name: "activities by theme, and pairings' activities per quarter",
+            statements: [
+                """
+                CREATE TABLE IF NOT EXISTS activity_theme_tally (
+                    unit_id text NOT NULL,
+                    period_kind text NOT NULL,
+                    period_key text NOT NULL,
+                    theme text NOT NULL,
+                    activities bigint NOT NULL,
+                    campaign_activities bigint NOT NULL,
+                    participants bigint NOT NULL,
+                    PRIMARY KEY (unit_id, period_kind, period_key, theme)
+                )
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS pairing_quarter (
+                    pairing_id text NOT NULL,
+                    quarter text NOT NULL,
+                    activities bigint NOT NULL,
+                    visits bigint NOT NULL,
+                    PRIMARY KEY (pairing_id, quarter)
+                )
+                """,
+            ]),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later

@@ -9,7 +9,9 @@ import KepuRuntime
 /// `week:2026-W48`, `phase:rollout`, ...); without it, the current month in Shanghai.
 enum MetricsHTTPRoutes {
     static func make(settings: MetricsSettings) -> HTTPRoutes {
-        HTTPRoutes([KPIRoutes(), RankingRoutes(settings: settings), ReportRoutes(settings: settings), TargetRoutes(), FundingRoutes()])
+        HTTPRoutes([
+            KPIRoutes(), RankingRoutes(settings: settings), ReportRoutes(settings: settings), TargetRoutes(), FundingRoutes(), ActivityTallyRoutes(),
+        ])
     }
 
     /// A unit id as the registry writes them: anything else names no unit (and a NUL would be refused by the

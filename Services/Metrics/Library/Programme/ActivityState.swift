@@ -17,6 +17,10 @@ struct ActivityState: CountedState {
     var inCampaign = false
     /// A stop of the mobile science museum's tour (流动科技馆).
     var tour = false
+    /// The programme's theme (科普主题) and the pairing (结对共建) the event fulfils; optional, as states saved
+    /// before migration 13 have neither.
+    var theme: String?
+    var pairingId: String?
     var ratings: Int64 = 0
     /// The ratings' sum in hundredths of a point.
     var ratingPoints: Int64 = 0
@@ -32,6 +36,8 @@ struct ActivityState: CountedState {
         costFen = Int64(record.costFen ?? 0)
         inCampaign = !record.campaigns.isEmpty
         tour = record.tourId != nil
+        theme = record.theme
+        pairingId = record.pairingId
     }
 
     /// Takes the event's ratings as they now stand (a count and a mean, validated to 0...5).

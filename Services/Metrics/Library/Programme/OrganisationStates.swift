@@ -9,11 +9,20 @@ struct PairingState: CountedState {
     var unitPath: [String] = []
     var day: ShanghaiDay?
     var active = false
+    /// What the pairing promised and for when (optional: states saved before migration 13 lack them).
+    var partnerId: String?
+    var from: String?
+    var until: String?
+    var activitiesPerQuarter: Int?
+    var visitsPerQuarter: Int?
 
     mutating func record(_ pairing: PairingRecorded, on day: ShanghaiDay) {
         unitPath = pathToSite(pairing.basePath, pairing.baseId)
         self.day = day
         active = pairing.status == .active
+        partnerId = pairing.partnerId
+        (from, until) = (pairing.from, pairing.until)
+        (activitiesPerQuarter, visitsPerQuarter) = (pairing.commitments.activitiesPerQuarter, pairing.commitments.visitsPerQuarter)
     }
 
     var counts: [KPI: Int64] { active ? [.pairingsActive: 1] : [:] }

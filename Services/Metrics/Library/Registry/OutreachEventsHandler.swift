@@ -100,7 +100,9 @@ struct OutreachEventsHandler: EventHandler {
             case .staff, .pairing, .application, .order, .overdue, .ignored: continue
             }
         }
-        try await store.fold(changes, into: &counters)
+        let (before, after) = try await store.fold(changes, into: &counters)
+        let tallies = ActivityTallies.deltas(before: before, after: after)
+        try await store.addActivityTallies(themes: tallies.themes, pairings: tallies.pairings)
     }
 
     private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {

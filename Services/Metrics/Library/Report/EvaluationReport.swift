@@ -32,6 +32,10 @@ struct EvaluationReport: Sendable {
         let communities: [RankedUnit]
         let volunteers: [NominatedVolunteer]
         let funding: FundingPerformance
+        /// The city's activities by theme (二(四)), when the period keeps them.
+        let themes: [ThemeTally]
+        /// The city's pairings judged in each quarter of the period (quarters, years and phases).
+        let pairings: [PairingCommitmentsMet]
 
         var city: Row? { rows.first { $0.unit.parentId == nil } }
         var districts: [Row] { rows.filter { $0.unit.level == .district } }
@@ -66,7 +70,11 @@ struct EvaluationReport: Sendable {
             communities: try await unitRanking(level: .community, period: period).filter(\.eligible).prefix(10).map { $0 },
             volunteers: VolunteerTally.periodKinds.contains(period.kind) && city != nil
                 ? try await queries.topVolunteers(under: city ?? "", period: period, limit: 10) : [],
-            funding: try await BudgetStore(client: queries.client, logger: queries.logger).performance(level: .district, period: period))
+            funding: try await BudgetStore(client: queries.client, logger: queries.logger).performance(level: .district, period: period),
+            themes: ActivityTallies.themePeriods.contains(period.kind) && city != nil
+                ? try await queries.themes(unit: city ?? "", period: period) : [],
+            pairings: [.quarter, .year, .phase].contains(period.kind) && city != nil
+                ? try await queries.pairingCommitments(under: city ?? "", period: period) : [])
     }
 
     func unitRanking(level: UnitLevel, period: ReportingPeriod) async throws -> [RankedUnit] {

@@ -2,7 +2,7 @@ import Foundation
 import KepuDomain
 
 /// The report as CSV (RFC 4180, CRLF), one row per number: `section` says what a row is (`summary`, `kpi`, `trend`,
-/// `per_capita`, `weak_spot` (raised or resolved in the period), `weak_spot_open`, `recognition_unit`, `recognition_session`, `nomination_community`,
+/// `per_capita`, `theme`, `pairing_commitments`, `weak_spot` (raised or resolved in the period), `weak_spot_open`, `recognition_unit`, `recognition_session`, `nomination_community`,
 /// `nomination_volunteer`, `funding`), `period` which period it counts.
 enum EvaluationReportCSV {
     static let header = ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"]
@@ -45,6 +45,21 @@ enum EvaluationReportCSV {
                     "per_capita", row.unit.id, row.unit.level.rawValue, "\(kpi.rawValue)_per_\(residents)", value.map(fixed) ?? "",
                     "\(row.current[kpi])",
                     row.unit.population.map(String.init) ?? "", "", row.unit.pilotSince.map { "pilot since \($0)" } ?? "", period,
+                ])
+            }
+        }
+        for theme in content.themes {
+            add([
+                "theme", content.city?.unit.id ?? "", "city", theme.theme, "\(theme.activities)", "\(theme.campaignActivities)", "", "",
+                "\(theme.participants) participants", period,
+            ])
+        }
+        for pairing in content.pairings {
+            for quarter in pairing.quarters {
+                add([
+                    "pairing_commitments", pairing.pairing, pairing.base, "quarter:\(quarter.quarter)", quarter.met ? "met" : "not met",
+                    "\(quarter.activities)", "\(pairing.activitiesPerQuarter)", "\(quarter.visits)", "\(pairing.visitsPerQuarter) visits committed",
+                    period,
                 ])
             }
         }

@@ -64,6 +64,20 @@ enum EvaluationReportHTML {
         html += SVGChart.columns(
             id: "trend-\(line.rawValue)", title: "\(ReportSummary.label(line.headline)) by \(content.trend.first?.period.kind.rawValue ?? "part")",
             bars: content.trend.map { ($0.period.key, Double($0.values[line.headline])) })
+        if line == .campaigns {
+            html += "<h3>By theme, city</h3><table id=\"themes\"><tr><th>theme</th><th>activities</th><th>in campaigns</th><th>participants</th></tr>"
+            for theme in content.themes {
+                html +=
+                    "<tr data-theme=\"\(escape(theme.theme))\"><td>\(escape(theme.theme))</td><td>\(theme.activities)</td><td>\(theme.campaignActivities)</td><td>\(theme.participants)</td></tr>"
+            }
+            if content.themes.isEmpty { html += "<tr><td colspan=\"4\">none (kept by month and longer)</td></tr>" }
+            html += "</table>"
+        }
+        if line == .pairingsAndVisits {
+            let quarters = content.pairings.flatMap(\.quarters)
+            html +=
+                "<p id=\"pairing-commitments\" data-due=\"\(quarters.count)\" data-met=\"\(quarters.filter(\.met).count)\">Commitments met: \(quarters.filter(\.met).count) of \(quarters.count) pairing-quarters due (\(content.pairings.count) pairings; judged by quarter, year or phase).</p>"
+        }
         if line == .bookings {
             html += SVGChart.bars(
                 id: "fill-chart", bars: content.districts.map { ($0.unit.id, $0.current.rate(KPI.Rate.fillRate).value) }, maximum: 1, format: percent)

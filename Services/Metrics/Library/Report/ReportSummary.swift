@@ -25,6 +25,16 @@ enum ReportSummary {
             sentences.append("\(line.title): \(label(line.headline)) \(formatted(now, line.headline)), \(relativeChange(now, before))\(against).")
         }
 
+        let quarters = content.pairings.flatMap(\.quarters)
+        if !quarters.isEmpty {
+            sentences.append(
+                "\(content.pairings.count) pairings (结对共建) met their commitments in \(quarters.filter(\.met).count) of \(quarters.count) quarters due."
+            )
+        }
+        if let top = content.themes.first {
+            sentences.append("The most frequent theme was \(top.theme) (\(top.activities) activities, \(top.campaignActivities) in campaigns).")
+        }
+
         let perCapita = content.districts.compactMap { row in
             row.current.per(.activitiesHeld, residents: 10_000, population: row.unit.population).map { (row.unit, $0) }
         }
