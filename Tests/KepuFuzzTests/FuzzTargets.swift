@@ -132,4 +132,25 @@ struct FuzzTargets {
             if let body = try? CloudEvent.jsonDecoder.decode(SessionInput.self, from: data) { _ = try? body.validate() }
         }
     }
+
+    @Test("metrics' admin bodies: targets and budgets, as the API decodes them, and the recognition weights setting")
+    func metricsAdminBodies() {
+        let target =
+            #"{"measure":{"kpi":"books_in_stock","perResidents":100},"level":"community","siteKind":null,"periodKind":"year","scope":"sz.futian","minimum":5,"note":"5 books per 100 residents"}"#
+        let rateTarget = #"{"measure":{"kpi":"staffing_rate"},"level":"site","siteKind":"station","periodKind":"month","minimum":0.8}"#
+        let budget = #"{"period":"year:2025","amountFen":250000000}"#
+        let weights =
+            "fill_rate=15,check_in_rate=15,attendance=10,activity_reach=15,average_rating=10,staffing_rate=10,needs_met_rate=15,order_fulfilment=10"
+        #expect((try? CloudEvent.decodePayload(TargetInput.self, from: Array(target.utf8))) != nil, "the seeds are valid bodies")
+        #expect((try? CloudEvent.decodePayload(TargetInput.self, from: Array(rateTarget.utf8))) != nil)
+        #expect((try? CloudEvent.decodePayload(BudgetInput.self, from: Array(budget.utf8))) != nil)
+        var fuzzer = Fuzzer(
+            target: "metrics-admin-bodies", seeds: [target, rateTarget, budget, weights],
+            tokens: ["perResidents", "minimum", "periodKind", "amountFen", "phase:rollout", "quarter:2025-Q4", "1e308", "-0", "NaN", "=", ","])
+        fuzzer.run { input in
+            if let body = try? CloudEvent.decodePayload(TargetInput.self, from: input) { _ = body.target(id: "t") }
+            if let body = try? CloudEvent.decodePayload(BudgetInput.self, from: input) { _ = ReportingPeriod(parsing: body.period)?.days }
+            _ = RecognitionWeights.parse(String(decoding: input, as: UTF8.self))
+        }
+    }
 }
