@@ -21,10 +21,18 @@ public struct TopicDefinition: Sendable, Hashable {
     public let cleanup: Cleanup
     /// The topic's `compression.type`, when the broker should keep it compressed whatever producers send.
     public let compression: String?
+    /// The services that consume it (each service's handlers' topics are checked against this in the tests), so
+    /// the Kafka users' ACLs can be derived from the registry.
+    public let readers: [ServiceName]
+    /// Written by the frontends (a request or engagement topic its owner consumes), not by its owner.
+    public let writtenByFrontends: Bool
 
     public init(
-        name: String, owner: ServiceName, key: String, eventTypes: [String], partitions: Int32, cleanup: Cleanup, compression: String? = nil
+        name: String, owner: ServiceName, key: String, eventTypes: [String], partitions: Int32, cleanup: Cleanup, compression: String? = nil,
+        readers: [ServiceName] = [], writtenByFrontends: Bool = false
     ) {
+        self.readers = readers
+        self.writtenByFrontends = writtenByFrontends
         self.name = name
         self.owner = owner
         self.key = key

@@ -50,6 +50,11 @@ public struct RuntimeContext: Sendable {
 }
 
 /// A handler, with its type erased so a service can list several.
+extension ServiceDefinition {
+    /// Every topic the service's handlers consume (the topic registry's `readers` must say the same).
+    public var consumedTopics: Set<String> { Set(handlers.flatMap(\.topics)) }
+}
+
 public struct HandlerRegistration: Sendable {
     let makeRunners: @Sendable (RuntimeContext) throws -> [any Service]
     /// The topics the handler consumes (their retention bounds the inbox's).
