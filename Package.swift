@@ -122,7 +122,7 @@ let package = Package(
         // What the tools, the benchmarks and the tests share and the services never link: child processes and HTTP probes.
         .target(
             name: "KepuTooling",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["KepuContracts", "KepuRuntime", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Tools/Support",
             swiftSettings: swiftSettings
         ),

@@ -53,18 +53,24 @@ public struct RuntimeContext: Sendable {
 extension ServiceDefinition {
     /// Every topic the service's handlers consume (the topic registry's `readers` must say the same).
     public var consumedTopics: Set<String> { Set(handlers.flatMap(\.topics)) }
+
+    /// Each handler's consumer group (`<service>.<handler>`) and its topics: what KEDA measures the lag of.
+    public var consumerGroups: [(group: String, topics: [String])] { handlers.map { ("\(name.rawValue).\($0.name)", $0.topics) } }
 }
 
 public struct HandlerRegistration: Sendable {
     let makeRunners: @Sendable (RuntimeContext) throws -> [any Service]
     /// The topics the handler consumes (their retention bounds the inbox's).
     let topics: [String]
+    /// The handler's name (its consumer group is `<service>.<name>`).
+    let name: String
 
     /// `KEPU_CONSUMER_CONCURRENCY` runners of `handler`, each with a consumer of its own in the handler's group: to
     /// Kafka and the database they are so many replicas (partitions are split among them, each applies its own
     /// batches in its own transactions), so what keeps replicas correct keeps them correct.
     public init<Handler: EventHandler>(_ handler: Handler) {
         topics = handler.topics
+        name = handler.name
         makeRunners = { context in
             let service = context.configuration.service.rawValue
             let consumerId = "\(service).\(handler.name)"

@@ -2,6 +2,7 @@ import Foundation
 import KepuContracts
 import KepuDomain
 import KepuRuntime
+import KepuTooling
 import Testing
 import Yams
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KepuContracts
 import KepuKafka
+import KepuTooling
 
 /// `kepu topics create|list|manifest`.
 struct TopicsCommand: AsyncParsableCommand {

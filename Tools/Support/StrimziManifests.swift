@@ -1,3 +1,4 @@
+import KepuContracts
 import KepuDomain
 
 /// The Strimzi resources the topic registry implies, so Kubernetes' topics and permissions never drift from the
