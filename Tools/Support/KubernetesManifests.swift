@@ -234,7 +234,10 @@ public enum KubernetesManifests {
                         matchLabels: {k8s-app: kube-dns}
                   ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
             """)
-        return "# Generated from the code (Tools/Support/KubernetesManifests.swift; KEPU_REGENERATE=1 swift test --filter KubernetesManifestTests): do not edit.\n"
-            + documents.joined(separator: "\n---\n") + "\n"
+        return header + documents.joined(separator: "\n---\n") + "\n"
     }
+
+    static let header =
+        "# Generated from the code (Tools/Support/KubernetesManifests.swift; "
+        + "KEPU_REGENERATE=1 swift test --filter KubernetesManifestTests): do not edit.\n"
 }
