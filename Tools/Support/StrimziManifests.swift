@@ -56,7 +56,7 @@ public enum StrimziManifests {
                 "kepu-ops", cluster: cluster,
                 acls: [
                     "      - resource:\n          type: topic\n          name: kepu.\n          patternType: prefix\n        operations: [All]",
-                    group("kepu-", prefix: true, ["All"]),
+                    group("kepu", prefix: true, ["All"]),
                 ]))
         return header + documents.joined(separator: "\n---\n") + "\n"
     }
