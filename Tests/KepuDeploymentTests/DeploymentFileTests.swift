@@ -58,7 +58,7 @@ struct DeploymentFileTests {
         #expect(Set(hostPorts).count == hostPorts.count, "host ports are unique")
         #expect((services["kafka"]?["image"] as? String)?.hasPrefix("apache/kafka:") == true)
         #expect(Self.environment(services["kafka"] ?? [:])["KAFKA_PROCESS_ROLES"] == "broker,controller", "KRaft, no ZooKeeper")
-        #expect(services["topics"]?["command"] as? [String] == ["kepu", "topics", "create", "--replication-factor", "1"])
+        #expect(services["topics"]?["command"] as? [String] == ["kepu", "topics", "create", "--replication-factor", "${KEPU_TOPIC_REPLICAS:-1}"])
     }
 
     @Test("every variable set for a service is one the services read")
