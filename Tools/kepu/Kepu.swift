@@ -8,7 +8,7 @@ struct Kepu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kepu",
         abstract: "Kepu Classroom operations: run the suite locally, manage topics, inspect events and dead letters, issue admin tokens.",
-        subcommands: [Dev.self, Demo.self, TopicsCommand.self, Tail.self, DeadLetters.self, Token.self]
+        subcommands: [Dev.self, Demo.self, TopicsCommand.self, Tail.self, DeadLetters.self, Token.self, Cluster.self]
     )
 }
 
