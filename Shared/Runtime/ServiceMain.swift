@@ -14,6 +14,10 @@ public enum ServiceMain {
     /// problem ends the process with every problem listed, exit code 78), runs it, and exits with its status.
     public static func main(_ definition: ([String: String]) throws(ConfigurationError) -> ServiceDefinition) async -> Never {
         let environment = ProcessInfo.processInfo.environment
+        if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+            FileHandle.standardOutput.write(Data(help(definition).utf8))
+            exit(0)
+        }
         do {
             exit(await run(try definition(environment), environment: environment))
         } catch {
@@ -21,6 +25,18 @@ public enum ServiceMain {
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
             exit(78) // EX_CONFIG
         }
+    }
+
+    /// `--help`: what the service is configured by (every variable it reads, with its default and range).
+    static func help(_ definition: ([String: String]) throws(ConfigurationError) -> ServiceDefinition) -> String {
+        let name = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "service"
+        let own = (try? definition([:]))?.settings ?? []
+        var text = "\(name): a Kepu Classroom service. Configured by environment variables only (docs/operations.md):\n\n"
+        for setting in RuntimeSetting.declarations + own {
+            let range = setting.rangeText.isEmpty ? "" : " (\(setting.rangeText))"
+            text += "  \(setting.name)  default \(setting.defaultText)\(range)\n      \(setting.meaning)\n"
+        }
+        return text
     }
 
     public static func run(

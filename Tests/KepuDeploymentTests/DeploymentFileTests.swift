@@ -1,6 +1,7 @@
 import Foundation
 import KepuDomain
 import KepuRuntime
+import KepuTestSupport
 import Testing
 import Yams
 
@@ -104,5 +105,12 @@ extension DeploymentFileTests {
         }
         #expect(text.contains("${KEPU_DB_PASSWORD:?"), "the database password is a required variable")
         #expect(!text.contains("KEPU_DB_PASSWORD:-"))
+    }
+
+    @Test("each service's --help lists every variable it reads, and exits 0 without any set", arguments: OpenAPIDocumentTests.definitions)
+    func help(_ definition: ServiceDefinition) async throws {
+        let run = try await runTool(definition.name.rawValue, ["--help"], environment: ["KEPU_DATABASE_URL": "", "KEPU_ADMIN_TOKEN": ""])
+        #expect(run.status == 0, "\(run.output.prefix(500))")
+        for setting in RuntimeSetting.declarations + definition.settings { #expect(run.output.contains(setting.name), "\(setting.name)") }
     }
 }
