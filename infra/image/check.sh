@@ -59,7 +59,7 @@ cluster_log=$(mktemp)
 cluster=$!
 stop() { kill "$cluster" 2>/dev/null || true; infra/scripts/postgres.sh stop "$pgdata" >/dev/null 2>&1 || true; rm -rf "$pgdata"; cleanup; }
 trap stop EXIT
-for _ in $(seq 1 50); do bootstrap=$(grep -o 'bootstrap=[^ ]*' "$cluster_log" | head -1 | cut -d= -f2); [ -n "$bootstrap" ] && break; sleep 0.2; done
+for _ in $(seq 1 50); do bootstrap=$(grep -o 'bootstrap=[^ ]*' "$cluster_log" | head -1 | cut -d= -f2 || true); [ -n "$bootstrap" ] && break; sleep 0.2; done
 [ -n "$bootstrap" ] || { cat "$cluster_log" >&2; echo "the embedded cluster did not start" >&2; exit 1; }
 http=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 chroot --userspec=10001:10001 "$root" env KEPU_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" \

@@ -18,7 +18,7 @@ stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait
 trap stop EXIT
 "$bin/kepu" cluster --brokers 1 >"$work/cluster.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 50); do bootstrap=$(grep -o 'bootstrap=[^ ]*' "$work/cluster.log" | head -1 | cut -d= -f2); [ -n "$bootstrap" ] && break; sleep 0.2; done
+for _ in $(seq 1 50); do bootstrap=$(grep -o 'bootstrap=[^ ]*' "$work/cluster.log" | head -1 | cut -d= -f2 || true); [ -n "$bootstrap" ] && break; sleep 0.2; done
 services="booking outreach-events volunteer content-supply metrics"
 declare -A pid_of http_of
 for service in $services; do
