@@ -2,16 +2,13 @@ import Foundation
 import KepuDomain
 import PostgresNIO
 
-/// A weak-spot alert as the report lists it: when it was raised and, if it was, resolved.
-struct AlertHistoryRow: Sendable, Hashable {
-    let rule: WeakSpotRule
-    let unit: String
-    let level: UnitLevel
-    let value: Double
-    let threshold: Double
-    let detail: String
-    let raisedAt: Date
+/// A weak-spot alert as the report lists it: the alert as `/api/alerts` shows it, and when it was resolved, if it was.
+@dynamicMemberLookup
+struct AlertHistoryRow: Sendable {
+    let alert: OpenAlert
     let resolvedAt: Date?
+
+    subscript<Value>(dynamicMember field: KeyPath<OpenAlert, Value>) -> Value { alert[keyPath: field] }
 }
 
 extension KPIQueries {
@@ -34,7 +31,7 @@ extension KPIQueries {
         {
             result.append(
                 AlertHistoryRow(
-                    rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt,
+                    alert: OpenAlert(rule: rule, unit: unit, level: level, value: value, threshold: threshold, detail: detail, raisedAt: raisedAt),
                     resolvedAt: resolvedAt))
         }
         return result
