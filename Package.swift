@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -62,6 +62,10 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // volunteer: the printable service-record certificate, from a template that escapes what it is given.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Tracing across the bus: spans through swift-distributed-tracing, exported over OTLP/HTTP when configured
+        // (the gRPC exporter is left out: it would bring grpc-swift into every build).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         // Tests only: parsing the compose file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -114,6 +118,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             path: "Shared/Runtime",
             exclude: ["HTTP/openapi.json"],
@@ -178,6 +184,7 @@ let package = Package(
             dependencies: [
                 "KepuRuntime", "KepuContracts", "KepuKafka", "KepuKafkaEmbedded", "KepuTooling",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/Support",

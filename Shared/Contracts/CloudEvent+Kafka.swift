@@ -31,6 +31,10 @@ extension CloudEvent {
         ]
         if let time { headers.append(KafkaHeader(name: "ce_time", string: RFC3339.format(time))) }
         if let subject { headers.append(KafkaHeader(name: "ce_subject", string: subject)) }
+        if let traceParent {
+            headers.append(KafkaHeader(name: "ce_traceparent", string: traceParent))
+            if let traceState { headers.append(KafkaHeader(name: "ce_tracestate", string: traceState)) }
+        }
         headers.append(KafkaHeader(name: "content-type", string: dataContentType ?? CloudEvent.jsonContentType))
         return KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: data, headers: headers)
     }
@@ -59,13 +63,25 @@ extension CloudEvent {
             case "ce_type": binary.type = header.value
             case "ce_time": binary.time = header.value
             case "ce_subject": binary.subject = header.value
+            // The extension's attributes, and the bare W3C headers a frontend's Kafka instrumentation writes.
+            case "ce_traceparent", "traceparent": binary.traceParent = header.value
+            case "ce_tracestate", "tracestate": binary.traceState = header.value
             default: continue
             }
         }
         if let contentType = binary.contentType, CloudEvent.isStructured(contentType: contentType) {
             self = try CloudEvent.decodeStructured(value)
+            // A structured event without the attributes may still have come with the headers.
+            if traceParent == nil, let parent = TraceContext.traceParent(binary.traceParent) {
+                traceParent = parent
+                traceState = TraceContext.traceState(binary.traceState)
+            }
         } else if binary.isBinaryMode {
             self = try binary.event(value: value, contentType: binary.contentType.map(CloudEvent.contentTypeText), texts: &texts)
+            if let parent = TraceContext.traceParent(binary.traceParent) {
+                traceParent = parent
+                traceState = TraceContext.traceState(binary.traceState)
+            }
         } else {
             throw EnvelopeError(
                 code: "not_cloudevent",
@@ -102,6 +118,8 @@ extension CloudEvent {
         var type: [UInt8]?
         var time: [UInt8]?
         var subject: [UInt8]?
+        var traceParent: [UInt8]?
+        var traceState: [UInt8]?
 
         func event(value: [UInt8], contentType: String?, texts: inout CloudEventReader.Texts) throws(EnvelopeError) -> CloudEvent {
             func text(_ bytes: [UInt8]?, _ name: String) throws(EnvelopeError) -> String? {
@@ -178,10 +196,12 @@ extension CloudEvent {
             }
             data = Array(encoded)
         }
+        let traceParent = TraceContext.traceParent((object["traceparent"] as? String).map { Array($0.utf8) })
         return CloudEvent(
             id: try required("id"), source: try required("source"), type: try required("type"), time: time,
             subject: object["subject"] as? String, dataContentType: (object["datacontenttype"] as? String) ?? jsonContentType,
-            data: data)
+            data: data, traceParent: traceParent,
+            traceState: traceParent == nil ? nil : TraceContext.traceState((object["tracestate"] as? String).map { Array($0.utf8) }))
     }
 }
 

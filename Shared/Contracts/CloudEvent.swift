@@ -12,10 +12,16 @@ public struct CloudEvent: Sendable, Hashable {
     public var subject: String?
     public var dataContentType: String?
     public var data: [UInt8]
+    /// The distributed-tracing extension: the W3C `traceparent` of the span this event was produced in (nil when
+    /// it was not traced). Never authorises anything; a malformed one is dropped as it is read (`TraceContext`).
+    public var traceParent: String?
+    /// The W3C `tracestate` that goes with `traceParent`.
+    public var traceState: String?
 
     public init(
         id: String = UUID().uuidString.lowercased(), source: String, type: String, time: Date? = Date(),
-        subject: String? = nil, dataContentType: String? = "application/json", data: [UInt8]
+        subject: String? = nil, dataContentType: String? = "application/json", data: [UInt8],
+        traceParent: String? = nil, traceState: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -24,6 +30,8 @@ public struct CloudEvent: Sendable, Hashable {
         self.subject = subject
         self.dataContentType = dataContentType
         self.data = data
+        self.traceParent = traceParent
+        self.traceState = traceState
     }
 
     /// An event whose data is `payload` encoded as JSON.

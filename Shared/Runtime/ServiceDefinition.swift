@@ -46,6 +46,8 @@ public struct RuntimeContext: Sendable {
     public let metrics: ServiceMetrics
     public let logger: Logger
     public let hooks: RunnerHooks
+    /// Batches this replica committed that continued a trace (empty unless tracing is on): see `TracedCommits`.
+    public let tracedCommits: TracedCommits
     let readiness: ReadinessChecks
 }
 
@@ -98,7 +100,7 @@ public struct HandlerRegistration: Sendable {
                     deadLetterTopic: Topics.deadLetter(context.configuration.service).name,
                     batchSize: handler.batchSize ?? context.configuration.consumerBatchSize,
                     batchWait: .milliseconds(context.configuration.consumerBatchWaitMilliseconds), metrics: context.metrics,
-                    recentEvents: recentEvents, hooks: context.hooks, logger: logger)
+                    recentEvents: recentEvents, tracedCommits: context.tracedCommits, hooks: context.hooks, logger: logger)
             }
         }
     }

@@ -67,7 +67,7 @@ public enum ServiceMain {
         JSONLogHandler.bootstrap(service: definition.name.rawValue, level: configuration.logLevel)
         let logger = Logger(label: "kepu.\(definition.name.rawValue)")
         do {
-            try await run(definition, configuration: configuration, hooks: hooks, logger: logger)
+            try await run(definition, configuration: configuration, environment: environment, hooks: hooks, logger: logger)
             logger.info("stopped")
             return 0
         } catch {
@@ -76,13 +76,17 @@ public enum ServiceMain {
         }
     }
 
-    static func run(_ definition: ServiceDefinition, configuration: RuntimeConfiguration, hooks: RunnerHooks, logger: Logger) async throws {
+    static func run(
+        _ definition: ServiceDefinition, configuration: RuntimeConfiguration, environment: [String: String], hooks: RunnerHooks, logger: Logger
+    ) async throws {
         logger.info(
             "starting",
             metadata: [
                 "database": "\(configuration.database.redacted)", "kafka": "\(configuration.kafkaBootstrapServers)",
                 "http": "\(configuration.httpHost):\(configuration.httpPort)",
             ])
+        // Before anything that opens spans: the HTTP router adds its tracing middleware only when tracing is on.
+        let tracing = try BusTracing.bootstrap(service: definition.name, environment: environment, logger: logger)
         let database = Database(settings: configuration.database, poolSize: configuration.databasePoolSize, logger: logger)
         let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
         let admin = try KafkaAdmin(
@@ -92,7 +96,7 @@ public enum ServiceMain {
         let readiness = ReadinessChecks(client: database.client, admin: admin, logger: logger)
         let context = RuntimeContext(
             configuration: configuration, client: database.client, producer: producer, metrics: metrics, logger: logger, hooks: hooks,
-            readiness: readiness)
+            tracedCommits: TracedCommits(), readiness: readiness)
         let authenticator = await AdminAuthenticator(staticToken: configuration.adminToken, jwtSecret: configuration.jwtSecret)
         let http = HTTPServer.make(
             configuration: configuration, metrics: metrics, readiness: readiness, routes: definition.routes, context: context,
@@ -103,7 +107,8 @@ public enum ServiceMain {
             try await migrateWithRetry(definition, client: database.client, logger: logger)
             readiness.markMigrated()
         }
-        var services: [any Service] = [database, migrate, producer, http]
+        // The span exporter first: the group stops in reverse order, so it flushes the spans of the shutdown.
+        var services: [any Service] = (tracing.map { [$0] } ?? []) + [database, migrate, producer, http]
         if configuration.outboxRelayEnabled {
             // After the migrations too: its statements are prepared once per connection, and PostgresNIO keeps a
             // failed preparation (a table not created yet) as that connection's answer for good. A group of its own,

@@ -40,7 +40,16 @@ struct ObservabilityFileTests {
             #expect(targets == ["\(service.rawValue):\(RuntimeConfiguration.defaultHTTPPort(service))"])
         }
         let collector = try #require(try Yams.load(yaml: try DeploymentFileTests.text("compose/observability/otel-collector.yml")) as? [String: Any])
-        #expect((collector["receivers"] as? [String: Any])?["otlp"] != nil)
+        let otlp = (collector["receivers"] as? [String: Any])?["otlp"] as? [String: Any]
+        #expect(((otlp?["protocols"] as? [String: Any])?["http"] as? [String: Any])?["endpoint"] as? String == "0.0.0.0:4318", "OTLP/HTTP")
+        let pipelines = ((collector["service"] as? [String: Any])?["pipelines"] as? [String: Any])?["traces"] as? [String: Any]
+        #expect((pipelines?["receivers"] as? [String])?.contains("otlp") == true, "the collector takes spans in")
+        // Every service exports its spans to the collector when told to (the services' only exporter is OTLP/HTTP).
+        for service in ServiceName.all {
+            #expect(
+                DeploymentFileTests.environment(services[service.rawValue] ?? [:])["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${KEPU_OTLP_ENDPOINT:-}",
+                "\(service) passes KEPU_OTLP_ENDPOINT on")
+        }
     }
 
     @Test("the services dashboard shows rate, errors, duration, lag, outbox and dead letters from the runtime's metrics")

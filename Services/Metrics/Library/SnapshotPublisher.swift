@@ -28,7 +28,8 @@ enum SnapshotPublisher {
         ) { (transaction: HandlerTransaction) -> SingleReplicaTask.RoundResult in
             let busy = foldRate.wasBusy(within: .milliseconds(settings.busySnapshotIntervalMilliseconds))
             return try await publishDue(
-                in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy))
+                in: transaction, producer: context.producer, intervalMilliseconds: intervalMilliseconds(settings: settings, busy: busy),
+                tracedCommits: context.tracedCommits)
         }
     }
 
@@ -67,9 +68,12 @@ enum SnapshotPublisher {
     /// last snapshot is old enough. Handled: the number of groups when a round was full (0 otherwise); due: when
     /// the next pending group may be published, so a key that keeps changing is published every interval on the
     /// dot, not up to a polling period later.
-    static func publishDue(in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int) async throws
-        -> SingleReplicaTask.RoundResult
-    {
+    ///
+    /// With tracing on, a round continues the trace of the latest fold batch committed since the last round that
+    /// continued one, and links the others (`TracedCommits`): its snapshots carry that round's span.
+    static func publishDue(
+        in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int, tracedCommits: TracedCommits? = nil
+    ) async throws -> SingleReplicaTask.RoundResult {
         let connection = transaction.connection
         let logger = transaction.logger
         struct Due {
@@ -100,38 +104,42 @@ enum SnapshotPublisher {
         guard !due.isEmpty else {
             return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds)
         }
-        // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
-        // published at exactly that time: two snapshots of a key are then at least the interval apart by their
-        // record times, which is what a dashboard sees.
-        let publishedAt = Date().wholeMillisecondsSince1970
-        var messages: [KafkaProducerMessage] = []
-        for entry in due.values {
-            var snapshots: [MetricSnapshot] = []
-            func add(_ kpi: String, _ value: Double, _ numerator: Int64? = nil, _ denominator: Int64? = nil) {
-                snapshots.append(
-                    MetricSnapshot(
-                        unitId: entry.group.unitId, unitLevel: entry.level, unitPath: entry.path, periodKind: entry.group.period.kind.rawValue,
-                        periodKey: entry.group.period.key, kpi: kpi, value: value, numerator: numerator, denominator: denominator, asOf: asOf,
-                        pendingSince: entry.pendingSince))
+        let publishedAt = try await BusTracing.continuing(tracedCommits?.take() ?? [], operation: "send \(Topics.metricSnapshots.name)") {
+            trace in
+            // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
+            // published at exactly that time: two snapshots of a key are then at least the interval apart by their
+            // record times, which is what a dashboard sees.
+            let publishedAt = Date().wholeMillisecondsSince1970
+            var messages: [KafkaProducerMessage] = []
+            for entry in due.values {
+                var snapshots: [MetricSnapshot] = []
+                func add(_ kpi: String, _ value: Double, _ numerator: Int64? = nil, _ denominator: Int64? = nil) {
+                    snapshots.append(
+                        MetricSnapshot(
+                            unitId: entry.group.unitId, unitLevel: entry.level, unitPath: entry.path, periodKind: entry.group.period.kind.rawValue,
+                            periodKey: entry.group.period.key, kpi: kpi, value: value, numerator: numerator, denominator: denominator, asOf: asOf,
+                            pendingSince: entry.pendingSince))
+                }
+                for kpi in KPI.counts where entry.changed.contains(kpi) { add(kpi.rawValue, Double(entry.values[kpi])) }
+                for rate in KPI.rates where entry.changed.contains(rate.numerator) || entry.changed.contains(rate.denominator) {
+                    let (value, numerator, denominator) = entry.values.rate(rate)
+                    add(rate.name, value, numerator, denominator)
+                }
+                for snapshot in snapshots {
+                    // The id names the key and the group's version: the same numbers published twice (a crash before
+                    // the commit) carry the same id, and no random id is drawn per snapshot.
+                    let event = CloudEvent(
+                        id: "\(snapshot.key)@\(entry.version)", source: ServiceName.metrics.eventSource, type: MetricEventType.snapshot, time: asOf,
+                        subject: snapshot.key,
+                        dataContentType: "application/json", data: snapshot.jsonBytes, traceParent: trace?.traceParent, traceState: trace?.traceState)
+                    var message = event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key)
+                    message.timestamp = publishedAt
+                    messages.append(message)
+                }
             }
-            for kpi in KPI.counts where entry.changed.contains(kpi) { add(kpi.rawValue, Double(entry.values[kpi])) }
-            for rate in KPI.rates where entry.changed.contains(rate.numerator) || entry.changed.contains(rate.denominator) {
-                let (value, numerator, denominator) = entry.values.rate(rate)
-                add(rate.name, value, numerator, denominator)
-            }
-            for snapshot in snapshots {
-                // The id names the key and the group's version: the same numbers published twice (a crash before
-                // the commit) carry the same id, and no random id is drawn per snapshot.
-                let event = CloudEvent(
-                    id: "\(snapshot.key)@\(entry.version)", source: ServiceName.metrics.eventSource, type: MetricEventType.snapshot, time: asOf,
-                    subject: snapshot.key,
-                    dataContentType: "application/json", data: snapshot.jsonBytes)
-                var message = event.kafkaMessage(topic: Topics.metricSnapshots.name, key: snapshot.key)
-                message.timestamp = publishedAt
-                messages.append(message)
-            }
+            for result in await producer.send(messages) { _ = try result.get() }
+            return publishedAt
         }
-        for result in await producer.send(messages) { _ = try result.get() }
         // The groups' rows are locked since they were read (a batch folding into one of them waits, one in the
         // middle of its transaction was skipped), so what was read is exactly what was published. A row is marked
         // only after Kafka's acknowledgement.

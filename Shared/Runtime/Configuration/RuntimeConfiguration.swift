@@ -70,6 +70,10 @@ public struct RuntimeConfiguration: Sendable {
             reader.problem("KEPU_JWT_SECRET must be at least 32 characters")
         }
         let level = reader.oneOf(RuntimeSetting.logLevel)
+        let otlpEndpoint = reader.string(RuntimeSetting.otlpEndpoint)
+        if !otlpEndpoint.isEmpty && !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
+            reader.problem("OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// address (OTLP/HTTP; the gRPC exporter is not built)")
+        }
         let replica = reader.string(RuntimeSetting.replicaId)
         let configuration = RuntimeConfiguration(
             service: service,

@@ -22,6 +22,8 @@ public enum RuntimeSetting: String, SettingKey {
     case inboxRetentionDays = "KEPU_INBOX_RETENTION_DAYS"
     case contactRetentionDays = "KEPU_CONTACT_RETENTION_DAYS"
     case kafkaProperties = "KEPU_KAFKA_PROP_*"
+    case otlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
+    case openTelemetry = "OTEL_*"
 
     public var declaration: SettingDeclaration {
         SettingDeclaration(rawValue, kind, meaning)
@@ -49,6 +51,8 @@ public enum RuntimeSetting: String, SettingKey {
         case .inboxRetentionDays: .optionalInteger(range: 1...3650, unset: "input topics' longest retention + 1")
         case .contactRetentionDays: .integer(default: 30, range: 0...3650)
         case .kafkaProperties: .prefix
+        case .otlpEndpoint: .text(default: "")
+        case .openTelemetry: .prefix
         }
     }
 
@@ -79,6 +83,10 @@ public enum RuntimeSetting: String, SettingKey {
             "days contact details are kept after their purpose ended (booking: the session's end), then erased; the rest of the row stays"
         case .kafkaProperties:
             "any librdkafka property for all of the service's clients: `KEPU_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL` sets `security.protocol`"
+        case .otlpEndpoint:
+            "an OpenTelemetry collector's OTLP/HTTP address (`http://otel-collector:4318`): set, the service exports its spans there (tracing across the bus); unset, tracing is off"
+        case .openTelemetry:
+            "the OpenTelemetry SDK's standard variables, read by swift-otel when tracing is on: `OTEL_EXPORTER_OTLP_PROTOCOL` (http/protobuf, http/json), `OTEL_TRACES_SAMPLER`, `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_RESOURCE_ATTRIBUTES`, ..."
         }
     }
 }

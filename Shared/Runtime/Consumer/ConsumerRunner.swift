@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// Runs one `EventHandler`: one poll's batch → dead letters for records that can never succeed → one transaction
 /// (inbox insert, handler, outbox) → commit → offsets stored. Transient failures retry the same batch with
@@ -23,6 +24,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     let hooks: RunnerHooks
     /// For `DeliveryTracking.offsets`: the last event ids of each partition, to drop events sent twice upstream.
     let recentEvents: RecentEventIDs?
+    /// Where a committed batch that continued a trace is noted, for the service's later work (`TracedCommits`).
+    let tracedCommits: TracedCommits?
     private let stopping = Atomic(false)
     /// Whether the batch handed to `apply` last is done (so the next batch stops growing and starts).
     private let applied = Atomic(true)
@@ -38,8 +41,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerId: String,
         deadLetterTopic: String, batchSize: Int, batchWait: Duration, metrics: ServiceMetrics, recentEvents: RecentEventIDs? = nil,
-        hooks: RunnerHooks = RunnerHooks(), logger: Logger
+        tracedCommits: TracedCommits? = nil, hooks: RunnerHooks = RunnerHooks(), logger: Logger
     ) {
+        self.tracedCommits = tracedCommits
         self.handler = handler
         self.consumer = consumer
         self.producer = producer
@@ -257,18 +261,25 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
                 "a process died applying these records; applying them in steps, each marked in flight",
                 metadata: ["partitions": "\(suspicion.diedOn.map(\.description))"])
         }
-        let appliedAll = await retryingTransient("batch") {
-            if careful {
-                failedAlone = try await self.applyCarefully(commands, after: suspicion)
-                return
-            }
-            do {
-                // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
-                try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
-            } catch  where !TransientError.isTransient(error) {
-                // Something in the batch can never succeed: find it by halves (the good halves commit as they go).
-                self.logger.warning("batch failed; narrowing it down by halves", metadata: ["error": "\(error)", "commands": "\(commands.count)"])
-                failedAlone = try await self.isolateFailures(commands[...])
+        // With tracing on, the batch is applied in a span of its own: the events it emits carry its context.
+        let traced = BusTracing.processSpan(
+            handler: handler.name, consumer: consumerId, events: commands.lazy.map { $0.event }, count: commands.count)
+        defer { traced?.end() }
+        let appliedAll = await BusTracing.within(traced) {
+            await retryingTransient("batch") {
+                if careful {
+                    failedAlone = try await self.applyCarefully(commands, after: suspicion)
+                    return
+                }
+                do {
+                    // The batch's dead letters are out, so with offsets the whole batch is settled by this transaction.
+                    try await self.applyInTransaction(commands, settledThrough: batch.nextOffsets)
+                } catch  where !TransientError.isTransient(error) {
+                    // Something in the batch can never succeed: find it by halves (the good halves commit as they go).
+                    self.logger.warning(
+                        "batch failed; narrowing it down by halves", metadata: ["error": "\(error)", "commands": "\(commands.count)"])
+                    failedAlone = try await self.isolateFailures(commands[...])
+                }
             }
         }
         guard appliedAll else { return }
@@ -376,6 +387,13 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         guard !commands.isEmpty || !settled.isEmpty else { return }
         // The handler's events go to the outbox and its after-commit work runs once committed, as for any writer.
         let (fresh, duplicates, seen, settledRows) = try await client.withOutboxTransaction(logger: logger) { transaction in
+            // A batch that continued a trace is noted first thing after the commit, before the handler's own
+            // after-commit work (which may wake what follows from it, such as metrics' snapshots).
+            if let tracedCommits, BusTracing.isEnabled, let context = ServiceContext.current,
+                commands.contains(where: { $0.event.traceParent != nil })
+            {
+                transaction.afterCommit { tracedCommits.note(context) }
+            }
             let (fresh, seen, advanced) =
                 switch Handler.deliveryTracking {
                 case .inbox:

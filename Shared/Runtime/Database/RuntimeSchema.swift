@@ -164,5 +164,13 @@ enum RuntimeSchema {
                 )
                 """
             ]),
+        // The trace context a row was written in (`BusTracing`), published with it. Nullable, no default: adding them
+        // rewrites nothing, and replicas of the release before (which do not name them) keep appending.
+        Migration(
+            version: 10, name: "outbox trace context",
+            statements: [
+                "ALTER TABLE outbox_message ADD COLUMN IF NOT EXISTS trace_parent text, ADD COLUMN IF NOT EXISTS trace_state text",
+                "ALTER TABLE outbox_parked ADD COLUMN IF NOT EXISTS trace_parent text, ADD COLUMN IF NOT EXISTS trace_state text",
+            ]),
     ]
 }

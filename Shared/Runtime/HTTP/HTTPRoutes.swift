@@ -27,6 +27,7 @@ public struct HTTPRoutes: Sendable {
     /// the server's, and the one in-process route tests drive (HummingbirdTesting) without a broker.
     public func router(authenticator: AdminAuthenticator, context: RouteContext) -> Router<Context> {
         let router = Router(context: Context.self)
+        if BusTracing.isEnabled { router.add(middleware: HTTPTracingMiddleware()) }
         let audit = AdminAudit(client: context.client, logger: context.logger)
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(authenticator: authenticator, audit: audit))
         admin.get("audit") { request, context in

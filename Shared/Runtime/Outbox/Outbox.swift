@@ -1,4 +1,5 @@
 import Foundation
+import KepuContracts
 import Logging
 import PostgresNIO
 
@@ -27,15 +28,16 @@ public enum Outbox {
     public static func append(_ events: [OutgoingEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
         for event in events { try OutboxRefusal.check(event) }
-        _ = try await connection.execute(Append(events: events), logger: logger)
+        // The transaction's trace context (a consumed batch's span, an HTTP request's) goes with every row it wrote.
+        _ = try await connection.execute(Append(events: events, trace: TraceHeaders.current()), logger: logger)
     }
 
     /// The append as a prepared statement (planned once per connection, not at every commit).
     struct Append: PostgresPreparedStatement {
         static let sql = """
             WITH ordering AS MATERIALIZED (SELECT pg_advisory_xact_lock($1), pg_notify($2, ''))
-            INSERT INTO outbox_message (event_id, topic, message_key, event_type, event_source, event_time, subject, payload)
-            SELECT e.id, e.topic, e.key, e.type, e.source, e.time, NULLIF(e.subject, ''), e.payload
+            INSERT INTO outbox_message (event_id, topic, message_key, event_type, event_source, event_time, subject, payload, trace_parent, trace_state)
+            SELECT e.id, e.topic, e.key, e.type, e.source, e.time, NULLIF(e.subject, ''), e.payload, $11, $12
             FROM ordering,
                  unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[])
                  WITH ORDINALITY AS e(id, topic, key, type, source, time, subject, payload, n)
@@ -44,9 +46,10 @@ public enum Outbox {
         typealias Row = ()
 
         let events: [OutgoingEvent]
+        let trace: TraceHeaders?
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 10)
+            var bindings = PostgresBindings(capacity: 12)
             bindings.append(Outbox.appendLockKey)
             bindings.append(Outbox.channel)
             bindings.append(events.map(\.event.id))
@@ -57,6 +60,8 @@ public enum Outbox {
             bindings.append(events.map { $0.event.time ?? Date() })
             bindings.append(events.map { $0.event.subject ?? "" })
             bindings.append(events.map { String(decoding: $0.event.data, as: UTF8.self) })
+            bindings.append(trace?.traceParent)
+            bindings.append(trace?.traceState)
             return bindings
         }
 
@@ -100,6 +105,7 @@ public struct OutboxRefusal: Error, CustomStringConvertible {
         let size =
             outgoing.key.utf8.count + event.data.count + event.id.utf8.count + event.source.utf8.count + event.type.utf8.count
             + (event.subject?.utf8.count ?? 0) + 200 // header names, spec version, time, content type
+            + 70 + TraceContext.maxTraceStateLength // the trace context the relay may add
         if size > maxRecordBytes { throw refuse("\(size) bytes as a record, at most \(maxRecordBytes)") }
     }
 }

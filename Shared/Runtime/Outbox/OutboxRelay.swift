@@ -4,6 +4,7 @@ import KepuKafka
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Tracing
 
 /// Publishes committed outbox rows to Kafka in id order and records how far it has published.
 ///
@@ -98,14 +99,32 @@ public final class OutboxRelay: Service, Sendable {
         try await client.withTransaction(logger: logger) { connection in
             var rows: [SentRow] = []
             var messages: [KafkaProducerMessage] = []
+            // With tracing on, a span per traced row, ended with its result; off, a row's context is sent as kept.
+            var spans: [(index: Int, span: any Span)] = []
             for try await row in try await connection.execute(NextRows(limit: batchSize), logger: logger) {
-                let (id, eventId, topic, key, type, source, time, subject, payload) = row
+                let (id, eventId, topic, key, type, source, time, subject, payload, traceParent, traceState) = row
                 rows.append(SentRow(id: id, eventId: eventId, topic: topic))
-                let event = CloudEvent(id: eventId, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
+                var event = CloudEvent(id: eventId, source: source, type: type, time: time, subject: subject, data: Array(payload.utf8))
+                if let traceParent {
+                    let kept = TraceHeaders(traceParent: traceParent, traceState: traceState)
+                    if let span = BusTracing.publishSpan(topic: topic, continuing: kept) {
+                        spans.append((messages.count, span))
+                        event.setTrace(TraceHeaders(span.context) ?? kept)
+                    } else {
+                        event.setTrace(kept)
+                    }
+                }
                 messages.append(event.kafkaMessage(topic: topic, key: key))
             }
             guard !messages.isEmpty else { return Round(read: 0, settled: 0, retryLater: false) }
             let results = await producer.send(messages, stopAtFirstFailure: true)
+            for (index, span) in spans {
+                if case .failure(let error) = results[index] {
+                    span.recordError(error)
+                    span.setStatus(SpanStatus(code: .error))
+                }
+                span.end()
+            }
             var settled = 0
             var published = 0
             var parked: [(row: SentRow, error: KafkaError)] = []
@@ -152,8 +171,10 @@ public final class OutboxRelay: Service, Sendable {
         for (row, error) in parked {
             try await connection.query(
                 """
-                INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, error)
-                SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, \(error.description)
+                INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, error,
+                                           trace_parent, trace_state)
+                SELECT id, event_id, topic, message_key, event_type, event_source, event_time, subject, payload, \(error.description),
+                       trace_parent, trace_state
                 FROM outbox_message WHERE id = \(row.id)
                 ON CONFLICT (id) DO NOTHING
                 """,
@@ -226,10 +247,11 @@ extension OutboxRelay {
                 SELECT published_through, set_config('synchronous_commit', 'off', true)
                 FROM outbox_relay_progress FOR UPDATE SKIP LOCKED
             )
-            SELECT m.id, m.event_id, m.topic, m.message_key, m.event_type, m.event_source, m.event_time, m.subject, m.payload
+            SELECT m.id, m.event_id, m.topic, m.message_key, m.event_type, m.event_source, m.event_time, m.subject, m.payload,
+                   m.trace_parent, m.trace_state
             FROM outbox_message m WHERE m.id > (SELECT published_through FROM progress) ORDER BY m.id LIMIT $1
             """
-        typealias Row = (Int64, String, String, String, String, String, Date, String?, String)
+        typealias Row = (Int64, String, String, String, String, String, Date, String?, String, String?, String?)
 
         let limit: Int
 
