@@ -9,9 +9,10 @@ import KepuRuntime
 /// port in. Secrets are referenced by name, never written with values. The deployment tests write it
 /// (`KEPU_REGENERATE=1`) and check the committed file against it.
 public enum KubernetesManifests {
-    /// Requests and limits per service, from `docs/capacity.md`'s measurements: 39-44 MiB resident at idle, 48-70
-    /// MiB under the demo's load; the request about twice that, metrics' doubled again for its 20,000-event batches,
-    /// the limit four times the request.
+    /// Requests and limits per service, from `docs/capacity.md`'s measurements: 38-40 MiB resident at idle, 44-57
+    /// MiB under the demo's load, 80-354 MiB folding a backlog at full speed (the history's 600,000 events). The
+    /// request covers the backlog's peak (a replica catching up is the case to plan for), the limit is four times
+    /// the request.
     public struct Resources: Sendable {
         public let cpuRequest: String
         public let memoryRequest: String
@@ -21,7 +22,8 @@ public enum KubernetesManifests {
     public static func resources(_ service: ServiceName) -> Resources {
         switch service {
         case .booking: Resources(cpuRequest: "500m", memoryRequest: "128Mi", memoryLimit: "512Mi")
-        case .metrics: Resources(cpuRequest: "500m", memoryRequest: "256Mi", memoryLimit: "1Gi")
+        case .metrics: Resources(cpuRequest: "500m", memoryRequest: "384Mi", memoryLimit: "1536Mi")
+        case .outreachEvents: Resources(cpuRequest: "250m", memoryRequest: "192Mi", memoryLimit: "768Mi")
         default: Resources(cpuRequest: "250m", memoryRequest: "128Mi", memoryLimit: "512Mi")
         }
     }

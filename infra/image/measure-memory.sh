@@ -2,12 +2,15 @@
 # Resident memory (VmRSS) of each service, as docs/capacity.md reports it: the release executables built as the
 # image builds them (infra/image/check.sh leaves them in .build-image/build/release), against a throwaway
 # PostgreSQL and the embedded brokers; idle 20 s after ready, then the highest sample while `kepu demo` sends
-# --rate requests/s for --duration seconds (after importing the registry and seeding every service).
-# Usage: infra/image/measure-memory.sh [rate, default 400] [duration, default 60]
+# --rate requests/s for --duration seconds (after importing the registry and seeding every service), then the
+# highest while the services fold `kepu demo --history` (the 2022-2025 programme published at once: each consumer
+# works through a backlog at full speed, in its biggest batches) until --settle seconds after it was published.
+# Usage: infra/image/measure-memory.sh [rate, default 400] [duration, default 60] [settle, default 90]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rate=${1:-400}
 duration=${2:-60}
+settle=${3:-90}
 bin=.build-image/build/release
 [ -x "$bin/metrics" ] || { echo "run infra/image/check.sh first (it builds the executables)" >&2; exit 1; }
 work=$(mktemp -d /tmp/kepu-memory.XXXXXX)
@@ -51,5 +54,22 @@ while kill -0 "$demo" 2>/dev/null; do
     sleep 0.5
 done
 echo "demo: $(grep -o 'requests sent; answers: .*' "$work/demo.log" | tail -1)"
-printf '%-16s %10s %16s\n' service "idle MiB" "under load MiB"
-for service in $services; do printf '%-16s %10s %16s\n' "$service" "${idle[$service]}" "${peak[$service]}"; done
+declare -A backlog
+for service in $services; do backlog[$service]=$(rss "${pid_of[$service]}"); done
+KEPU_KAFKA_BOOTSTRAP_SERVERS="$bootstrap" "$bin/kepu" demo --history --admin-token memory-measurement-token >"$work/history.log" 2>&1 &
+history=$!
+pids+=($history)
+until_settled=0
+while kill -0 "$history" 2>/dev/null || [ "$until_settled" -lt $((settle * 2)) ]; do
+    kill -0 "$history" 2>/dev/null || until_settled=$((until_settled + 1))
+    for service in $services; do
+        now=$(rss "${pid_of[$service]}")
+        [ "$now" -gt "${backlog[$service]}" ] && backlog[$service]=$now
+    done
+    sleep 0.5
+done
+echo "history: $(grep -o '[0-9]* synthetic events' "$work/history.log" | tail -1)"
+printf '%-16s %10s %16s %20s\n' service "idle MiB" "under load MiB" "folding backlog MiB"
+for service in $services; do
+    printf '%-16s %10s %16s %20s\n' "$service" "${idle[$service]}" "${peak[$service]}" "${backlog[$service]}"
+done
