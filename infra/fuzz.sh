@@ -2,7 +2,8 @@
 # The fuzz command: runs every fuzz target (Tests/KepuFuzzTests) for KEPU_FUZZ_INPUTS inputs each (default a
 # million), from KEPU_FUZZ_SEED (printed). A target that traps leaves the input it was running in
 # .kepu/fuzz/<target>.current: this script copies it into the target's corpus folder (commit it, and the test
-# command runs it ever after) and exits non-zero. Arguments go to `swift test` (`infra/fuzz.sh --filter periods`).
+# command runs it ever after) and exits non-zero. Arguments go to `swift test`; a `--filter` of your own replaces the
+# script's (filters are alternatives, not narrowing): `infra/fuzz.sh --filter 'KepuFuzzTests.*metricsAdminBodies'`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,9 @@ infra/scripts/install-deps.sh >/dev/null
 export KEPU_FUZZ_INPUTS="${KEPU_FUZZ_INPUTS:-1000000}"
 rm -rf .kepu/fuzz
 swift build --build-tests || exit 1
-swift test --skip-build --filter KepuFuzzTests "$@" 2>&1 | grep -E '^fuzz |✘|✔ Test run|Test run with'
+filter=(--filter KepuFuzzTests)
+for argument in "$@"; do [ "$argument" = --filter ] && filter=(); done
+swift test --skip-build "${filter[@]}" "$@" 2>&1 | grep -E '^fuzz |✘|✔ Test run|Test run with'
 status=${PIPESTATUS[0]}
 for current in .kepu/fuzz/*.current; do
     [ -e "$current" ] || continue

@@ -90,7 +90,40 @@ struct VolunteerLineTests {
 
     @Test("every count is created by exactly one migration, in order, and the bits fit")
     func columns() {
-        #expect(KPI.countsOfMigration1 + KPI.activityCounts + KPI.volunteerCounts + KPI.contentCounts + KPI.organisationCounts == KPI.counts)
+        #expect(
+            KPI.countsOfMigration1 + KPI.activityCounts + KPI.volunteerCounts + KPI.contentCounts + KPI.organisationCounts + KPI.staffingCounts
+                == KPI.counts)
         #expect(KPI.counts.count <= 64)
+    }
+
+    @Test("staffing coverage is a level: a site counts where and when it became a staffed practice site, and stops when retired")
+    func staffingLevels() {
+        let path = ["sz", "sz-futian", "center.futian"]
+        func site(_ practice: Bool, _ staffed: Bool, on day: ShanghaiDay, at unitPath: [String] = path, from state: SiteStaffing = SiteStaffing())
+            -> SiteStaffing
+        {
+            var state = state
+            state.update(practice: practice, staffed: staffed, unitPath: unitPath, on: day)
+            return state
+        }
+        let registered = site(true, false, on: monday)
+        let joined = StateFold.deltas(before: [:], after: ["c": registered])
+        #expect(delta(joined, "sz", "month:2026-11", .practiceSites) == 1)
+        #expect(delta(joined, "sz", "month:2026-11", .staffedSites) == 0)
+        let staffed = site(true, true, on: tuesday, from: registered)
+        let head = StateFold.deltas(before: ["c": registered], after: ["c": staffed])
+        #expect(delta(head, "sz-futian", "month:2026-12", .staffedSites) == 1, "counted on the day the head came")
+        #expect(delta(head, "sz-futian", "month:2026-12", .practiceSites) == 0)
+        #expect(site(true, true, on: tuesday.advanced(by: 5), from: staffed) == staffed, "read again later: nothing moves, not even the day")
+        let retired = site(false, false, on: tuesday.advanced(by: 7), from: staffed)
+        let gone = StateFold.deltas(before: ["c": staffed], after: ["c": retired])
+        #expect(delta(gone, "sz", "month:2026-12", .practiceSites) == -1)
+        #expect(delta(gone, "sz", "month:2026-12", .staffedSites) == -1)
+        let moved = site(true, true, on: tuesday.advanced(by: 8), at: ["sz", "sz-nanshan", "center.futian"], from: staffed)
+        let move = StateFold.deltas(before: ["c": staffed], after: ["c": moved])
+        #expect(delta(move, "sz-futian", "month:2026-12", .staffedSites) == -1)
+        #expect(delta(move, "sz-nanshan", "month:2026-12", .staffedSites) == 1)
+        #expect(delta(move, "sz", "month:2026-12", .staffedSites) == 0, "the city keeps it")
+        #expect(KPI.practiceSites.isLevel && KPI.staffedSites.isLevel)
     }
 }

@@ -110,6 +110,11 @@ struct RegistryFollowersTests {
             (await metrics.get("/api/staffing?unit=sz")?.body ?? "").contains(#""coverage":0.5,"name":"福田区","practiceSites":2,"staffed":1"#)
         }
         #expect(!(await metrics.get("/api/staffing?unit=sz")?.body ?? "").contains("王主任"))
+        // The same coverage as levels on the KPIs (and the snapshot topic): two practice sites, one staffed.
+        try await eventually("the city's KPIs count two practice sites, one staffed") {
+            let body = await metrics.get("/api/kpis?unit=sz")?.body ?? ""
+            return body.contains(#""practice_sites":2"#) && body.contains(#""staffed_sites":1"#)
+        }
 
         // Retired: no new sessions; the session made before stands.
         let retired = await outreach.admin(

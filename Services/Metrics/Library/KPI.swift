@@ -118,6 +118,12 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Steps of the order loop that passed their deadline.
     case orderOverdueSteps = "order_overdue_steps"
 
+    // Staffing coverage (三(一), 三级组织体系), from the registry's sites and outreach-events' staff: levels, net.
+    /// Active practice sites that should be staffed: centers, institutes and stations.
+    case practiceSites = "practice_sites"
+    /// Those of them with at least one active member of staff.
+    case staffedSites = "staffed_sites"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
@@ -154,6 +160,9 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     static let organisationCounts: [KPI] = [
         .pairingsActive, .applicationsSubmitted, .applicationsApproved, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps,
     ]
+
+    /// The counts of staffing coverage (migration 14).
+    static let staffingCounts: [KPI] = [.practiceSites, .staffedSites]
 
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
     var description: String { rawValue }

@@ -238,6 +238,10 @@ enum MetricsSchema {
                 )
                 """,
             ]),
+        // Sites already known are counted at their next registry or staff event (or by a rebuild from the topics).
+        Migration(
+            version: 14, name: "staffing coverage",
+            statements: KPI.staffingCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later

@@ -14,7 +14,7 @@ public enum MetricsService {
             migrations: MetricsSchema.migrations,
             handlers: [
                 HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(RegistryHandler()),
+                HandlerRegistration(RegistryHandler(snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted)),
                 HandlerRegistration(ContentEventsHandler(snapshotsWanted: snapshotsWanted)),

@@ -60,9 +60,10 @@ struct OutreachEventsHandler: EventHandler {
     }
 
     func apply(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
-        try await applyStaff(commands, in: transaction)
+        let staffed = try await applyStaff(commands, in: transaction)
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
         var counters = CounterChanges()
+        if let staffed { try await store.foldSiteStaffing(staffed.places, on: staffed.day, into: &counters) }
         try await applyActivities(commands, store: store, into: &counters)
         try await applyOrganisation(commands, store: store, into: &counters)
         if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
@@ -105,12 +106,25 @@ struct OutreachEventsHandler: EventHandler {
         try await store.addActivityTallies(themes: tallies.themes, pairings: tallies.pairings)
     }
 
-    private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws {
+    /// Records the batch's staff; returns the places whose staff changed (where they were and where they are) and
+    /// the latest day reported, or nil without staff events.
+    private func applyStaff(_ commands: [ReceivedCommand<Command>], in transaction: HandlerTransaction) async throws -> (
+        places: Set<String>, day: ShanghaiDay
+    )? {
         // The latest event per member of staff in the batch is their state.
         var latest: [String: (StaffRecorded, Bool)] = [:]
-        for received in commands { if case .staff(let record, let active) = received.command { latest[record.staffId] = (record, active) } }
-        guard !latest.isEmpty else { return }
+        var day: ShanghaiDay?
+        for received in commands {
+            guard case .staff(let record, let active) = received.command else { continue }
+            latest[record.staffId] = (record, active)
+            day = max(day ?? received.reportedDay, received.reportedDay)
+        }
+        guard !latest.isEmpty, let day else { return nil }
         let staff = Array(latest.values)
+        var places = Set(staff.map(\.0.placeId))
+        let before = try await transaction.connection.query(
+            "SELECT place_id FROM metric_staff WHERE staff_id = ANY(\(staff.map(\.0.staffId))::text[])", logger: transaction.logger)
+        for try await place in before.decode(String.self) { places.insert(place) }
         try await transaction.connection.query(
             """
             INSERT INTO metric_staff (staff_id, place_id, role, active)
@@ -118,5 +132,6 @@ struct OutreachEventsHandler: EventHandler {
                                  \(staff.map(\.1))::bool[])
             ON CONFLICT (staff_id) DO UPDATE SET place_id = EXCLUDED.place_id, role = EXCLUDED.role, active = EXCLUDED.active
             """, logger: transaction.logger)
+        return (places, day)
     }
 }

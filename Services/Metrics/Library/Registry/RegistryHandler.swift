@@ -1,4 +1,5 @@
 import KepuContracts
+import KepuDomain
 import KepuKafka
 import KepuRuntime
 import PostgresNIO
@@ -12,6 +13,8 @@ struct RegistryHandler: EventHandler {
 
     var name: String { "network" }
     var topics: [String] { [Topics.networkUnits.name] }
+    /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
+    var snapshotsWanted = Wakeup()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         try NetworkRecord.decode(event, from: message)
@@ -21,10 +24,13 @@ struct RegistryHandler: EventHandler {
         // The latest record per id in the batch is its state.
         var units: [String: NetworkUnitRecord] = [:]
         var sites: [String: NetworkSiteRecord] = [:]
+        var siteDay: ShanghaiDay?
         for received in commands {
             switch received.command {
             case .unit(let record): units[record.unitId] = record
-            case .site(let record): sites[record.siteId] = record
+            case .site(let record):
+                sites[record.siteId] = record
+                siteDay = max(siteDay ?? received.reportedDay, received.reportedDay)
             }
         }
         var ids: [String] = []
@@ -77,5 +83,13 @@ struct RegistryHandler: EventHandler {
                 kind = EXCLUDED.kind, unit_id = EXCLUDED.unit_id, active = EXCLUDED.active,
                 joined = LEAST(metric_site.joined, EXCLUDED.joined)
             """, logger: transaction.logger)
+        // Staffing coverage follows the sites' kind, status and place.
+        guard let siteDay else { return }
+        let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
+        var counters = CounterChanges()
+        try await store.foldSiteStaffing(Set(sites.keys), on: siteDay, into: &counters)
+        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
+        }
     }
 }

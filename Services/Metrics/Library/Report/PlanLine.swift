@@ -15,7 +15,8 @@ enum PlanLine: String, Sendable, CaseIterable {
     case volunteers
     /// Bookings of venues and lectures' seats (预约).
     case bookings
-    /// The order loop (点单-派单-接单-评单) and the activities held at all.
+    /// The order loop (点单-派单-接单-评单), the activities held at all, and the staffing of the centers, institutes
+    /// and stations that hold them (三(一) 三级组织体系).
     case activitiesAndOrders = "activities_and_orders"
 
     var title: String {
@@ -48,7 +49,11 @@ enum PlanLine: String, Sendable, CaseIterable {
                 .volunteerShortfalls,
             ]
         case .bookings: [.sessionsOffered, .seatsOffered, .seatsBooked, .bookingsMade, .checkIns, .noShows, .residentsReached]
-        case .activitiesAndOrders: [.activitiesHeld, .activityParticipants, .activityCostFen, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps]
+        case .activitiesAndOrders:
+            [
+                .activitiesHeld, .activityParticipants, .activityCostFen, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps, .practiceSites,
+                .staffedSites,
+            ]
         }
     }
 

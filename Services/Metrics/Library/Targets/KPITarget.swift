@@ -144,7 +144,8 @@ extension KPI {
     /// level then. A target reads it at the period's end, not as the period's change.
     var isLevel: Bool {
         switch self {
-        case .volunteersRegistered, .siteHeadsRegistered, .booksInStock, .booksOnLoan, .informationOfficers, .officerPoints, .pairingsActive:
+        case .volunteersRegistered, .siteHeadsRegistered, .booksInStock, .booksOnLoan, .informationOfficers, .officerPoints, .pairingsActive,
+            .practiceSites, .staffedSites:
             true
         default: false
         }
