@@ -19,7 +19,7 @@ struct TracingTests {
         String(decoding: message.headers.value(named: "ce_traceparent") ?? [], as: UTF8.self)
     }
 
-    @Test("a request's trace: the frontend's span → booking's processing → its answer → metrics' fold → the snapshot")
+    @Test("a request's trace: the frontend's span → booking's processing and transaction → its answer → metrics' fold → the snapshot")
     func requestToSnapshot() async throws {
         let collector = try await OTLPCollector()
         defer { collector.stop() }
@@ -51,16 +51,22 @@ struct TracingTests {
         }
         let bookingProcess = try #require(
             spans.first { $0.service == "booking" && $0.kind == 5 && $0.parentSpanId == frontendSpan }, "booking's processing: \(spans)")
+        let bookingApply = try #require(
+            spans.first { $0.service == "booking" && $0.name == "apply requests" && $0.parentSpanId == bookingProcess.spanId },
+            "booking's transaction: \(spans)")
         let bookingSend = try #require(
             spans.first {
-                $0.service == "booking" && $0.kind == 4 && $0.parentSpanId == bookingProcess.spanId && $0.name.hasSuffix(Topics.bookingEvents.name)
+                $0.service == "booking" && $0.kind == 4 && $0.parentSpanId == bookingApply.spanId && $0.name.hasSuffix(Topics.bookingEvents.name)
             },
             "booking's outbox publish: \(spans)")
         #expect(Self.traceParent(of: answer) == "00-\(traceId)-\(bookingSend.spanId)-01", "the answer's record names the publish span")
         let metricsProcess = try #require(
             spans.first { $0.service == "metrics" && $0.kind == 5 && $0.parentSpanId == bookingSend.spanId }, "metrics' fold: \(spans)")
+        let metricsApply = try #require(
+            spans.first { $0.service == "metrics" && $0.name.hasPrefix("apply ") && $0.parentSpanId == metricsProcess.spanId },
+            "metrics' transaction: \(spans)")
         let snapshotSend = try #require(
-            spans.first { $0.service == "metrics" && $0.kind == 4 && $0.parentSpanId == metricsProcess.spanId }, "the snapshot round: \(spans)")
+            spans.first { $0.service == "metrics" && $0.kind == 4 && $0.parentSpanId == metricsApply.spanId }, "the snapshot round: \(spans)")
         #expect(Self.traceParent(of: snapshot) == "00-\(traceId)-\(snapshotSend.spanId)-01", "the snapshot's record names the round's span")
         #expect(bookingProcess.attributeKeys.isSuperset(of: ["messaging.system", "messaging.consumer.group.name"]))
         // Nothing in the trace holds the request's contact details or its payload.

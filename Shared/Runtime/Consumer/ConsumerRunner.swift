@@ -385,27 +385,42 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     ) async throws {
         let settled = Handler.deliveryTracking == .offsets ? settledThrough : [:]
         guard !commands.isEmpty || !settled.isEmpty else { return }
+        let span = BusTracing.applySpan(handler: handler.name, commands: commands.count)
+        defer { span?.end() }
         // The handler's events go to the outbox and its after-commit work runs once committed, as for any writer.
-        let (fresh, duplicates, seen, settledRows) = try await client.withOutboxTransaction(logger: logger) { transaction in
-            // A batch that continued a trace is noted first thing after the commit, before the handler's own
-            // after-commit work (which may wake what follows from it, such as metrics' snapshots).
-            if let tracedCommits, BusTracing.isEnabled, let context = ServiceContext.current,
-                commands.contains(where: { $0.event.traceParent != nil })
-            {
-                transaction.afterCommit { tracedCommits.note(context) }
-            }
-            let (fresh, seen, advanced) =
-                switch Handler.deliveryTracking {
-                case .inbox:
-                    (try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](), [KafkaTopicPartition: Int64]())
-                case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: transaction.connection)
+        let applied: (fresh: Int, duplicates: Int, seen: [RecentEventIDs.Record], settledRows: Set<KafkaTopicPartition>)
+        do {
+            applied = try await BusTracing.within(span) {
+                try await client.withOutboxTransaction(logger: logger) { transaction in
+                    // A batch that continued a trace is noted first thing after the commit, before the handler's own
+                    // after-commit work (which may wake what follows from it, such as metrics' snapshots).
+                    if let tracedCommits, BusTracing.isEnabled, let context = ServiceContext.current,
+                        commands.contains(where: { $0.event.traceParent != nil })
+                    {
+                        transaction.afterCommit { tracedCommits.note(context) }
+                    }
+                    let (fresh, seen, advanced) =
+                        switch Handler.deliveryTracking {
+                        case .inbox:
+                            (
+                                try await self.newToInbox(commands, on: transaction.connection), [RecentEventIDs.Record](),
+                                [KafkaTopicPartition: Int64]()
+                            )
+                        case .offsets: try await self.pastStoredOffsets(commands, settledThrough: settled, on: transaction.connection)
+                        }
+                    if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
+                    // After the handler: the rows are locked already, and this keeps a round trip out of the time from an
+                    // event's publication to its effect.
+                    try await ConsumerOffsets.advance(advanced, consumer: self.consumerId, on: transaction.connection, logger: self.logger)
+                    return (fresh.count, commands.count - fresh.count, seen, Set(advanced.keys))
                 }
-            if !fresh.isEmpty { try await handler.apply(fresh, in: transaction) }
-            // After the handler: the rows are locked already, and this keeps a round trip out of the time from an
-            // event's publication to its effect.
-            try await ConsumerOffsets.advance(advanced, consumer: self.consumerId, on: transaction.connection, logger: self.logger)
-            return (fresh.count, commands.count - fresh.count, seen, Set(advanced.keys))
+            }
+        } catch {
+            span?.recordError(error)
+            span?.setStatus(SpanStatus(code: .error))
+            throw error
         }
+        let (fresh, duplicates, seen, settledRows) = applied
         // Committed: only now do these records count as seen (a failed transaction is retried against the old window),
         // and only now are the partitions' offset rows sure to exist.
         recentEvents?.note(seen)

@@ -48,8 +48,19 @@ extension BusTracing {
 
     /// Runs `body` with `span` as the task's current context (what `emit`'s outbox rows carry), or as it is
     /// without one.
-    static func within<Result>(_ span: (any Span)?, isolation: isolated (any Actor)? = #isolation, _ body: () async -> Result) async -> Result {
-        guard let span else { return await body() }
-        return await ServiceContext.withValue(span.context) { await body() }
+    static func within<Result>(
+        _ span: (any Span)?, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+    ) async rethrows -> Result {
+        guard let span else { return try await body() }
+        return try await ServiceContext.withValue(span.context) { try await body() }
+    }
+
+    /// The span of one transaction applying commands (inbox or offsets, the handler, the outbox), inside the batch's
+    /// `process` span; a batch narrowed down by halves has one per transaction. Nil when tracing is off.
+    static func applySpan(handler: String, commands: Int) -> (any Span)? {
+        guard isEnabled else { return nil }
+        let span = InstrumentationSystem.tracer.startSpan("apply \(handler)", ofKind: .internal)
+        span.updateAttributes { $0["kepu.commands"] = SpanAttribute.int64(Int64(commands)) }
+        return span
     }
 }
