@@ -46,13 +46,16 @@ KEPU_KAFKA_BOOTSTRAP_SERVERS="$bootstrap" "$bin/kepu" demo --rate "$rate" --dura
     >"$work/demo.log" 2>&1 &
 demo=$!
 pids+=($demo)
-while kill -0 "$demo" 2>/dev/null; do
+# Raises each service's entry in the array named $1 to its VmRSS now, if higher; then waits half a second.
+sample() {
+    local -n highest=$1
     for service in $services; do
         now=$(rss "${pid_of[$service]}")
-        [ "$now" -gt "${peak[$service]}" ] && peak[$service]=$now
+        [ "$now" -gt "${highest[$service]}" ] && highest[$service]=$now
     done
     sleep 0.5
-done
+}
+while kill -0 "$demo" 2>/dev/null; do sample peak; done
 echo "demo: $(grep -o 'requests sent; answers: .*' "$work/demo.log" | tail -1)"
 declare -A backlog
 for service in $services; do backlog[$service]=$(rss "${pid_of[$service]}"); done
@@ -62,11 +65,7 @@ pids+=($history)
 until_settled=0
 while kill -0 "$history" 2>/dev/null || [ "$until_settled" -lt $((settle * 2)) ]; do
     kill -0 "$history" 2>/dev/null || until_settled=$((until_settled + 1))
-    for service in $services; do
-        now=$(rss "${pid_of[$service]}")
-        [ "$now" -gt "${backlog[$service]}" ] && backlog[$service]=$now
-    done
-    sleep 0.5
+    sample backlog
 done
 echo "history: $(grep -o '[0-9]* synthetic events' "$work/history.log" | tail -1)"
 printf '%-16s %10s %16s %20s\n' service "idle MiB" "under load MiB" "folding backlog MiB"
