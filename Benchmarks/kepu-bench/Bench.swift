@@ -70,7 +70,10 @@ func withBenchInfrastructure(service: String, _ body: (BenchPostgres, DatabaseSe
 func benchServiceEnvironment(
     _ postgres: BenchPostgres, _ database: DatabaseSettings, _ cluster: EmbeddedKafkaCluster, defaults: [String: String] = [:]
 ) -> [String: String] {
-    var environment = defaults.merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") }) { _, given in given }
+    // `OTEL_*` too: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, a run measures the service with tracing on.
+    var environment = defaults.merging(
+        ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("KEPU_") || $0.key.hasPrefix("OTEL_") }
+    ) { _, given in given }
     environment.merge([
         "KEPU_DATABASE_URL": "postgres://postgres@127.0.0.1:\(postgres.port)/\(database.database)",
         "KEPU_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "KEPU_ADMIN_TOKEN": "bench-admin-token-0123456789", "KEPU_HTTP_HOST": "127.0.0.1",
