@@ -69,8 +69,8 @@ enum SnapshotPublisher {
     /// the next pending group may be published, so a key that keeps changing is published every interval on the
     /// dot, not up to a polling period later.
     ///
-    /// With tracing on, a round continues the trace of the latest fold batch committed since the last round that
-    /// continued one, and links the others (`TracedCommits`): its snapshots carry that round's span.
+    /// With tracing on, a round continues the trace of the latest traced fold batch of the last ten seconds and
+    /// links the others (`TracedCommits`): its snapshots carry that round's span.
     static func publishDue(
         in transaction: HandlerTransaction, producer: KafkaProducer, intervalMilliseconds: Int, tracedCommits: TracedCommits? = nil
     ) async throws -> SingleReplicaTask.RoundResult {
@@ -104,7 +104,7 @@ enum SnapshotPublisher {
         guard !due.isEmpty else {
             return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds)
         }
-        let publishedAt = try await BusTracing.continuing(tracedCommits?.take() ?? [], operation: "send \(Topics.metricSnapshots.name)") {
+        let publishedAt = try await BusTracing.continuing(tracedCommits?.recent() ?? [], operation: "send \(Topics.metricSnapshots.name)") {
             trace in
             // Every record of the round carries the same time, in whole milliseconds, and the groups are marked
             // published at exactly that time: two snapshots of a key are then at least the interval apart by their

@@ -392,12 +392,12 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         do {
             applied = try await BusTracing.within(span) {
                 try await client.withOutboxTransaction(logger: logger) { transaction in
-                    // A batch that continued a trace is noted first thing after the commit, before the handler's own
-                    // after-commit work (which may wake what follows from it, such as metrics' snapshots).
+                    // A batch that continued a trace is noted before its commit: what follows from it (metrics'
+                    // snapshot rounds) may run as soon as it commits. Noted and rolled back: a trace followed in vain.
                     if let tracedCommits, BusTracing.isEnabled, let context = ServiceContext.current,
                         commands.contains(where: { $0.event.traceParent != nil })
                     {
-                        transaction.afterCommit { tracedCommits.note(context) }
+                        tracedCommits.note(context)
                     }
                     let (fresh, seen, advanced) =
                         switch Handler.deliveryTracking {

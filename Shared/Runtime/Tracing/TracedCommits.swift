@@ -1,28 +1,33 @@
 import Synchronization
 import Tracing
 
-/// The trace contexts of batches this process committed lately, for work that follows from them later and in bulk
+/// The trace contexts of batches this process applied lately, for work that follows from them later and in bulk
 /// (metrics' snapshots: a round publishes what many batches changed). The runner notes a batch that continued a
-/// trace; the later work takes them all, continues the latest and links the others. Bounded: the oldest are
-/// dropped (a trace is a sample of the path, not an account of every event).
+/// trace inside its transaction, before the commit, so whatever sees the commit finds the context already noted;
+/// the later work continues the latest of the last `window` and links the others. Not taken away: a round that
+/// runs before a batch's groups are due must leave the context to the round that publishes them. Bounded: the
+/// oldest are dropped (a trace is a sample of the path, not an account of every event).
 public final class TracedCommits: Sendable {
     static let capacity = 64
-    private let contexts = Mutex<[ServiceContext]>([])
+    /// How long a context is offered: longer than a group waits for its snapshot (the interval, 1 s; busy, 5 s).
+    public static let window = Duration.seconds(10)
+    private let contexts = Mutex<[(context: ServiceContext, at: ContinuousClock.Instant)]>([])
 
     public init() {}
 
     func note(_ context: ServiceContext) {
         contexts.withLock { contexts in
             if contexts.count >= Self.capacity { contexts.removeFirst(contexts.count - Self.capacity + 1) }
-            contexts.append(context)
+            contexts.append((context, .now))
         }
     }
 
-    /// The contexts noted since the last call, oldest first.
-    public func take() -> [ServiceContext] {
-        contexts.withLock { contexts in
-            defer { contexts = [] }
-            return contexts
+    /// The contexts noted within the last `window`, oldest first.
+    public func recent() -> [ServiceContext] {
+        let since = ContinuousClock.now - Self.window
+        return contexts.withLock { contexts in
+            contexts.removeAll { $0.at < since }
+            return contexts.map(\.context)
         }
     }
 }
