@@ -92,7 +92,5 @@ struct TracingTests {
         await snapshots.stop()
         #expect(await metrics.terminate() == 0)
         #expect(await harness.stop() == 0)
-        // Stopping flushed the last spans: every span of either trace is one the test has seen.
-        #expect(collector.spans.contains { $0.traceId == traceId && $0.service == "metrics" })
     }
 }
