@@ -30,11 +30,6 @@ enum MetricsHarness {
         try await TestPostgres.count(database, "SELECT coalesce(sum(next_offset), 0)::bigint FROM consumer_offsets")
     }
 
-    /// Counter changes queued for `CounterDrain`, not yet in the counters.
-    static func queuedCounterChanges(_ database: DatabaseSettings) async throws -> Int {
-        try await TestPostgres.count(database, "SELECT count(*)::bigint FROM kpi_counter_delta")
-    }
-
     /// Every counter, as `unit|kind:key|kpi=value`, sorted.
     static func counterRows(_ database: DatabaseSettings) async throws -> [String] {
         try await TestPostgres.withClient(database) { client in

@@ -242,22 +242,6 @@ enum MetricsSchema {
         Migration(
             version: 14, name: "staffing coverage",
             statements: KPI.staffingCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
-        // A queue: appended by the programme's consumers, emptied by `CounterDrain` many times a second, so vacuumed
-        // after a fixed number of deleted rows rather than a share of a table that is nearly always empty. A
-        // release before this one writes `kpi_counter` directly, which stays correct beside it.
-        Migration(
-            version: 15, name: "counter changes queued for one writer",
-            statements: [
-                """
-                CREATE TABLE IF NOT EXISTS kpi_counter_delta (
-                    unit_path text[] NOT NULL,
-                    period_kind text NOT NULL,
-                    period_key text NOT NULL,
-                    pending_since timestamptz NOT NULL,
-                    counts jsonb NOT NULL
-                ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 100000)
-                """
-            ]),
     ]
 
     /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later

@@ -9,20 +9,18 @@ public enum MetricsService {
         let settings = try MetricsSettings.load(environment: environment)
         let foldRate = FoldRate(busyAbove: settings.busyEventsPerSecond)
         let snapshotsWanted = Wakeup()
-        let countersQueued = Wakeup()
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,
             handlers: [
                 HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(RegistryHandler(countersQueued: countersQueued)),
-                HandlerRegistration(OutreachEventsHandler(countersQueued: countersQueued)),
-                HandlerRegistration(VolunteerEventsHandler(countersQueued: countersQueued)),
-                HandlerRegistration(ContentEventsHandler(countersQueued: countersQueued)),
+                HandlerRegistration(RegistryHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(ContentEventsHandler(snapshotsWanted: snapshotsWanted)),
             ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [
-                { context in CounterDrain.task(context: context, settings: settings, wakeup: countersQueued, snapshotsWanted: snapshotsWanted) },
                 { context in SnapshotPublisher.task(context: context, settings: settings, foldRate: foldRate, wakeup: snapshotsWanted) },
                 { context in WeakSpotAlerts.task(context: context, settings: settings) },
             ],

@@ -18,8 +18,8 @@ struct ContentEventsHandler: EventHandler {
 
     var name: String { "content" }
     var topics: [String] { [Topics.contentEvents.name] }
-    /// Signalled when a batch queued counter changes: `CounterDrain` (if it runs in this replica) takes them at once.
-    var countersQueued = Wakeup()
+    /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
+    var snapshotsWanted = Wakeup()
 
     static let decoder = EventDecoder<Command>([
         .on(ContentEventType.lotRecorded, as: LotRecord.self) { .lot($0) },
@@ -73,6 +73,6 @@ struct ContentEventsHandler: EventHandler {
         try await store.fold(readings, into: &counters)
         try await store.fold(engagement, into: &counters)
         try await store.fold(officers, into: &counters)
-        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [countersQueued] in countersQueued.signal() } }
+        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

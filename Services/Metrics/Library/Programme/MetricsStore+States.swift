@@ -44,25 +44,32 @@ extension MetricsStore {
         let changed = after.filter { before[$0.key] != $0.value }
         guard !changed.isEmpty else { return (before, after) }
         try await saveStates(changed)
-        // Where the states were counted too: a change that moves one takes its numbers back there.
-        counters.add(
-            StateFold.deltas(before: before, after: changed), on: changed.values.map(\.unitPath) + changed.keys.compactMap { before[$0]?.unitPath })
+        counters.add(StateFold.deltas(before: before, after: changed), on: changed.values.map(\.unitPath))
         return (before, after)
+    }
+
+    /// Writes what a transaction's folds changed in the counters: its units first, then the counters in one
+    /// statement (rows in one order). Last in the transaction, so the hot rows (the city's, a district's) that
+    /// every consumer of metrics updates are locked only from here to the commit, by one statement: several
+    /// statements, each locking some, held the locks for seconds and could deadlock consumers against each other.
+    /// Returns whether a group got its first change since its last snapshot (see `addCounters`).
+    func write(_ counters: CounterChanges, earliest: Int64?) async throws -> Bool {
+        guard !counters.deltas.isEmpty else { return false }
+        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }.sorted { $0.lexicographicallyPrecedes($1) })
+        let now = earliest ?? Int64(Date().timeIntervalSince1970 * 1000)
+        return try await addCounters(counters.deltas, earliest: counters.deltas.mapValues { _ in now })
     }
 }
 
 /// What a transaction's folds change in the counters, summed, and the units they count in.
 struct CounterChanges: Sendable {
     var deltas: [CounterGroup: [KPI: Int64]] = [:]
-    /// Each unit counted in, by id: its path, city first, ending with it.
-    var unitPaths: [String: [String]] = [:]
+    var unitPaths: Set<[String]> = []
 
     mutating func add(_ more: [CounterGroup: [KPI: Int64]], on paths: some Sequence<[String]>) {
         for (group, counts) in more {
             deltas[group, default: [:]].merge(counts, uniquingKeysWith: +)
         }
-        for path in paths where !path.isEmpty && unitPaths[path[path.count - 1]] == nil {
-            for index in path.indices where unitPaths[path[index]] == nil { unitPaths[path[index]] = Array(path[...index]) }
-        }
+        unitPaths.formUnion(paths)
     }
 }

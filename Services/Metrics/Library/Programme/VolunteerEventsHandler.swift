@@ -20,8 +20,8 @@ struct VolunteerEventsHandler: EventHandler {
 
     var name: String { "volunteer" }
     var topics: [String] { [Topics.volunteerEvents.name] }
-    /// Signalled when a batch queued counter changes: `CounterDrain` (if it runs in this replica) takes them at once.
-    var countersQueued = Wakeup()
+    /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
+    var snapshotsWanted = Wakeup()
 
     static let decoder = EventDecoder<Command>(
         [
@@ -124,6 +124,6 @@ struct VolunteerEventsHandler: EventHandler {
         try await store.fold(stars, into: &counters)
         try await store.addVolunteerTallies(VolunteerTally.deltas(before: served.before, after: served.after, volunteer: hoursOf), homes: home)
         try await store.raiseStarLevels(levels, homes: home)
-        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [countersQueued] in countersQueued.signal() } }
+        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
     }
 }

@@ -22,8 +22,8 @@ struct OutreachEventsHandler: EventHandler {
 
     var name: String { "outreach" }
     var topics: [String] { [Topics.outreachEvents.name] }
-    /// Signalled when a batch queued counter changes: `CounterDrain` (if it runs in this replica) takes them at once.
-    var countersQueued = Wakeup()
+    /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
+    var snapshotsWanted = Wakeup()
 
     static let decoder = EventDecoder<Command>(
         [
@@ -67,7 +67,7 @@ struct OutreachEventsHandler: EventHandler {
         try await applyActivities(commands, store: store, into: &counters)
         try await applyOrganisation(commands, store: store, into: &counters)
         if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
-            transaction.afterCommit { [countersQueued] in countersQueued.signal() }
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
     }
 

@@ -13,8 +13,8 @@ struct RegistryHandler: EventHandler {
 
     var name: String { "network" }
     var topics: [String] { [Topics.networkUnits.name] }
-    /// Signalled when a batch queued counter changes: `CounterDrain` (if it runs in this replica) takes them at once.
-    var countersQueued = Wakeup()
+    /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
+    var snapshotsWanted = Wakeup()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         try NetworkRecord.decode(event, from: message)
@@ -89,7 +89,7 @@ struct RegistryHandler: EventHandler {
         var counters = CounterChanges()
         try await store.foldSiteStaffing(Set(sites.keys), on: siteDay, into: &counters)
         if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
-            transaction.afterCommit { [countersQueued] in countersQueued.signal() }
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
     }
 }
