@@ -97,6 +97,9 @@ struct SnapshotCoalescingTests {
             return byKey["sz|year:2026|bookings_made"]?.last?.snapshot.value == Double(city["bookings_made"] ?? -1)
         }
         #expect(byKey["sz|year:2026|seats_booked"]?.last?.snapshot.value == Double(city["seats_booked"] ?? -1))
+        // Only counts that changed are published, in a group's first snapshot too: bookings change no activity count.
+        #expect(byKey["sz|year:2026|activities_held"] == nil)
+        #expect(byKey.keys.filter { $0.hasSuffix("|volunteers_registered") || $0.hasSuffix("|books_in_stock") }.isEmpty)
         // Published while the changes happened, not only at the end...
         let cityBookings = try #require(byKey["sz|year:2026|bookings_made"])
         #expect(cityBookings.count >= max(2, Int(4000 / interval)), "\(cityBookings.count) snapshots of the city's bookings over ~5 s of changes")

@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// Publishes changed KPIs to `kepu.metrics.snapshots.v1`, coalesced per unit and period (so per key): a group waits
 /// until its previous snapshot is at least `KEPU_METRICS_SNAPSHOT_INTERVAL_MS` old, then the KPIs that changed (and
-/// the rates built on them) are published with the numbers as they are; a group's first snapshot has all of them. Runs as a `SingleReplicaTask`
+/// the rates built on them) are published with the numbers as they are (a key never published is zero). Runs as a `SingleReplicaTask`
 /// (one replica publishes). Snapshots go straight to Kafka, not through the outbox: they are state, not events,
 /// and a snapshot sent twice (a crash between the acknowledgement and the commit) is harmless on a compacted
 /// topic, while the outbox would add two writes per snapshot to the database the fold needs. A row is marked
@@ -51,7 +51,7 @@ enum SnapshotPublisher {
     static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
         """
         SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
-               coalesce(array_to_string(u.path, '|'), g.unit_id), g.changed, g.published_version = 0,
+               coalesce(array_to_string(u.path, '|'), g.unit_id), g.changed,
                \(unescaped: KPI.counts.map { "g.\($0)" }.joined(separator: ", "))
         FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
         WHERE g.pending_since IS NOT NULL AND g.version > g.published_version
@@ -97,9 +97,10 @@ enum SnapshotPublisher {
             due[group] = Due(
                 group: group, version: try columns[3].decode(Int64.self), pendingSince: try columns[4].decode(Date?.self),
                 level: try columns[5].decode(String.self), path: try columns[6].decode(String.self).split(separator: "|").map(String.init),
-                // A group's first snapshot carries every count; later ones only those that changed.
-                changed: try columns[8].decode(Bool.self) ? Set(KPI.counts) : KPI.changed(in: try columns[7].decode(Int64.self)),
-                values: try KPIValues(row: columns, from: 9))
+                // Only the counts that changed, a group's first snapshot too: a new group's row starts at zero, so that
+                // is every count it has (a site's day of activities has no bookings; 60 zeros would be 60 records).
+                changed: KPI.changed(in: try columns[7].decode(Int64.self)),
+                values: try KPIValues(row: columns, from: 8))
         }
         guard !due.isEmpty else {
             return try await nextDue(handled: 0, connection: connection, logger: logger, intervalMilliseconds: intervalMilliseconds)
