@@ -3,8 +3,15 @@ import Logging
 import Synchronization
 
 /// Given newly assigned partitions, the offset to read each from next; a partition left out starts at the
-/// beginning. Called on the consumer's polling thread, which it may block (e.g. on a database read).
+/// beginning, one given `KafkaConsumer.committedOffset` where the group last committed. Called on the consumer's
+/// polling thread, which it may block (e.g. on a database read).
 public typealias StartingOffsets = @Sendable ([KafkaTopicPartition]) -> [KafkaTopicPartition: Int64]
+
+extension KafkaConsumer {
+    /// A starting offset meaning "where the group last committed" (else `auto.offset.reset`): librdkafka's invalid
+    /// offset, which an assignment reads as "use the committed one".
+    public static let committedOffset = Int64(RD_KAFKA_OFFSET_INVALID)
+}
 
 /// What this member owns, and a generation per partition that changes whenever it is assigned anew, so a batch
 /// fetched before a revoke cannot store offsets after it.

@@ -69,27 +69,55 @@ enum ConsumerOffsets {
     }
 
     /// The consumer's starting offsets, read from the database when partitions are assigned: the stored offset,
-    /// or as far before it as `recentEvents` needs to refill its window. A failed read starts those partitions from
-    /// the beginning, which costs time but not correctness: the transaction's check drops whatever was already
-    /// counted.
+    /// or as far before it as `recentEvents` needs to refill its window. A partition with no stored offset starts
+    /// at the beginning, unless the consumer kept an inbox before it kept offsets (`switchedFromInbox`): then where
+    /// its group last committed, since the inbox was applied up to there (the records after it that the inbox
+    /// already holds are dropped by `ConsumerRunner`). A failed read starts those partitions from the beginning,
+    /// which costs time but not correctness: the transaction's check drops whatever was already counted.
     static func startingOffsets(client: PostgresClient, consumer: String, recentEvents: RecentEventIDs?, logger: Logger) -> StartingOffsets {
         { partitions in
             recentEvents?.reset(partitions)
-            let result = Mutex<[KafkaTopicPartition: Int64]?>(nil)
+            let result = Mutex<(stored: [KafkaTopicPartition: Int64], fromInbox: Bool)?>(nil)
             let done = DispatchSemaphore(value: 0)
             Task {
                 defer { done.signal() }
                 do {
                     let offsets = try await ConsumerOffsets.stored(consumer: consumer, client: client, logger: logger)
-                    result.withLock { $0 = offsets }
+                    let fromInbox =
+                        partitions.contains { offsets[$0] == nil }
+                        ? try await switchedFromInbox(consumer: consumer, client: client, logger: logger) : false
+                    result.withLock { $0 = (offsets, fromInbox) }
                 } catch {
                     logger.warning("reading stored offsets failed; starting from the beginning", metadata: ["error": "\(error)"])
                 }
             }
             // The rebalance callback runs on the consumer's own thread, not the cooperative pool, so waiting is safe.
             done.wait()
-            let stored = result.withLock { $0 } ?? [:]
-            return stored.filter { partitions.contains($0.key) }.mapValues { recentEvents?.startingOffset(stored: $0) ?? $0 }
+            let (stored, fromInbox) = result.withLock { $0 } ?? ([:], false)
+            var starting: [KafkaTopicPartition: Int64] = [:]
+            for partition in partitions {
+                if let offset = stored[partition] {
+                    starting[partition] = recentEvents?.startingOffset(stored: offset) ?? offset
+                } else if fromInbox {
+                    starting[partition] = KafkaConsumer.committedOffset
+                }
+            }
+            return starting
         }
+    }
+
+    /// Whether the consumer's events were recorded in the inbox (`received_messages`) before it kept offsets: a
+    /// handler that moved from `DeliveryTracking.inbox` to `.offsets` in a release (until retention prunes them).
+    static func switchedFromInbox(consumer: String, client: PostgresClient, logger: Logger) async throws -> Bool {
+        try await client.query("SELECT EXISTS (SELECT 1 FROM received_messages WHERE consumer_id = \(consumer))", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+    }
+
+    /// When such a consumer last recorded an event in its inbox (nil: it never did, or retention pruned them all).
+    /// Reads every row of the consumer's: asked once per runner, and only while rows are left.
+    static func inboxHorizon(consumer: String, client: PostgresClient, logger: Logger) async throws -> Date? {
+        guard try await switchedFromInbox(consumer: consumer, client: client, logger: logger) else { return nil }
+        return try await client.query("SELECT max(received_at) FROM received_messages WHERE consumer_id = \(consumer)", logger: logger)
+            .collect().first?.decode(Date?.self)
     }
 }

@@ -37,6 +37,9 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private let ownMarkers = Mutex([KafkaTopicPartition: (marker: InFlightMarker.Own, batch: Int)]())
     /// Whether the inbox holds ids recorded before it knew sources (nil: not asked yet).
     private let legacyInbox = Mutex<Bool?>(nil)
+    /// When a consumer that kept an inbox before it kept offsets last recorded an event there, plus a grace, in ms
+    /// since 1970 (`.some(nil)`: it kept none; nil: not asked yet, which is once per runner).
+    private let earlierInbox = Mutex<Int64??>(nil)
 
     public init(
         handler: Handler, consumer: KafkaConsumer, producer: KafkaProducer, client: PostgresClient, consumerId: String,
@@ -497,7 +500,36 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
         if let run, run.next > 0 { next[run.partition] = max(next[run.partition] ?? 0, run.next) }
         for (partition, offset) in settledThrough { next[partition] = max(next[partition] ?? 0, offset) }
-        return (fresh, recentEvents == nil ? [] : records, next)
+        return (try await notInEarlierInbox(fresh, on: connection), recentEvents == nil ? [] : records, next)
+    }
+
+    /// The commands the consumer's inbox does not hold, when the handler kept an inbox before it kept offsets: it
+    /// starts where its group last committed (`ConsumerOffsets.startingOffsets`), or at the beginning if the group
+    /// never did, and the records the inbox holds were applied already. Only records published before the inbox's
+    /// last row (with ten minutes' grace for the clocks of the producers' hosts and the database's) are looked up:
+    /// a record published later was never in it, so once the backlog of the switch is read nothing is looked up.
+    private func notInEarlierInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws
+        -> [ReceivedCommand<
+            Handler.Command
+        >]
+    {
+        guard !commands.isEmpty else { return commands }
+        if earlierInbox.withLock({ $0 }) == nil {
+            let horizon = try await ConsumerOffsets.inboxHorizon(consumer: consumerId, client: client, logger: logger)
+            earlierInbox.withLock { $0 = .some(horizon.map { Int64($0.timeIntervalSince1970 * 1000) + 600_000 }) }
+        }
+        guard let horizon = earlierInbox.withLock({ $0 }) ?? nil else { return commands }
+        let unsure = commands.filter { ($0.message.timestamp ?? 0) <= horizon }
+        guard !unsure.isEmpty else { return commands }
+        // Ids recorded before the inbox knew sources have an empty source (`InboxInsertBesideLegacy`).
+        let rows = try await connection.query(
+            """
+            SELECT m.s, m.i FROM unnest(\(unsure.map(\.event.source))::text[], \(unsure.map(\.event.id))::text[]) AS m(s, i)
+            WHERE EXISTS (SELECT 1 FROM received_messages r WHERE r.consumer_id = \(consumerId) AND r.message_source IN (m.s, '') AND r.message_id = m.i)
+            """, logger: logger)
+        var applied = Set<EventIdentity>()
+        for try await (source, id) in rows.decode((String, String).self) { applied.insert(EventIdentity(source: source, id: id)) }
+        return applied.isEmpty ? commands : commands.filter { !applied.contains($0.received.identity) }
     }
 
     /// The dead letters at or past their partition's stored offset.

@@ -8,5 +8,9 @@ public enum DeliveryTracking: Sendable {
     /// at the stored offset, so a fresh database reads its topics from the beginning. An event its producer sent
     /// again (a later offset, the same id) is dropped by `RecentEventIDs`' window. For folding event streams
     /// (metrics), where one row per record would cost more than the work itself.
+    ///
+    /// A handler may move from `.inbox` to `.offsets` in a release: while its inbox has rows, a partition with no
+    /// stored offset starts where the group last committed, and records published before the inbox's last row are
+    /// looked up there and dropped if found.
     case offsets
 }

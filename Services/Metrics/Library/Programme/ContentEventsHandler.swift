@@ -7,6 +7,11 @@ import KepuRuntime
 /// Follows `kepu.content.events.v1` for the books-and-works line of the plan (二(五)): lots, stock, reading
 /// activities' books, works' engagement roll-ups and officers' points, each kept as a `CountedState`.
 struct ContentEventsHandler: EventHandler {
+    /// Offsets, stored with the counters (as booking's events are): a report read twice changes no state anyway, and
+    /// an inbox row per event was a fifth of the programme's fold. Releases before kept an inbox, which the
+    /// runtime reads at the switch (`ConsumerOffsets.startingOffsets`).
+    static var deliveryTracking: DeliveryTracking { .offsets }
+
     enum Command: Sendable {
         case lot(LotRecord)
         case stock(StockRecord)

@@ -8,6 +8,11 @@ import KepuRuntime
 /// hours, star levels, events' staffing and shortfalls, residents' needs. Each is kept as a `CountedState`, so a
 /// report read again, or sent again upstream, changes nothing. Teams, offers and assignments are set aside.
 struct VolunteerEventsHandler: EventHandler {
+    /// Offsets, stored with the counters (as booking's events are): a report read twice changes no state anyway, and
+    /// an inbox row per event was a fifth of the programme's fold. Releases before kept an inbox, which the
+    /// runtime reads at the switch (`ConsumerOffsets.startingOffsets`).
+    static var deliveryTracking: DeliveryTracking { .offsets }
+
     enum Command: Sendable {
         case volunteer(VolunteerRecord)
         case hours(ServiceHoursRecord)

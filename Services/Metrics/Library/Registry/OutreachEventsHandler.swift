@@ -9,6 +9,11 @@ import PostgresNIO
 /// activities (events as recorded, and their ratings); pairings, applications to become a practice point, and sites'
 /// orders, each kept as a `CountedState`. The menu and campaigns are set aside.
 struct OutreachEventsHandler: EventHandler {
+    /// Offsets, stored with the counters (as booking's events are): a report read twice changes no state anyway, and
+    /// an inbox row per event was a fifth of the programme's fold. Releases before kept an inbox, which the
+    /// runtime reads at the switch (`ConsumerOffsets.startingOffsets`).
+    static var deliveryTracking: DeliveryTracking { .offsets }
+
     enum Command: Sendable {
         case staff(StaffRecorded, active: Bool)
         case activity(ActivityEventRecord)
