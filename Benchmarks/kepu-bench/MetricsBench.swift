@@ -130,7 +130,7 @@ struct MetricsBench: AsyncParsableCommand {
         let watcher = try SnapshotLagWatcher(bootstrap: cluster.bootstrapServers, eventPrefix: "load-")
         let watching = Task { await watcher.run() }
         defer { watching.cancel() }
-        // The watcher joins its groups and reads the backlog's snapshots; the busy interval after the backlog ends.
+        // The watcher joins its groups (reading from the end); the busy interval after the backlog ends.
         try await Task.sleep(for: .seconds(7))
         let load = SyntheticBookingEvents(
             sessions: max(1, rate * lagSeconds / 50), eventsPerSession: 62, firstDay: Date(), days: 30, residents: 20_000, seed: 7, prefix: "load")

@@ -53,9 +53,11 @@ final class SnapshotLagWatcher: Sendable {
 
     init(bootstrap: String, eventPrefix: String) throws {
         self.eventPrefix = eventPrefix
-        snapshots = try KafkaConsumer(configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-snapshots-\(UUID())"))
+        // Both from the end: the backlog's events and snapshots are not the load's (reading the mixed backlog's
+        // million snapshots took the cores the service needed during the load). The load starts once both joined.
+        snapshots = try KafkaConsumer(
+            configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-snapshots-\(UUID())", overrides: ["auto.offset.reset": "latest"]))
         try snapshots.subscribe(topics: [Topics.metricSnapshots.name])
-        // From the end: the backlog before the load is not read again.
         bookings = try KafkaConsumer(
             configuration: .consumer(bootstrapServers: bootstrap, groupId: "bench-bookings-\(UUID())", overrides: ["auto.offset.reset": "latest"]))
         try bookings.subscribe(topics: [Topics.bookingEvents.name])
