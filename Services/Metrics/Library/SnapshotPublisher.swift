@@ -45,7 +45,8 @@ enum SnapshotPublisher {
     /// The groups (unit and period) with changes no snapshot carries yet whose last snapshot is at least the
     /// interval old at `now`, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL`
     /// (every change sets it, a snapshot clears it) lets a round read only the pending groups, through
-    /// `kpi_counter_due`, not the whole table. `now` is the service's clock, like `published_at` and the records'
+    /// `kpi_counter_due`, not the whole table; in the index's order, longest waiting first, which also keeps the
+    /// planner on the index when the statistics are a backlog old and say most groups are pending. `now` is the service's clock, like `published_at` and the records'
     /// times: a database on another host with a clock a little off cannot shorten the interval. (Replicas' clocks
     /// are taken to be in step, as NTP keeps them; the task moves between replicas only when one stops.)
     static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
@@ -56,6 +57,7 @@ enum SnapshotPublisher {
         FROM kpi_counter g LEFT JOIN metric_unit u ON u.unit_id = g.unit_id
         WHERE g.pending_since IS NOT NULL AND g.version > g.published_version
           AND g.published_at <= \(now) - make_interval(secs => \(Double(intervalMilliseconds) / 1000))
+        ORDER BY g.published_at
         LIMIT \(groupsPerRound)
         FOR UPDATE OF g SKIP LOCKED
         """
