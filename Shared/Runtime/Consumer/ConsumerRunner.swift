@@ -500,7 +500,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         }
         if let run, run.next > 0 { next[run.partition] = max(next[run.partition] ?? 0, run.next) }
         for (partition, offset) in settledThrough { next[partition] = max(next[partition] ?? 0, offset) }
-        return (try await notInEarlierInbox(fresh, on: connection), recentEvents == nil ? [] : records, next)
+        return (try await notInEarlierInbox(fresh, stored: stored, on: connection), recentEvents == nil ? [] : records, next)
     }
 
     /// The commands the consumer's inbox does not hold, when the handler kept an inbox before it kept offsets: it
@@ -508,15 +508,18 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     /// never did, and the records the inbox holds were applied already. Only records published before the inbox's
     /// last row (with ten minutes' grace for the clocks of the producers' hosts and the database's) are looked up:
     /// a record published later was never in it, so once the backlog of the switch is read nothing is looked up.
-    private func notInEarlierInbox(_ commands: [ReceivedCommand<Handler.Command>], on connection: PostgresConnection) async throws
-        -> [ReceivedCommand<
-            Handler.Command
-        >]
-    {
+    /// The last row is read again when a partition with no stored offset is taken over (in a rolling upgrade, a
+    /// replica of the earlier release may have written the inbox until it gave the partition up).
+    private func notInEarlierInbox(
+        _ commands: [ReceivedCommand<Handler.Command>], stored: [KafkaTopicPartition: Int64], on connection: PostgresConnection
+    ) async throws -> [ReceivedCommand<Handler.Command>] {
         guard !commands.isEmpty else { return commands }
-        if earlierInbox.withLock({ $0 }) == nil {
+        let takingOver = commands.contains { (stored[$0.received.message.topicPartition] ?? 0) == 0 }
+        if takingOver || earlierInbox.withLock({ $0 }) == nil {
             let horizon = try await ConsumerOffsets.inboxHorizon(consumer: consumerId, client: client, logger: logger)
-            earlierInbox.withLock { $0 = .some(horizon.map { Int64($0.timeIntervalSince1970 * 1000) + 600_000 }) }
+            let graced = horizon.map { Int64($0.timeIntervalSince1970 * 1000) + 600_000 }
+            // Only ever later: a horizon read before retention pruned the inbox still holds for what came before.
+            earlierInbox.withLock { known in known = .some([known ?? nil, graced].compactMap { $0 }.max()) }
         }
         guard let horizon = earlierInbox.withLock({ $0 }) ?? nil else { return commands }
         let unsure = commands.filter { ($0.message.timestamp ?? 0) <= horizon }
