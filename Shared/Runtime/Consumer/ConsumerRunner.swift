@@ -514,7 +514,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         _ commands: [ReceivedCommand<Handler.Command>], stored: [KafkaTopicPartition: Int64], on connection: PostgresConnection
     ) async throws -> [ReceivedCommand<Handler.Command>] {
         guard !commands.isEmpty else { return commands }
-        let takingOver = commands.contains { (stored[$0.received.message.topicPartition] ?? 0) == 0 }
+        // `stored` has the batch's partitions (at most a few dozen), so no look at each record.
+        let takingOver = stored.values.contains(0)
         if takingOver || earlierInbox.withLock({ $0 }) == nil {
             let horizon = try await ConsumerOffsets.inboxHorizon(consumer: consumerId, client: client, logger: logger)
             let graced = horizon.map { Int64($0.timeIntervalSince1970 * 1000) + 600_000 }
