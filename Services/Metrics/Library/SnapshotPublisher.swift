@@ -7,11 +7,11 @@ import PostgresNIO
 
 /// Publishes changed KPIs to `kepu.metrics.snapshots.v1`, coalesced per unit and period (so per key): a group waits
 /// until its previous snapshot is at least `KEPU_METRICS_SNAPSHOT_INTERVAL_MS` old, then the KPIs that changed (and
-/// the rates built on them) are published with the numbers as they are (a key never published is zero). Runs as a `SingleReplicaTask`
-/// (one replica publishes). Snapshots go straight to Kafka, not through the outbox: they are state, not events,
-/// and a snapshot sent twice (a crash between the acknowledgement and the commit) is harmless on a compacted
-/// topic, while the outbox would add two writes per snapshot to the database the fold needs. A row is marked
-/// published only after Kafka acknowledged its snapshot.
+/// the rates built on them) are published with the numbers as they are (a key never published is zero). Runs as a
+/// `SingleReplicaTask` (one replica publishes). Snapshots go straight to Kafka, not through the outbox: they are
+/// state, not events, and a snapshot sent twice (a crash between the acknowledgement and the commit) is harmless on
+/// a compacted topic, while the outbox would add two writes per snapshot to the database the fold needs. A row is
+/// marked published only after Kafka acknowledged its snapshot.
 enum SnapshotPublisher {
     /// Groups (unit and period) per round; a round that fills it is followed at once by another. Small, because a
     /// round holds its groups' rows until Kafka acknowledged their snapshots, and a batch folding into them waits.
@@ -46,8 +46,9 @@ enum SnapshotPublisher {
     /// interval old at `now`, locked (skipping those a fold holds), with their counts. `pending_since IS NOT NULL`
     /// (every change sets it, a snapshot clears it) lets a round read only the pending groups, through
     /// `kpi_counter_due`, not the whole table; in the index's order, longest waiting first, which also keeps the
-    /// planner on the index when the statistics are a backlog old and say most groups are pending. `now` is the service's clock, like `published_at` and the records'
-    /// times: a database on another host with a clock a little off cannot shorten the interval. (Replicas' clocks
+    /// planner on the index when the statistics are a backlog old and say most groups are pending. `now` is the
+    /// service's clock, like `published_at` and the records' times: a database on another host with a clock a
+    /// little off cannot shorten the interval. (Replicas' clocks
     /// are taken to be in step, as NTP keeps them; the task moves between replicas only when one stops.)
     static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
         """

@@ -114,7 +114,8 @@ enum ConsumerOffsets {
     }
 
     /// When such a consumer last recorded an event in its inbox (nil: it never did, or retention pruned them all).
-    /// Reads every row of the consumer's: asked once per runner, and only while rows are left.
+    /// Reads every row of the consumer's: asked when a runner takes over a partition with no stored offset, and
+    /// only while rows are left.
     static func inboxHorizon(consumer: String, client: PostgresClient, logger: Logger) async throws -> Date? {
         guard try await switchedFromInbox(consumer: consumer, client: client, logger: logger) else { return nil }
         return try await client.query("SELECT max(received_at) FROM received_messages WHERE consumer_id = \(consumer)", logger: logger)
