@@ -113,12 +113,12 @@ enum ConsumerOffsets {
             .collect().first?.decode(Bool.self) ?? false
     }
 
-    /// When such a consumer last recorded an event in its inbox (nil: it never did, or retention pruned them all).
-    /// Reads every row of the consumer's: asked when a runner takes over a partition with no stored offset, and
-    /// only while rows are left.
-    static func inboxHorizon(consumer: String, client: PostgresClient, logger: Logger) async throws -> Date? {
-        guard try await switchedFromInbox(consumer: consumer, client: client, logger: logger) else { return nil }
-        return try await client.query("SELECT max(received_at) FROM received_messages WHERE consumer_id = \(consumer)", logger: logger)
+    /// When such a consumer last recorded an event in its inbox (nil: it never did, or retention pruned them all),
+    /// read on the caller's transaction's connection (a second connection from the pool, while the transaction
+    /// holds one, could wait for ever with every consumer doing the same). Reads every row of the consumer's: asked
+    /// when a runner takes over a partition with no stored offset, and only while rows are left.
+    static func inboxHorizon(consumer: String, on connection: PostgresConnection, logger: Logger) async throws -> Date? {
+        try await connection.query("SELECT max(received_at) FROM received_messages WHERE consumer_id = \(consumer)", logger: logger)
             .collect().first?.decode(Date?.self)
     }
 }

@@ -517,7 +517,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         // `stored` has the batch's partitions (at most a few dozen), so no look at each record.
         let takingOver = stored.values.contains(0)
         if takingOver || earlierInbox.withLock({ $0 }) == nil {
-            let horizon = try await ConsumerOffsets.inboxHorizon(consumer: consumerId, client: client, logger: logger)
+            let horizon = try await ConsumerOffsets.inboxHorizon(consumer: consumerId, on: connection, logger: logger)
             let graced = horizon.map { Int64($0.timeIntervalSince1970 * 1000) + 600_000 }
             // Only ever later: a horizon read before retention pruned the inbox still holds for what came before.
             earlierInbox.withLock { known in known = .some([known ?? nil, graced].compactMap { $0 }.max()) }
