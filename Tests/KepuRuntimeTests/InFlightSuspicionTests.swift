@@ -1,6 +1,6 @@
-import KepuKafka
 import Testing
 
+@testable import KepuKafka
 @testable import KepuRuntime
 
 @Suite("The crash-loop guard's steps after a death (pure)")
@@ -31,5 +31,34 @@ struct InFlightSuspicionTests {
         #expect(!suspicion.wasInFlight(message(3, 9)))
         #expect(!suspicion.wasInFlight(message(3, 21)))
         #expect(!suspicion.wasInFlight(message(4, 15)), "another partition")
+    }
+
+    @Test("suspects the first batch after a death did not reach are suspects in the batches after it, until one passes them")
+    func suspectsLeftAcrossBatches() {
+        func batch(_ offsets: ClosedRange<Int64>, on partition: Int32 = 3) -> KafkaConsumerBatch {
+            let topicPartition = KafkaTopicPartition(topic: "kepu.fixture.v1", partition: partition)
+            return KafkaConsumerBatch(
+                messages: offsets.map { KafkaConsumerMessage(topic: "kepu.fixture.v1", partition: partition, offset: $0, key: nil, value: []) },
+                nextOffsets: [topicPartition: offsets.upperBound + 1], generations: [topicPartition: 1])
+        }
+        var died = InFlightMarker.Suspicion()
+        died.diedOn = [partition]
+        died.inFlightAtDeath[partition] = 0...2_999
+        var left = InFlightMarker.SuspectsLeft()
+
+        // The first fetch after the restart held a third of what was in flight.
+        let first = left.carry(died, into: batch(0...999))
+        #expect(first.inFlightAtDeath[partition] == 0...2_999 && first.diedOn == [partition])
+        // The next batch's markers find nothing (the careful steps were the runner's own), but its records were in
+        // flight at the death: careful too.
+        let second = left.carry(InFlightMarker.Suspicion(), into: batch(1_000...2_500))
+        #expect(second.diedOn == [partition], "the rest of the death's range is applied carefully")
+        #expect(second.wasInFlight(KafkaConsumerMessage(topic: "kepu.fixture.v1", partition: 3, offset: 1_777, key: nil, value: [])))
+        let other = left.carry(InFlightMarker.Suspicion(), into: batch(0...10, on: 4))
+        #expect(other.isEmpty, "another partition's records are no suspects")
+        let third = left.carry(InFlightMarker.Suspicion(), into: batch(2_501...3_100))
+        #expect(third.diedOn == [partition], "the last suspects, and records past them")
+        let after = left.carry(InFlightMarker.Suspicion(), into: batch(3_101...3_200))
+        #expect(after.isEmpty && left.ranges.isEmpty, "passed: forgotten")
     }
 }

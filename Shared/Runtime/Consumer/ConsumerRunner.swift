@@ -37,6 +37,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
     private let ownMarkers = Mutex([KafkaTopicPartition: (marker: InFlightMarker.Own, batch: Int)]())
     /// Whether the inbox holds ids recorded before it knew sources (nil: not asked yet).
     private let legacyInbox = Mutex<Bool?>(nil)
+    /// The records in flight at a death that no batch has reached past yet.
+    private let suspectsLeft = Mutex(InFlightMarker.SuspectsLeft())
     /// When a consumer that kept an inbox before it kept offsets last recorded an event there, plus a grace, in ms
     /// since 1970 (`.some(nil)`: it kept none; nil: not asked yet, which is once per runner).
     private let earlierInbox = Mutex<Int64??>(nil)
@@ -160,6 +162,11 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         await consumer.close()
     }
 
+    /// What the markers found for `batch`, with the suspects of an earlier death it holds (`SuspectsLeft`).
+    func carryingSuspects(_ found: InFlightMarker.Suspicion, into batch: KafkaConsumerBatch) -> InFlightMarker.Suspicion {
+        suspectsLeft.withLock { $0.carry(found, into: batch) }
+    }
+
     /// A batch's records as commands, and the ones that can never be processed, as dead letters.
     struct DecodedBatch: Sendable {
         var commands: [ReceivedCommand<Handler.Command>] = []
@@ -220,7 +227,7 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             let own = self.ownMarkers.withLock { $0.mapValues(\.marker) }
             let (found, from) = try await InFlightMarker.mark(
                 batch.messages, consumer: self.consumerId, own: own, client: self.client, logger: self.logger)
-            suspicion = found
+            suspicion = self.carryingSuspects(found, into: batch)
             self.ownMarkers.withLock { markers in
                 for (partition, from) in from { markers[partition] = (InFlightMarker.Own(from: from, finished: false), number) }
             }

@@ -95,6 +95,33 @@ struct InFlightMarker: PostgresPreparedStatement {
         }
     }
 
+    /// Per partition, the records in flight at a death that no batch of this runner has reached past yet. The
+    /// first batch after a restart may hold only some of them (a fetch is cut at a size or a wait); the batches
+    /// after it must apply the rest carefully too. Forgotten, the next batch applied them at once, and a killer
+    /// among them cost a death more (and the guard's bound, three, was broken under load).
+    struct SuspectsLeft {
+        var ranges: [KafkaTopicPartition: ClosedRange<Int64>] = [:]
+
+        /// What the markers found for `batch`, with the suspects left of an earlier death that it holds (as if its
+        /// markers had found them). A range the batch reaches past is done with after it.
+        mutating func carry(_ found: Suspicion, into batch: KafkaConsumerBatch) -> Suspicion {
+            for (partition, range) in found.inFlightAtDeath { ranges[partition] = range }
+            guard !ranges.isEmpty else { return found }
+            var suspicion = found
+            for (partition, next) in batch.nextOffsets {
+                guard let range = ranges[partition] else { continue }
+                if suspicion.inFlightAtDeath[partition] == nil,
+                    batch.messages.contains(where: { $0.topicPartition == partition && range.contains($0.offset) })
+                {
+                    suspicion.inFlightAtDeath[partition] = range
+                    suspicion.diedOn.insert(partition)
+                }
+                if next > range.upperBound { ranges[partition] = nil }
+            }
+            return suspicion
+        }
+    }
+
     /// What this runner marked last on a partition: from where, and whether that batch is applied.
     struct Own {
         var from: Int64
