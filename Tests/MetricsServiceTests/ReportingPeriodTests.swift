@@ -17,6 +17,7 @@ struct ReportingPeriodTests {
         #expect(try keys("2026-12-31T16:00:00Z").prefix(5) == ["day:2027-01-01", "week:2026-W53", "month:2027-01", "quarter:2027-Q1", "year:2027"])
         #expect(try keys("2026-03-31T16:00:00Z")[3] == "quarter:2026-Q2")
         #expect(try keys("2026-03-31T15:59:59Z")[3] == "quarter:2026-Q1")
+        #expect(try keys("2026-02-01T00:00:00Z").prefix(3) == ["day:2026-02-01", "week:2026-W05", "month:2026-02"], "zero-padded")
     }
 
     @Test("ISO weeks: Monday starts them, the Thursday's year owns them")
