@@ -162,11 +162,6 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
         await consumer.close()
     }
 
-    /// What the markers found for `batch`, with the suspects of an earlier death it holds (`SuspectsLeft`).
-    func carryingSuspects(_ found: InFlightMarker.Suspicion, into batch: KafkaConsumerBatch) -> InFlightMarker.Suspicion {
-        suspectsLeft.withLock { $0.carry(found, into: batch) }
-    }
-
     /// A batch's records as commands, and the ones that can never be processed, as dead letters.
     struct DecodedBatch: Sendable {
         var commands: [ReceivedCommand<Handler.Command>] = []
@@ -227,7 +222,8 @@ public final class ConsumerRunner<Handler: EventHandler>: Service, Sendable {
             let own = self.ownMarkers.withLock { $0.mapValues(\.marker) }
             let (found, from) = try await InFlightMarker.mark(
                 batch.messages, consumer: self.consumerId, own: own, client: self.client, logger: self.logger)
-            suspicion = self.carryingSuspects(found, into: batch)
+            // With the suspects of an earlier death that the batch holds.
+            suspicion = self.suspectsLeft.withLock { $0.carry(found, into: batch) }
             self.ownMarkers.withLock { markers in
                 for (partition, from) in from { markers[partition] = (InFlightMarker.Own(from: from, finished: false), number) }
             }
