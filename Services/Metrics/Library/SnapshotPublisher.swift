@@ -48,8 +48,8 @@ enum SnapshotPublisher {
     /// `kpi_counter_due`, not the whole table; in the index's order, longest waiting first, which also keeps the
     /// planner on the index when the statistics are a backlog old and say most groups are pending. `now` is the
     /// service's clock, like `published_at` and the records' times: a database on another host with a clock a
-    /// little off cannot shorten the interval. (Replicas' clocks
-    /// are taken to be in step, as NTP keeps them; the task moves between replicas only when one stops.)
+    /// little off cannot shorten the interval. (Replicas' clocks are taken to be in step, as NTP keeps them; the
+    /// task moves between replicas only when one stops.)
     static func dueGroups(intervalMilliseconds: Int, now: Date) -> PostgresQuery {
         """
         SELECT g.unit_id, g.period_kind, g.period_key, g.version, g.pending_since, coalesce(u.level, 'site'),
