@@ -118,13 +118,16 @@ extension FuzzTargets {
             #"{"action":"review","passed":false,"reason":"缺少照片"}"#,
             #"{"title":"x","siteId":"s","theme":"health","format":"lecture","startsAt":"2030-01-01T01:00:00Z","endsAt":"2030-01-01T02:00:00Z","seats":{"capacity":10}}"#,
             #"{"action":"hold","walkIns":5,"durationMinutes":95}"#,
+            #"{"action":"hold","walkIns":5,"youth":3}"#,
             #"{"eventIds":["a","b"]}"#,
             #"{"name":"科普日","from":"2030-09-01","until":"2030-09-30","themes":["health"]}"#,
             #"{"kitId":"k","siteId":"s","title":"t","theme":"health","startsAt":"2030-05-01T02:00:00Z","endsAt":"2030-05-01T08:00:00Z"}"#,
         ]
         var fuzzer = Fuzzer(
             target: "activity-bodies", seeds: seeds,
-            tokens: ["action", "claim", "decline", "cancel", "passed", "walkIns", "seats", "startsAt", "9999-12-31T23:59:59Z", "-1", "1e309"])
+            tokens: [
+                "action", "claim", "decline", "cancel", "passed", "walkIns", "youth", "seats", "startsAt", "9999-12-31T23:59:59Z", "-1", "1e309",
+            ])
         fuzzer.run { input in
             _ = try? CloudEvent.decodePayload(ProviderInput.self, from: input)
             _ = try? CloudEvent.decodePayload(ProgrammeInput.self, from: input)

@@ -135,7 +135,13 @@ struct ActivitiesTests {
             _ = try await event(Self.step("hold", #""walkIns":5"#), as: tokens.center, expect: .conflict)
             let published = try await event(Self.step("publish", #""seats":{"capacity":60}"#), as: tokens.center, expect: .ok)
             #expect(published["status"] as? String == "published" && (published["seats"] as? [String: Any])?["capacity"] as? Int == 60)
-            _ = try await event(Self.step("hold", #""walkIns":5,"durationMinutes":95"#), as: tokens.center, expect: .ok)
+            _ = try await event(Self.step("publish", #""youth":3"#), as: tokens.center, expect: .badRequest)
+            // Nobody checked in: five walk-ins, so six young people cannot be.
+            let tooYoung = try await http.json(
+                .post, "/admin/events/\(eventId)/steps", bearer: tokens.center, body: Self.step("hold", #""walkIns":5,"youth":6"#))
+            #expect(tooYoung.status == .conflict && "\(tooYoung.json)".contains("youth"), "\(tooYoung.json)")
+            let held = try await event(Self.step("hold", #""walkIns":5,"youth":4,"durationMinutes":95"#), as: tokens.center, expect: .ok)
+            #expect((held["attendance"] as? [String: Any])?["youth"] as? Int == 4, "\(held)")
             _ = try await take(Self.step("cancel", #""reason":"x""#), as: tokens.center, expect: .conflict, "a held order is not cancelled")
             _ = try await event(Self.step("report"), as: tokens.center, expect: .badRequest)
             _ = try await event(Self.step("report", #""report":"80人参加，现场互动热烈""#), as: tokens.center, expect: .ok)
@@ -159,6 +165,7 @@ struct ActivitiesTests {
             #expect(last.contains(#""rating":{"average":0,"ratings":0}"#) || last.contains(#""rating":{"ratings":0,"average":0}"#), "\(last)")
             let records = try await OrganisationTests.outbox(client, type: ActivityEventType.eventRecorded)
             #expect(records.last?.contains(#""walkIns":5"#) == true && records.last?.contains(#""status":"reported""#) == true)
+            #expect(records.last?.contains(#""youth":4"#) == true, "the young people counted at the door travel with the record")
         }
     }
 

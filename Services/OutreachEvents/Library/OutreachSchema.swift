@@ -322,6 +322,9 @@ enum OutreachSchema {
                 )
                 """
             ]),
+        // The young people (青少年) among those who came, as the site counted them when it held the event (NULL: not
+        // counted), for the youth share the district scoring sheet asks for.
+        Migration(version: 6, name: "events' youth count", statements: ["ALTER TABLE activity_event ADD COLUMN IF NOT EXISTS youth integer"]),
     ]
 
     /// Staff contact details serve while they work for the place; an applicant's while the application is open.

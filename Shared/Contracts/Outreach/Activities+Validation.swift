@@ -107,6 +107,10 @@ extension ActivityEventRecord: ValidatedPayload {
             try FieldLimit.check(attendance.checkedIn, "attendance.checkedIn", in: FieldLimit.count)
             try FieldLimit.check(attendance.walkIns, "attendance.walkIns", in: FieldLimit.count)
             if let minutes = attendance.durationMinutes { try FieldLimit.check(minutes, "attendance.durationMinutes", in: FieldLimit.minutes) }
+            if let youth = attendance.youth {
+                // Both counts validated to FieldLimit.count above: their sum cannot overflow.
+                try FieldLimit.check(youth, "attendance.youth", in: 0...(attendance.checkedIn + attendance.walkIns))
+            }
         }
         try FieldLimit.check(report, "report", max: FieldLimit.text)
         try FieldLimit.check(cancellationReason, "cancellationReason", max: FieldLimit.text)

@@ -171,11 +171,15 @@ public struct EventAttendance: Sendable, Hashable, Codable {
     public var checkedIn: Int
     public var walkIns: Int
     public var durationMinutes: Int?
+    /// Young people (青少年, under 18) among those who came, as the site counted them at the door (a count, never who):
+    /// nil when it did not count them.
+    public var youth: Int?
 
-    public init(checkedIn: Int, walkIns: Int, durationMinutes: Int?) {
+    public init(checkedIn: Int, walkIns: Int, durationMinutes: Int?, youth: Int? = nil) {
         self.checkedIn = checkedIn
         self.walkIns = walkIns
         self.durationMinutes = durationMinutes
+        self.youth = youth
     }
 }
 

@@ -67,6 +67,8 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
     let volunteerNeeds: VolunteerNeeds?
     /// For hold: walk-ins (people who came without booking) and how long it lasted.
     let walkIns: Int?
+    /// For hold, optional: young people (青少年, under 18) among all who came, counted at the door.
+    let youth: Int?
     let durationMinutes: Int?
     /// For report: the summary (汇报).
     let report: String?
@@ -78,7 +80,7 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
             "action": .value, "title": .value, "startsAt": .value, "endsAt": .value,
             "seats": EventSeats.fields,
             "costFen": .value, "campaigns": .value, "volunteerNeeds": VolunteerNeeds.fields,
-            "walkIns": .value, "durationMinutes": .value, "report": .value, "reason": .value,
+            "walkIns": .value, "youth": .value, "durationMinutes": .value, "report": .value, "reason": .value,
         ])
     }
 
@@ -87,7 +89,7 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
         switch action {
         case .publish: .publish
         case .change: .change
-        case .hold: .hold(walkIns: walkIns ?? 0, durationMinutes: durationMinutes)
+        case .hold: .hold(walkIns: walkIns ?? 0, youth: youth, durationMinutes: durationMinutes)
         case .report: .report(summary: report ?? "")
         case .cancel: .cancel(reason: reason ?? "")
         }
@@ -103,6 +105,8 @@ struct EventStepInput: Decodable, ClosedPayload, ValidatedPayload {
         if let campaigns { try FieldLimit.checkCodes(campaigns, "campaigns", max: FieldLimit.identifier) }
         try volunteerNeeds?.validate("volunteerNeeds")
         if let walkIns { try FieldLimit.check(walkIns, "walkIns", in: FieldLimit.count) }
+        if let youth { try FieldLimit.check(youth, "youth", in: FieldLimit.count) }
+        if youth != nil, action != .hold { throw ContractViolation(field: "youth", "is given only to hold an event") }
         if let durationMinutes { try FieldLimit.check(durationMinutes, "durationMinutes", in: FieldLimit.minutes) }
         try FieldLimit.check(report, "report", max: FieldLimit.text)
         try FieldLimit.check(reason, "reason", max: FieldLimit.text)

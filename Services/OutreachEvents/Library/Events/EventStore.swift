@@ -9,7 +9,8 @@ import PostgresNIO
 enum EventAction: Sendable {
     case publish
     case change
-    case hold(walkIns: Int, durationMinutes: Int?)
+    /// Held: walk-ins, the young people among all who came (nil: not counted) and how long it lasted.
+    case hold(walkIns: Int, youth: Int?, durationMinutes: Int?)
     case report(summary: String)
     case cancel(reason: String)
 
@@ -87,10 +88,16 @@ struct EventStore {
     {
         let connection = transaction.connection
         let rows = try await connection.query(
-            "SELECT status, order_id, starts_at, ends_at FROM activity_event WHERE id = \(id) FOR UPDATE", logger: logger
+            "SELECT status, order_id, starts_at, ends_at, checked_in FROM activity_event WHERE id = \(id) FOR UPDATE", logger: logger
         ).collect()
-        guard let (status, orderId, startsAt, endsAt) = try rows.first?.decode((ActivityEventStatus, String?, Date, Date).self) else {
+        guard let (status, orderId, startsAt, endsAt, checkedIn) = try rows.first?.decode((ActivityEventStatus, String?, Date, Date, Int).self)
+        else {
             return .failure(WorkflowRefusal("no such event"))
+        }
+        // Both validated to 0...FieldLimit.count: the sum cannot overflow.
+        if case .hold(let walkIns, let youth?, _) = action, youth > checkedIn + walkIns {
+            return .failure(
+                WorkflowRefusal("youth: \(youth) young people is more than the \(checkedIn + walkIns) who came (checked in and walk-ins)"))
         }
         let next: ActivityEventStatus
         switch action.next(after: status) {
@@ -106,11 +113,12 @@ struct EventStore {
         let seats = changes.seats
         let needs = changes.volunteerNeeds
         var walkIns: Int?
+        var youth: Int?
         var duration: Int?
         var report: String?
         var reason: String?
         switch action {
-        case .hold(let people, let minutes): (walkIns, duration) = (people, minutes)
+        case .hold(let people, let young, let minutes): (walkIns, youth, duration) = (people, young, minutes)
         case .report(let summary): report = summary
         case .cancel(let why): reason = why
         case .publish, .change: break
@@ -128,7 +136,7 @@ struct EventStore {
                 cost_fen = coalesce(\(changes.costFen), cost_fen), campaigns = coalesce(\(changes.campaigns), campaigns),
                 volunteers_needed = coalesce(\(needs?.count), volunteers_needed), volunteer_skills = coalesce(\(needs?.skills), volunteer_skills),
                 volunteers_from = coalesce(\(needs?.from), volunteers_from), volunteers_until = coalesce(\(needs?.until), volunteers_until),
-                walk_ins = coalesce(\(walkIns), walk_ins), duration_minutes = coalesce(\(duration), duration_minutes),
+                walk_ins = coalesce(\(walkIns), walk_ins), youth = coalesce(\(youth), youth), duration_minutes = coalesce(\(duration), duration_minutes),
                 report = coalesce(\(report), report), cancellation_reason = coalesce(\(reason), cancellation_reason), updated_at = now()
             WHERE id = \(id)
             """, logger: logger)
@@ -200,7 +208,8 @@ struct EventStore {
             SELECT e.id, e.status, e.title, e.site_id, s.kind, u.path, e.theme, e.format, e.programme_id, e.provider_id, e.order_id,
                    e.pairing_id, e.campaigns, e.starts_at, e.ends_at, e.capacity, e.booking_opens_at, e.booking_closes_at,
                    e.max_seats_per_request, e.group_min, e.group_max, e.cost_fen, e.checked_in, e.walk_ins, e.duration_minutes, e.report,
-                   e.cancellation_reason, e.volunteers_needed, e.volunteer_skills, e.volunteers_from, e.volunteers_until, e.tour_id, e.kit_id
+                   e.cancellation_reason, e.volunteers_needed, e.volunteer_skills, e.volunteers_from, e.volunteers_until, e.tour_id, e.kit_id,
+                   e.youth
             FROM activity_event e JOIN network_site s ON s.id = e.site_id JOIN network_unit u ON u.id = s.unit_id
             WHERE e.id = ANY(\(ids)::text[]) ORDER BY e.id
             """, logger: logger
@@ -213,7 +222,7 @@ struct EventStore {
             (
                 String, ActivityEventStatus, String, String, SiteKind, [String], String, ActivityFormat, String?, String?, String?, String?,
                 [String], Date, Date, Int?, Date?, Date?, Int?, Int?, Int?, Int?, Int, Int?, Int?, String?, String?, Int?, [String]?, Date?,
-                Date?, String?, String?
+                Date?, String?, String?, Int?
             ).self)
         let seats = c.15.map {
             EventSeats(capacity: $0, bookingOpensAt: c.16, bookingClosesAt: c.17, maxSeatsPerRequest: c.18, groupMin: c.19, groupMax: c.20)
@@ -225,7 +234,8 @@ struct EventStore {
         return ActivityEventRecord(
             eventId: c.0, status: c.1, title: c.2, siteId: c.3, siteKind: c.4, sitePath: c.5, theme: c.6, format: c.7, programmeId: c.8,
             providerId: c.9, orderId: c.10, pairingId: c.11, campaigns: c.12, startsAt: c.13, endsAt: c.14, seats: seats, costFen: c.21,
-            attendance: held || c.22 > 0 ? EventAttendance(checkedIn: c.22, walkIns: c.23 ?? 0, durationMinutes: c.24) : nil, report: c.25,
+            attendance: held || c.22 > 0 ? EventAttendance(checkedIn: c.22, walkIns: c.23 ?? 0, durationMinutes: c.24, youth: c.33) : nil,
+            report: c.25,
             cancellationReason: c.26, volunteerNeeds: needs, tourId: c.31, kitId: c.32)
     }
 
