@@ -113,6 +113,44 @@ struct ActivityFoldTests {
         #expect(StateFold.deltas(before: [:], after: ["e1": early]).isEmpty)
     }
 
+    @Test("young people count as the site counted them at the door; the youth share is over every participant held")
+    func youth() throws {
+        var counted = record(.held, attendance: (30, 10))
+        counted.attendance?.youth = 24
+        let held = StateFold.deltas(before: [:], after: ["e1": state(counted)])
+        #expect(delta(held, "sz", "year:2026", .youthParticipants) == 24)
+        #expect(delta(held, "st.a", "day:2026-11-29", .youthParticipants) == 24)
+        #expect(
+            delta(StateFold.deltas(before: [:], after: ["e1": state(record(.held, attendance: (30, 10)))]), "sz", "year:2026", .youthParticipants)
+                == 0)
+        // Recounted when reported; cancelled afterwards, taken back.
+        var recounted = counted
+        recounted.status = .reported
+        recounted.attendance?.youth = 20
+        #expect(
+            delta(StateFold.deltas(before: ["e1": state(counted)], after: ["e1": state(recounted)]), "sz", "month:2026-11", .youthParticipants) == -4)
+        #expect(
+            delta(
+                StateFold.deltas(before: ["e1": state(counted)], after: ["e1": state(record(.cancelled))]), "sz", "month:2026-11", .youthParticipants)
+                == -24)
+        // An event held with a count and one without: the share is over both (an uncounted event counts no youth).
+        var values = KPIValues()
+        values.counts = [.youthParticipants: 24, .activityParticipants: 80]
+        #expect(values.rate(.youthShare).value == 0.3)
+        #expect(KPI.Rate.youthShare.isShare)
+        // The 64th count: its change bit is the bigint's sign bit, and reads back.
+        let mask = KPI.changeMask(of: [.youthParticipants: 1, .activitiesHeld: 1])
+        #expect(mask < 0)
+        #expect(KPI.changed(in: mask) == [.youthParticipants, .activitiesHeld])
+        // A state saved before migration 15 (no youth key) decodes, and counts none.
+        let old = try JSONDecoder().decode(
+            ActivityState.self,
+            from: Data(
+                #"{"unitPath":["sz"],"participants":5,"costFen":0,"inCampaign":false,"tour":false,"ratings":0,"ratingPoints":0,"status":"held"}"#.utf8
+            ))
+        #expect(old.youth == nil && old.counts[.youthParticipants] == nil)
+    }
+
     @Test("the counters' bits still fit in a bigint; migration 1's columns stay as they were")
     func columns() {
         #expect(KPI.counts.count <= 64)

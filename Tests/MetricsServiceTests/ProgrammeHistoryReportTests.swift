@@ -107,6 +107,8 @@ struct ProgrammeHistoryReportTests {
         #expect(
             try await value("+document.querySelector('#line-bookings tr[data-unit=sz] td[data-kpi=fill_rate]').dataset.value > 0.5") == "true",
             "the lectures' sessions fill")
+        let youth = try await value("+document.querySelector('#line-activities_and_orders tr[data-unit=sz] td[data-kpi=youth_share]').dataset.value")
+        #expect(Double(youth).map { $0 > 0.3 && $0 < 0.7 } == true, "the young people the sites counted: \(youth)")
         #expect(
             try await value("+document.querySelector('#line-pairings_and_visits tr[data-unit=sz] td[data-kpi=pairings_active]').dataset.value > 0")
                 == "true")

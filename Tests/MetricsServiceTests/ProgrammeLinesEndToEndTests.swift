@@ -16,12 +16,12 @@ struct ProgrammeLinesEndToEndTests {
 
     static func record(
         _ id: String, _ status: ActivityEventStatus, format: ActivityFormat = .lecture, site: String = "st.a", district: String = "sz-futian",
-        attendance: (Int, Int)? = nil, cost: Int? = nil
+        attendance: (Int, Int)? = nil, cost: Int? = nil, youth: Int? = nil
     ) -> ActivityEventRecord {
         ActivityEventRecord(
             eventId: id, status: status, title: "Stars over Futian", siteId: site, siteKind: .station, sitePath: ["sz", district],
             theme: "astronomy", format: format, startsAt: start, endsAt: start.addingTimeInterval(3_600), costFen: cost,
-            attendance: attendance.map { EventAttendance(checkedIn: $0.0, walkIns: $0.1, durationMinutes: 60) })
+            attendance: attendance.map { EventAttendance(checkedIn: $0.0, walkIns: $0.1, durationMinutes: 60, youth: youth) })
     }
 
     static func message(_ id: String, _ type: String, key: String, _ payload: some Encodable) throws -> KafkaProducerMessage {
@@ -32,16 +32,16 @@ struct ProgrammeLinesEndToEndTests {
     static func stream() throws -> [KafkaProducerMessage] {
         [
             try message("m1", ActivityEventType.eventRecorded, key: "e1", record("e1", .published)),
-            try message("m2", ActivityEventType.eventRecorded, key: "e1", record("e1", .held, attendance: (30, 5))),
-            try message("m3", ActivityEventType.eventRecorded, key: "e1", record("e1", .reported, attendance: (30, 9), cost: 5_000)),
+            try message("m2", ActivityEventType.eventRecorded, key: "e1", record("e1", .held, attendance: (30, 5), youth: 20)),
+            try message("m3", ActivityEventType.eventRecorded, key: "e1", record("e1", .reported, attendance: (30, 9), cost: 5_000, youth: 22)),
             try message("m4", ActivityEventType.eventRated, key: "e1", EventRated(eventId: "e1", rating: EventRating(ratings: 4, average: 4.5))),
             try message(
                 "m5", ActivityEventType.eventRecorded, key: "e2",
-                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0))),
+                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0), youth: 12)),
             // outreach-events sending e2 again (another event id, the same state) changes nothing.
             try message(
                 "m6", ActivityEventType.eventRecorded, key: "e2",
-                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0))),
+                record("e2", .held, format: .reading, site: "st.n", district: "sz-nanshan", attendance: (12, 0), youth: 12)),
             try message("m7", ActivityEventType.eventRecorded, key: "e3", record("e3", .cancelled)),
             // Keyed by its site, not its event: its order against the event's other records is not kept.
             try message("m8", ActivityEventType.eventRecorded, key: "st.a", record("e4", .held, attendance: (99, 0))),
@@ -85,7 +85,7 @@ struct ProgrammeLinesEndToEndTests {
             "activities_held": 2, "activity_participants": 51, "lectures_held": 1, "lecture_participants": 39, "reading_activities": 1,
             "reading_participants": 12, "activities_cancelled": 1, "ratings": 4, "rating_points": 1_800, "activity_cost_fen": 5_000,
             "visits_held": 0, "pairings_active": 1, "applications_submitted": 1, "applications_approved": 1, "orders_placed": 1,
-            "orders_fulfilled": 1, "order_overdue_steps": 1,
+            "orders_fulfilled": 1, "order_overdue_steps": 1, "youth_participants": 34,
         ]
         func cityMatches() async throws -> Bool {
             let city = try await MetricsHarness.counters(database, unit: "sz", kind: "month", key: "2026-11")
@@ -107,7 +107,11 @@ struct ProgrammeLinesEndToEndTests {
                 if let snapshot = try? CloudEvent(kafkaMessage: record).decodeData(as: MetricSnapshot.self) { latest[snapshot.key] = snapshot }
             }
             return latest["sz|month:2026-11|activities_held"]?.value == 2 && latest["sz|month:2026-11|average_rating"]?.value == 4.5
+                && latest["sz|month:2026-11|youth_share"]?.numerator == 34
         }
+        #expect(latest["sz|month:2026-11|youth_participants"]?.value == 34)
+        #expect(latest["sz|month:2026-11|youth_share"]?.denominator == 51, "young people among every participant held")
+        #expect(latest["sz-nanshan|year:2026|youth_share"]?.value == 1)
         #expect(latest["sz|month:2026-11|average_rating"]?.numerator == 1_800)
         #expect(latest["sz|month:2026-11|average_rating"]?.denominator == 4)
         #expect(latest["sz|month:2026-11|cost_per_participant"]?.denominator == 51)

@@ -78,11 +78,12 @@ struct TargetTests {
         // residents); c2 got 50 (2.5 per 100). Copies reported in 2026 do not count for 2025.
         try await client.query(
             """
-            INSERT INTO kpi_counter (unit_id, period_kind, period_key, lectures_held, activity_participants, books_in_stock, activities_held) VALUES
-              ('c1', 'year', '2025', 6, 250, 30, 0), ('c2', 'year', '2025', 2, 100, 0, 0),
-              ('c1', 'day', '2024-05-01', 0, 0, 30, 0), ('c1', 'day', '2025-03-01', 0, 0, 30, 0), ('c2', 'day', '2025-06-01', 0, 0, 50, 0),
-              ('c2', 'day', '2026-02-01', 0, 0, 500, 0),
-              ('st1', 'month', '2026-10', 0, 0, 0, 1)
+            INSERT INTO kpi_counter (unit_id, period_kind, period_key, lectures_held, activity_participants, books_in_stock, activities_held,
+                                     youth_participants) VALUES
+              ('c1', 'year', '2025', 6, 250, 30, 0, 150), ('c2', 'year', '2025', 2, 100, 0, 0, 20),
+              ('c1', 'day', '2024-05-01', 0, 0, 30, 0, 0), ('c1', 'day', '2025-03-01', 0, 0, 30, 0, 0), ('c2', 'day', '2025-06-01', 0, 0, 50, 0, 0),
+              ('c2', 'day', '2026-02-01', 0, 0, 500, 0, 0),
+              ('st1', 'month', '2026-10', 0, 0, 0, 1, 0)
             """)
     }
 
@@ -90,7 +91,7 @@ struct TargetTests {
     func attainmentAndAlerts() async throws {
         try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { client in
             let store = TargetStore(client: client, logger: logger)
-            #expect(try await store.all() == KPITarget.defaults.sorted { $0.id < $1.id }, "migration 9 wrote the default set")
+            #expect(try await store.all() == KPITarget.defaults.sorted { $0.id < $1.id }, "migrations 9 and 15 wrote the default set")
             try await Self.seed(client)
 
             let defaults = Dictionary(uniqueKeysWithValues: KPITarget.defaults.map { ($0.id, $0) })
@@ -116,7 +117,11 @@ struct TargetTests {
             let raised = first.raised.filter { $0.rule == "below_target" }
             #expect(raised.map(\.unitId).sorted() == ["c2", "c3", "ctr"])
             let c2 = try #require(raised.first { $0.unitId == "c2" })
-            #expect(c2.value == 3 && c2.threshold == 1)
+            #expect(c2.value == 4 && c2.threshold == 1)
+            let c1 = try await store.attainment(
+                of: try #require(defaults["community-youth-share-year"]), in: ReportingPeriod(kind: .year, key: "2025"))
+            #expect(c1.entries.map(\.value) == [0.6, 0.2, nil], "young people among the participants; c3 held nothing")
+            #expect(c2.detail.contains("under the target community-youth-share-year"), "\(c2.detail)")
             #expect(c2.detail.contains("lectures_held 2 in year:2025, under the target community-lectures-year (at least 6)"), "\(c2.detail)")
             #expect(c2.detail.contains("books_in_stock per 100 residents 2.50"), "\(c2.detail)")
             #expect(try await evaluate().raised.isEmpty, "nothing new while nothing changed")

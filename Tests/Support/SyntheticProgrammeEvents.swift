@@ -44,7 +44,8 @@ public struct SyntheticProgrammeEvents: Sendable {
                     theme: "science", format: format, startsAt: startsAt, endsAt: startsAt.addingTimeInterval(3_600), costFen: cost,
                     attendance: attendance)
             }
-            let attendance = EventAttendance(checkedIn: 10 + Int(random.next() % 40), walkIns: Int(random.next() % 10), durationMinutes: 60)
+            var attendance = EventAttendance(checkedIn: 10 + Int(random.next() % 40), walkIns: Int(random.next() % 10), durationMinutes: 60)
+            attendance.youth = attendance.checkedIn / 2
             let outreachSource = ServiceName.outreachEvents.eventSource
             let topic = Topics.outreachEvents.name
             outreach += [

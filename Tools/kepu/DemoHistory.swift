@@ -175,8 +175,12 @@ struct DemoHistory {
                         formatRoll < 0.45
                         ? .lecture : formatRoll < 0.6 ? .reading : formatRoll < 0.72 ? .visit : formatRoll < 0.9 ? .workshop : .exhibition
                     let theme = Self.themes[Int(random.next() % UInt64(Self.themes.count))]
-                    let attendance = EventAttendance(
+                    var attendance = EventAttendance(
                         checkedIn: 15 + Int(random.next() % 40) + (year - 2022) * 5, walkIns: Int(random.next() % 12), durationMinutes: 90)
+                    // Young people: most of a space or AI event, a third or more of the others and more each year (no draw
+                    // of its own, so the rest of the history stays as it was).
+                    let youthPercent = theme == "space" || theme == "ai" ? 75 : 30 + (year - 2022) * 6 + day % 12
+                    attendance.youth = (attendance.checkedIn + attendance.walkIns) * youthPercent / 100
                     let record = ActivityEventRecord(
                         eventId: id, status: .reported, title: "\(theme) \(format.rawValue)（模拟）", siteId: site.id, siteKind: site.kind,
                         sitePath: site.unitPath, theme: theme, format: format, campaigns: campaign.map { [$0] } ?? [], startsAt: startsAt,
@@ -296,7 +300,7 @@ struct DemoHistory {
                             eventId: id, status: .reported, title: "结对共建 \(format.rawValue)（模拟）", siteId: base.id, siteKind: base.kind,
                             sitePath: base.unitPath, theme: "ecology", format: format, pairingId: pairing, startsAt: startsAt,
                             endsAt: startsAt.addingTimeInterval(7_200), costFen: 50_000,
-                            attendance: EventAttendance(checkedIn: 25 + Int(random.next() % 20), walkIns: 0, durationMinutes: 120))
+                            attendance: EventAttendance(checkedIn: 25 + Int(random.next() % 20), walkIns: 0, durationMinutes: 120, youth: 20))
                         costs[base.district, default: [:]][year, default: 0] += 50_000
                         if let event = message(
                             Topics.outreachEvents.name, .outreachEvents, ActivityEventType.eventRecorded, key: id,

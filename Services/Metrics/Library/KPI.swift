@@ -124,10 +124,15 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Those of them with at least one active member of staff.
     case staffedSites = "staffed_sites"
 
+    /// Young people (青少年, under 18) among the participants of activities held, as the sites counted them at the
+    /// door (an activity held without a count adds none): the youth share's numerator (district scoring sheet).
+    case youthParticipants = "youth_participants"
+
     static let reachPeriods: Set<ReportingPeriod.Kind> = [.month, .quarter, .year, .phase]
 
     /// Every count, in the order of `kpi_counter`'s columns and of the `changed` bits (append only: a new count
-    /// goes last, with a migration adding its column). At most 64: `changed` is a bigint.
+    /// goes last, with a migration adding its column). At most 64, and there are 64: `changed` is a bigint, so the
+    /// next count needs a second mask column.
     static let counts = allCases
 
     /// The counts `kpi_counter` was created with (migration 1), frozen: later counts are added by later migrations.
@@ -164,6 +169,9 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The counts of staffing coverage (migration 14).
     static let staffingCounts: [KPI] = [.practiceSites, .staffedSites]
 
+    /// The youth count of the activities (migration 15).
+    static let youthCounts: [KPI] = [.youthParticipants]
+
     /// The name in the database, in snapshots and in the API (so interpolating a KPI writes its column name).
     var description: String { rawValue }
 
@@ -184,6 +192,8 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case needsMetRate = "needs_met_rate"
         /// Orders fulfilled, per order placed (the order loop's fulfilment).
         case orderFulfilment = "order_fulfilment"
+        /// Young people among the participants of activities held (青少年占比).
+        case youthShare = "youth_share"
 
         var name: String { rawValue }
         var description: String { rawValue }
@@ -199,6 +209,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .staffingRate: .volunteersAccepted
             case .needsMetRate: .needsMet
             case .orderFulfilment: .ordersFulfilled
+            case .youthShare: .youthParticipants
             }
         }
 
@@ -208,7 +219,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
             case .noShowRate, .checkInRate: .bookingsMade
             case .waitlistConversion: .waitlisted
             case .averageRating: .ratings
-            case .costPerParticipant: .activityParticipants
+            case .costPerParticipant, .youthShare: .activityParticipants
             case .staffingRate: .volunteersNeeded
             case .needsMetRate: .needsSubmitted
             case .orderFulfilment: .ordersPlaced
@@ -221,7 +232,7 @@ enum KPI: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// A share of a whole (shown as a percentage), not a mean (a rating, fen per participant).
         var isShare: Bool {
             switch self {
-            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion, .staffingRate, .needsMetRate, .orderFulfilment: true
+            case .fillRate, .noShowRate, .checkInRate, .waitlistConversion, .staffingRate, .needsMetRate, .orderFulfilment, .youthShare: true
             case .averageRating, .costPerParticipant: false
             }
         }

@@ -172,7 +172,7 @@ enum MetricsSchema {
                     updated_at timestamptz NOT NULL DEFAULT now()
                 )
                 """
-            ] + KPITarget.defaults.map(Self.insertDefault)),
+            ] + KPITarget.defaultsOfMigration9.map(Self.insertDefault)),
         Migration(
             version: 10, name: "budgets",
             statements: [
@@ -242,9 +242,14 @@ enum MetricsSchema {
         Migration(
             version: 14, name: "staffing coverage",
             statements: KPI.staffingCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }),
+        // The sheet's fourth line, now that outreach counts young people when an event is held.
+        Migration(
+            version: 15, name: "youth participants, and the youth share's default target",
+            statements: KPI.youthCounts.map { "ALTER TABLE kpi_counter ADD COLUMN IF NOT EXISTS \($0) bigint NOT NULL DEFAULT 0" }
+                + KPITarget.defaultsOfMigration15.map(Self.insertDefault)),
     ]
 
-    /// The default targets as migration 9 writes them (constants of the code, dollar-quoted: never input). A later
+    /// The default targets as migrations 9 and 15 write them (constants of the code, dollar-quoted: never input). A later
     /// change to the defaults belongs in a migration of its own.
     private static func insertDefault(_ target: KPITarget) -> String {
         func text(_ value: String?) -> String { value.map { "$kepu$\($0)$kepu$" } ?? "NULL" }

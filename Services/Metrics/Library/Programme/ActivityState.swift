@@ -21,6 +21,9 @@ struct ActivityState: CountedState {
     /// before migration 13 have neither.
     var theme: String?
     var pairingId: String?
+    /// Young people among the participants, as the site counted them (nil: not counted; states saved before
+    /// migration 15 have none).
+    var youth: Int64?
     var ratings: Int64 = 0
     /// The ratings' sum in hundredths of a point.
     var ratingPoints: Int64 = 0
@@ -33,6 +36,8 @@ struct ActivityState: CountedState {
         format = record.format
         // Both validated to 0...FieldLimit.count at decode: the sum cannot overflow.
         participants = record.attendance.map { Int64($0.checkedIn) + Int64($0.walkIns) } ?? 0
+        // Validated to 0...participants at decode.
+        youth = record.attendance?.youth.map(Int64.init)
         costFen = Int64(record.costFen ?? 0)
         inCampaign = !record.campaigns.isEmpty
         tour = record.tourId != nil
@@ -56,6 +61,7 @@ struct ActivityState: CountedState {
             counts[.activitiesHeld] = 1
             counts[.activityParticipants] = participants
             counts[.activityCostFen] = costFen
+            counts[.youthParticipants] = youth ?? 0
             switch format {
             case .lecture: (counts[.lecturesHeld], counts[.lectureParticipants]) = (1, participants)
             case .visit: (counts[.visitsHeld], counts[.visitParticipants]) = (1, participants)

@@ -51,8 +51,8 @@ enum PlanLine: String, Sendable, CaseIterable {
         case .bookings: [.sessionsOffered, .seatsOffered, .seatsBooked, .bookingsMade, .checkIns, .noShows, .residentsReached]
         case .activitiesAndOrders:
             [
-                .activitiesHeld, .activityParticipants, .activityCostFen, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps, .practiceSites,
-                .staffedSites,
+                .activitiesHeld, .activityParticipants, .youthParticipants, .activityCostFen, .ordersPlaced, .ordersFulfilled, .orderOverdueSteps,
+                .practiceSites, .staffedSites,
             ]
         }
     }
@@ -63,7 +63,7 @@ enum PlanLine: String, Sendable, CaseIterable {
         case .pairingsAndVisits, .mobileMuseum, .campaigns, .readingAndWorks: []
         case .volunteers: [.staffingRate, .needsMetRate]
         case .bookings: [.fillRate, .checkInRate, .noShowRate]
-        case .activitiesAndOrders: [.costPerParticipant, .orderFulfilment]
+        case .activitiesAndOrders: [.youthShare, .costPerParticipant, .orderFulfilment]
         }
     }
 

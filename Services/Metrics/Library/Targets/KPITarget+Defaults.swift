@@ -4,10 +4,12 @@ extension KPITarget {
     /// The default target set (migration 9 writes it, for the whole network; admins change or remove it): the plan's
     /// "常态化" (every station holds an activity a month), its staffing line (every center's head a registered
     /// volunteer), and a district scoring sheet in use elsewhere (per community and year: at least 6 lectures,
-    /// participation of at least 20 % of the residents, at least 5 science books per 100 residents).
-    ///
-    /// Not shipped: that sheet's youth share of at least 50 %, since no service's events carry participants' ages.
-    static let defaults: [KPITarget] = [
+    /// participation of at least 20 % of the residents, a youth share of at least 50 %, at least 5 science books per
+    /// 100 residents).
+    static let defaults = defaultsOfMigration9 + defaultsOfMigration15
+
+    /// The set migration 9 wrote (frozen: a later default comes with a migration of its own).
+    static let defaultsOfMigration9: [KPITarget] = [
         KPITarget(
             id: "station-monthly-activity", measure: TargetMeasure(.count(.activitiesHeld)), level: .site, siteKind: .station,
             periodKind: .month, scope: nil, minimum: 1, note: "every station holds at least one activity a month (常态化)"),
@@ -24,5 +26,13 @@ extension KPITarget {
         KPITarget(
             id: "community-books-per-100", measure: TargetMeasure(.count(.booksInStock), perResidents: 100), level: .community,
             siteKind: nil, periodKind: .year, scope: nil, minimum: 5, note: "at least 5 science books per 100 residents (district scoring sheet)"),
+    ]
+
+    /// Written by migration 15, once outreach counted young people at held events: the sheet's youth share.
+    static let defaultsOfMigration15: [KPITarget] = [
+        KPITarget(
+            id: "community-youth-share-year", measure: TargetMeasure(.rate(.youthShare)), level: .community, siteKind: nil,
+            periodKind: .year, scope: nil, minimum: 0.5,
+            note: "young people at least 50 % of the activities' participants a year (district scoring sheet; uncounted events count none)")
     ]
 }
