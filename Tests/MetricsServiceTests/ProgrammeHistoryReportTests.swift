@@ -100,6 +100,13 @@ struct ProgrammeHistoryReportTests {
         #expect((try JSONSerialization.jsonObject(with: Data(views.utf8)) as? [Int])?.allSatisfy { $0 > 0 } == true, "views every quarter: \(views)")
         #expect(try await value("document.querySelectorAll('#per-capita-table tr[data-unit]').length") == "11")
         #expect(try await value("document.querySelectorAll('#open-alerts tr[data-rule]').length") != "0")
+        // The targets as the history's years stood: the community targets each year of the rollout, the stations' every month.
+        #expect(try await value("document.querySelectorAll('#target-history tr[data-target=community-youth-share-year]').length") == "3")
+        #expect(try await value("document.querySelectorAll('#target-history tr[data-target=station-monthly-activity]').length") == "36")
+        let fellBelow = try await value(
+            "[...document.querySelectorAll('#target-history tr[data-target]')].reduce((n, r) => n + +r.dataset.opened, 0)")
+        #expect(Int(fellBelow).map { $0 > 0 } == true, "units fell below targets in the history: \(fellBelow)")
+        #expect(try await value("document.getElementById('summary').textContent.includes('Against the')") == "true")
         #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
         #expect(try await value("document.querySelectorAll('#nominated-volunteers tr').length") == "11", "the ten busiest volunteers")
         #expect(try await value("document.querySelectorAll('#sessions tr').length") == "11", "the ten best lectures' sessions")
@@ -140,6 +147,8 @@ struct ProgrammeHistoryReportTests {
         #expect(rows.first == ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"])
         let perCapita = rows.filter { $0.count == 10 && $0[0] == "per_capita" && $0[3] == "activities_held_per_10000" }
         #expect(perCapita.count == 11)
+        let targetRows = rows.filter { $0.count == 10 && $0[0] == "target" }
+        #expect(targetRows.count == 2 * 12 + 4, "the two monthly targets' months of 2022 and the four yearly ones: \(targetRows.count)")
         let pilots = perCapita.filter { $0[8].hasPrefix("pilot since") }
         #expect(!pilots.isEmpty && pilots.count < 11)
         #expect(pilots.allSatisfy { (Int($0[5]) ?? 0) > 0 }, "every pilot district held activities in 2022")

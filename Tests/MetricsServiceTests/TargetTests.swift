@@ -87,6 +87,31 @@ struct TargetTests {
             """)
     }
 
+    @Test("a target period by period: who fell below it then and who came back, as each period's numbers stand (pure)")
+    func history() throws {
+        let target = try #require(KPITarget.defaults.first { $0.id == "community-lectures-year" })
+        let units = ["c1", "c2", "c3"].map { UnitInfo(id: $0, level: .community, path: ["sz", "d1", $0], parentId: "d1") }
+        func year(_ key: String, _ lectures: [String: Int64]) -> TargetAttainment {
+            TargetAttainment(
+                target: target, period: ReportingPeriod(kind: .year, key: key), units: units,
+                values: lectures.mapValues { lectures in
+                    var values = KPIValues()
+                    values.counts = [.lecturesHeld: lectures]
+                    return values
+                })
+        }
+        let history = TargetHistory(
+            target: target,
+            attainments: [year("2022", ["c1": 6, "c2": 2]), year("2023", ["c1": 3, "c2": 7, "c3": 1]), year("2024", ["c1": 8, "c2": 7, "c3": 1])])
+        #expect(history.steps.map(\.period.key) == ["2023", "2024"], "the year before is read, not reported")
+        #expect(history.steps[0].opened.map(\.unit.id) == ["c1"], "c1 fell below in 2023; c3 (none in 2022 either) was below all along")
+        #expect(history.steps[0].closed.map(\.unit.id) == ["c2"])
+        #expect(history.steps[1].opened.isEmpty && history.steps[1].closed.map(\.unit.id) == ["c1"], "c3 stays below: nothing new")
+        #expect(history.opened == 1 && history.closed == 2)
+        #expect(ReportingPeriod(kind: .phase, key: "rollout").periods(of: .year).map(\.key) == ["2023", "2024", "2025"])
+        #expect(ReportingPeriod(kind: .year, key: "2024").periods(of: .month).count == 12)
+    }
+
     @Test("attainment per unit; below_target raised once per unit with every target it missed, resolved once when met")
     func attainmentAndAlerts() async throws {
         try await TestPostgres.withServiceDatabase(component: "metrics", migrations: MetricsSchema.migrations) { client in

@@ -27,6 +27,8 @@ struct EvaluationReport: Sendable {
         let alerts: [AlertHistoryRow]
         /// The alerts open now, whenever raised.
         let openAlerts: [OpenAlert]
+        /// Each target's weak spots in the period's parts of its kind, as their numbers stand.
+        let targets: [TargetHistory]
         let ranking: [RankedUnit]
         let sessions: [RankedSession]
         let communities: [RankedUnit]
@@ -65,6 +67,7 @@ struct EvaluationReport: Sendable {
             rows: units.map { Row(unit: $0, current: current[$0.id] ?? KPIValues(), previous: previous[$0.id] ?? KPIValues()) },
             trend: trend, alerts: alerts,
             openAlerts: try await queries.openAlerts(),
+            targets: try await TargetStore(client: queries.client, logger: queries.logger).history(in: period, today: ShanghaiDay(Date())),
             ranking: try await unitRanking(level: .district, period: period).filter(\.eligible),
             sessions: try await sessionRanking(period: period, limit: 10),
             communities: try await unitRanking(level: .community, period: period).filter(\.eligible).prefix(10).map { $0 },

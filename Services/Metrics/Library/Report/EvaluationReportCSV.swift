@@ -2,7 +2,9 @@ import Foundation
 import KepuDomain
 
 /// The report as CSV (RFC 4180, CRLF), one row per number: `section` says what a row is (`summary`, `kpi`, `trend`,
-/// `per_capita`, `theme`, `pairing_commitments`, `weak_spot` (raised or resolved in the period), `weak_spot_open`, `recognition_unit`, `recognition_session`, `nomination_community`,
+/// `per_capita`, `theme`, `pairing_commitments`, `weak_spot` (raised or resolved in the period), `weak_spot_open`,
+/// `target` (a target's attainment in each part of the period of its kind), `target_below` (a unit that fell below
+/// it then, or came back: `change`), `recognition_unit`, `recognition_session`, `nomination_community`,
 /// `nomination_volunteer`, `funding`), `period` which period it counts.
 enum EvaluationReportCSV {
     static let header = ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"]
@@ -76,6 +78,22 @@ enum EvaluationReportCSV {
                 "weak_spot_open", alert.unit, alert.level.rawValue, alert.rule.rawValue, fixed(alert.value), "", "\(alert.threshold)", "",
                 "raised \(formatter.string(from: alert.raisedAt)): \(alert.detail)", period,
             ])
+        }
+        for history in content.targets {
+            for step in history.steps {
+                let attainment = step.attainment
+                add([
+                    "target", history.target.scope ?? "", history.target.level.rawValue, history.target.id,
+                    attainment.measured > 0 ? fixed(Double(attainment.attained) / Double(attainment.measured)) : "", "\(attainment.attained)",
+                    "\(attainment.measured)", "", "opened \(step.opened.count) / closed \(step.closed.count)", step.period.description,
+                ])
+                for (entry, change) in step.opened.map({ ($0, "opened") }) + step.closed.map({ ($0, "closed") }) {
+                    add([
+                        "target_below", entry.unit.id, entry.unit.level.rawValue, history.target.id, entry.value.map(fixed) ?? "", "",
+                        "\(history.target.minimum)", "", change, step.period.description,
+                    ])
+                }
+            }
         }
         for ranked in content.ranking {
             add([

@@ -136,7 +136,29 @@ enum EvaluationReportHTML {
                 "<tr data-rule=\"\(rule)\" data-value=\"\(alerts.count)\"><td>\(rule)</td><td>\(alerts.count)</td><td>\(escape(first.unit)): \(escape(first.detail))</td></tr>"
         }
         if content.openAlerts.isEmpty { html += "<tr><td colspan=\"3\">none</td></tr>" }
-        return html + "</table></section>"
+        html += "</table>" + targetHistory(content.targets)
+        return html + "</section>"
+    }
+
+    /// Each target in each part of the period of its kind, as the numbers stand: units measured and attaining, and
+    /// those that fell below it then or came back (the first ten named).
+    static func targetHistory(_ targets: [TargetHistory]) -> String {
+        var html =
+            "<h3>Against the targets, period by period</h3><table id=\"target-history\"><tr><th>target</th><th>period</th><th>attained</th><th>fell below</th><th>came back</th></tr>"
+        func names(_ entries: [TargetAttainment.Entry]) -> String {
+            let shown = entries.prefix(10).map { escape(ReportSummary.displayName($0.unit)) }.joined(separator: ", ")
+            return entries.count > 10 ? "\(shown) and \(entries.count - 10) more" : shown
+        }
+        for history in targets {
+            for step in history.steps {
+                let attainment = step.attainment
+                html +=
+                    "<tr data-target=\"\(escape(history.target.id))\" data-period=\"\(escape(step.period.description))\" data-measured=\"\(attainment.measured)\" data-attained=\"\(attainment.attained)\" data-opened=\"\(step.opened.count)\" data-closed=\"\(step.closed.count)\"><td>\(escape(history.target.id))</td><td>\(escape(step.period.description))</td><td>\(attainment.attained) of \(attainment.measured)</td><td>\(step.opened.count)\(step.opened.isEmpty ? "" : ": " + names(step.opened))</td><td>\(step.closed.count)\(step.closed.isEmpty ? "" : ": " + names(step.closed))</td></tr>"
+            }
+        }
+        if targets.allSatisfy(\.steps.isEmpty) { html += "<tr><td colspan=\"5\">no target of a period within this one</td></tr>" }
+        return html
+            + "</table><p><small>Targets of a longer period than this one, or with more than \(TargetStore.historyPeriodsPerTarget) periods in it, are left out: see the report of a longer or a shorter period.</small></p>"
     }
 
     static func recognitionSection(_ content: EvaluationReport.Content, settings: MetricsSettings) -> String {

@@ -42,20 +42,11 @@ extension ReportingPeriod {
     /// The parts a trend chart of this period shows: a phase by quarters, a year or a quarter by months, a month by
     /// weeks, a week by days (a day is its own single part).
     var parts: [ReportingPeriod] {
-        guard let days else { return [] }
-        let kind: Kind =
-            switch self.kind {
-            case .phase: .quarter
-            case .year, .quarter: .month
-            case .month: .week
-            case .week, .day: .day
-            }
-        var parts: [ReportingPeriod] = []
-        var day = days.lowerBound
-        while day <= days.upperBound {
-            if let part = ReportingPeriod.containing(day).first(where: { $0.kind == kind }), parts.last != part { parts.append(part) }
-            day = day.advanced(by: 1)
+        switch kind {
+        case .phase: periods(of: .quarter)
+        case .year, .quarter: periods(of: .month)
+        case .month: periods(of: .week)
+        case .week, .day: periods(of: .day)
         }
-        return parts
     }
 }

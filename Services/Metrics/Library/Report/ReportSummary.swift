@@ -62,6 +62,20 @@ enum ReportSummary {
             "\(content.opened.count) weak spot\(content.opened.count == 1 ? " was" : "s were") raised and \(content.closed.count) resolved in the period; \(content.openAlerts.count) \(content.openAlerts.count == 1 ? "is" : "are") open now."
         )
 
+        let measured = content.targets.filter { !$0.steps.isEmpty }
+        if !measured.isEmpty {
+            let opened = measured.reduce(0) { $0 + $1.opened }
+            let closed = measured.reduce(0) { $0 + $1.closed }
+            var sentence =
+                "Against the \(measured.count) targets, units fell below \(opened) time\(opened == 1 ? "" : "s")"
+                + " and came back \(closed) time\(closed == 1 ? "" : "s") over the period"
+            let last = measured.compactMap { history in history.steps.last.map { (history.target, $0.attainment) } }.filter { $0.1.measured > 0 }
+            if let worst = last.min(by: { Double($0.1.attained) / Double($0.1.measured) < Double($1.1.attained) / Double($1.1.measured) }) {
+                sentence += "; the least attained in \(worst.1.period) was \(worst.0.id), by \(worst.1.attained) of \(worst.1.measured) units"
+            }
+            sentences.append(sentence + ".")
+        }
+
         let budgeted = content.funding.entries.filter { $0.budgetFen != nil }
         let budget = budgeted.reduce(Int64(0)) { $0 + ($1.budgetFen ?? 0) }
         let spent = budgeted.reduce(Int64(0)) { $0 + $1.spentFen }

@@ -111,4 +111,28 @@ struct TargetStore {
         let units = try await units(of: target)
         return TargetAttainment(target: target, period: period, units: units, values: try await values(for: target, units: units, period: period))
     }
+
+    /// The most periods of one target a report reads (a query each): a phase's months, not its weeks or days.
+    static let historyPeriodsPerTarget = 60
+
+    /// Every target's weak spots in the periods of its kind within `period` that have begun by `today`, as those
+    /// periods' numbers stand. A target of a longer kind than the period, or with more than
+    /// `historyPeriodsPerTarget` periods in it, has none here. The units are the target's now (a site retired since
+    /// is not measured in the years it was active).
+    func history(in period: ReportingPeriod, today: ShanghaiDay) async throws -> [TargetHistory] {
+        var histories: [TargetHistory] = []
+        for target in try await all() where target.periodKind.span <= period.kind.span {
+            let periods = period.periods(of: target.periodKind).filter { ($0.days?.lowerBound).map { $0 <= today } ?? false }
+            guard let first = periods.first, periods.count <= Self.historyPeriodsPerTarget else { continue }
+            let units = try await units(of: target)
+            // Before the first phase there is nothing: what is below in it opened in it.
+            var attainments = first.previous == nil ? [TargetAttainment(target: target, period: first, units: [], values: [:])] : []
+            for each in (first.previous.map { [$0] } ?? []) + periods {
+                attainments.append(
+                    TargetAttainment(target: target, period: each, units: units, values: try await values(for: target, units: units, period: each)))
+            }
+            histories.append(TargetHistory(target: target, attainments: attainments))
+        }
+        return histories
+    }
 }
