@@ -151,6 +151,15 @@ struct TargetTests {
             #expect(c2.detail.contains("books_in_stock per 100 residents 2.50"), "\(c2.detail)")
             #expect(try await evaluate().raised.isEmpty, "nothing new while nothing changed")
 
+            // The report's reading of the targets year by year is bounded: within the budget every target, past it none.
+            let rollout = ReportingPeriod(kind: .phase, key: "rollout")
+            let today = ShanghaiDay(year: 2026, month: 11, day: 15)
+            let full = try await store.history(in: rollout, today: today)
+            #expect(full.map(\.target.id) == KPITarget.defaults.map(\.id).sorted(), "every default target fits a phase's report")
+            #expect(full.first { $0.target.id == "community-lectures-year" }?.steps.map(\.period.key) == ["2023", "2024", "2025"])
+            let bounded = try await store.history(in: rollout, today: today, budget: 40)
+            #expect(bounded.map(\.target.id) == ["center-head-volunteer"], "36 months and the one before, then nothing fits the 3 left")
+
             // The center's head registers as a volunteer in October: its alert resolves, once; c2's stays open.
             try await client.query(
                 "INSERT INTO kpi_counter (unit_id, period_kind, period_key, site_heads_registered) VALUES ('ctr', 'day', '2026-10-20', 1)")

@@ -158,7 +158,7 @@ enum EvaluationReportHTML {
         }
         if targets.allSatisfy(\.steps.isEmpty) { html += "<tr><td colspan=\"5\">no target of a period within this one</td></tr>" }
         return html
-            + "</table><p><small>Targets of a longer period than this one, or with more than \(TargetStore.historyPeriodsPerTarget) periods in it, are left out: see the report of a longer or a shorter period.</small></p>"
+            + "</table><p><small>Targets of a longer period than this one, or with more than \(TargetStore.historyPeriodsPerTarget) periods in it, are left out (see the report of a longer or a shorter period), as are those past \(TargetStore.historyPeriodsPerReport) periods read in all.</small></p>"
     }
 
     static func recognitionSection(_ content: EvaluationReport.Content, settings: MetricsSettings) -> String {

@@ -114,16 +114,22 @@ struct TargetStore {
 
     /// The most periods of one target a report reads (a query each): a phase's months, not its weeks or days.
     static let historyPeriodsPerTarget = 60
+    /// The most periods of all targets one report reads: the report is public, and admins may set many targets.
+    static let historyPeriodsPerReport = 600
 
     /// Every target's weak spots in the periods of its kind within `period` that have begun by `today`, as those
     /// periods' numbers stand. A target of a longer kind than the period, or with more than
-    /// `historyPeriodsPerTarget` periods in it, has none here. The units are the target's now (a site retired since
-    /// is not measured in the years it was active).
-    func history(in period: ReportingPeriod, today: ShanghaiDay) async throws -> [TargetHistory] {
+    /// `historyPeriodsPerTarget` periods in it, has none here; nor have the targets (in id order) past `budget`
+    /// periods read in all. The units are the target's now (a site retired since is not measured in the years it
+    /// was active).
+    func history(in period: ReportingPeriod, today: ShanghaiDay, budget: Int = historyPeriodsPerReport) async throws -> [TargetHistory] {
         var histories: [TargetHistory] = []
+        var left = budget
         for target in try await all() where target.periodKind.span <= period.kind.span {
             let periods = period.periods(of: target.periodKind).filter { ($0.days?.lowerBound).map { $0 <= today } ?? false }
-            guard let first = periods.first, periods.count <= Self.historyPeriodsPerTarget else { continue }
+            // Its periods and the one before.
+            guard let first = periods.first, periods.count <= Self.historyPeriodsPerTarget, periods.count + 1 <= left else { continue }
+            left -= periods.count + 1
             let units = try await units(of: target)
             // Before the first phase there is nothing: what is below in it opened in it.
             var attainments = first.previous == nil ? [TargetAttainment(target: target, period: first, units: [], values: [:])] : []
