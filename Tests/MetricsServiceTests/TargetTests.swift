@@ -108,6 +108,7 @@ struct TargetTests {
         #expect(history.steps[0].closed.map(\.unit.id) == ["c2"])
         #expect(history.steps[1].opened.isEmpty && history.steps[1].closed.map(\.unit.id) == ["c1"], "c3 stays below: nothing new")
         #expect(history.opened == 1 && history.closed == 2)
+        #expect(history.steps[0].attainment.attainedShare == 1.0 / 3.0, "c2 alone attains it in 2023")
         #expect(ReportingPeriod(kind: .phase, key: "rollout").periods(of: .year).map(\.key) == ["2023", "2024", "2025"])
         #expect(ReportingPeriod(kind: .year, key: "2024").periods(of: .month).count == 12)
     }

@@ -84,7 +84,7 @@ enum EvaluationReportCSV {
                 let attainment = step.attainment
                 add([
                     "target", history.target.scope ?? "", history.target.level.rawValue, history.target.id,
-                    attainment.measured > 0 ? fixed(Double(attainment.attained) / Double(attainment.measured)) : "", "\(attainment.attained)",
+                    attainment.attainedShare.map(fixed) ?? "", "\(attainment.attained)",
                     "\(attainment.measured)", "", "opened \(step.opened.count) / closed \(step.closed.count)", step.period.description,
                 ])
                 for (entry, change) in step.opened.map({ ($0, "opened") }) + step.closed.map({ ($0, "closed") }) {

@@ -49,4 +49,16 @@ extension ReportingPeriod {
         case .week, .day: periods(of: .day)
         }
     }
+
+    /// The periods of `kind` that meet this one, in order (a week that straddles its edges included).
+    func periods(of kind: Kind) -> [ReportingPeriod] {
+        guard let days else { return [] }
+        var periods: [ReportingPeriod] = []
+        var day = days.lowerBound
+        while day <= days.upperBound {
+            if let period = ReportingPeriod.containing(day).first(where: { $0.kind == kind }), periods.last != period { periods.append(period) }
+            day = day.advanced(by: 1)
+        }
+        return periods
+    }
 }

@@ -69,8 +69,10 @@ enum ReportSummary {
             var sentence =
                 "Against the \(measured.count) targets, units fell below \(opened) time\(opened == 1 ? "" : "s")"
                 + " and came back \(closed) time\(closed == 1 ? "" : "s") over the period"
-            let last = measured.compactMap { history in history.steps.last.map { (history.target, $0.attainment) } }.filter { $0.1.measured > 0 }
-            if let worst = last.min(by: { Double($0.1.attained) / Double($0.1.measured) < Double($1.1.attained) / Double($1.1.measured) }) {
+            let last = measured.compactMap { history in
+                history.steps.last.flatMap { step in step.attainment.attainedShare.map { (history.target, step.attainment, $0) } }
+            }
+            if let worst = last.min(by: { $0.2 < $1.2 }) {
                 sentence += "; the least attained in \(worst.1.period) was \(worst.0.id), by \(worst.1.attained) of \(worst.1.measured) units"
             }
             sentences.append(sentence + ".")

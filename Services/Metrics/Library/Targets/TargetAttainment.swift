@@ -26,6 +26,8 @@ struct TargetAttainment: Sendable {
 
     var measured: Int { entries.count { $0.value != nil } }
     var attained: Int { entries.count { $0.attained == true } }
+    /// The share of the units measured that attain it; nil when none is measured.
+    var attainedShare: Double? { measured > 0 ? Double(attained) / Double(measured) : nil }
 
     /// The units measured and below the target.
     var below: [Entry] { entries.filter { $0.attained == false } }

@@ -108,8 +108,12 @@ struct TargetStore {
 
     /// A target's attainment in a period.
     func attainment(of target: KPITarget, in period: ReportingPeriod) async throws -> TargetAttainment {
-        let units = try await units(of: target)
-        return TargetAttainment(target: target, period: period, units: units, values: try await values(for: target, units: units, period: period))
+        try await attainment(of: target, in: period, units: try await units(of: target))
+    }
+
+    /// A target's attainment in a period by `units` (read once for several periods).
+    func attainment(of target: KPITarget, in period: ReportingPeriod, units: [UnitInfo]) async throws -> TargetAttainment {
+        TargetAttainment(target: target, period: period, units: units, values: try await values(for: target, units: units, period: period))
     }
 
     /// The most periods of one target a report reads (a query each): a phase's months, not its weeks or days.
@@ -134,8 +138,7 @@ struct TargetStore {
             // Before the first phase there is nothing: what is below in it opened in it.
             var attainments = first.previous == nil ? [TargetAttainment(target: target, period: first, units: [], values: [:])] : []
             for each in (first.previous.map { [$0] } ?? []) + periods {
-                attainments.append(
-                    TargetAttainment(target: target, period: each, units: units, values: try await values(for: target, units: units, period: each)))
+                attainments.append(try await attainment(of: target, in: each, units: units))
             }
             histories.append(TargetHistory(target: target, attainments: attainments))
         }
