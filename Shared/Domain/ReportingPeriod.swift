@@ -18,16 +18,23 @@ public struct ReportingPeriod: Sendable, Hashable, Codable, CustomStringConverti
 
     public var description: String { "\(kind.rawValue):\(key)" }
 
+    // A period is hashed by its kind's case, not its name (the standard library's default for an enum with raw
+    // values hashes the raw string): periods key the metrics fold's dictionaries of groups.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(withUnsafeBytes(of: kind) { $0.load(as: UInt8.self) })
+        hasher.combine(key)
+    }
+
     /// Every period the Shanghai day `day` falls in: one of each calendar kind, and each phase that covers it.
     public static func containing(_ day: ShanghaiDay) -> [ReportingPeriod] {
         let (year, month, _) = day.civil
         let week = day.isoWeek
         var periods = [
             ReportingPeriod(kind: .day, key: day.description),
-            ReportingPeriod(kind: .week, key: String(format: "%04d-W%02d", week.year, week.week)),
-            ReportingPeriod(kind: .month, key: String(format: "%04d-%02d", year, month)),
-            ReportingPeriod(kind: .quarter, key: String(format: "%04d-Q%d", year, (month - 1) / 3 + 1)),
-            ReportingPeriod(kind: .year, key: String(format: "%04d", year)),
+            ReportingPeriod(kind: .week, key: "\(week.year.zeroPadded(4))-W\(week.week.zeroPadded(2))"),
+            ReportingPeriod(kind: .month, key: "\(year.zeroPadded(4))-\(month.zeroPadded(2))"),
+            ReportingPeriod(kind: .quarter, key: "\(year.zeroPadded(4))-Q\((month - 1) / 3 + 1)"),
+            ReportingPeriod(kind: .year, key: year.zeroPadded(4)),
         ]
         for phase in ProgrammePhase.allCases where phase.days.contains(day) {
             periods.append(ReportingPeriod(kind: .phase, key: phase.rawValue))

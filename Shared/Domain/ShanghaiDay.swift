@@ -71,7 +71,7 @@ public struct ShanghaiDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     public var description: String {
         let (year, month, day) = civil
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        return "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 
     public static func < (lhs: ShanghaiDay, rhs: ShanghaiDay) -> Bool { lhs.number < rhs.number }

@@ -68,6 +68,17 @@ struct MetricsFoldTests {
         #expect(fold.sessionDeltas["s1"] == MetricsFold.SessionTally(seatsBooked: 12, bookingsMade: 4, checkIns: 1, noShows: 1))
     }
 
+    @Test("a KPI is compared and hashed by case: its position is its index among the counts, its tag one byte")
+    func kpiPositions() {
+        #expect(MemoryLayout<KPI>.size == 1)
+        #expect(KPI.counts.enumerated().allSatisfy { $0.offset == $0.element.position })
+        #expect(Set(KPI.counts).count == KPI.counts.count)
+        #expect(KPI.sessionsOffered != KPI.seatsOffered && KPI.youthParticipants == KPI(rawValue: "youth_participants"))
+        let mask = KPI.changeMask(of: [.sessionsOffered: 1, .seatsOffered: 0, .youthParticipants: -2])
+        #expect(mask == 1 | (1 << Int64(KPI.youthParticipants.position)))
+        #expect(KPI.changed(in: mask) == [.sessionsOffered, .youthParticipants])
+    }
+
     @Test("rates keep numerator and denominator; no denominator gives 0 of 0")
     func rates() {
         var values = KPIValues()

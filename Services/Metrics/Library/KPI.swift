@@ -248,7 +248,7 @@ extension KPI {
     /// A bit per count, in `counts` order, for the counts `deltas` changes (non-zero).
     static func changeMask(of deltas: [KPI: Int64]) -> Int64 {
         var mask: Int64 = 0
-        for (index, kpi) in counts.enumerated() where (deltas[kpi] ?? 0) != 0 { mask |= 1 << Int64(index) }
+        for (kpi, amount) in deltas where amount != 0 { mask |= 1 << Int64(kpi.position) }
         return mask
     }
 

@@ -135,13 +135,9 @@ struct MetricsFold: Sendable {
 
 /// Changes to the counts (`KPI.counts`), by position.
 struct CountChanges: Sendable {
-    private static let positions = Dictionary(uniqueKeysWithValues: KPI.counts.enumerated().map { ($1, $0) })
     private var amounts = [Int64](repeating: 0, count: KPI.counts.count)
 
-    mutating func add(_ amount: Int64, to kpi: KPI) {
-        guard let position = Self.positions[kpi] else { return }
-        amounts[position] += amount
-    }
+    mutating func add(_ amount: Int64, to kpi: KPI) { amounts[kpi.position] += amount }
 
     /// Adds (`sign` 1) or takes back (`sign` -1) counts given by name.
     mutating func add(_ counts: [KPI: Int64], sign: Int64) {

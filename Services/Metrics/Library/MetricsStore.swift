@@ -100,13 +100,19 @@ struct MetricsStore {
         binds.append(groups.map(\.period.kind.rawValue))
         binds.append(groups.map(\.period.key))
         binds.append(groups.map { earliest[$0] ?? now })
-        binds.append(groups.map { KPI.changeMask(of: deltas[$0] ?? [:]) })
+        let masks = groups.map { KPI.changeMask(of: deltas[$0] ?? [:]) }
+        binds.append(masks)
         // Only the counts this batch changes are sent and summed (a batch of booking's events touches none of the
-        // activities' counts, and the other way round).
-        var touched = Set<KPI>()
-        for changes in deltas.values { for (kpi, amount) in changes where amount != 0 { touched.insert(kpi) } }
-        let counts = KPI.counts.filter(touched.contains)
-        for kpi in counts { binds.append(groups.map { deltas[$0]?[kpi] ?? 0 }) }
+        // activities' counts, and the other way round). Column by column, filled in one pass over the groups.
+        let touched = masks.reduce(0, |)
+        let counts = KPI.counts.filter { touched & (1 << Int64($0.position)) != 0 }
+        var column = [Int](repeating: 0, count: KPI.counts.count)
+        for (index, kpi) in counts.enumerated() { column[kpi.position] = index }
+        var values = [[Int64]](repeating: [Int64](repeating: 0, count: groups.count), count: counts.count)
+        for (row, group) in groups.enumerated() {
+            for (kpi, amount) in deltas[group] ?? [:] where amount != 0 { values[column[kpi.position]][row] = amount }
+        }
+        for counts in values { binds.append(counts) }
         // Column names come from `KPI.counts` (constants); every value is a bound parameter.
         let columns = counts.map { ", \($0)" }.joined()
         let arrays = counts.indices.map { ", $\($0 + 6)::bigint[]" }.joined()
