@@ -16,6 +16,8 @@ struct BookingEventsHandler: EventHandler {
     /// Signalled when a batch gave a group with nothing pending a change: the snapshot publisher (if it runs in
     /// this replica) looks at once, rather than at its next poll.
     var snapshotsWanted = Wakeup()
+    /// Units the database holds, shared by metrics' handlers (see `KnownUnits`).
+    var knownUnits = KnownUnits()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> BookingFact {
         try BookingFact.decode(event)
@@ -69,13 +71,14 @@ struct BookingEventsHandler: EventHandler {
                 fold.fold(fact, session: fact.sessionId.flatMap { known[$0] }, at: timestamp)
             }
         }
-        try await store.ensureUnits(onPaths: newPaths)
         let earliest = fold.earliestEvent
         if try await store.addCounters(fold.groupDeltas, earliest: earliest) {
             transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
         try await store.setReach(try await store.addReach(fold.reached), earliest: earliest)
         try await store.addSessionTallies(fold.sessionDeltas)
+        // Last, just before the commit (see `ensureUnits`).
+        try await store.ensureUnits(onPaths: newPaths, known: knownUnits, in: transaction)
         // Counted when the batch commits would be exact; here it is when the batch is applied, close enough for a rate.
         foldRate.note(commands.count)
         if fold.unattributed > 0 {

@@ -9,15 +9,17 @@ public enum MetricsService {
         let settings = try MetricsSettings.load(environment: environment)
         let foldRate = FoldRate(busyAbove: settings.busyEventsPerSecond)
         let snapshotsWanted = Wakeup()
+        let units = KnownUnits()
         return ServiceDefinition(
             name: .metrics,
             migrations: MetricsSchema.migrations,
             handlers: [
-                HandlerRegistration(BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(RegistryHandler(snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted)),
-                HandlerRegistration(ContentEventsHandler(snapshotsWanted: snapshotsWanted)),
+                HandlerRegistration(
+                    BookingEventsHandler(sessions: SessionCache(), foldRate: foldRate, snapshotsWanted: snapshotsWanted, knownUnits: units)),
+                HandlerRegistration(RegistryHandler(snapshotsWanted: snapshotsWanted, knownUnits: units)),
+                HandlerRegistration(OutreachEventsHandler(snapshotsWanted: snapshotsWanted, knownUnits: units)),
+                HandlerRegistration(VolunteerEventsHandler(snapshotsWanted: snapshotsWanted, knownUnits: units)),
+                HandlerRegistration(ContentEventsHandler(snapshotsWanted: snapshotsWanted, knownUnits: units)),
             ],
             routes: MetricsHTTPRoutes.make(settings: settings),
             background: [

@@ -25,6 +25,8 @@ struct ContentEventsHandler: EventHandler {
     var topics: [String] { [Topics.contentEvents.name] }
     /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
     var snapshotsWanted = Wakeup()
+    /// Units the database holds, shared by metrics' handlers (see `KnownUnits`).
+    var knownUnits = KnownUnits()
 
     static let decoder = EventDecoder<Command>([
         .on(ContentEventType.lotRecorded, as: LotRecord.self) { .lot($0) },
@@ -78,6 +80,8 @@ struct ContentEventsHandler: EventHandler {
         try await store.fold(readings, into: &counters)
         try await store.fold(engagement, into: &counters)
         try await store.fold(officers, into: &counters)
-        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+        if try await store.write(counters, earliest: earliest, known: knownUnits, in: transaction) {
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KepuRuntime
 import PostgresNIO
 
 extension MetricsStore {
@@ -48,16 +49,18 @@ extension MetricsStore {
         return (before, after)
     }
 
-    /// Writes what a transaction's folds changed in the counters: its units first, then the counters in one
-    /// statement (rows in one order). Last in the transaction, so the hot rows (the city's, a district's) that
-    /// every consumer of metrics updates are locked only from here to the commit, by one statement: several
+    /// Writes what a transaction's folds changed in the counters: the counters in one statement (rows in one
+    /// order), then the units they count in. Last in the transaction, so the hot rows (the city's, a district's)
+    /// that every consumer of metrics updates are locked only from here to the commit, by one statement: several
     /// statements, each locking some, held the locks for seconds and could deadlock consumers against each other.
     /// Returns whether a group got its first change since its last snapshot (see `addCounters`).
-    func write(_ counters: CounterChanges, earliest: Int64?) async throws -> Bool {
+    /// Units in `known` are not written again; those written are learnt when `transaction` commits.
+    func write(_ counters: CounterChanges, earliest: Int64?, known: KnownUnits, in transaction: HandlerTransaction) async throws -> Bool {
         guard !counters.deltas.isEmpty else { return false }
-        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }.sorted { $0.lexicographicallyPrecedes($1) })
         let now = earliest ?? Int64(Date().timeIntervalSince1970 * 1000)
-        return try await addCounters(counters.deltas, earliest: counters.deltas.mapValues { _ in now })
+        let first = try await addCounters(counters.deltas, earliest: counters.deltas.mapValues { _ in now })
+        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }, known: known, in: transaction)
+        return first
     }
 }
 

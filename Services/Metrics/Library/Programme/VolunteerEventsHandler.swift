@@ -27,6 +27,8 @@ struct VolunteerEventsHandler: EventHandler {
     var topics: [String] { [Topics.volunteerEvents.name] }
     /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
     var snapshotsWanted = Wakeup()
+    /// Units the database holds, shared by metrics' handlers (see `KnownUnits`).
+    var knownUnits = KnownUnits()
 
     static let decoder = EventDecoder<Command>(
         [
@@ -129,6 +131,8 @@ struct VolunteerEventsHandler: EventHandler {
         try await store.fold(stars, into: &counters)
         try await store.addVolunteerTallies(VolunteerTally.deltas(before: served.before, after: served.after, volunteer: hoursOf), homes: home)
         try await store.raiseStarLevels(levels, homes: home)
-        if try await store.write(counters, earliest: earliest) { transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() } }
+        if try await store.write(counters, earliest: earliest, known: knownUnits, in: transaction) {
+            transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
+        }
     }
 }

@@ -29,6 +29,8 @@ struct OutreachEventsHandler: EventHandler {
     var topics: [String] { [Topics.outreachEvents.name] }
     /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
     var snapshotsWanted = Wakeup()
+    /// Units the database holds, shared by metrics' handlers (see `KnownUnits`).
+    var knownUnits = KnownUnits()
 
     static let decoder = EventDecoder<Command>(
         [
@@ -71,7 +73,7 @@ struct OutreachEventsHandler: EventHandler {
         if let staffed { try await store.foldSiteStaffing(staffed.places, on: staffed.day, into: &counters) }
         try await applyActivities(commands, store: store, into: &counters)
         try await applyOrganisation(commands, store: store, into: &counters)
-        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
+        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min(), known: knownUnits, in: transaction) {
             transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
     }

@@ -15,6 +15,8 @@ struct RegistryHandler: EventHandler {
     var topics: [String] { [Topics.networkUnits.name] }
     /// Signalled when a batch gave a group with nothing pending a change (see `BookingEventsHandler`).
     var snapshotsWanted = Wakeup()
+    /// Units the database holds, shared by metrics' handlers (see `KnownUnits`).
+    var knownUnits = KnownUnits()
 
     func decode(_ event: CloudEvent, from message: KafkaConsumerMessage) throws(PoisonMessage) -> Command {
         try NetworkRecord.decode(event, from: message)
@@ -88,7 +90,7 @@ struct RegistryHandler: EventHandler {
         let store = MetricsStore(connection: transaction.connection, logger: transaction.logger)
         var counters = CounterChanges()
         try await store.foldSiteStaffing(Set(sites.keys), on: siteDay, into: &counters)
-        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min()) {
+        if try await store.write(counters, earliest: commands.compactMap(\.message.timestamp).min(), known: knownUnits, in: transaction) {
             transaction.afterCommit { [snapshotsWanted] in snapshotsWanted.signal() }
         }
     }
