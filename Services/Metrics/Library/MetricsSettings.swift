@@ -25,6 +25,8 @@ public struct MetricsSettings: Sendable, Hashable {
     /// `falling_trend`: a district whose plan-line count fell by more than this share (percent) from the window
     /// before to the last window.
     public var fallingTrendPercent: Int = 30
+    /// How long the evaluation report, once computed for a period, is served as it is (0: computed per request).
+    public var reportCacheSeconds: Int = 60
     /// What recognition's unit score weighs (`RecognitionWeights`).
     var recognitionWeights = RecognitionWeights.defaults
 
@@ -45,6 +47,7 @@ public struct MetricsSettings: Sendable, Hashable {
             minimumBookings: reader.integer(MetricsSetting.minimumBookings), overflowRejections: reader.integer(MetricsSetting.overflowRejections))
         var loaded = settings
         loaded.fallingTrendPercent = reader.integer(MetricsSetting.fallingTrendPercent)
+        loaded.reportCacheSeconds = reader.integer(MetricsSetting.reportCacheSeconds)
         switch RecognitionWeights.parse(reader.string(MetricsSetting.recognitionWeights)) {
         case .success(let weights): loaded.recognitionWeights = weights
         case .failure(let error): reader.problem("\(MetricsSetting.recognitionWeights.rawValue): \(error)")
@@ -68,6 +71,7 @@ public enum MetricsSetting: String, SettingKey {
     case overflowRejections = "KEPU_METRICS_OVERFLOW_REJECTIONS"
     case fallingTrendPercent = "KEPU_METRICS_FALLING_TREND_PERCENT"
     case recognitionWeights = "KEPU_METRICS_RECOGNITION_WEIGHTS"
+    case reportCacheSeconds = "KEPU_METRICS_REPORT_CACHE_SECONDS"
 
     public var declaration: SettingDeclaration {
         let d = MetricsSettings.defaults
@@ -114,6 +118,10 @@ public enum MetricsSetting: String, SettingKey {
                 rawValue, .text(default: RecognitionWeights.defaultText),
                 "recognition's unit score: `name=weight,...` (0-100 each) of fill_rate, check_in_rate, attendance, activity_reach, average_rating, staffing_rate, needs_met_rate, order_fulfilment"
             )
+        case .reportCacheSeconds:
+            SettingDeclaration(
+                rawValue, .integer(default: d.reportCacheSeconds, range: 0...86400),
+                "the evaluation report, once computed for a period, is served as it is for this many seconds (0: computed per request)")
         }
     }
 }

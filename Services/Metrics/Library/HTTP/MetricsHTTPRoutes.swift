@@ -134,17 +134,28 @@ struct ReportRoutes: RouteCollectionInstaller {
 
     func addRoutes(public router: Router<KepuRequestContext>, admin: RouterGroup<KepuRequestContext>, context: RouteContext) {
         let report = EvaluationReport(queries: KPIQueries(client: context.client, logger: context.logger), settings: settings)
+        let cache = ReportCache<EvaluationReport.Content>(lifetime: .seconds(settings.reportCacheSeconds))
+        /// The period's content, computed once per `KEPU_METRICS_REPORT_CACHE_SECONDS`; 503 while the limit of
+        /// reports is being computed.
+        @Sendable func content(_ period: ReportingPeriod) async throws -> EvaluationReport.Content {
+            do {
+                return try await cache.value(for: period) { try await report.content(period: period) }
+            } catch is ReportCache<EvaluationReport.Content>.Busy {
+                throw APIError(.serviceUnavailable, "\(cache.concurrentLimit) reports are being computed; try again in a few seconds")
+            }
+        }
         router.get("/dashboard") { _, _ in
             TextDocument(contentType: "text/html; charset=utf-8", text: DashboardPage.html)
         }
         router.get("/report") { request, _ in
             let period = try MetricsHTTPRoutes.period(of: request)
-            return TextDocument(contentType: "text/html; charset=utf-8", text: try await report.html(period: period))
+            return TextDocument(
+                contentType: "text/html; charset=utf-8", text: EvaluationReportHTML.text(try await content(period), settings: settings))
         }
         router.get("/report.csv") { request, _ in
             let period = try MetricsHTTPRoutes.period(of: request)
             return TextDocument(
-                contentType: "text/csv; charset=utf-8", text: try await report.csv(period: period),
+                contentType: "text/csv; charset=utf-8", text: EvaluationReportCSV.text(try await content(period)),
                 disposition: "attachment; filename=\"kepu-report-\(period.kind.rawValue)-\(period.key).csv\"")
         }
     }

@@ -98,10 +98,6 @@ struct EvaluationReport: Sendable {
             return RankedSession(rank: index + 1, score: (entry.score * 10).rounded() / 10, tally: s)
         }
     }
-
-    func csv(period: ReportingPeriod) async throws -> String { EvaluationReportCSV.text(try await content(period: period)) }
-
-    func html(period: ReportingPeriod) async throws -> String { EvaluationReportHTML.text(try await content(period: period), settings: settings) }
 }
 
 extension KPIValues {
