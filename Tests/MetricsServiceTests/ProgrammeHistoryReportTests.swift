@@ -107,6 +107,17 @@ struct ProgrammeHistoryReportTests {
             "[...document.querySelectorAll('#target-history tr[data-target]')].reduce((n, r) => n + +r.dataset.opened, 0)")
         #expect(Int(fellBelow).map { $0 > 0 } == true, "units fell below targets in the history: \(fellBelow)")
         #expect(try await value("document.getElementById('summary').textContent.includes('Against the')") == "true")
+        // The rolling rules judged in each month of the rollout, as its numbers stood (the alerts above were raised
+        // when the history was folded, not in its years).
+        let ruleRows = try await value("document.querySelectorAll('#rule-history tr[data-rule]').length")
+        #expect(Int(ruleRows).map { $0 > 0 } == true, "districts crossing the rolling rules in the rollout's months: \(ruleRows)")
+        let ruleMonths = try await value(
+            "[...new Set([...document.querySelectorAll('#rule-history tr[data-rule]')].map(r => r.dataset.period))].every(p => /^month:202[345]-/.test(p))"
+        )
+        #expect(ruleMonths == "true", "every row is a month of 2023-2025")
+        let began = try await value("[...document.querySelectorAll('#rule-history tr[data-rule]')].reduce((n, r) => n + +r.dataset.opened, 0)")
+        #expect(Int(began).map { $0 > 0 } == true, "districts began crossing a rule in some month: \(began)")
+        #expect(try await value("document.getElementById('summary').textContent.includes('Judged month by month')") == "true")
         #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
         #expect(try await value("document.querySelectorAll('#nominated-volunteers tr').length") == "11", "the ten busiest volunteers")
         #expect(try await value("document.querySelectorAll('#sessions tr').length") == "11", "the ten best lectures' sessions")
@@ -149,6 +160,10 @@ struct ProgrammeHistoryReportTests {
         #expect(perCapita.count == 11)
         let targetRows = rows.filter { $0.count == 10 && $0[0] == "target" }
         #expect(targetRows.count == 2 * 12 + 4, "the two monthly targets' months of 2022 and the four yearly ones: \(targetRows.count)")
+        let ruleHistory = rows.filter { $0.count == 10 && ($0[0] == "rule_history" || $0[0] == "rule_crossing") }
+        #expect(
+            ruleHistory.allSatisfy { $0[9].hasPrefix("month:2022-") && WeakSpotHistory.rules.map(\.rawValue).contains($0[3]) },
+            "\(ruleHistory.prefix(5))")
         let pilots = perCapita.filter { $0[8].hasPrefix("pilot since") }
         #expect(!pilots.isEmpty && pilots.count < 11)
         #expect(pilots.allSatisfy { (Int($0[5]) ?? 0) > 0 }, "every pilot district held activities in 2022")

@@ -29,6 +29,8 @@ struct EvaluationReport: Sendable {
         let openAlerts: [OpenAlert]
         /// Each target's weak spots in the period's parts of its kind, as their numbers stand.
         let targets: [TargetHistory]
+        /// The rolling rules judged in each month of the period, as its numbers stand.
+        let rules: WeakSpotHistory
         let ranking: [RankedUnit]
         let sessions: [RankedSession]
         let communities: [RankedUnit]
@@ -60,6 +62,10 @@ struct EvaluationReport: Sendable {
             trend.append((part, roots.reduce(into: KPIValues()) { $0.add(values[$1.id] ?? KPIValues()) }))
         }
         let city = roots.first?.id
+        let today = ShanghaiDay(Date())
+        let rules = WeakSpotHistory(
+            rules: WeakSpotRules(settings: settings), districts: districts,
+            months: try await districtMonths(period, districts: districts, today: today))
         var alerts: [AlertHistoryRow] = []
         if let days = period.days { alerts = try await queries.alerts(raisedOrResolvedIn: days) }
         return Content(
@@ -67,7 +73,7 @@ struct EvaluationReport: Sendable {
             rows: units.map { Row(unit: $0, current: current[$0.id] ?? KPIValues(), previous: previous[$0.id] ?? KPIValues()) },
             trend: trend, alerts: alerts,
             openAlerts: try await queries.openAlerts(),
-            targets: try await TargetStore(client: queries.client, logger: queries.logger).history(in: period, today: ShanghaiDay(Date())),
+            targets: try await TargetStore(client: queries.client, logger: queries.logger).history(in: period, today: today), rules: rules,
             ranking: try await unitRanking(level: .district, period: period).filter(\.eligible),
             sessions: try await sessionRanking(period: period, limit: 10),
             communities: try await unitRanking(level: .community, period: period).filter(\.eligible).prefix(10).map { $0 },
@@ -78,6 +84,25 @@ struct EvaluationReport: Sendable {
                 ? try await queries.themes(unit: city ?? "", period: period) : [],
             pairings: [.quarter, .year, .phase].contains(period.kind) && city != nil
                 ? try await queries.pairingCommitments(under: city ?? "", period: period) : [])
+    }
+
+    /// The districts' numbers in each month of `period` begun by `today`, after the month before them (empty before
+    /// the first month there is); none for a week or a day, or past `WeakSpotHistory.monthsPerReport` months.
+    func districtMonths(_ period: ReportingPeriod, districts: [UnitInfo], today: ShanghaiDay) async throws -> [(
+        period: ReportingPeriod, values: [String: KPIValues]
+    )] {
+        guard period.kind.span >= ReportingPeriod.Kind.month.span else { return [] }
+        let months = period.periods(of: .month).filter { ($0.days?.lowerBound).map { $0 <= today } ?? false }
+        guard let first = months.first, months.count <= WeakSpotHistory.monthsPerReport else { return [] }
+        let ids = districts.map(\.id)
+        var result: [(period: ReportingPeriod, values: [String: KPIValues])] = []
+        if let before = first.previous {
+            result.append((before, try await queries.values(units: ids, period: before)))
+        } else {
+            result.append((first, [:]))
+        }
+        for month in months { result.append((month, try await queries.values(units: ids, period: month))) }
+        return result
     }
 
     func unitRanking(level: UnitLevel, period: ReportingPeriod) async throws -> [RankedUnit] {

@@ -136,8 +136,35 @@ enum EvaluationReportHTML {
                 "<tr data-rule=\"\(rule)\" data-value=\"\(alerts.count)\"><td>\(rule)</td><td>\(alerts.count)</td><td>\(escape(first.unit)): \(escape(first.detail))</td></tr>"
         }
         if content.openAlerts.isEmpty { html += "<tr><td colspan=\"3\">none</td></tr>" }
-        html += "</table>" + targetHistory(content.targets)
+        html += "</table>" + targetHistory(content.targets) + ruleHistory(content.rules)
         return html + "</section>"
+    }
+
+    /// The rolling rules in each month of the period: districts crossing each rule, and those that began or
+    /// stopped crossing it that month (the first ten named).
+    static func ruleHistory(_ history: WeakSpotHistory) -> String {
+        var html =
+            "<h3>The rolling rules, month by month</h3><table id=\"rule-history\"><tr><th>month</th><th>rule</th><th>districts crossing</th><th>began</th><th>stopped</th></tr>"
+        func names(_ findings: [WeakSpotRules.Finding]) -> String {
+            let shown = findings.prefix(10).map { escape($0.unitId) }.joined(separator: ", ")
+            return findings.count > 10 ? "\(shown) and \(findings.count - 10) more" : shown
+        }
+        var rows = 0
+        for step in history.steps {
+            for rule in WeakSpotHistory.rules {
+                let (crossing, opened, closed) = step.of(rule)
+                guard !crossing.isEmpty || !closed.isEmpty else { continue }
+                rows += 1
+                html +=
+                    "<tr data-rule=\"\(rule)\" data-period=\"\(escape(step.period.description))\" data-crossing=\"\(crossing.count)\" data-opened=\"\(opened.count)\" data-closed=\"\(closed.count)\"><td>\(escape(step.period.description))</td><td>\(rule)</td><td>\(crossing.count)</td><td>\(opened.count)\(opened.isEmpty ? "" : ": " + names(opened))</td><td>\(closed.count)\(closed.isEmpty ? "" : ": " + names(closed))</td></tr>"
+            }
+        }
+        if rows == 0 {
+            html +=
+                "<tr><td colspan=\"5\">\(history.steps.isEmpty ? "judged by month: see the report of a month or longer" : "no district crossed a rule in any month")</td></tr>"
+        }
+        return html
+            + "</table><p><small>Each month stands in for the rules' rolling window; districts are judged (low fill rate, below peers, high no-show rate, waitlist overflow, falling trend against the month before). Sites' idleness is judged only as it happens (the alerts above).</small></p>"
     }
 
     /// Each target in each part of the period of its kind, as the numbers stand: units measured and attaining, and

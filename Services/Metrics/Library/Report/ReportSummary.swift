@@ -62,6 +62,13 @@ enum ReportSummary {
             "\(content.opened.count) weak spot\(content.opened.count == 1 ? " was" : "s were") raised and \(content.closed.count) resolved in the period; \(content.openAlerts.count) \(content.openAlerts.count == 1 ? "is" : "are") open now."
         )
 
+        if !content.rules.steps.isEmpty {
+            let (opened, closed) = (content.rules.opened, content.rules.closed)
+            sentences.append(
+                "Judged month by month, districts began crossing a rolling rule \(opened) time\(opened == 1 ? "" : "s") and stopped \(closed) time\(closed == 1 ? "" : "s") over \(content.rules.steps.count) month\(content.rules.steps.count == 1 ? "" : "s")."
+            )
+        }
+
         let measured = content.targets.filter { !$0.steps.isEmpty }
         if !measured.isEmpty {
             let opened = measured.reduce(0) { $0 + $1.opened }
