@@ -78,7 +78,7 @@ struct BookingEventsHandler: EventHandler {
         try await store.setReach(try await store.addReach(fold.reached), earliest: earliest)
         try await store.addSessionTallies(fold.sessionDeltas)
         // Last, just before the commit (see `ensureUnits`).
-        try await store.ensureUnits(onPaths: newPaths, known: knownUnits, in: transaction)
+        try await store.ensureUnits(onPaths: newPaths, known: (knownUnits, transaction))
         // Counted when the batch commits would be exact; here it is when the batch is applied, close enough for a rate.
         foldRate.note(commands.count)
         if fold.unattributed > 0 {

@@ -62,16 +62,16 @@ struct MetricsStore {
         try await connection.query("UPDATE metric_session SET closed = true WHERE session_id = \(session)", logger: logger)
     }
 
-    /// Records every unit on the paths (with its parent and level), once. With `known`, only the units it does not
-    /// hold are written, and it learns them when `transaction` commits.
+    /// Records every unit on the paths (with its parent and level), once. With `known`, only the units its cache does
+    /// not hold are written, and the cache learns them when its transaction commits.
     ///
     /// Last in a fold's transaction (after its counters), in unit order: inserting a unit another consumer's
     /// transaction has inserted and not committed waits for that commit, so the wait is short only when every
     /// transaction inserts its units just before it commits (first in the transaction, consumers waited on each
     /// other's whole batches), and the order keeps two such inserts from waiting on each other.
-    func ensureUnits(onPaths paths: some Sequence<[String]>, known: KnownUnits? = nil, in transaction: HandlerTransaction? = nil) async throws {
+    func ensureUnits(onPaths paths: some Sequence<[String]>, known: (units: KnownUnits, transaction: HandlerTransaction)? = nil) async throws {
         let paths = Array(paths)
-        let unknown = known?.unknown(Array(Set(paths.joined())))
+        let unknown = known?.units.unknown(Array(Set(paths.joined())))
         var rows: [String: (parent: String, level: String, path: String)] = [:]
         for path in paths {
             for (index, unit) in path.enumerated() where unknown?.contains(unit) != false && rows[unit] == nil {
@@ -89,7 +89,10 @@ struct MetricsStore {
             SELECT u, NULLIF(p, ''), l, string_to_array(j, '|') FROM unnest(\(units)::text[], \(parents)::text[], \(levels)::text[], \(joined)::text[]) AS x(u, p, l, j)
             ON CONFLICT DO NOTHING
             """, logger: logger)
-        if let known, let transaction { transaction.afterCommit { [units] in known.remember(units) } }
+        if let known {
+            let cache = known.units
+            known.transaction.afterCommit { [units] in cache.remember(units) }
+        }
     }
 
     /// Adds to the counters of each group (unit and period) and marks the groups changed for the snapshot

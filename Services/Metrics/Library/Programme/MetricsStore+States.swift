@@ -59,7 +59,7 @@ extension MetricsStore {
         guard !counters.deltas.isEmpty else { return false }
         let now = earliest ?? Int64(Date().timeIntervalSince1970 * 1000)
         let first = try await addCounters(counters.deltas, earliest: counters.deltas.mapValues { _ in now })
-        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }, known: known, in: transaction)
+        try await ensureUnits(onPaths: counters.unitPaths.filter { !$0.isEmpty }, known: (known, transaction))
         return first
     }
 }
