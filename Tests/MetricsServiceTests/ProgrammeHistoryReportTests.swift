@@ -78,6 +78,9 @@ struct ProgrammeHistoryReportTests {
             (await metrics.get("/api/alerts")?.body.contains("below_target")) == true
         }
 
+        // Read once first: a refusal shows here with its reason, not as a page that never loads.
+        let rolloutPage = await metrics.get("/report?period=phase:rollout")
+        #expect(rolloutPage?.status == 200, "\(rolloutPage.map { "\($0.status): \($0.body.prefix(500))" } ?? "no answer")")
         let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(metrics.httpPort)/report?period=phase:rollout")
         defer { Task { await browser.close() } }
         func value(_ expression: String) async throws -> String { try await browser.evaluate(expression) }
@@ -116,7 +119,10 @@ struct ProgrammeHistoryReportTests {
         )
         #expect(ruleMonths == "true", "every row is a month of 2023-2025")
         let began = try await value("[...document.querySelectorAll('#rule-history tr[data-rule]')].reduce((n, r) => n + +r.dataset.opened, 0)")
-        #expect(Int(began).map { $0 > 0 } == true, "districts began crossing a rule in some month: \(began)")
+        #expect(Int(began).map { $0 > 0 } == true, "units began crossing a rule in some month: \(began)")
+        let judged = try await value(
+            "[...new Set([...document.querySelectorAll('#rule-history tr[data-rule]')].map(r => r.dataset.rule))].sort().join(',')")
+        #expect(judged.split(separator: ",").count >= 2, "rules judged in the rollout's months: \(judged)")
         #expect(try await value("document.getElementById('summary').textContent.includes('Judged month by month')") == "true")
         #expect(try await value("document.querySelectorAll('#ranking tr').length") != "1", "districts ranked for recognition")
         #expect(try await value("document.querySelectorAll('#nominated-volunteers tr').length") == "11", "the ten busiest volunteers")
@@ -164,6 +170,7 @@ struct ProgrammeHistoryReportTests {
         #expect(
             ruleHistory.allSatisfy { $0[9].hasPrefix("month:2022-") && WeakSpotHistory.rules.map(\.rawValue).contains($0[3]) },
             "\(ruleHistory.prefix(5))")
+        #expect(ruleHistory.allSatisfy { $0[2] == ($0[3] == "no_recent_session" ? "site" : "district") }, "sites idle, districts otherwise")
         let pilots = perCapita.filter { $0[8].hasPrefix("pilot since") }
         #expect(!pilots.isEmpty && pilots.count < 11)
         #expect(pilots.allSatisfy { (Int($0[5]) ?? 0) > 0 }, "every pilot district held activities in 2022")

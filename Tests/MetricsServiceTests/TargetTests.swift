@@ -158,6 +158,17 @@ struct TargetTests {
             let full = try await store.history(in: rollout, today: today)
             #expect(full.map(\.target.id) == KPITarget.defaults.map(\.id).sorted(), "every default target fits a phase's report")
             #expect(full.first { $0.target.id == "community-lectures-year" }?.steps.map(\.period.key) == ["2023", "2024", "2025"])
+            // Levels read for all periods at once are the levels read period by period.
+            for id in ["center-head-volunteer", "community-books-per-100"] {
+                let history = try #require(full.first { $0.target.id == id })
+                #expect(history.steps.count >= 3)
+                for step in history.steps {
+                    let alone = try await store.attainment(of: history.target, in: step.period)
+                    #expect(step.attainment.entries.map(\.value) == alone.entries.map(\.value), "\(id) in \(step.period)")
+                }
+            }
+            let booksHistory = try #require(full.first { $0.target.id == "community-books-per-100" })
+            #expect(booksHistory.steps.last?.attainment.entries.map(\.value) == [6, 2.5, nil], "2025's stock, as read for the year alone above")
             let bounded = try await store.history(in: rollout, today: today, budget: 40)
             #expect(bounded.map(\.target.id) == ["center-head-volunteer"], "36 months and the one before, then nothing fits the 3 left")
 

@@ -21,12 +21,12 @@ struct WeakSpotHistoryTests {
     @Test("a district's fill rate far under its peers opens in its month and closes when it is back; a fall opens against the month before")
     func openedAndClosed() {
         let normal = month(booked: 80, activities: 20)
-        let months: [(period: ReportingPeriod, values: [String: KPIValues])] = [
-            (period("2024-12"), ["d1": normal, "d2": normal, "d3": normal]),
+        let months = [
+            WeakSpotHistory.Month(period: period("2024-12"), values: ["d1": normal, "d2": normal, "d3": normal]),
             // d1 fills a tenth of its seats against the others' 80 %: under half the median.
-            (period("2025-01"), ["d1": month(booked: 10, activities: 20), "d2": normal, "d3": normal]),
+            WeakSpotHistory.Month(period: period("2025-01"), values: ["d1": month(booked: 10, activities: 20), "d2": normal, "d3": normal]),
             // d1 back; d2's activities fall from 20 to 5 (more than 30 %).
-            (period("2025-02"), ["d1": normal, "d2": month(booked: 80, activities: 5), "d3": normal]),
+            WeakSpotHistory.Month(period: period("2025-02"), values: ["d1": normal, "d2": month(booked: 80, activities: 5), "d3": normal]),
         ]
         let history = WeakSpotHistory(rules: WeakSpotRules(settings: .defaults), districts: districts, months: months)
         #expect(history.steps.map(\.period) == [period("2025-01"), period("2025-02")])
@@ -46,14 +46,44 @@ struct WeakSpotHistoryTests {
         #expect(history.opened == 3 && history.closed == 1)
     }
 
+    @Test("a site is idle at a month's end when its last session is more than the idle days before it, and no longer once it holds one")
+    func idleSites() {
+        let day = { (text: String) in ShanghaiDay(text) ?? ShanghaiDay(number: 0) }
+        let months = [
+            // Default: idle after 60 days. At the end of March, st.1 last held a session on 1 January (89 days).
+            WeakSpotHistory.Month(period: period("2025-03"), values: [:], lastHeld: [("st.1", day("2025-01-01")), ("st.2", day("2025-03-30"))]),
+            WeakSpotHistory.Month(period: period("2025-04"), values: [:], lastHeld: [("st.1", day("2025-01-01")), ("st.2", day("2025-03-30"))]),
+            // st.1 held one in May; st.2 has held none since 30 March (62 days by 31 May).
+            WeakSpotHistory.Month(period: period("2025-05"), values: [:], lastHeld: [("st.1", day("2025-05-20")), ("st.2", day("2025-03-30"))]),
+        ]
+        let history = WeakSpotHistory(rules: WeakSpotRules(settings: .defaults), districts: districts, months: months)
+        #expect(history.steps[0].of(.noRecentSession).crossing.map(\.unitId) == ["st.1"])
+        #expect(history.steps[0].of(.noRecentSession).opened.isEmpty, "already idle at the end of March")
+        #expect(history.steps[1].of(.noRecentSession).closed.map(\.unitId) == ["st.1"])
+        #expect(history.steps[1].of(.noRecentSession).opened.map(\.unitId) == ["st.2"])
+    }
+
+    @Test("sessions as of a past day: a site's last session by then, or the day it joined; not yet joined, left out")
+    func sessionsAsOf() {
+        let day = { (text: String) in ShanghaiDay(text) ?? ShanghaiDay(number: 0) }
+        let sessions = SessionHistory(
+            joined: ["st.1": day("2024-01-01"), "st.2": day("2024-06-01"), "st.3": day("2025-06-01")],
+            held: ["st.1": [day("2024-02-10"), day("2024-05-31"), day("2025-01-15")], "unit-x": [day("2024-03-03")]])
+        let april = sessions.asOf(day("2024-04-30"))
+        #expect(april.lastHeld.map(\.unit) == ["st.1", "unit-x"], "st.2 and st.3 had not joined")
+        #expect(april.lastHeld.first?.lastDay == day("2024-02-10") && april.neverHeld.isEmpty)
+        let december = sessions.asOf(day("2024-12-31"))
+        #expect(december.lastHeld.map(\.lastDay) == [day("2024-05-31"), day("2024-06-01"), day("2024-03-03")])
+        #expect(december.neverHeld == ["st.2"])
+    }
+
     @Test("with nothing before the first month, what crosses in it opens in it; no months, no steps")
     func firstMonth() {
-        let months: [(period: ReportingPeriod, values: [String: KPIValues])] = [
-            (period("2022-01"), [:]),
-            (
-                period("2022-01"),
-                ["d1": month(booked: 10, activities: 20), "d2": month(booked: 80, activities: 20), "d3": month(booked: 80, activities: 20)]
-            ),
+        let months = [
+            WeakSpotHistory.Month(period: period("2022-01"), values: [:]),
+            WeakSpotHistory.Month(
+                period: period("2022-01"),
+                values: ["d1": month(booked: 10, activities: 20), "d2": month(booked: 80, activities: 20), "d3": month(booked: 80, activities: 20)]),
         ]
         let history = WeakSpotHistory(rules: WeakSpotRules(settings: .defaults), districts: districts, months: months)
         #expect(history.steps.count == 1 && history.opened == 1)

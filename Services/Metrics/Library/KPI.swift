@@ -266,7 +266,12 @@ struct KPIValues: Sendable, Hashable {
 
     /// From a row whose columns `start...` are `KPI.columns`, in that order.
     init(row: PostgresRandomAccessRow, from start: Int) throws {
-        for (offset, kpi) in KPI.counts.enumerated() { counts[kpi] = try row[start + offset].decode(Int64.self) }
+        try self.init(row: row, from: start, counts: KPI.counts)
+    }
+
+    /// From a row whose columns `start...` are `counts`, in that order (the others are zero).
+    init(row: PostgresRandomAccessRow, from start: Int, counts read: [KPI]) throws {
+        for (offset, kpi) in read.enumerated() { counts[kpi] = try row[start + offset].decode(Int64.self) }
     }
 
     init() {}

@@ -75,18 +75,21 @@ struct KPIQueries {
     }
 
     /// The counts of several units in one period.
-    func values(units: [String], period: ReportingPeriod) async throws -> [String: KPIValues] {
-        guard !units.isEmpty else { return [:] }
+    /// `counts`: only these are read (the others are zero), for a reader that needs a few of many units' periods.
+    func values(units: [String], period: ReportingPeriod, counts: [KPI] = KPI.counts) async throws -> [String: KPIValues] {
+        guard !units.isEmpty, !counts.isEmpty else { return [:] }
+        // Column names from the closed set of counts; every value bound.
+        let columns = counts.count == KPI.counts.count ? KPI.columns : counts.map(\.rawValue).joined(separator: ", ")
         let rows = try await client.query(
             """
-            SELECT unit_id, \(unescaped: KPI.columns) FROM kpi_counter
+            SELECT unit_id, \(unescaped: columns) FROM kpi_counter
             WHERE unit_id = ANY(\(units)::text[]) AND period_kind = \(period.kind.rawValue) AND period_key = \(period.key)
             """, logger: logger)
         var result: [String: KPIValues] = [:]
         for unit in units { result[unit] = KPIValues() }
         for try await row in rows {
             let columns = row.makeRandomAccess()
-            result[try columns[0].decode(String.self)] = try KPIValues(row: columns, from: 1)
+            result[try columns[0].decode(String.self)] = try KPIValues(row: columns, from: 1, counts: counts)
         }
         return result
     }
@@ -140,6 +143,26 @@ struct KPIQueries {
         var result: [(String, ShanghaiDay)] = []
         for try await (unit, day) in rows.decode((String, Int).self) { result.append((unit, ShanghaiDay(number: day))) }
         return result
+    }
+
+    /// When sessions were held, to judge past days (`SessionHistory`): each active registry site's joining day, and
+    /// per site (by venue) or other unit sessions named (by unit, as `lastSessionHeld`) the last session day of each
+    /// month, up to `last`. Two queries, whatever the number of months judged.
+    func sessionHistory(through last: ShanghaiDay) async throws -> SessionHistory {
+        var history = SessionHistory()
+        let sites = try await client.query("SELECT site_id, (joined - date '1970-01-01') FROM metric_site WHERE active", logger: logger)
+        for try await (site, day) in sites.decode((String, Int).self) { history.joined[site] = ShanghaiDay(number: day) }
+        let rows = try await client.query(
+            """
+            SELECT CASE WHEN s.site_id IS NOT NULL THEN m.venue_id ELSE m.unit_id END, (max(m.day) - date '1970-01-01')
+            FROM metric_session m LEFT JOIN metric_site s ON s.site_id = m.venue_id AND s.active
+            WHERE m.day <= date '1970-01-01' + \(last.number)::int
+              AND (s.site_id IS NOT NULL OR m.unit_id NOT IN (SELECT unit_id FROM metric_unit WHERE in_registry))
+            GROUP BY 1, date_trunc('month', m.day)
+            ORDER BY 2
+            """, logger: logger)
+        for try await (unit, day) in rows.decode((String, Int).self) { history.held[unit, default: []].append(ShanghaiDay(number: day)) }
+        return history
     }
 
     /// Every active site of the registry, with the last day a session was held at it, or (never held) the day

@@ -65,7 +65,7 @@ struct EvaluationReport: Sendable {
         let today = ShanghaiDay(Date())
         let rules = WeakSpotHistory(
             rules: WeakSpotRules(settings: settings), districts: districts,
-            months: try await districtMonths(period, districts: districts, today: today))
+            months: try await judgedMonths(period, districts: districts, today: today))
         var alerts: [AlertHistoryRow] = []
         if let days = period.days { alerts = try await queries.alerts(raisedOrResolvedIn: days) }
         return Content(
@@ -86,22 +86,30 @@ struct EvaluationReport: Sendable {
                 ? try await queries.pairingCommitments(under: city ?? "", period: period) : [])
     }
 
-    /// The districts' numbers in each month of `period` begun by `today`, after the month before them (empty before
-    /// the first month there is); none for a week or a day, or past `WeakSpotHistory.monthsPerReport` months.
-    func districtMonths(_ period: ReportingPeriod, districts: [UnitInfo], today: ShanghaiDay) async throws -> [(
-        period: ReportingPeriod, values: [String: KPIValues]
-    )] {
+    /// What each month of `period` begun by `today` is judged on (`WeakSpotHistory.Month`), after the month before
+    /// them (nothing before the first month there is); none for a week or a day, or past
+    /// `WeakSpotHistory.monthsPerReport` months. A query a month, and two for the sessions.
+    func judgedMonths(_ period: ReportingPeriod, districts: [UnitInfo], today: ShanghaiDay) async throws -> [WeakSpotHistory.Month] {
         guard period.kind.span >= ReportingPeriod.Kind.month.span else { return [] }
         let months = period.periods(of: .month).filter { ($0.days?.lowerBound).map { $0 <= today } ?? false }
         guard let first = months.first, months.count <= WeakSpotHistory.monthsPerReport else { return [] }
         let ids = districts.map(\.id)
-        var result: [(period: ReportingPeriod, values: [String: KPIValues])] = []
-        if let before = first.previous {
-            result.append((before, try await queries.values(units: ids, period: before)))
-        } else {
-            result.append((first, [:]))
+        let sessions = try await queries.sessionHistory(through: months.last?.days?.upperBound ?? today)
+        func judged(_ month: ReportingPeriod) async throws -> WeakSpotHistory.Month {
+            guard let last = month.days?.upperBound else { return WeakSpotHistory.Month(period: month, values: [:]) }
+            // As the rule would have run on the month's last day.
+            let idle = sessions.asOf(last)
+            return WeakSpotHistory.Month(
+                period: month, values: try await queries.values(units: ids, period: month), lastHeld: idle.lastHeld, neverHeld: idle.neverHeld)
         }
-        for month in months { result.append((month, try await queries.values(units: ids, period: month))) }
+        var result: [WeakSpotHistory.Month] = []
+        if let before = first.previous {
+            result.append(try await judged(before))
+        } else {
+            // Nothing before the first month there is: what crosses in it began in it.
+            result.append(WeakSpotHistory.Month(period: first, values: [:]))
+        }
+        for month in months { result.append(try await judged(month)) }
         return result
     }
 

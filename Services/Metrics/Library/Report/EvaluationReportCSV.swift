@@ -4,8 +4,8 @@ import KepuDomain
 /// The report as CSV (RFC 4180, CRLF), one row per number: `section` says what a row is (`summary`, `kpi`, `trend`,
 /// `per_capita`, `theme`, `pairing_commitments`, `weak_spot` (raised or resolved in the period), `weak_spot_open`,
 /// `target` (a target's attainment in each part of the period of its kind), `target_below` (a unit that fell below
-/// it then, or came back: `change`), `rule_history` (districts crossing a rolling rule in a month of the period),
-/// `rule_crossing` (a district that began or stopped crossing it that month: `change`), `recognition_unit`, `recognition_session`, `nomination_community`,
+/// it then, or came back: `change`), `rule_history` (units crossing a rolling rule in a month of the period),
+/// `rule_crossing` (a unit that began or stopped crossing it that month: `change`), `recognition_unit`, `recognition_session`, `nomination_community`,
 /// `nomination_volunteer`, `funding`), `period` which period it counts.
 enum EvaluationReportCSV {
     static let header = ["section", "unit", "level", "kpi", "value", "numerator", "denominator", "previous_value", "change", "period"]
@@ -100,13 +100,15 @@ enum EvaluationReportCSV {
             for rule in WeakSpotHistory.rules {
                 let (crossing, opened, closed) = step.of(rule)
                 guard !crossing.isEmpty || !closed.isEmpty else { continue }
+                // The rules judge districts, but `no_recent_session` judges sites.
+                let level = (rule == .noRecentSession ? UnitLevel.site : UnitLevel.district).rawValue
                 add([
-                    "rule_history", "", UnitLevel.district.rawValue, rule.rawValue, "\(crossing.count)", "", "", "",
+                    "rule_history", "", level, rule.rawValue, "\(crossing.count)", "", "", "",
                     "opened \(opened.count) / closed \(closed.count)", step.period.description,
                 ])
                 for (finding, change) in opened.map({ ($0, "opened") }) + closed.map({ ($0, "closed") }) {
                     add([
-                        "rule_crossing", finding.unitId, UnitLevel.district.rawValue, rule.rawValue, fixed(finding.value), "",
+                        "rule_crossing", finding.unitId, level, rule.rawValue, fixed(finding.value), "",
                         fixed(finding.threshold), "",
                         change, step.period.description,
                     ])

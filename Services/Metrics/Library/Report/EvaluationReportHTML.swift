@@ -140,11 +140,11 @@ enum EvaluationReportHTML {
         return html + "</section>"
     }
 
-    /// The rolling rules in each month of the period: districts crossing each rule, and those that began or
+    /// The rolling rules in each month of the period: units crossing each rule, and those that began or
     /// stopped crossing it that month (the first ten named).
     static func ruleHistory(_ history: WeakSpotHistory) -> String {
         var html =
-            "<h3>The rolling rules, month by month</h3><table id=\"rule-history\"><tr><th>month</th><th>rule</th><th>districts crossing</th><th>began</th><th>stopped</th></tr>"
+            "<h3>The rolling rules, month by month</h3><table id=\"rule-history\"><tr><th>month</th><th>rule</th><th>units crossing</th><th>began</th><th>stopped</th></tr>"
         func names(_ findings: [WeakSpotRules.Finding]) -> String {
             let shown = findings.prefix(10).map { escape($0.unitId) }.joined(separator: ", ")
             return findings.count > 10 ? "\(shown) and \(findings.count - 10) more" : shown
@@ -161,10 +161,10 @@ enum EvaluationReportHTML {
         }
         if rows == 0 {
             html +=
-                "<tr><td colspan=\"5\">\(history.steps.isEmpty ? "judged by month: see the report of a month or longer" : "no district crossed a rule in any month")</td></tr>"
+                "<tr><td colspan=\"5\">\(history.steps.isEmpty ? "judged by month: see the report of a month or longer" : "no unit crossed a rule in any month")</td></tr>"
         }
         return html
-            + "</table><p><small>Each month stands in for the rules' rolling window; districts are judged (low fill rate, below peers, high no-show rate, waitlist overflow, falling trend against the month before). Sites' idleness is judged only as it happens (the alerts above).</small></p>"
+            + "</table><p><small>Each month stands in for the rules' rolling window: the districts are judged (low fill rate, below peers, high no-show rate, waitlist overflow, falling trend against the month before), and the sites idle at the month's end.</small></p>"
     }
 
     /// Each target in each part of the period of its kind, as the numbers stand: units measured and attaining, and

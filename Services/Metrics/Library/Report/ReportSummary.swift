@@ -65,7 +65,7 @@ enum ReportSummary {
         if !content.rules.steps.isEmpty {
             let (opened, closed) = (content.rules.opened, content.rules.closed)
             sentences.append(
-                "Judged month by month, districts began crossing a rolling rule \(opened) time\(opened == 1 ? "" : "s") and stopped \(closed) time\(closed == 1 ? "" : "s") over \(content.rules.steps.count) month\(content.rules.steps.count == 1 ? "" : "s")."
+                "Judged month by month, units began crossing a rolling rule \(opened) time\(opened == 1 ? "" : "s") and stopped \(closed) time\(closed == 1 ? "" : "s") over \(content.rules.steps.count) month\(content.rules.steps.count == 1 ? "" : "s")."
             )
         }
 

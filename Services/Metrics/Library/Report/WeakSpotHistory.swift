@@ -4,10 +4,19 @@ import KepuDomain
 /// later (the demo's 2022-2025) were raised when it was folded, not in its years, so the report judges the months
 /// again. A month stands in for the rules' rolling window (`KEPU_METRICS_WINDOW_DAYS`, 30 days by default), and the
 /// districts are judged: low fill rate and below peers against the other districts that month, high no-show rate,
-/// waitlist overflow, and a falling trend against the month before. Not `no_recent_session` (a site's last session
-/// as of a past day is not kept) nor `below_target` (each target is judged in its own periods: `TargetHistory`).
-/// Pure.
+/// waitlist overflow, and a falling trend against the month before; and the sites idle at the month's end
+/// (`no_recent_session`). Not `below_target`: each target is judged in its own periods (`TargetHistory`). Pure.
 struct WeakSpotHistory: Sendable {
+    /// What a month is judged on.
+    struct Month: Sendable {
+        let period: ReportingPeriod
+        /// The districts' numbers in the month.
+        let values: [String: KPIValues]
+        /// Per site, the last day a session was held by the month's end (or it joined, for `neverHeld`).
+        var lastHeld: [(unit: String, lastDay: ShanghaiDay)] = []
+        var neverHeld: Set<String> = []
+    }
+
     struct Step: Sendable {
         let period: ReportingPeriod
         /// The findings that cross their rule in this month.
@@ -24,20 +33,21 @@ struct WeakSpotHistory: Sendable {
     }
 
     /// The rules judged month by month.
-    static let rules: [WeakSpotRule] = [.lowFillRate, .belowPeers, .highNoShowRate, .waitlistOverflow, .fallingTrend]
+    static let rules: [WeakSpotRule] = [.lowFillRate, .belowPeers, .highNoShowRate, .waitlistOverflow, .fallingTrend, .noRecentSession]
     /// At most this many months are judged for a report (a query each): a phase's, not more.
     static let monthsPerReport = 61
 
     let steps: [Step]
 
-    /// - Parameter months: the districts' numbers in consecutive months, oldest first; the first is the month before
-    ///   those reported, read only to tell what opened in the next (and what fell).
-    init(rules: WeakSpotRules, districts: [UnitInfo], months: [(period: ReportingPeriod, values: [String: KPIValues])]) {
+    /// - Parameter months: consecutive months, oldest first; the first is the month before those reported, read only
+    ///   to tell what opened in the next (and what fell).
+    init(rules: WeakSpotRules, districts: [UnitInfo], months: [Month]) {
         let ids = Set(districts.map(\.id))
         func findings(_ index: Int) -> [WeakSpotRules.Finding] {
-            let totals = months[index].values.filter { ids.contains($0.key) }
-            // No site is judged, so the day only dates `no_recent_session`, which is not measured here.
-            var all = rules.measure(totals: totals, districts: ids, lastHeld: [], today: ShanghaiDay(number: 0))
+            let month = months[index]
+            let totals = month.values.filter { ids.contains($0.key) }
+            let end = month.period.days?.upperBound ?? ShanghaiDay(number: 0)
+            var all = rules.measure(totals: totals, districts: ids, lastHeld: month.lastHeld, neverHeld: month.neverHeld, today: end)
             all += rules.belowPeers(totals: totals, districts: districts)
             if index > 0 { all += rules.fallingTrend(totals: totals, before: months[index - 1].values, districts: districts) }
             return all

@@ -87,7 +87,7 @@ struct TargetStore {
     /// as it stood at the period's end (the sum of its days through that day).
     func values(for target: KPITarget, units: [UnitInfo], period: ReportingPeriod) async throws -> [String: KPIValues] {
         let ids = units.map(\.id)
-        var values = try await KPIQueries(client: client, logger: logger).values(units: ids, period: period)
+        var values = try await KPIQueries(client: client, logger: logger).values(units: ids, period: period, counts: target.measure.counts)
         let levels = target.measure.counts.filter(\.isLevel)
         guard !levels.isEmpty, let end = period.days?.upperBound, !ids.isEmpty else { return values }
         // Column names from the closed set of counts; every value bound.
@@ -104,6 +104,56 @@ struct TargetStore {
             for (offset, kpi) in levels.enumerated() { values[unit, default: KPIValues()].counts[kpi] = try columns[offset + 1].decode(Int64.self) }
         }
         return values
+    }
+
+    /// Levels (`KPI.isLevel`) of `units` at the end of each of `periods`, consecutive periods of one calendar kind
+    /// (they tile the days; phases overlap and are read one by one): the day rows through the first period's start
+    /// summed once, then each period's days, grouped in SQL by the period they fall in, added in order.
+    func levelsAtEnds(of levels: [KPI], units ids: [String], periods: [ReportingPeriod]) async throws -> [ReportingPeriod: [String: [KPI: Int64]]] {
+        guard let kind = periods.first?.kind, kind != .phase, let start = periods.first?.days?.lowerBound, let end = periods.last?.days?.upperBound,
+            !ids.isEmpty, !levels.isEmpty
+        else { return [:] }
+        // The period key a day's key (yyyy-MM-dd) falls in, as `ReportingPeriod.containing` writes it. Constants.
+        let key: String =
+            switch kind {
+            case .day: "period_key"
+            case .week: #"to_char(period_key::date, 'IYYY-"W"IW')"#
+            case .month: "left(period_key, 7)"
+            case .quarter: "left(period_key, 4) || '-Q' || ((substr(period_key, 6, 2)::int + 2) / 3)"
+            case .year, .phase: "left(period_key, 4)"
+            }
+        // Column names from the closed set of counts; every value bound.
+        let sums = levels.map { "sum(\($0))::bigint" }.joined(separator: ", ")
+        let rows = try await client.query(
+            """
+            SELECT unit_id, CASE WHEN period_key < \(start.description) THEN '' ELSE \(unescaped: key) END AS part, \(unescaped: sums)
+            FROM kpi_counter
+            WHERE period_kind = 'day' AND period_key <= \(end.description) AND unit_id = ANY(\(ids)::text[])
+            GROUP BY 1, 2
+            """, logger: logger)
+        // Per unit: the sum before the first period ("") and each period's own.
+        var parts: [String: [String: [Int64]]] = [:]
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            let unit = try columns[0].decode(String.self)
+            parts[unit, default: [:]][try columns[1].decode(String.self)] = try levels.indices.map { try columns[$0 + 2].decode(Int64.self) }
+        }
+        var result: [ReportingPeriod: [String: [KPI: Int64]]] = [:]
+        for (unit, sums) in parts {
+            var running = sums[""] ?? Array(repeating: 0, count: levels.count)
+            for period in periods {
+                if let own = sums[period.key] { running = zip(running, own).map(Self.saturatingSum) }
+                result[period, default: [:]][unit] = Dictionary(uniqueKeysWithValues: zip(levels, running))
+            }
+        }
+        return result
+    }
+
+    /// Sums of stored counts cannot overflow in practice (PostgreSQL's own `sum` would fail first); if they did,
+    /// the level stops at the bound rather than wrapping or trapping.
+    private static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     /// A target's attainment in a period.
@@ -137,8 +187,20 @@ struct TargetStore {
             let units = try await units(of: target)
             // Before the first phase there is nothing: what is below in it opened in it.
             var attainments = first.previous == nil ? [TargetAttainment(target: target, period: first, units: [], values: [:])] : []
-            for each in (first.previous.map { [$0] } ?? []) + periods {
-                attainments.append(try await attainment(of: target, in: each, units: units))
+            let read = (first.previous.map { [$0] } ?? []) + periods
+            let levels = target.measure.counts.filter(\.isLevel)
+            if !levels.isEmpty, target.periodKind != .phase {
+                // The levels at every period's end in one query (a query per period summed every day since the
+                // start again: a phase's months of a level target took seconds each).
+                let ends = try await levelsAtEnds(of: levels, units: units.map(\.id), periods: read)
+                for each in read {
+                    var values = try await KPIQueries(client: client, logger: logger).values(
+                        units: units.map(\.id), period: each, counts: target.measure.counts)
+                    for (unit, counts) in ends[each] ?? [:] { values[unit, default: KPIValues()].counts.merge(counts) { _, level in level } }
+                    attainments.append(TargetAttainment(target: target, period: each, units: units, values: values))
+                }
+            } else {
+                for each in read { attainments.append(try await attainment(of: target, in: each, units: units)) }
             }
             histories.append(TargetHistory(target: target, attainments: attainments))
         }
