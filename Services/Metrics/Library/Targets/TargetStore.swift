@@ -86,36 +86,37 @@ struct TargetStore {
     /// The counts a target reads for `units` in `period`: what happened in the period, and a level (`KPI.isLevel`)
     /// as it stood at the period's end (the sum of its days through that day).
     func values(for target: KPITarget, units: [UnitInfo], period: ReportingPeriod) async throws -> [String: KPIValues] {
-        let ids = units.map(\.id)
-        var values = try await KPIQueries(client: client, logger: logger).values(units: ids, period: period, counts: target.measure.counts)
-        let levels = target.measure.counts.filter(\.isLevel)
-        guard !levels.isEmpty, let end = period.days?.upperBound, !ids.isEmpty else { return values }
-        // Column names from the closed set of counts; every value bound.
-        let sums = levels.map { "sum(\($0))::bigint" }.joined(separator: ", ")
-        let rows = try await client.query(
-            """
-            SELECT unit_id, \(unescaped: sums) FROM kpi_counter
-            WHERE period_kind = 'day' AND period_key <= \(end.description) AND unit_id = ANY(\(ids)::text[])
-            GROUP BY unit_id
-            """, logger: logger)
-        for try await row in rows {
-            let columns = row.makeRandomAccess()
-            let unit = try columns[0].decode(String.self)
-            for (offset, kpi) in levels.enumerated() { values[unit, default: KPIValues()].counts[kpi] = try columns[offset + 1].decode(Int64.self) }
-        }
-        return values
+        try await values(for: target, units: units, periods: [period])[period] ?? [:]
     }
 
-    /// Levels (`KPI.isLevel`) of `units` at the end of each of `periods`, consecutive periods of one calendar kind
-    /// (they tile the days; phases overlap and are read one by one): the day rows through the first period's start
-    /// summed once, then each period's days, grouped in SQL by the period they fall in, added in order.
+    /// The same for consecutive periods of one calendar kind (or one period of any kind): the levels at every
+    /// period's end read in one query (`levelsAtEnds`).
+    func values(for target: KPITarget, units: [UnitInfo], periods: [ReportingPeriod]) async throws -> [ReportingPeriod: [String: KPIValues]] {
+        let ids = units.map(\.id)
+        let levels = target.measure.counts.filter(\.isLevel)
+        let ends = levels.isEmpty ? [:] : try await levelsAtEnds(of: levels, units: ids, periods: periods)
+        var result: [ReportingPeriod: [String: KPIValues]] = [:]
+        for period in periods {
+            var values = try await KPIQueries(client: client, logger: logger).values(units: ids, period: period, counts: target.measure.counts)
+            for (unit, counts) in ends[period] ?? [:] { values[unit, default: KPIValues()].counts.merge(counts) { _, level in level } }
+            result[period] = values
+        }
+        return result
+    }
+
+    /// Levels (`KPI.isLevel`) of `units` at the end of each of `periods`: one period of any kind, or consecutive
+    /// periods of one calendar kind (they tile the days; phases overlap, so several are not read together). The day
+    /// rows before the first period are summed once, then each period's days, grouped in SQL by the period they fall
+    /// in, added in order.
     func levelsAtEnds(of levels: [KPI], units ids: [String], periods: [ReportingPeriod]) async throws -> [ReportingPeriod: [String: [KPI: Int64]]] {
-        guard let kind = periods.first?.kind, kind != .phase, let start = periods.first?.days?.lowerBound, let end = periods.last?.days?.upperBound,
-            !ids.isEmpty, !levels.isEmpty
+        guard let kind = periods.first?.kind, kind != .phase || periods.count == 1, let start = periods.first?.days?.lowerBound,
+            let end = periods.last?.days?.upperBound, !ids.isEmpty, !levels.isEmpty
         else { return [:] }
-        // The period key a day's key (yyyy-MM-dd) falls in, as `ReportingPeriod.containing` writes it. Constants.
+        // The period key a day's key (yyyy-MM-dd) falls in, as `ReportingPeriod.containing` writes it; one period's
+        // days are all its own. Constants.
         let key: String =
             switch kind {
+            case _ where periods.count == 1: "'\(Self.onlyPeriod)'"
             case .day: "period_key"
             case .week: #"to_char(period_key::date, 'IYYY-"W"IW')"#
             case .month: "left(period_key, 7)"
@@ -142,12 +143,15 @@ struct TargetStore {
         for (unit, sums) in parts {
             var running = sums[""] ?? Array(repeating: 0, count: levels.count)
             for period in periods {
-                if let own = sums[period.key] { running = zip(running, own).map(Self.saturatingSum) }
+                if let own = sums[periods.count == 1 ? Self.onlyPeriod : period.key] { running = zip(running, own).map(Self.saturatingSum) }
                 result[period, default: [:]][unit] = Dictionary(uniqueKeysWithValues: zip(levels, running))
             }
         }
         return result
     }
+
+    /// The part every day of a lone period falls in (no period key is empty or this).
+    private static let onlyPeriod = "*"
 
     /// Sums of stored counts cannot overflow in practice (PostgreSQL's own `sum` would fail first); if they did,
     /// the level stops at the bound rather than wrapping or trapping.
@@ -188,19 +192,11 @@ struct TargetStore {
             // Before the first phase there is nothing: what is below in it opened in it.
             var attainments = first.previous == nil ? [TargetAttainment(target: target, period: first, units: [], values: [:])] : []
             let read = (first.previous.map { [$0] } ?? []) + periods
-            let levels = target.measure.counts.filter(\.isLevel)
-            if !levels.isEmpty, target.periodKind != .phase {
-                // The levels at every period's end in one query (a query per period summed every day since the
-                // start again: a phase's months of a level target took seconds each).
-                let ends = try await levelsAtEnds(of: levels, units: units.map(\.id), periods: read)
-                for each in read {
-                    var values = try await KPIQueries(client: client, logger: logger).values(
-                        units: units.map(\.id), period: each, counts: target.measure.counts)
-                    for (unit, counts) in ends[each] ?? [:] { values[unit, default: KPIValues()].counts.merge(counts) { _, level in level } }
-                    attainments.append(TargetAttainment(target: target, period: each, units: units, values: values))
-                }
-            } else {
-                for each in read { attainments.append(try await attainment(of: target, in: each, units: units)) }
+            // The levels at every period's end in one query (a query per period summed every day since the start
+            // again: a phase's months of a level target took seconds each); phases overlap, so one at a time.
+            for batch in target.periodKind == .phase ? read.map({ [$0] }) : [read] {
+                let values = try await values(for: target, units: units, periods: batch)
+                for each in batch { attainments.append(TargetAttainment(target: target, period: each, units: units, values: values[each] ?? [:])) }
             }
             histories.append(TargetHistory(target: target, attainments: attainments))
         }
